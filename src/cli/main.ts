@@ -1,0 +1,41 @@
+import { serve, SERVE_HELP } from './serve.js';
+
+const HELP = `tribune — live audio conversations at national scale
+
+Usage: tribune <command> [options]
+
+Commands:
+  serve       Run a Tribune origin: API, stage media (WHIP/WHEP), LL-HLS, replays
+  help [cmd]  Help on a command
+
+Run 'tribune <command> --help' for a command's options.
+`;
+
+const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
+  serve: { run: serve, help: SERVE_HELP },
+};
+
+/** Returns the process exit code: 0 done, 1 failed, 2 used wrongly. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h') {
+    process.stdout.write(HELP);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === 'help') {
+    const topic = rest[0] ? COMMANDS[rest[0]] : undefined;
+    process.stdout.write(topic ? topic.help : HELP);
+    return 0;
+  }
+  const entry = COMMANDS[command];
+  if (!entry) {
+    process.stderr.write(`tribune: unknown command '${command}'\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    return await entry.run(rest);
+  } catch (err) {
+    process.stderr.write(`tribune ${command}: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    return 1;
+  }
+}

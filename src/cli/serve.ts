@@ -1,0 +1,110 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, ENV_VARS, loadConfig, type ConfigInput } from '../config/load.js';
+import { DEFAULTS } from '../config/defaults.js';
+import { startServer } from '../server.js';
+
+export const SERVE_HELP = `tribune serve — run a Tribune origin (control API, stage media, LL-HLS) in one process
+
+Usage: tribune serve [options]
+
+Options (each also from the environment variable shown; flags win):
+  --port <n>              HTTP port                                [TRIBUNE_PORT, default ${DEFAULTS.port}]
+  --host <addr>           HTTP address to bind                     [TRIBUNE_HOST, default ${DEFAULTS.host}]
+  --data-dir <dir>        SQLite database, recordings, secret      [TRIBUNE_DATA_DIR, default ${DEFAULTS.dataDir}]
+  --public-url <url>      Base of the URLs Tribune hands out, e.g. https://live.example.org
+                          (default: whatever Host the client used)  [TRIBUNE_PUBLIC_URL]
+  --udp-port <n>          The one UDP port of every WebRTC session  [TRIBUNE_UDP_PORT, default ${DEFAULTS.stage.udpPort}]
+  --advertise <a,b>       Addresses to announce in SDP answers (public IPs behind NAT)
+                                                                   [TRIBUNE_ADVERTISED_ADDRESSES]
+  --ice-server <url>      A STUN/TURN URL offered to WHIP/WHEP clients; repeatable
+  --max-on-stage <n>      People on a stage, host and co-hosts included [TRIBUNE_MAX_ON_STAGE, default ${DEFAULTS.stage.maxOnStage}]
+  --retention-days <n>    Days a replay is kept after a Space ends  [TRIBUNE_RETENTION_DAYS, default ${DEFAULTS.audience.retentionDays}]
+  --log-level <level>     fatal, error, warn, info, debug, trace or silent [TRIBUNE_LOG_LEVEL, default ${DEFAULTS.logLevel}]
+  --trust-proxy           Take client addresses from X-Forwarded-For (behind the nginx edge or a CDN)
+  -h, --help              This help
+
+TRIBUNE_SECRET signs listener tokens; when unset, one is generated once into the data directory.
+
+Examples:
+  tribune serve                                   # http://localhost:${DEFAULTS.port}, data in ./data
+  tribune serve --port 9000 --data-dir /var/lib/tribune --public-url https://live.example.org
+`;
+
+const OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'data-dir': { type: 'string' },
+  'public-url': { type: 'string' },
+  'udp-port': { type: 'string' },
+  advertise: { type: 'string' },
+  'ice-server': { type: 'string', multiple: true },
+  'max-on-stage': { type: 'string' },
+  'retention-days': { type: 'string' },
+  'log-level': { type: 'string' },
+  'trust-proxy': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Integers stay strings when malformed, so the schema reports them with the flag's value. */
+function integer(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  return /^\d+$/.test(raw) ? Number(raw) : (raw as unknown as number);
+}
+
+export function parseServeFlags(argv: string[]): { flags: ConfigInput; trustProxy: boolean; help: boolean } {
+  const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false });
+  const stage: Record<string, unknown> = {};
+  if (values['udp-port'] !== undefined) stage.udpPort = integer(values['udp-port']);
+  if (values.advertise !== undefined) stage.advertisedAddresses = values.advertise.split(',').map((s) => s.trim()).filter(Boolean);
+  if (values['ice-server'] !== undefined) stage.iceServers = values['ice-server'];
+  if (values['max-on-stage'] !== undefined) stage.maxOnStage = integer(values['max-on-stage']);
+  const flags: ConfigInput = {
+    port: integer(values.port),
+    host: values.host,
+    dataDir: values['data-dir'],
+    publicUrl: values['public-url'],
+    logLevel: values['log-level'] as ConfigInput['logLevel'],
+    ...(Object.keys(stage).length ? { stage: stage as ConfigInput['stage'] } : {}),
+    ...(values['retention-days'] !== undefined ? { audience: { retentionDays: integer(values['retention-days'])! } } : {}),
+  };
+  return { flags, trustProxy: values['trust-proxy'] ?? false, help: values.help ?? false };
+}
+
+export async function serve(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseServeFlags>;
+  try {
+    parsed = parseServeFlags(argv);
+  } catch (err) {
+    process.stderr.write(`tribune serve: ${(err as Error).message}\nRun 'tribune serve --help' for the options.\n`);
+    return 2;
+  }
+  if (parsed.help) {
+    process.stdout.write(SERVE_HELP);
+    return 0;
+  }
+  let config;
+  try {
+    config = loadConfig({ env: process.env, flags: parsed.flags });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`tribune serve: ${err.message}\nEnvironment variables read: ${Object.keys(ENV_VARS).join(', ')}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const server = await startServer(config, {
+    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    trustProxy: parsed.trustProxy,
+  });
+  const shown = config.publicUrl ?? server.url;
+  process.stdout.write(`Tribune is live on ${shown}  (data: ${config.dataDir}, WebRTC UDP ${server.stageMedia?.udpPort ?? '-'})\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      process.stdout.write(`\n${signal}: draining and closing…\n`);
+      server.close().then(resolve, (err) => { process.stderr.write(`${String(err)}\n`); resolve(); });
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  return 0;
+}

@@ -1,0 +1,33 @@
+/** Every default in one place. The schema (schema.ts) validates; this file decides. */
+export const DEFAULTS = {
+  host: '0.0.0.0',
+  port: 8080,
+  dataDir: './data',
+  publicUrl: undefined as string | undefined,
+  logLevel: 'info' as const,
+  bodyLimitBytes: 64 * 1024,
+  stage: {
+    maxOnStage: 13,
+    maxCohosts: 2,
+    udpPort: 40_000,
+    bindAddress: '0.0.0.0',
+    advertisedAddresses: [] as string[],
+    iceServers: [] as string[],
+    maxMediaSessions: 1_000,
+    inviteTtlHours: 24,
+  },
+  audience: {
+    partTargetMs: 200,
+    segmentTargetMs: 2_000,
+    retentionDays: 30,
+  },
+  limits: {
+    questionsPerMinute: 1,
+    votesPerMinute: 60,
+    reactionsPerSecond: 5,
+    heartbeatsPerMinute: 6,
+    listenerTokensPerMinute: 10,
+    authPerMinute: 20,
+  },
+  sessionTtlDays: 30,
+} as const;

@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Value } from '@sinclair/typebox/value';
+import { DEFAULTS } from './defaults.js';
+import { ConfigSchema, type Config } from './schema.js';
+
+export type ConfigInput = {
+  [K in keyof Config]?: Config[K] extends readonly unknown[] ? Config[K]
+    : Config[K] extends object ? Partial<Config[K]> : Config[K];
+};
+
+/** Thrown at start-up with every problem at once, so an operator fixes them in one go. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Environment variables an operator may set; flags win over them, they win over defaults. */
+export const ENV_VARS = {
+  TRIBUNE_HOST: 'host',
+  TRIBUNE_PORT: 'port',
+  TRIBUNE_DATA_DIR: 'dataDir',
+  TRIBUNE_PUBLIC_URL: 'publicUrl',
+  TRIBUNE_LOG_LEVEL: 'logLevel',
+  TRIBUNE_SECRET: 'secret',
+  TRIBUNE_UDP_PORT: 'stage.udpPort',
+  TRIBUNE_ADVERTISED_ADDRESSES: 'stage.advertisedAddresses',
+  TRIBUNE_MAX_ON_STAGE: 'stage.maxOnStage',
+  TRIBUNE_RETENTION_DAYS: 'audience.retentionDays',
+} as const;
+
+const NUMERIC = new Set(['port', 'stage.udpPort', 'stage.maxOnStage', 'audience.retentionDays']);
+const LISTS = new Set(['stage.advertisedAddresses']);
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const [head, tail] = path.split('.') as [string, string | undefined];
+  if (tail === undefined) { target[head] = value; return; }
+  const inner = (target[head] ??= {}) as Record<string, unknown>;
+  inner[tail] = value;
+}
+
+/** Reads TRIBUNE_* variables into a ConfigInput; malformed numbers are left for the schema to reject. */
+export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
+  const out: Record<string, unknown> = {};
+  for (const [name, path] of Object.entries(ENV_VARS)) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    let value: unknown = raw;
+    if (NUMERIC.has(path)) value = /^\d+$/.test(raw) ? Number(raw) : raw;
+    if (LISTS.has(path)) value = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    setPath(out, path, value);
+  }
+  return out as ConfigInput;
+}
+
+function merge(...layers: ConfigInput[]): Record<string, unknown> {
+  const out: Record<string, unknown> = structuredClone(DEFAULTS) as unknown as Record<string, unknown>;
+  for (const layer of layers) {
+    for (const [key, value] of Object.entries(layer)) {
+      if (value === undefined) continue;
+      const current = out[key];
+      out[key] = current && typeof current === 'object' && !Array.isArray(current) && typeof value === 'object' && !Array.isArray(value)
+        ? { ...(current as object), ...Object.fromEntries(Object.entries(value as object).filter(([, v]) => v !== undefined)) }
+        : value;
+    }
+  }
+  return out;
+}
+
+/** The secret signs listener tokens; it must survive restarts, so an unset one is made once and kept. */
+function ensureSecret(dataDir: string): string {
+  const file = join(dataDir, 'secret');
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    mkdirSync(dataDir, { recursive: true });
+    const secret = randomBytes(32).toString('base64url');
+    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+    return secret;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * Builds the configuration once: defaults < environment < flags (< overrides, for tests), validated
+ * against the schema, then frozen. Creates the data directory and its secret if needed.
+ */
+export function loadConfig(options: { env?: NodeJS.ProcessEnv; flags?: ConfigInput; overrides?: ConfigInput } = {}): Config {
+  const merged = merge(configFromEnv(options.env ?? {}), options.flags ?? {}, options.overrides ?? {});
+  if (merged.secret === undefined && typeof merged.dataDir === 'string') {
+    merged.secret = ensureSecret(resolve(merged.dataDir));
+  }
+  if (!Value.Check(ConfigSchema, merged)) {
+    const problems = [...Value.Errors(ConfigSchema, merged)].map((e) => `${e.path || '/'}: ${e.message} (got ${JSON.stringify(e.value)})`);
+    throw new ConfigError(problems);
+  }
+  const config = merged as Config & { dataDir: string };
+  config.dataDir = resolve(config.dataDir);
+  const { maxOnStage, maxCohosts } = config.stage;
+  const problems: string[] = [];
+  if (maxCohosts >= maxOnStage) problems.push(`/stage/maxCohosts: must be below maxOnStage (${maxOnStage})`);
+  const { partTargetMs, segmentTargetMs } = config.audience;
+  if (segmentTargetMs % partTargetMs !== 0) problems.push(`/audience/segmentTargetMs: must be a multiple of partTargetMs (${partTargetMs})`);
+  if (problems.length) throw new ConfigError(problems);
+  return deepFreeze(config);
+}

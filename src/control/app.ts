@@ -1,0 +1,75 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import { ERRORS } from '../errors/catalogue.js';
+import type { ControlContext } from './context.js';
+import { installErrorHandling } from './error-handler.js';
+import { attachLiveChannel } from './live-channel.js';
+import { audienceInteractionRoutes } from './routes/audience.js';
+import { authRoutes } from './routes/auth.js';
+import { healthRoutes } from './routes/health.js';
+import { questionRoutes } from './routes/questions.js';
+import { spaceRoutes } from './routes/spaces.js';
+import { stageSeatRoutes } from './routes/stage.js';
+import { ErrorBody } from './schemas.js';
+
+export interface HttpAppOptions {
+  readonly logger: FastifyServerOptions['logger'];
+  readonly bodyLimit: number;
+  /** Behind an edge, the client address comes from X-Forwarded-For. */
+  readonly trustProxy: boolean | string | string[];
+  readonly version: string;
+}
+
+/**
+ * The HTTP server every plane registers its routes on. Validation is strict: unknown fields are
+ * refused (not silently removed) and types are not coerced, so what the schema publishes is what we take.
+ */
+export async function createHttpApp(options: HttpAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger,
+    bodyLimit: options.bodyLimit,
+    trustProxy: options.trustProxy,
+    requestIdHeader: 'x-request-id',
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false, useDefaults: false } },
+    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+    return503OnClosing: true,
+    forceCloseConnections: true,
+  });
+  installErrorHandling(app);
+  app.addSchema(ErrorBody);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Tribune API',
+        version: options.version,
+        description: 'Live audio conversations: Spaces, the stage, the audience and its questions. '
+          + 'Errors are `{ "error": { "code", "message" } }`; the codes are listed under x-error-codes.',
+      },
+      tags: [
+        { name: 'accounts' }, { name: 'spaces' }, { name: 'stage' }, { name: 'questions' }, { name: 'audience' },
+        { name: 'media', description: 'WHIP (RFC 9725) and WHEP, LL-HLS' }, { name: 'operations' },
+      ],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, cookie: { type: 'apiKey', in: 'cookie', name: 'tribune_session' } } },
+      security: [{ bearer: [] }, { cookie: [] }, {}],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async (_request, reply) => {
+    const document = app.swagger() as Record<string, unknown>;
+    document['x-error-codes'] = Object.fromEntries(Object.entries(ERRORS).map(([code, spec]) => [code, { status: spec.status, description: spec.doc }]));
+    return reply.header('cache-control', 'public, max-age=60').send(document);
+  });
+  return app;
+}
+
+/** The control plane's routes and its WebSocket. */
+export function registerControlPlane(app: FastifyInstance, ctx: ControlContext): { close(): void } {
+  healthRoutes(app, ctx);
+  authRoutes(app, ctx);
+  spaceRoutes(app, ctx);
+  stageSeatRoutes(app, ctx);
+  questionRoutes(app, ctx);
+  audienceInteractionRoutes(app, ctx);
+  return attachLiveChannel(app, ctx);
+}

@@ -1,0 +1,26 @@
+import type { Bus } from '../bus/bus.js';
+import type { Config } from '../config/schema.js';
+import type { AudienceService } from '../services/audience-service.js';
+import type { AuthService } from '../services/auth-service.js';
+import type { MediaHooks } from '../services/media-hooks.js';
+import type { QuestionService } from '../services/question-service.js';
+import type { SpaceService } from '../services/space-service.js';
+import type { StageService } from '../services/stage-service.js';
+import type { Store } from '../store/store.js';
+import type { RateLimits } from './rate-limits.js';
+
+/** What the HTTP routes are given. Routes translate; the services decide. */
+export interface ControlContext {
+  readonly config: Config;
+  readonly store: Store;
+  readonly bus: Bus;
+  readonly media: MediaHooks;
+  readonly auth: AuthService;
+  readonly spaces: SpaceService;
+  readonly stage: StageService;
+  readonly questions: QuestionService;
+  readonly audience: AudienceService;
+  readonly limits: RateLimits;
+  /** Readiness beyond the store: false while starting or draining. */
+  readonly isReady: () => boolean;
+}

@@ -1,0 +1,95 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { SpaceEvent } from '../bus/events.js';
+import { TribuneError, isTribuneError } from '../errors/catalogue.js';
+import { accessTo, demand } from '../services/actor.js';
+import type { ControlContext } from './context.js';
+import { SESSION_COOKIE } from './request-context.js';
+
+/** What the server sends on the stage channel: a hello, then the Space's events as they happen. */
+export type LiveMessage =
+  | { type: 'hello'; spaceId: string; roles: string[]; participantId: string | null }
+  | SpaceEvent
+  | { type: 'pong' }
+  | { type: 'error'; code: string; message: string };
+
+const PATH = /^\/api\/v1\/spaces\/([a-z]{1,3}_[A-Za-z0-9_-]{12})\/live$/;
+const PING_MS = 25_000;
+
+function credentialOf(req: IncomingMessage, url: URL): string | undefined {
+  const header = req.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  if (header) return header;
+  // Browsers cannot set headers on a WebSocket: the cookie (same origin) or ?token= (guests, other origins).
+  const token = url.searchParams.get('token');
+  if (token) return token;
+  const cookie = req.headers.cookie?.split(';').map((c) => c.trim()).find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+  return cookie ? decodeURIComponent(cookie.slice(SESSION_COOKIE.length + 1)) : undefined;
+}
+
+function refuse(socket: Duplex, err: unknown): void {
+  const known = isTribuneError(err) ? err : new TribuneError('INTERNAL');
+  const body = JSON.stringify(known.toJSON());
+  socket.end(`HTTP/1.1 ${known.status} ${known.code}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+/**
+ * The stage channel: a WebSocket for the few who act on the stage (host, co-hosts, speakers,
+ * moderators). Listeners never hold one; they read the cached state endpoint.
+ */
+export function attachLiveChannel(app: FastifyInstance, ctx: ControlContext): { close(): void; readonly clients: number } {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+
+  app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://local');
+    const match = PATH.exec(url.pathname);
+    if (!match) {
+      refuse(socket, new TribuneError('ROUTE_NOT_FOUND', { method: 'GET', url: url.pathname }));
+      return;
+    }
+    const spaceId = match[1]!;
+    void (async () => {
+      const actor = await ctx.auth.authenticate(credentialOf(req, url));
+      const space = await ctx.spaces.get(spaceId);
+      const access = await accessTo(ctx.store, actor, space);
+      demand(access, 'stage.connect');
+      return { access };
+    })().then(({ access }) => {
+      wss.handleUpgrade(req, socket, head, (ws) => serve(ws, spaceId, [...access.roles], access.seat?.id ?? null));
+    }, (err) => refuse(socket, err));
+  });
+
+  function serve(ws: WebSocket, spaceId: string, roles: string[], participantId: string | null): void {
+    const send = (message: LiveMessage) => {
+      // A client that cannot keep up loses speaking levels first; never let its buffer grow without bound.
+      if (ws.bufferedAmount > 256 * 1024 && message.type === 'stage.levels') return;
+      ws.send(JSON.stringify(message));
+    };
+    send({ type: 'hello', spaceId, roles, participantId });
+    const unsubscribe = ctx.bus.subscribe(spaceId, send);
+    let alive = true;
+    const ping = setInterval(() => {
+      if (!alive) { ws.terminate(); return; }
+      alive = false;
+      ws.ping();
+    }, PING_MS);
+    ws.on('pong', () => { alive = true; });
+    ws.on('message', (data) => {
+      let parsed: unknown;
+      try { parsed = JSON.parse(String(data)); } catch { parsed = null; }
+      if (parsed && typeof parsed === 'object' && (parsed as { type?: unknown }).type === 'ping') send({ type: 'pong' });
+      else send({ type: 'error', code: 'VALIDATION_FAILED', message: 'the only message a client sends is {"type":"ping"}' });
+    });
+    ws.on('close', () => { clearInterval(ping); unsubscribe(); });
+    ws.on('error', () => ws.terminate());
+  }
+
+  return {
+    close() {
+      for (const client of wss.clients) client.close(1001, 'server shutting down');
+      wss.close();
+    },
+    get clients() { return wss.clients.size; },
+  };
+}

@@ -1,0 +1,69 @@
+import type { FastifyRequest } from 'fastify';
+import type { Participant, Question, Space, SpeakRequest, User } from '../domain/types.js';
+import type { MediaHooks } from '../services/media-hooks.js';
+import type { Store } from '../store/store.js';
+
+/** Absolute URLs: the configured public URL, else what the client called us by (an edge forwards Host). */
+export function baseUrlOf(request: FastifyRequest, publicUrl: string | undefined): string {
+  if (publicUrl) return publicUrl.replace(/\/+$/, '');
+  return `${request.protocol}://${request.host}`;
+}
+
+export function spaceUrls(base: string, space: Space, media: MediaHooks) {
+  const live = space.state === 'live';
+  return {
+    listenPageUrl: `${base}/s/${space.id}`,
+    hlsUrl: live ? `${base}/hls/${space.id}/index.m3u8` : null,
+    whepUrl: live ? `${base}/api/v1/spaces/${space.id}/whep` : null,
+    whipUrl: live ? `${base}/api/v1/spaces/${space.id}/whip` : null,
+    replayUrl: space.state === 'ended' && media.hasReplay(space.id) ? `${base}/hls/${space.id}/replay.m3u8` : null,
+  };
+}
+
+export async function presentSpace(store: Store, media: MediaHooks, base: string, space: Space) {
+  const host = await store.users.byId(space.hostId);
+  return {
+    id: space.id, title: space.title, description: space.description, language: space.language, state: space.state,
+    host: { id: space.hostId, handle: host?.handle ?? 'unknown', displayName: host?.displayName ?? 'unknown' },
+    scheduledStart: space.scheduledStart, timeZone: space.timeZone,
+    createdAt: space.createdAt, startedAt: space.startedAt, endedAt: space.endedAt,
+    limits: { maxOnStage: space.maxOnStage, maxCohosts: space.maxCohosts },
+    ...spaceUrls(base, space, media),
+  };
+}
+
+export function presentUser(user: User) {
+  return { id: user.id, handle: user.handle, displayName: user.displayName, platformRole: user.platformRole, createdAt: user.createdAt };
+}
+
+export function presentParticipant(p: Participant) {
+  return { id: p.id, userId: p.userId, displayName: p.displayName, role: p.role, muted: p.muted, joinedAt: p.joinedAt };
+}
+
+/** Users looked up once per response, however many questions they wrote. */
+export function userLookup(store: Store): (id: string) => Promise<User | null> {
+  const cache = new Map<string, Promise<User | null>>();
+  return (id) => {
+    let user = cache.get(id);
+    if (!user) cache.set(id, (user = store.users.byId(id)));
+    return user;
+  };
+}
+
+/** Anonymous questions hide their author from everyone but moderators, who must be able to act on abuse. */
+export async function presentQuestion(q: Question, lookup: (id: string) => Promise<User | null>, revealAnonymous = false) {
+  const author = q.anonymous && !revealAnonymous ? null : await lookup(q.authorId);
+  return {
+    id: q.id, text: q.text, state: q.state, votes: q.votes, highlighted: q.highlighted, anonymous: q.anonymous,
+    author: author ? { handle: author.handle, displayName: author.displayName } : null,
+    createdAt: q.createdAt, answeredAt: q.answeredAt,
+  };
+}
+
+export async function presentRequest(r: SpeakRequest, lookup: (id: string) => Promise<User | null>) {
+  const user = await lookup(r.userId);
+  return {
+    id: r.id, userId: r.userId, state: r.state, createdAt: r.createdAt, answeredAt: r.answeredAt,
+    user: user ? { handle: user.handle, displayName: user.displayName } : null,
+  };
+}

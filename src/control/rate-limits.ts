@@ -1,0 +1,29 @@
+import type { FastifyRequest } from 'fastify';
+import { perMinute, RateLimiter } from '../domain/rate-limiter.js';
+import { TribuneError } from '../errors/catalogue.js';
+import type { Config } from '../config/schema.js';
+
+/** The audience's write paths, each with its own bucket per client. */
+export function createRateLimits(limits: Config['limits']) {
+  return {
+    auth: new RateLimiter(perMinute(limits.authPerMinute)),
+    votes: new RateLimiter(perMinute(limits.votesPerMinute)),
+    reactions: new RateLimiter({ burst: limits.reactionsPerSecond * 2, perSecond: limits.reactionsPerSecond }),
+    heartbeats: new RateLimiter(perMinute(limits.heartbeatsPerMinute)),
+    listenerTokens: new RateLimiter(perMinute(limits.listenerTokensPerMinute)),
+    // Shared NATs put thousands of listeners behind one address: a generous per-address ceiling.
+    heartbeatsPerAddress: new RateLimiter({ burst: 2_000, perSecond: 1_000 }),
+    writes: new RateLimiter({ burst: 30, perSecond: 5 }),
+  };
+}
+
+export type RateLimits = ReturnType<typeof createRateLimits>;
+
+export function enforce(limiter: RateLimiter, key: string): void {
+  const decision = limiter.take(key);
+  if (!decision.allowed) throw new TribuneError('RATE_LIMITED', { retryAfter: decision.retryAfterSeconds }, { details: { retryAfter: decision.retryAfterSeconds } });
+}
+
+export function addressKey(request: FastifyRequest): string {
+  return `ip:${request.ip}`;
+}

@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { Reaction } from '../../domain/types.js';
+import { TribuneError } from '../../errors/catalogue.js';
+import type { ControlContext } from '../context.js';
+import { baseUrlOf, presentQuestion, spaceUrls, userLookup } from '../presenters.js';
+import { addressKey, enforce } from '../rate-limits.js';
+import { ErrorBody, HeartbeatBody, ListenerHistory, ListenerTokenView, ReactionBody, SpaceParams, SpaceStateView } from '../schemas.js';
+
+const HEARTBEAT_SECONDS = 30;
+/** The state is rebuilt at most this often per Space, whatever the request rate at the origin. */
+const STATE_TTL_MS = 500;
+
+interface CachedState { body: string; etag: string; at: number }
+
+export function audienceInteractionRoutes(app: FastifyInstance, ctx: ControlContext): void {
+  const spaceId = (request: FastifyRequest) => (request.params as { spaceId: string }).spaceId;
+  const cache = new Map<string, Promise<CachedState>>();
+
+  async function buildState(request: FastifyRequest, id: string): Promise<CachedState> {
+    const space = await ctx.spaces.get(id);
+    const [stage, snapshot, questions] = await Promise.all([
+      ctx.store.stage.onStage(id), ctx.audience.snapshot(id), ctx.questions.summary(id, 5),
+    ]);
+    const lookup = userLookup(ctx.store);
+    const urls = spaceUrls(baseUrlOf(request, ctx.config.publicUrl), space, ctx.media);
+    const state = {
+      id: space.id, state: space.state, title: space.title, language: space.language,
+      scheduledStart: space.scheduledStart, timeZone: space.timeZone, startedAt: space.startedAt, endedAt: space.endedAt,
+      stage: stage.map((p) => {
+        const level = snapshot.levels[p.id];
+        return { participantId: p.id, displayName: p.displayName, role: p.role, muted: p.muted, speaking: !p.muted && (level?.speaking ?? false), level: p.muted ? 0 : (level?.level ?? 0) };
+      }),
+      listeners: snapshot.listeners,
+      reactions: snapshot.reactions,
+      questions: {
+        highlighted: questions.highlighted ? await presentQuestion(questions.highlighted, lookup) : null,
+        top: await Promise.all(questions.top.map((q) => presentQuestion(q, lookup))),
+        approved: questions.counts.approved, answered: questions.counts.answered,
+      },
+      media: { hlsUrl: urls.hlsUrl, whepUrl: urls.whepUrl, replayUrl: urls.replayUrl },
+      generatedAt: new Date().toISOString(),
+    };
+    const body = JSON.stringify(state);
+    return { body, etag: `"${createHash('sha1').update(body.replace(/"generatedAt":"[^"]*"/, '')).digest('base64url')}"`, at: Date.now() };
+  }
+
+  app.get('/api/v1/spaces/:spaceId/state', {
+    schema: {
+      tags: ['audience'], summary: 'Everything a listener page shows, cacheable for one second by any HTTP cache',
+      params: SpaceParams, response: { 200: SpaceStateView, 304: Type.Null(), '4xx': ErrorBody },
+    },
+  }, async (request, reply) => {
+    const id = spaceId(request);
+    let entry = cache.get(id);
+    const fresh = entry && Date.now() - (await entry).at < STATE_TTL_MS;
+    if (!fresh) {
+      entry = buildState(request, id);
+      cache.set(id, entry);
+      entry.catch(() => cache.delete(id));
+    }
+    const state = await entry!;
+    reply.header('cache-control', 'public, max-age=1').header('etag', state.etag).header('vary', 'Accept-Encoding');
+    if (request.headers['if-none-match'] === state.etag) return reply.code(304).send();
+    return reply.type('application/json; charset=utf-8').serializer((s: string) => s).send(state.body);
+  });
+
+  app.post('/api/v1/listener-token', {
+    schema: { tags: ['audience'], summary: 'A signed listener id for heartbeats (no account needed)', response: { 201: ListenerTokenView, '4xx': ErrorBody } },
+  }, async (request, reply) => {
+    enforce(ctx.limits.listenerTokens, addressKey(request));
+    return reply.code(201).header('cache-control', 'no-store').send({ listenerToken: ctx.audience.issueListenerToken(), heartbeatSeconds: HEARTBEAT_SECONDS });
+  });
+
+  app.post('/api/v1/spaces/:spaceId/heartbeat', {
+    schema: { tags: ['audience'], summary: `A listener is still here (every ${HEARTBEAT_SECONDS} s); counted in a sketch`, params: SpaceParams, body: HeartbeatBody, response: { 204: Type.Null(), '4xx': ErrorBody } },
+  }, async (request, reply) => {
+    const { listenerToken } = request.body as { listenerToken: string };
+    enforce(ctx.limits.heartbeatsPerAddress, addressKey(request));
+    enforce(ctx.limits.heartbeats, `t:${listenerToken}`);
+    await ctx.spaces.get(spaceId(request));
+    ctx.audience.heartbeat(spaceId(request), listenerToken);
+    return reply.code(204).send();
+  });
+
+  app.post('/api/v1/spaces/:spaceId/reactions', {
+    schema: { tags: ['audience'], summary: 'Send a reaction; counted per second, never stored one by one', params: SpaceParams, body: ReactionBody, response: { 202: Type.Null(), '4xx': ErrorBody } },
+  }, async (request, reply) => {
+    enforce(ctx.limits.reactions, addressKey(request));
+    const space = await ctx.spaces.get(spaceId(request));
+    if (space.state !== 'live') throw new TribuneError('SPACE_NOT_LIVE');
+    ctx.audience.react(space.id, (request.body as { reaction: Reaction }).reaction);
+    return reply.code(202).send();
+  });
+
+  app.get('/api/v1/spaces/:spaceId/listeners', {
+    schema: { tags: ['audience'], summary: 'Listener count per minute and the peak', params: SpaceParams, response: { 200: ListenerHistory, '4xx': ErrorBody } },
+  }, async (request) => {
+    await ctx.spaces.get(spaceId(request));
+    const history = await ctx.audience.listenerHistory(spaceId(request));
+    const snapshot = await ctx.audience.snapshot(spaceId(request));
+    return { peak: snapshot.listeners.peak, minutes: history.map((h) => ({ minute: new Date(h.minute * 60_000).toISOString(), count: h.count })) };
+  });
+}

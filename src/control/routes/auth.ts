@@ -1,0 +1,57 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { ControlContext } from '../context.js';
+import { presentUser } from '../presenters.js';
+import { addressKey, enforce } from '../rate-limits.js';
+import { actorOf, bearerOf, SESSION_COOKIE } from '../request-context.js';
+import { Credentials, ErrorBody, Id, LoginBody, PlatformRoleBody, SessionView, UserView } from '../schemas.js';
+import type { Session } from '../../services/auth-service.js';
+import { requireUser } from '../../services/actor.js';
+
+export function authRoutes(app: FastifyInstance, ctx: ControlContext): void {
+  const secure = ctx.config.publicUrl?.startsWith('https:') ?? false;
+  const setCookie = (reply: FastifyReply, session: Session) => {
+    const maxAge = Math.max(0, Math.floor((Date.parse(session.expiresAt) - Date.now()) / 1000));
+    reply.header('set-cookie', `${SESSION_COOKIE}=${session.token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure ? '; Secure' : ''}`);
+  };
+  const sessionResponse = (session: Session) => ({ token: session.token, user: presentUser(session.user), expiresAt: session.expiresAt });
+
+  app.post('/api/v1/auth/register', {
+    schema: { tags: ['accounts'], summary: 'Create an account (the first account of an install becomes its admin)', body: Credentials, response: { 201: SessionView, '4xx': ErrorBody } },
+  }, async (request, reply) => {
+    enforce(ctx.limits.auth, addressKey(request));
+    const session = await ctx.auth.register(request.body as { handle: string; password: string; displayName?: string });
+    setCookie(reply, session);
+    return reply.code(201).send(sessionResponse(session));
+  });
+
+  app.post('/api/v1/auth/login', {
+    schema: { tags: ['accounts'], summary: 'Log in; returns a bearer token and sets the session cookie', body: LoginBody, response: { 200: SessionView, '4xx': ErrorBody } },
+  }, async (request, reply) => {
+    enforce(ctx.limits.auth, addressKey(request));
+    const session = await ctx.auth.login(request.body as { handle: string; password: string });
+    setCookie(reply, session);
+    return sessionResponse(session);
+  });
+
+  app.post('/api/v1/auth/logout', {
+    schema: { tags: ['accounts'], summary: 'End this session', response: { 204: Type.Null(), '4xx': ErrorBody } },
+  }, async (request, reply) => {
+    const token = bearerOf(request);
+    if (token) await ctx.auth.logout(token);
+    reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`);
+    return reply.code(204).send();
+  });
+
+  app.get('/api/v1/me', {
+    schema: { tags: ['accounts'], summary: 'The logged-in account', response: { 200: UserView, '4xx': ErrorBody } },
+  }, async (request) => presentUser(requireUser(await actorOf(request, ctx.auth))));
+
+  app.put('/api/v1/users/:userId/platform-role', {
+    schema: { tags: ['accounts'], summary: 'Make an account a moderator, an admin or a plain user (admins only)', params: Type.Object({ userId: Id }, { additionalProperties: false }), body: PlatformRoleBody, response: { 200: UserView, '4xx': ErrorBody } },
+  }, async (request) => {
+    const { userId } = request.params as { userId: string };
+    const { role } = request.body as { role: 'user' | 'moderator' | 'admin' };
+    return presentUser(await ctx.auth.setPlatformRole(await actorOf(request, ctx.auth), userId, role));
+  });
+}

@@ -1,0 +1,60 @@
+import type { FastifyInstance } from 'fastify';
+import type { SpaceTransition } from '../../domain/space-lifecycle.js';
+import type { Space } from '../../domain/types.js';
+import type { CreateSpaceInput } from '../../services/space-service.js';
+import type { ControlContext } from '../context.js';
+import { baseUrlOf, presentSpace } from '../presenters.js';
+import { addressKey, enforce } from '../rate-limits.js';
+import { actorOf } from '../request-context.js';
+import { CreateSpaceBody, ErrorBody, ListSpacesQuery, SpaceList, SpaceParams, SpaceView, UpdateSpaceBody } from '../schemas.js';
+
+export function spaceRoutes(app: FastifyInstance, ctx: ControlContext): void {
+  const present = (request: Parameters<typeof baseUrlOf>[0], space: Space) =>
+    presentSpace(ctx.store, ctx.media, baseUrlOf(request, ctx.config.publicUrl), space);
+
+  app.post('/api/v1/spaces', {
+    schema: { tags: ['spaces'], summary: 'Create a Space; the caller hosts it', body: CreateSpaceBody, response: { 201: SpaceView, '4xx': ErrorBody } },
+  }, async (request, reply) => {
+    enforce(ctx.limits.writes, addressKey(request));
+    const space = await ctx.spaces.create(await actorOf(request, ctx.auth), request.body as CreateSpaceInput);
+    return reply.code(201).send(await present(request, space));
+  });
+
+  app.get('/api/v1/spaces', {
+    schema: { tags: ['spaces'], summary: 'List Spaces, newest first (e.g. ?state=live for the moderator console)', querystring: ListSpacesQuery, response: { 200: SpaceList, '4xx': ErrorBody } },
+  }, async (request) => {
+    const query = request.query as { state?: string; mine?: string; limit?: string };
+    const actor = query.mine === 'true' ? await actorOf(request, ctx.auth) : null;
+    const spaces = await ctx.spaces.list({
+      states: query.state?.split(',') as Space['state'][] | undefined,
+      hostId: actor?.user?.id ?? (query.mine === 'true' ? '-' : undefined),
+      limit: query.limit ? Number(query.limit) : undefined,
+    });
+    return { spaces: await Promise.all(spaces.map((s) => present(request, s))) };
+  });
+
+  app.get('/api/v1/spaces/:spaceId', {
+    schema: { tags: ['spaces'], summary: 'One Space, with the URLs of its media', params: SpaceParams, response: { 200: SpaceView, '4xx': ErrorBody } },
+  }, async (request) => present(request, await ctx.spaces.get((request.params as { spaceId: string }).spaceId)));
+
+  app.patch('/api/v1/spaces/:spaceId', {
+    schema: { tags: ['spaces'], summary: 'Edit title, description, language or schedule', params: SpaceParams, body: UpdateSpaceBody, response: { 200: SpaceView, '4xx': ErrorBody } },
+  }, async (request) => {
+    const space = await ctx.spaces.update(await actorOf(request, ctx.auth), (request.params as { spaceId: string }).spaceId, request.body as Partial<CreateSpaceInput>);
+    return present(request, space);
+  });
+
+  const transitions: Array<[SpaceTransition, string]> = [
+    ['start', 'Go live (host or co-host): the mixer starts and LL-HLS appears within a part'],
+    ['end', 'End the Space (host, co-host, moderator): every media session closes and the replay appears'],
+    ['cancel', 'Cancel a Space that has not started'],
+  ];
+  for (const [transition, summary] of transitions) {
+    app.post(`/api/v1/spaces/:spaceId/${transition}`, {
+      schema: { tags: ['spaces'], summary, params: SpaceParams, response: { 200: SpaceView, '4xx': ErrorBody } },
+    }, async (request) => {
+      const space = await ctx.spaces.transition(await actorOf(request, ctx.auth), (request.params as { spaceId: string }).spaceId, transition);
+      return present(request, space);
+    });
+  }
+}

@@ -1,0 +1,120 @@
+import { Type, type TSchema } from '@sinclair/typebox';
+import { ERROR_CODES } from '../errors/catalogue.js';
+import { QUESTION_MAX_LENGTH } from '../domain/questions.js';
+import { REACTIONS } from '../domain/types.js';
+
+/** Request and response schemas: fastify validates with them and the OpenAPI document publishes them. */
+const strict = { additionalProperties: false } as const;
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const Instant = Type.String({ format: 'date-time' });
+
+export const Id = Type.String({ pattern: '^[a-z]{1,3}_[A-Za-z0-9_-]{12}$', maxLength: 16 });
+export const SpaceParams = Type.Object({ spaceId: Id }, strict);
+export const QuestionParams = Type.Object({ spaceId: Id, questionId: Id }, strict);
+export const ParticipantParams = Type.Object({ spaceId: Id, participantId: Id }, strict);
+export const UserParams = Type.Object({ spaceId: Id, userId: Id }, strict);
+
+export const Handle = Type.String({ pattern: '^[A-Za-z0-9_]{3,30}$', description: '3 to 30 letters, digits or underscores' });
+export const Credentials = Type.Object({
+  handle: Handle,
+  password: Type.String({ minLength: 8, maxLength: 200 }),
+  displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+}, strict);
+export const LoginBody = Type.Object({ handle: Type.String({ minLength: 1, maxLength: 30 }), password: Type.String({ minLength: 1, maxLength: 200 }) }, strict);
+
+export const UserView = Type.Object({
+  id: Type.String(), handle: Type.String(), displayName: Type.String(),
+  platformRole: Type.Union([Type.Literal('user'), Type.Literal('moderator'), Type.Literal('admin')]), createdAt: Instant,
+});
+export const SessionView = Type.Object({ token: Type.String(), user: UserView, expiresAt: Instant });
+export const PlatformRoleBody = Type.Object({ role: Type.Union([Type.Literal('user'), Type.Literal('moderator'), Type.Literal('admin')]) }, strict);
+
+export const Language = Type.String({ pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$', maxLength: 35 });
+export const CreateSpaceBody = Type.Object({
+  title: Type.String({ minLength: 1, maxLength: 120 }),
+  description: Type.Optional(Type.String({ maxLength: 2000 })),
+  language: Type.Optional(Language),
+  scheduledStart: Type.Optional(Instant),
+  timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+}, strict);
+export const UpdateSpaceBody = Type.Partial(CreateSpaceBody, strict);
+export const SpaceStateName = Type.Union(['scheduled', 'live', 'ended', 'cancelled'].map((s) => Type.Literal(s)));
+export const ListSpacesQuery = Type.Object({
+  state: Type.Optional(Type.String({ pattern: '^(scheduled|live|ended|cancelled)(,(scheduled|live|ended|cancelled))*$' })),
+  mine: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
+  limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })),
+}, strict);
+
+const Url = Nullable(Type.String());
+export const SpaceView = Type.Object({
+  id: Type.String(), title: Type.String(), description: Type.String(), language: Type.String(), state: SpaceStateName,
+  host: Type.Object({ id: Type.String(), handle: Type.String(), displayName: Type.String() }),
+  scheduledStart: Nullable(Instant), timeZone: Nullable(Type.String()),
+  createdAt: Instant, startedAt: Nullable(Instant), endedAt: Nullable(Instant),
+  limits: Type.Object({ maxOnStage: Type.Integer(), maxCohosts: Type.Integer() }),
+  listenPageUrl: Type.String(), hlsUrl: Url, whepUrl: Url, whipUrl: Url, replayUrl: Url,
+});
+export const SpaceList = Type.Object({ spaces: Type.Array(SpaceView) });
+
+export const ParticipantView = Type.Object({
+  id: Type.String(), userId: Nullable(Type.String()), displayName: Type.String(),
+  role: Type.Union([Type.Literal('host'), Type.Literal('cohost'), Type.Literal('speaker')]),
+  muted: Type.Boolean(), joinedAt: Instant,
+});
+export const StageView = Type.Object({ participants: Type.Array(ParticipantView) });
+export const StageTokenBody = Type.Object({ role: Type.Union([Type.Literal('speaker'), Type.Literal('cohost')]) }, strict);
+export const StageTokenView = Type.Object({ token: Type.String(), role: Type.String(), expiresAt: Instant, inviteUrl: Type.String() });
+export const RedeemBody = Type.Object({ token: Type.String({ minLength: 10, maxLength: 80 }), displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })) }, strict);
+export const MuteBody = Type.Object({ muted: Type.Boolean() }, strict);
+export const RoleBody = Type.Object({ role: Type.Union([Type.Literal('cohost'), Type.Literal('speaker')]) }, strict);
+export const BlockBody = Type.Object({ userId: Type.Optional(Id), participantId: Type.Optional(Id) }, { ...strict, minProperties: 1 });
+export const SpeakRequestView = Type.Object({
+  id: Type.String(), userId: Type.String(), state: Type.String(), createdAt: Instant, answeredAt: Nullable(Instant),
+  user: Nullable(Type.Object({ handle: Type.String(), displayName: Type.String() })),
+});
+export const SpeakRequestList = Type.Object({ requests: Type.Array(SpeakRequestView) });
+export const AnswerRequestBody = Type.Object({ approve: Type.Boolean() }, strict);
+
+export const QuestionStateName = Type.Union(['pending', 'approved', 'dismissed', 'answered'].map((s) => Type.Literal(s)));
+export const SubmitQuestionBody = Type.Object({
+  text: Type.String({ minLength: 1, maxLength: QUESTION_MAX_LENGTH * 4, description: `at most ${QUESTION_MAX_LENGTH} characters` }),
+  anonymous: Type.Optional(Type.Boolean()),
+}, strict);
+export const QuestionActionBody = Type.Object({ action: Type.Union(['approve', 'dismiss', 'highlight', 'answer'].map((s) => Type.Literal(s))) }, strict);
+export const ListQuestionsQuery = Type.Object({
+  state: Type.Optional(Type.String({ pattern: '^(pending|approved|dismissed|answered)(,(pending|approved|dismissed|answered))*$' })),
+}, strict);
+export const QuestionView = Type.Object({
+  id: Type.String(), text: Type.String(), state: QuestionStateName, votes: Type.Integer(), highlighted: Type.Boolean(),
+  anonymous: Type.Boolean(), author: Nullable(Type.Object({ handle: Type.String(), displayName: Type.String() })),
+  createdAt: Instant, answeredAt: Nullable(Instant),
+});
+export const QuestionList = Type.Object({ questions: Type.Array(QuestionView) });
+
+export const ReactionBody = Type.Object({ reaction: Type.Union(REACTIONS.map((r) => Type.Literal(r))) }, strict);
+export const HeartbeatBody = Type.Object({ listenerToken: Type.String({ minLength: 10, maxLength: 64 }) }, strict);
+export const ListenerTokenView = Type.Object({ listenerToken: Type.String(), heartbeatSeconds: Type.Integer() });
+
+export const SpaceStateView = Type.Object({
+  id: Type.String(), state: SpaceStateName, title: Type.String(), language: Type.String(),
+  scheduledStart: Nullable(Instant), timeZone: Nullable(Type.String()), startedAt: Nullable(Instant), endedAt: Nullable(Instant),
+  stage: Type.Array(Type.Object({
+    participantId: Type.String(), displayName: Type.String(), role: Type.String(), muted: Type.Boolean(),
+    speaking: Type.Boolean(), level: Type.Number(),
+  })),
+  listeners: Type.Object({ count: Type.Integer(), peak: Type.Integer() }),
+  reactions: Type.Object({ totals: Type.Record(Type.String(), Type.Integer()), perSecond: Type.Record(Type.String(), Type.Number()) }),
+  questions: Type.Object({ highlighted: Nullable(QuestionView), top: Type.Array(QuestionView), approved: Type.Integer(), answered: Type.Integer() }),
+  media: Type.Object({ hlsUrl: Url, whepUrl: Url, replayUrl: Url }),
+  generatedAt: Instant,
+});
+export const ListenerHistory = Type.Object({ peak: Type.Integer(), minutes: Type.Array(Type.Object({ minute: Instant, count: Type.Integer() })) });
+
+export const ErrorBody = Type.Object({
+  error: Type.Object({
+    code: Type.Union(ERROR_CODES.map((c) => Type.Literal(c))),
+    message: Type.String(),
+    details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  }),
+}, { $id: 'Error' });
+

@@ -1,0 +1,100 @@
+/**
+ * The one error catalogue. Every error a client can see has a stable code here, with its HTTP status,
+ * a message template ({name} placeholders) and a sentence for docs/errors.md. Clients and tests match
+ * on `code`, never on message text.
+ */
+export interface ErrorSpec {
+  readonly status: number;
+  readonly message: string;
+  /** What it means and what the client should do; rendered into docs/errors.md. */
+  readonly doc: string;
+}
+
+export const ERRORS = {
+  // Requests in general
+  VALIDATION_FAILED: { status: 400, message: 'Invalid request: {detail}', doc: 'The body, query or path does not match the published schema (unknown field, wrong type, out of range). Fix the request; do not retry it as is.' },
+  MALFORMED_JSON: { status: 400, message: 'The body is not valid JSON', doc: 'The body could not be parsed as JSON.' },
+  BODY_TOO_LARGE: { status: 413, message: 'The body is larger than {limit} bytes', doc: 'Request bodies are limited in size; SDP offers and JSON bodies alike.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Content-Type {type} is not accepted here; send {expected}', doc: 'JSON endpoints take application/json; WHIP and WHEP take application/sdp.' },
+  ROUTE_NOT_FOUND: { status: 404, message: 'No route for {method} {url}', doc: 'The path does not exist in this API version.' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests; retry in {retryAfter} s', doc: 'A per-client or per-account limit was reached. The Retry-After header says when to try again.' },
+  NOT_READY: { status: 503, message: 'The server is not ready: {reason}', doc: 'Starting up or shutting down; try again shortly (or another origin).' },
+  INTERNAL: { status: 500, message: 'Internal error', doc: 'A fault in the server. It is logged with the request id; report it if it persists.' },
+
+  // Accounts and authorization
+  AUTH_REQUIRED: { status: 401, message: 'Authentication required', doc: 'Log in (session cookie) or send `Authorization: Bearer <token>`.' },
+  INVALID_CREDENTIALS: { status: 401, message: 'Unknown handle or wrong password', doc: 'Login failed. The message does not say which part was wrong, on purpose.' },
+  HANDLE_TAKEN: { status: 409, message: 'The handle {handle} is taken', doc: 'Pick another handle.' },
+  FORBIDDEN: { status: 403, message: 'A {role} may not {action}', doc: 'The permission table does not allow this role to perform this action.' },
+
+  // Spaces
+  SPACE_NOT_FOUND: { status: 404, message: 'Space {spaceId} not found', doc: 'No Space has this id (or it was deleted).' },
+  SPACE_STATE_CONFLICT: { status: 409, message: 'The Space is {state}; cannot {action}', doc: 'The action does not apply in the Space\'s current state (e.g. starting an ended Space).' },
+  INVALID_TIME_ZONE: { status: 400, message: 'Unknown IANA time zone {timeZone}', doc: 'timeZone must be an IANA name such as Europe/Paris.' },
+
+  // Stage
+  STAGE_FULL: { status: 409, message: 'The stage is full ({max} people)', doc: 'The stage holds at most the configured number of people, host and co-hosts included.' },
+  COHOSTS_FULL: { status: 409, message: 'The Space already has {max} co-hosts', doc: 'The number of co-hosts is capped by configuration.' },
+  PARTICIPANT_NOT_FOUND: { status: 404, message: 'Participant {participantId} is not on this stage', doc: 'The participant id is unknown or has left the stage.' },
+  BLOCKED_FROM_SPACE: { status: 403, message: 'You are blocked from this Space', doc: 'The host or a moderator blocked this account from the Space.' },
+  STAGE_TOKEN_INVALID: { status: 401, message: 'The stage token is invalid, expired or revoked', doc: 'Ask the host for a new invite.' },
+  STAGE_TOKEN_USED: { status: 409, message: 'This invite was already used by someone else', doc: 'Invite links are single-use.' },
+  ALREADY_ON_STAGE: { status: 409, message: 'Already on the stage', doc: 'The account already holds a stage seat in this Space.' },
+  SPEAK_REQUEST_NOT_FOUND: { status: 404, message: 'No pending request to speak from {userId}', doc: 'The request was already answered or withdrawn.' },
+  SPEAK_REQUEST_PENDING: { status: 409, message: 'A request to speak is already pending', doc: 'Wait for the host to answer.' },
+  SELF_UNMUTE_ONLY: { status: 403, message: 'Only the speaker can unmute themself', doc: 'Hosts can mute anyone on stage; unmuting is the speaker\'s own choice.' },
+  HOST_CANNOT_LEAVE: { status: 409, message: 'The host cannot leave the stage; end the Space instead', doc: 'A Space always has its host on stage while live.' },
+
+  // Stage media (WHIP / WHEP)
+  SDP_INVALID: { status: 400, message: 'The SDP offer is malformed: {detail}', doc: 'The body is not a usable SDP offer.' },
+  SDP_NO_AUDIO: { status: 400, message: 'The SDP offer has no audio section', doc: 'Tribune carries audio only; offer one audio m-line.' },
+  SDP_NO_OPUS: { status: 415, message: 'The SDP offer does not offer Opus', doc: 'Opus at 48 kHz is the only codec accepted.' },
+  MEDIA_SESSION_NOT_FOUND: { status: 404, message: 'Media session {sessionId} not found', doc: 'The WHIP/WHEP session was closed or never existed.' },
+  MEDIA_SESSION_ACTIVE: { status: 409, message: 'This stage seat is already publishing', doc: 'One publishing session per seat. DELETE the old session first, or wait for it to time out.' },
+  SPACE_NOT_LIVE: { status: 409, message: 'The Space is not live', doc: 'Media endpoints work only while the Space is live.' },
+  MEDIA_CAPACITY: { status: 503, message: 'This origin is at its media capacity', doc: 'Too many WebRTC sessions on this origin; use LL-HLS or another origin.' },
+  ICE_RESTART_UNSUPPORTED: { status: 405, message: 'ICE restarts and trickle are not supported; start a new session', doc: 'PATCH on a WHIP/WHEP session is not implemented; DELETE it and POST again.' },
+
+  // Audience media (LL-HLS, replay)
+  PLAYLIST_NOT_READY: { status: 404, message: 'No media yet for Space {spaceId}', doc: 'The Space has not gone live yet, or its first part is still being produced.' },
+  MEDIA_NOT_FOUND: { status: 404, message: 'No such segment or part', doc: 'The segment or part does not exist (yet, or any more).' },
+  BLOCKING_REQUEST_TOO_FAR: { status: 400, message: 'The requested media sequence {msn} is too far in the future', doc: 'RFC 8216bis: a blocking reload more than two segments ahead is refused.' },
+  REPLAY_NOT_AVAILABLE: { status: 404, message: 'No replay for Space {spaceId}', doc: 'The Space has not ended, had no audio, or its recording expired or was deleted.' },
+
+  // Audience interaction
+  QUESTION_NOT_FOUND: { status: 404, message: 'Question {questionId} not found', doc: 'No such question in this Space.' },
+  QUESTION_STATE_CONFLICT: { status: 409, message: 'The question is {state}; cannot {action}', doc: 'Questions move pending -> approved | dismissed, approved -> answered.' },
+  ALREADY_VOTED: { status: 409, message: 'You already upvoted this question', doc: 'One upvote per account per question.' },
+  LISTENER_TOKEN_INVALID: { status: 400, message: 'The listener token is invalid or expired', doc: 'Fetch a new one from the listener-token endpoint.' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];
+
+function render(template: string, params: Record<string, unknown>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in params ? String(params[key]) : whole));
+}
+
+/** An error a client may see. `details` travels to the client; `cause` stays in the logs. */
+export class TribuneError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, params: Record<string, unknown> = {}, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super(render(ERRORS[code].message, params), { cause: options.cause });
+    this.name = 'TribuneError';
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.details = options.details;
+  }
+
+  toJSON(): { error: { code: ErrorCode; message: string; details?: Record<string, unknown> } } {
+    return { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) } };
+  }
+}
+
+export function isTribuneError(err: unknown): err is TribuneError {
+  return err instanceof TribuneError;
+}

@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { createAudience, audienceRoutes, type Audience } from './audience/index.js';
+import { MemoryBus } from './bus/memory/memory-bus.js';
+import type { Bus } from './bus/bus.js';
+import type { Config } from './config/schema.js';
+import { createHttpApp, registerControlPlane } from './control/app.js';
+import type { ControlContext } from './control/context.js';
+import { createRateLimits } from './control/rate-limits.js';
+import { AudienceService } from './services/audience-service.js';
+import { AuthService } from './services/auth-service.js';
+import { systemClock, type Clock } from './services/clock.js';
+import { NO_MEDIA, type MediaHooks } from './services/media-hooks.js';
+import { QuestionService } from './services/question-service.js';
+import { SpaceService } from './services/space-service.js';
+import { StageService } from './services/stage-service.js';
+import { createStageMedia, stageRoutes as stageMediaRoutes, type StageMedia } from './stage/index.js';
+import { createSqliteStore } from './store/sqlite/index.js';
+import type { Store } from './store/store.js';
+
+export interface ServerOptions {
+  /** fastify's logger option: pino options, false in tests. */
+  readonly logger?: FastifyServerOptions['logger'];
+  /** Without media the control plane runs alone (no UDP port, no packager): for its own tests. */
+  readonly media?: boolean;
+  readonly clock?: Clock;
+  /** Trust X-Forwarded-For from these proxies (an edge in front). */
+  readonly trustProxy?: boolean | string | string[];
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly config: Config;
+  readonly app: FastifyInstance;
+  readonly store: Store;
+  readonly bus: Bus;
+  readonly stageMedia: StageMedia | null;
+  readonly audience: Audience | null;
+  close(): Promise<void>;
+}
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const DAY_MS = 86_400_000;
+
+/**
+ * The composition root: builds the store, the bus, the services and the three planes, wires them the
+ * one way data flows (control -> stage -> program -> audience), and listens.
+ */
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
+  const clock = options.clock ?? systemClock;
+  const store = createSqliteStore(config.dataDir);
+  const app = await createHttpApp({ logger: options.logger ?? false, bodyLimit: config.bodyLimitBytes, trustProxy: options.trustProxy ?? false, version: VERSION });
+  const bus = new MemoryBus({ onError: (err, event) => app.log.error({ err, event: event.type }, 'bus subscriber failed') });
+
+  let stageMedia: StageMedia | null = null;
+  let audience: Audience | null = null;
+  let media: MediaHooks = NO_MEDIA;
+  if (options.media !== false) {
+    audience = createAudience({ dataDir: config.dataDir, partTargetMs: config.audience.partTargetMs, segmentTargetMs: config.audience.segmentTargetMs, retentionDays: config.audience.retentionDays });
+    stageMedia = createStageMedia({
+      udpPort: config.stage.udpPort, bindAddress: config.stage.bindAddress, advertisedAddresses: config.stage.advertisedAddresses,
+      iceServers: config.stage.iceServers, maxSessions: config.stage.maxMediaSessions,
+    });
+    media = mediaHooks(stageMedia, audience);
+  }
+
+  const auth = new AuthService(store, clock, { sessionTtlDays: config.sessionTtlDays });
+  const spaces = new SpaceService({ store, bus, media, clock, limits: { maxOnStage: config.stage.maxOnStage, maxCohosts: config.stage.maxCohosts } });
+  const stage = new StageService({ store, bus, media, clock, spaces, auth, inviteTtlHours: config.stage.inviteTtlHours });
+  const questions = new QuestionService({ store, bus, clock, stage, questionsPerMinute: config.limits.questionsPerMinute });
+  const audienceService = new AudienceService({ store, bus, clock, secret: config.secret, onError: (err) => app.log.error({ err }, 'audience flush failed') });
+  audienceService.start();
+
+  let ready = false;
+  const ctx: ControlContext = { config, store, bus, media, auth, spaces, stage, questions, audience: audienceService, limits: createRateLimits(config.limits), isReady: () => ready };
+  const live = registerControlPlane(app, ctx);
+
+  if (stageMedia && audience) {
+    const planes = { media: stageMedia, authority: stage };
+    await app.register(async (scope) => stageMediaRoutes(scope, planes));
+    const hls = { audience };
+    await app.register(async (scope) => audienceRoutes(scope, hls));
+    stageMedia.events.on('levels', (levels) => {
+      audienceService.noteLevels(levels);
+      bus.publish(levels.spaceId, { type: 'stage.levels', levels: levels.levels });
+    });
+    stageMedia.events.on('seat-state', (e) => bus.publish(e.spaceId, { type: 'stage.media', participantId: e.participantId, state: e.state }));
+    stageMedia.events.on('error', (err) => app.log.error({ err }, 'stage media fault'));
+    // A restart while Spaces were live: their program resumes (the playlist continues after a discontinuity).
+    for (const space of await store.spaces.list({ states: ['live'], limit: 1000 })) {
+      media.spaceLive(space.id);
+      for (const seat of await store.stage.onStage(space.id)) if (seat.muted) media.setMuted(space.id, seat.id, true);
+    }
+  }
+  const purge = setInterval(() => {
+    audience?.purgeExpired().then((ids) => { if (ids.length) app.log.info({ spaces: ids }, 'expired recordings deleted'); }, (err) => app.log.error({ err }, 'purge failed'));
+  }, DAY_MS / 24);
+  purge.unref();
+  void audience?.purgeExpired().catch(() => {});
+
+  const address = await app.listen({ port: config.port, host: config.host });
+  ready = true;
+  const url = address.replace(/://(0.0.0.0|127.0.0.1|[::1?])/, '://localhost');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url, config, app, store, bus, stageMedia, audience,
+    close() {
+      closing ??= (async () => {
+        ready = false;
+        clearInterval(purge);
+        live.close();
+        await app.close();
+        await stageMedia?.close();
+        await audience?.close();
+        await audienceService.close();
+        await bus.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function mediaHooks(stageMedia: StageMedia, audience: Audience): MediaHooks {
+  return {
+    spaceLive: (spaceId) => stageMedia.openSpace(spaceId, audience.begin(spaceId)),
+    spaceEnded: (spaceId) => stageMedia.closeSpace(spaceId),
+    setMuted: (spaceId, participantId, muted) => stageMedia.setMuted(spaceId, participantId, muted),
+    removeSeat: (spaceId, participantId) => stageMedia.removeSeat(spaceId, participantId),
+    hasReplay: (spaceId) => audience.hasReplay(spaceId),
+    hasLiveMedia: (spaceId) => audience.isLive(spaceId),
+  };
+}

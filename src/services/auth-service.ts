@@ -1,0 +1,77 @@
+import type { PlatformRole, User } from '../domain/types.js';
+import { TribuneError } from '../errors/catalogue.js';
+import type { Store } from '../store/store.js';
+import { ANONYMOUS, type Actor } from './actor.js';
+import type { Clock } from './clock.js';
+import { iso } from './clock.js';
+import { decoyHash, hashPassword, hashToken, newId, newToken, TOKEN_PREFIX, verifyPassword } from './crypto.js';
+
+export interface Session { readonly token: string; readonly user: User; readonly expiresAt: string }
+
+export class AuthService {
+  readonly #store: Store;
+  readonly #clock: Clock;
+  readonly #ttlMs: number;
+
+  constructor(store: Store, clock: Clock, options: { sessionTtlDays: number }) {
+    this.#store = store;
+    this.#clock = clock;
+    this.#ttlMs = options.sessionTtlDays * 86_400_000;
+  }
+
+  /** The first account of a fresh install administers it; everyone after is a user. */
+  async register(input: { handle: string; password: string; displayName?: string }): Promise<Session> {
+    const now = this.#clock.now();
+    const isFirst = (await this.#store.users.count()) === 0;
+    const user = {
+      id: newId('u'),
+      handle: input.handle,
+      displayName: input.displayName?.trim() || input.handle,
+      platformRole: (isFirst ? 'admin' : 'user') as PlatformRole,
+      createdAt: iso(now),
+      passwordHash: await hashPassword(input.password),
+    };
+    if (!(await this.#store.users.create(user))) throw new TribuneError('HANDLE_TAKEN', { handle: input.handle });
+    const { passwordHash: _, ...publicUser } = user;
+    return this.#openSession(publicUser, now);
+  }
+
+  async login(input: { handle: string; password: string }): Promise<Session> {
+    const record = await this.#store.users.byHandle(input.handle);
+    const ok = await verifyPassword(input.password, record?.passwordHash ?? (await decoyHash()));
+    if (!record || !ok) throw new TribuneError('INVALID_CREDENTIALS');
+    const { passwordHash: _, ...user } = record;
+    return this.#openSession(user, this.#clock.now());
+  }
+
+  async logout(token: string): Promise<void> {
+    await this.#store.sessions.delete(hashToken(token));
+  }
+
+  /** Resolves a bearer (or cookie) secret to an actor; an unknown or expired one is an error, not anonymity. */
+  async authenticate(token: string | undefined): Promise<Actor> {
+    if (!token) return ANONYMOUS;
+    if (token.startsWith(TOKEN_PREFIX.stage)) return { user: null, inviteTokenHash: hashToken(token) };
+    const session = await this.#store.sessions.byTokenHash(hashToken(token));
+    if (!session || Date.parse(session.expiresAt) <= this.#clock.now()) throw new TribuneError('AUTH_REQUIRED');
+    const user = await this.#store.users.byId(session.userId);
+    if (!user) throw new TribuneError('AUTH_REQUIRED');
+    return { user, inviteTokenHash: null };
+  }
+
+  async setPlatformRole(actor: Actor, userId: string, role: PlatformRole): Promise<User> {
+    if (!actor.user) throw new TribuneError('AUTH_REQUIRED');
+    if (actor.user.platformRole !== 'admin') throw new TribuneError('FORBIDDEN', { role: actor.user.platformRole, action: 'platform.set-role' });
+    const target = await this.#store.users.byId(userId);
+    if (!target) throw new TribuneError('VALIDATION_FAILED', { detail: `unknown user ${userId}` });
+    await this.#store.users.setPlatformRole(userId, role);
+    return { ...target, platformRole: role };
+  }
+
+  async #openSession(user: User, now: number): Promise<Session> {
+    const token = newToken('session');
+    const expiresAt = iso(now + this.#ttlMs);
+    await this.#store.sessions.create({ tokenHash: hashToken(token), userId: user.id, createdAt: iso(now), expiresAt });
+    return { token, user, expiresAt };
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * What the control plane tells the media planes. The composition root implements it over the stage
+ * plane (StageMediaControl) and the audience plane (ProgramConsumer); without media (tests of the
+ * control plane alone) the no-op version stands in.
+ */
+export interface MediaHooks {
+  spaceLive(spaceId: string): void;
+  spaceEnded(spaceId: string): Promise<void>;
+  setMuted(spaceId: string, participantId: string, muted: boolean): void;
+  removeSeat(spaceId: string, participantId: string): void;
+  /** Whether a replay can be served for the Space (its recording exists). */
+  hasReplay(spaceId: string): boolean;
+  /** Whether live LL-HLS media exists for the Space on this origin. */
+  hasLiveMedia(spaceId: string): boolean;
+}
+
+export const NO_MEDIA: MediaHooks = Object.freeze({
+  spaceLive: () => {},
+  spaceEnded: async () => {},
+  setMuted: () => {},
+  removeSeat: () => {},
+  hasReplay: () => false,
+  hasLiveMedia: () => false,
+});

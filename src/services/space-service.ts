@@ -1,0 +1,105 @@
+import type { Bus } from '../bus/bus.js';
+import { isValidTimeZone, nextSpaceState, type SpaceTransition } from '../domain/space-lifecycle.js';
+import type { Space } from '../domain/types.js';
+import { TribuneError } from '../errors/catalogue.js';
+import type { Store } from '../store/store.js';
+import { accessTo, demand, requireUser, type Actor } from './actor.js';
+import { iso, type Clock } from './clock.js';
+import { newId } from './crypto.js';
+import type { MediaHooks } from './media-hooks.js';
+
+export interface CreateSpaceInput {
+  title: string;
+  description?: string;
+  language?: string;
+  scheduledStart?: string;
+  timeZone?: string;
+}
+
+const ACTION: Record<SpaceTransition, 'space.start' | 'space.end' | 'space.cancel'> = {
+  start: 'space.start', end: 'space.end', cancel: 'space.cancel',
+};
+
+export class SpaceService {
+  readonly #store: Store;
+  readonly #bus: Bus;
+  readonly #media: MediaHooks;
+  readonly #clock: Clock;
+  readonly #limits: { maxOnStage: number; maxCohosts: number };
+
+  constructor(deps: { store: Store; bus: Bus; media: MediaHooks; clock: Clock; limits: { maxOnStage: number; maxCohosts: number } }) {
+    this.#store = deps.store;
+    this.#bus = deps.bus;
+    this.#media = deps.media;
+    this.#clock = deps.clock;
+    this.#limits = deps.limits;
+  }
+
+  async get(spaceId: string): Promise<Space> {
+    const space = await this.#store.spaces.byId(spaceId);
+    if (!space) throw new TribuneError('SPACE_NOT_FOUND', { spaceId });
+    return space;
+  }
+
+  async list(filter: { states?: Space['state'][]; hostId?: string; limit?: number }): Promise<Space[]> {
+    return this.#store.spaces.list({ ...filter, limit: Math.min(filter.limit ?? 50, 200) });
+  }
+
+  /** Creates the Space with its host already seated, so the stage shows who hosts before it starts. */
+  async create(actor: Actor, input: CreateSpaceInput): Promise<Space> {
+    const user = requireUser(actor);
+    demand({ roles: new Set(['listener', ...(user.platformRole === 'user' ? [] : [user.platformRole])]), seat: null }, 'space.create');
+    if (input.timeZone !== undefined && !isValidTimeZone(input.timeZone)) throw new TribuneError('INVALID_TIME_ZONE', { timeZone: input.timeZone });
+    const now = iso(this.#clock.now());
+    const space: Space = {
+      id: newId('sp'),
+      title: input.title.trim(),
+      description: input.description?.trim() ?? '',
+      language: input.language ?? 'en',
+      hostId: user.id,
+      state: 'scheduled',
+      scheduledStart: input.scheduledStart ? new Date(input.scheduledStart).toISOString() : null,
+      timeZone: input.timeZone ?? null,
+      createdAt: now,
+      startedAt: null,
+      endedAt: null,
+      ...this.#limits,
+    };
+    await this.#store.spaces.create(space);
+    await this.#store.stage.addParticipant({
+      id: newId('p'), spaceId: space.id, userId: user.id, displayName: user.displayName, role: 'host',
+      muted: false, joinedAt: now, leftAt: null,
+    });
+    return space;
+  }
+
+  async update(actor: Actor, spaceId: string, patch: Partial<CreateSpaceInput>): Promise<Space> {
+    const space = await this.get(spaceId);
+    demand(await accessTo(this.#store, actor, space), 'space.update');
+    if (space.state !== 'scheduled' && patch.scheduledStart !== undefined) throw new TribuneError('SPACE_STATE_CONFLICT', { state: space.state, action: 'reschedule' });
+    if (patch.timeZone !== undefined && !isValidTimeZone(patch.timeZone)) throw new TribuneError('INVALID_TIME_ZONE', { timeZone: patch.timeZone });
+    const updated = await this.#store.spaces.update(spaceId, {
+      title: patch.title?.trim(),
+      description: patch.description?.trim(),
+      language: patch.language,
+      scheduledStart: patch.scheduledStart ? new Date(patch.scheduledStart).toISOString() : undefined,
+      timeZone: patch.timeZone,
+    });
+    return updated ?? space;
+  }
+
+  async transition(actor: Actor, spaceId: string, transition: SpaceTransition): Promise<Space> {
+    const space = await this.get(spaceId);
+    demand(await accessTo(this.#store, actor, space), ACTION[transition]);
+    const state = nextSpaceState(space.state, transition);
+    const now = iso(this.#clock.now());
+    const patch = transition === 'start' ? { state, startedAt: now } : { state, endedAt: now };
+    const updated = await this.#store.spaces.transition(spaceId, space.state, patch);
+    // Someone else moved it between our read and our write: report the state they left.
+    if (!updated) return this.transition(actor, spaceId, transition);
+    if (state === 'live') this.#media.spaceLive(spaceId);
+    if (state === 'ended') await this.#media.spaceEnded(spaceId);
+    this.#bus.publish(spaceId, { type: 'space.state', state });
+    return updated;
+  }
+}

@@ -1,0 +1,72 @@
+import type { Invite, Participant, SpeakRequest } from '../records.js';
+import type { StageRepository } from '../store.js';
+import { fromBool, toBool, type Db } from './database.js';
+
+interface ParticipantRow { id: string; space_id: string; user_id: string | null; display_name: string; role: Participant['role']; muted: number; joined_at: string; left_at: string | null }
+interface InviteRow { token_hash: string; space_id: string; role: Invite['role']; created_by: string; created_at: string; expires_at: string; participant_id: string | null; revoked_at: string | null }
+interface RequestRow { id: string; space_id: string; user_id: string; state: SpeakRequest['state']; created_at: string; answered_at: string | null }
+
+const toParticipant = (r: ParticipantRow): Participant => ({
+  id: r.id, spaceId: r.space_id, userId: r.user_id, displayName: r.display_name, role: r.role,
+  muted: toBool(r.muted), joinedAt: r.joined_at, leftAt: r.left_at,
+});
+const toInvite = (r: InviteRow): Invite => ({
+  tokenHash: r.token_hash, spaceId: r.space_id, role: r.role, createdBy: r.created_by, createdAt: r.created_at,
+  expiresAt: r.expires_at, participantId: r.participant_id, revokedAt: r.revoked_at,
+});
+const toRequest = (r: RequestRow): SpeakRequest => ({
+  id: r.id, spaceId: r.space_id, userId: r.user_id, state: r.state, createdAt: r.created_at, answeredAt: r.answered_at,
+});
+
+export function sqliteStage(db: Db): StageRepository {
+  const q = {
+    addParticipant: db.prepare(`INSERT INTO participants (id, space_id, user_id, display_name, role, muted, joined_at, left_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+    participant: db.prepare<[string], ParticipantRow>('SELECT * FROM participants WHERE id = ?'),
+    onStage: db.prepare<[string], ParticipantRow>(`SELECT * FROM participants WHERE space_id = ? AND left_at IS NULL
+      ORDER BY CASE role WHEN 'host' THEN 0 WHEN 'cohost' THEN 1 ELSE 2 END, joined_at`),
+    seatOfUser: db.prepare<[string, string], ParticipantRow>('SELECT * FROM participants WHERE space_id = ? AND user_id = ? AND left_at IS NULL'),
+    createInvite: db.prepare(`INSERT INTO invites (token_hash, space_id, role, created_by, created_at, expires_at, participant_id, revoked_at)
+      VALUES (@tokenHash, @spaceId, @role, @createdBy, @createdAt, @expiresAt, @participantId, @revokedAt)`),
+    invite: db.prepare<[string], InviteRow>('SELECT * FROM invites WHERE token_hash = ?'),
+    inviteOf: db.prepare<[string], InviteRow>('SELECT * FROM invites WHERE participant_id = ?'),
+    redeem: db.prepare('UPDATE invites SET participant_id = ? WHERE token_hash = ? AND participant_id IS NULL AND revoked_at IS NULL'),
+    revoke: db.prepare('UPDATE invites SET revoked_at = ? WHERE participant_id = ? AND revoked_at IS NULL'),
+    createRequest: db.prepare(`INSERT INTO speak_requests (id, space_id, user_id, state, created_at, answered_at)
+      VALUES (@id, @spaceId, @userId, @state, @createdAt, @answeredAt)`),
+    pendingRequest: db.prepare<[string, string], RequestRow>(`SELECT * FROM speak_requests WHERE space_id = ? AND user_id = ? AND state = 'pending'`),
+    pendingRequests: db.prepare<[string], RequestRow>(`SELECT * FROM speak_requests WHERE space_id = ? AND state = 'pending' ORDER BY created_at`),
+    answer: db.prepare('UPDATE speak_requests SET state = ?, answered_at = ? WHERE id = ?'),
+    block: db.prepare('INSERT INTO blocks (space_id, user_id, blocked_by, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+    isBlocked: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM blocks WHERE space_id = ? AND user_id = ?'),
+  };
+  const participant = (id: string): Participant | null => { const r = q.participant.get(id); return r ? toParticipant(r) : null; };
+  return {
+    async addParticipant(p) {
+      q.addParticipant.run(p.id, p.spaceId, p.userId, p.displayName, p.role, fromBool(p.muted), p.joinedAt, p.leftAt);
+    },
+    async participant(id) { return participant(id); },
+    async onStage(spaceId) { return q.onStage.all(spaceId).map(toParticipant); },
+    async seatOfUser(spaceId, userId) { const r = q.seatOfUser.get(spaceId, userId); return r ? toParticipant(r) : null; },
+    async updateParticipant(id, patch) {
+      const sets: string[] = [];
+      const values: unknown[] = [];
+      if (patch.muted !== undefined) { sets.push('muted = ?'); values.push(fromBool(patch.muted)); }
+      if (patch.role !== undefined) { sets.push('role = ?'); values.push(patch.role); }
+      if (patch.leftAt !== undefined) { sets.push('left_at = ?'); values.push(patch.leftAt); }
+      if (sets.length) db.prepare(`UPDATE participants SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+      return participant(id);
+    },
+    async createInvite(invite) { q.createInvite.run(invite); },
+    async invite(hash) { const r = q.invite.get(hash); return r ? toInvite(r) : null; },
+    async inviteOfParticipant(id) { const r = q.inviteOf.get(id); return r ? toInvite(r) : null; },
+    async redeemInvite(hash, participantId) { return q.redeem.run(participantId, hash).changes === 1; },
+    async revokeInvitesOf(participantId, at) { q.revoke.run(at, participantId); },
+    async createRequest(request) { q.createRequest.run(request); },
+    async pendingRequest(spaceId, userId) { const r = q.pendingRequest.get(spaceId, userId); return r ? toRequest(r) : null; },
+    async pendingRequests(spaceId) { return q.pendingRequests.all(spaceId).map(toRequest); },
+    async answerRequest(id, state, at) { q.answer.run(state, at, id); },
+    async block(spaceId, userId, by, at) { q.block.run(spaceId, userId, by, at); },
+    async isBlocked(spaceId, userId) { return q.isBlocked.get(spaceId, userId) !== undefined; },
+  };
+}

@@ -1,0 +1,93 @@
+import type { Invite, Participant, PlatformRole, Question, ReactionCounts, Space, SpeakRequest, User } from './records.js';
+
+/**
+ * Persistence behind an interface, async so a networked database fits (SQLite now, PostgreSQL for the
+ * cluster). A promise that resolves means the write is durable: callers acknowledge clients after it.
+ */
+export interface Store {
+  readonly users: UserRepository;
+  readonly sessions: SessionRepository;
+  readonly spaces: SpaceRepository;
+  readonly stage: StageRepository;
+  readonly questions: QuestionRepository;
+  readonly audience: AudienceStatsRepository;
+  /** Cheap round-trip for /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface UserRecord extends User { readonly passwordHash: string }
+
+export interface UserRepository {
+  /** Returns false when the handle is taken (case-insensitively). */
+  create(user: UserRecord): Promise<boolean>;
+  byId(id: string): Promise<User | null>;
+  byHandle(handle: string): Promise<UserRecord | null>;
+  setPlatformRole(id: string, role: PlatformRole): Promise<void>;
+  count(): Promise<number>;
+}
+
+export interface SessionRecord {
+  readonly tokenHash: string;
+  readonly userId: string;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+}
+
+export interface SessionRepository {
+  create(session: SessionRecord): Promise<void>;
+  byTokenHash(tokenHash: string): Promise<SessionRecord | null>;
+  delete(tokenHash: string): Promise<void>;
+}
+
+export interface SpaceRepository {
+  create(space: Space): Promise<void>;
+  byId(id: string): Promise<Space | null>;
+  /** Compare-and-set on state, so two hosts pressing "start" cannot both win. */
+  transition(id: string, from: Space['state'], patch: Partial<Pick<Space, 'state' | 'startedAt' | 'endedAt'>>): Promise<Space | null>;
+  update(id: string, patch: Partial<Pick<Space, 'title' | 'description' | 'language' | 'scheduledStart' | 'timeZone'>>): Promise<Space | null>;
+  list(filter: { states?: readonly Space['state'][]; hostId?: string; limit: number }): Promise<Space[]>;
+}
+
+export interface StageRepository {
+  addParticipant(participant: Participant): Promise<void>;
+  participant(id: string): Promise<Participant | null>;
+  /** Seats not yet left, host first. */
+  onStage(spaceId: string): Promise<Participant[]>;
+  seatOfUser(spaceId: string, userId: string): Promise<Participant | null>;
+  updateParticipant(id: string, patch: Partial<Pick<Participant, 'muted' | 'role' | 'leftAt'>>): Promise<Participant | null>;
+
+  createInvite(invite: Invite): Promise<void>;
+  invite(tokenHash: string): Promise<Invite | null>;
+  inviteOfParticipant(participantId: string): Promise<Invite | null>;
+  /** Binds a still-unused invite to a seat; false if someone redeemed it first. */
+  redeemInvite(tokenHash: string, participantId: string): Promise<boolean>;
+  revokeInvitesOf(participantId: string, at: string): Promise<void>;
+
+  createRequest(request: SpeakRequest): Promise<void>;
+  pendingRequest(spaceId: string, userId: string): Promise<SpeakRequest | null>;
+  pendingRequests(spaceId: string): Promise<SpeakRequest[]>;
+  answerRequest(id: string, state: SpeakRequest['state'], at: string): Promise<void>;
+
+  block(spaceId: string, userId: string, by: string, at: string): Promise<void>;
+  isBlocked(spaceId: string, userId: string): Promise<boolean>;
+}
+
+export interface QuestionRepository {
+  create(question: Question): Promise<void>;
+  byId(spaceId: string, id: string): Promise<Question | null>;
+  list(spaceId: string, states: readonly Question['state'][]): Promise<Question[]>;
+  setState(id: string, state: Question['state'], answeredAt: string | null): Promise<void>;
+  /** Clears any other highlight of the Space in the same transaction. */
+  setHighlighted(spaceId: string, id: string | null): Promise<void>;
+  /** One vote per account; false if this account already voted. */
+  vote(questionId: string, userId: string, at: string): Promise<boolean>;
+  lastQuestionAt(spaceId: string, authorId: string): Promise<string | null>;
+}
+
+export interface AudienceStatsRepository {
+  addReactions(spaceId: string, second: number, counts: ReactionCounts): Promise<void>;
+  reactionTotals(spaceId: string): Promise<ReactionCounts>;
+  recordListeners(spaceId: string, minute: number, count: number): Promise<void>;
+  listenerHistory(spaceId: string): Promise<Array<{ minute: number; count: number }>>;
+}
