@@ -28,6 +28,7 @@ export const DEFAULTS = {
     heartbeatsPerMinute: 6,
     listenerTokensPerMinute: 10,
     authPerMinute: 20,
+    writesPerSecond: 5,
   },
   sessionTtlDays: 30,
 } as const;

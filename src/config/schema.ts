@@ -33,6 +33,7 @@ export const ConfigSchema = Type.Object({
     heartbeatsPerMinute: PositiveInt,
     listenerTokensPerMinute: PositiveInt,
     authPerMinute: PositiveInt,
+    writesPerSecond: PositiveInt,
   }, { additionalProperties: false }),
   sessionTtlDays: PositiveInt,
 }, { additionalProperties: false });

@@ -36,6 +36,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     forceCloseConnections: true,
   });
   installErrorHandling(app);
+  // JSON only: a text/plain body on a JSON endpoint is a 415, not a string that fails validation.
+  app.removeContentTypeParser('text/plain');
   app.addSchema(ErrorBody);
   await app.register(swagger, {
     openapi: {

@@ -13,7 +13,7 @@ export function createRateLimits(limits: Config['limits']) {
     listenerTokens: new RateLimiter(perMinute(limits.listenerTokensPerMinute)),
     // Shared NATs put thousands of listeners behind one address: a generous per-address ceiling.
     heartbeatsPerAddress: new RateLimiter({ burst: 2_000, perSecond: 1_000 }),
-    writes: new RateLimiter({ burst: 30, perSecond: 5 }),
+    writes: new RateLimiter({ burst: limits.writesPerSecond * 6, perSecond: limits.writesPerSecond }),
   };
 }
 

@@ -43,7 +43,7 @@ export const ERRORS = {
   SPEAK_REQUEST_NOT_FOUND: { status: 404, message: 'No pending request to speak from {userId}', doc: 'The request was already answered or withdrawn.' },
   SPEAK_REQUEST_PENDING: { status: 409, message: 'A request to speak is already pending', doc: 'Wait for the host to answer.' },
   SELF_UNMUTE_ONLY: { status: 403, message: 'Only the speaker can unmute themself', doc: 'Hosts can mute anyone on stage; unmuting is the speaker\'s own choice.' },
-  HOST_CANNOT_LEAVE: { status: 409, message: 'The host cannot leave the stage; end the Space instead', doc: 'A Space always has its host on stage while live.' },
+  HOST_CANNOT_LEAVE: { status: 403, message: 'The host cannot leave the stage; end the Space instead', doc: 'A Space always has its host on stage while live.' },
 
   // Stage media (WHIP / WHEP)
   SDP_INVALID: { status: 400, message: 'The SDP offer is malformed: {detail}', doc: 'The body is not a usable SDP offer.' },

@@ -6,4 +6,4 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
  */
 export const registry = new Registry();
 registry.setDefaultLabels({ service: 'tribune' });
-collectDefaultMetrics({ register: registry, prefix: 'tribune_process_' });
+collectDefaultMetrics({ register: registry, prefix: 'tribune_' });

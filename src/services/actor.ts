@@ -32,7 +32,8 @@ export async function accessTo(store: Store, actor: Actor, space: Space): Promis
     }
   }
   if (seat) roles.add(seat.role);
-  else if (actor.user) roles.add('listener');
+  // Platform staff act under their own column, not also as listeners (the table says what they may do).
+  else if (actor.user && actor.user.platformRole === 'user') roles.add('listener');
   if (roles.size === 0) roles.add('anonymous');
   return { roles, seat };
 }

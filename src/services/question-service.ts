@@ -44,7 +44,8 @@ export class QuestionService {
     const now = this.#clock.now();
     const last = await this.#store.questions.lastQuestionAt(spaceId, user.id);
     if (last && now - Date.parse(last) < this.#minIntervalMs) {
-      throw new TribuneError('RATE_LIMITED', { retryAfter: Math.ceil((this.#minIntervalMs - (now - Date.parse(last))) / 1000) });
+      const retryAfter = Math.ceil((this.#minIntervalMs - (now - Date.parse(last))) / 1000);
+      throw new TribuneError('RATE_LIMITED', { retryAfter }, { details: { retryAfter } });
     }
     const question: Question = {
       id: newId('q'), spaceId, authorId: user.id, text, anonymous: input.anonymous ?? false, state: 'pending',

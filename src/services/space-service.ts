@@ -48,7 +48,7 @@ export class SpaceService {
   /** Creates the Space with its host already seated, so the stage shows who hosts before it starts. */
   async create(actor: Actor, input: CreateSpaceInput): Promise<Space> {
     const user = requireUser(actor);
-    demand({ roles: new Set(['listener', ...(user.platformRole === 'user' ? [] : [user.platformRole])]), seat: null }, 'space.create');
+    demand({ roles: new Set([user.platformRole === 'user' ? 'listener' : user.platformRole]), seat: null }, 'space.create');
     if (input.timeZone !== undefined && !isValidTimeZone(input.timeZone)) throw new TribuneError('INVALID_TIME_ZONE', { timeZone: input.timeZone });
     const now = iso(this.#clock.now());
     const space: Space = {
