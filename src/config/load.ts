@@ -30,9 +30,10 @@ export const ENV_VARS = {
   TRIBUNE_ADVERTISED_ADDRESSES: 'stage.advertisedAddresses',
   TRIBUNE_MAX_ON_STAGE: 'stage.maxOnStage',
   TRIBUNE_RETENTION_DAYS: 'audience.retentionDays',
+  TRIBUNE_WRITES_PER_SECOND: 'limits.writesPerSecond',
 } as const;
 
-const NUMERIC = new Set(['port', 'stage.udpPort', 'stage.maxOnStage', 'audience.retentionDays']);
+const NUMERIC = new Set(['port', 'stage.udpPort', 'stage.maxOnStage', 'audience.retentionDays', 'limits.writesPerSecond']);
 const LISTS = new Set(['stage.advertisedAddresses']);
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {

@@ -39,7 +39,9 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (known.status >= 500) request.log.error({ err: known }, known.message);
     const retryAfter = known.code === 'RATE_LIMITED' ? known.details?.retryAfter : undefined;
     if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
-    return reply.code(known.status).header('cache-control', 'no-store').send(known.toJSON());
+    // A route that chose a cache policy for its error (e.g. a 1 s cached "not live yet") keeps it.
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    return reply.code(known.status).send(known.toJSON());
   });
   app.setNotFoundHandler((request, reply) => {
     const err = new TribuneError('ROUTE_NOT_FOUND', { method: request.method, url: request.url.split('?')[0] });

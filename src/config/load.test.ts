@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from './load.js';
+import { parseServeFlags } from '../cli/serve.js';
+
+const dir = () => mkdtempSync(join(tmpdir(), 'tribune-config-'));
+
+test('defaults < environment < flags; the result is frozen and the secret persisted', () => {
+  const dataDir = dir();
+  try {
+    const env = { TRIBUNE_PORT: '9000', TRIBUNE_DATA_DIR: dataDir, TRIBUNE_ADVERTISED_ADDRESSES: '203.0.113.7, 203.0.113.8' };
+    const config = loadConfig({ env, flags: parseServeFlags(['--port', '9100', '--max-on-stage', '7']).flags });
+    assert.equal(config.port, 9100);
+    assert.equal(config.dataDir, dataDir);
+    assert.equal(config.stage.maxOnStage, 7);
+    assert.equal(config.stage.maxCohosts, 2, 'untouched defaults stay');
+    assert.deepEqual(config.stage.advertisedAddresses, ['203.0.113.7', '203.0.113.8']);
+    assert.ok(Object.isFrozen(config) && Object.isFrozen(config.stage));
+    assert.throws(() => { (config as { port: number }).port = 1; }, TypeError);
+    assert.equal(readFileSync(join(dataDir, 'secret'), 'utf8').trim(), config.secret);
+    assert.equal(loadConfig({ env }).secret, config.secret, 'the same secret after a restart');
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('every problem is reported at once, with the value that was wrong', () => {
+  const dataDir = dir();
+  try {
+    const err = (() => {
+      try {
+        loadConfig({ env: { TRIBUNE_PORT: 'eighty', TRIBUNE_DATA_DIR: dataDir }, flags: parseServeFlags(['--log-level', 'loud', '--udp-port', '70000']).flags });
+      } catch (e) { return e; }
+      return null;
+    })();
+    assert.ok(err instanceof ConfigError);
+    const text = err.problems.join('\n');
+    assert.match(text, /\/port.*"eighty"/);
+    assert.match(text, /\/logLevel/);
+    assert.match(text, /\/stage\/udpPort.*70000/);
+    assert.throws(() => loadConfig({ overrides: { dataDir, stage: { maxOnStage: 2, maxCohosts: 2 } } }), /maxCohosts/);
+    assert.throws(() => loadConfig({ overrides: { dataDir, audience: { partTargetMs: 300, segmentTargetMs: 2000 } } }), /multiple of partTargetMs/);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('unknown flags are refused', () => {
+  assert.throws(() => parseServeFlags(['--prot', '80']), /Unknown option/);
+  assert.equal(parseServeFlags(['-h']).help, true);
+});

@@ -1,0 +1,16 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+import { ListenerCounter } from './listener-counter.js';
+
+test('a listener beating every 30 s counts once; one who stops leaves the window after 60 s', () => {
+  const counter = new ListenerCounter({ bucketMs: 30_000, windowBuckets: 2 });
+  const stays = Array.from({ length: 500 }, () => randomBytes(16));
+  const leaves = Array.from({ length: 300 }, () => randomBytes(16));
+  for (const id of [...stays, ...leaves]) counter.add(id, 1_000);
+  for (const id of stays) counter.add(id, 2_000);
+  assert.ok(Math.abs(counter.count(10_000) - 800) <= 10, String(counter.count(10_000)));
+  for (let t = 31_000; t <= 151_000; t += 30_000) for (const id of stays) counter.add(id, t);
+  assert.ok(Math.abs(counter.count(151_000) - 500) <= 8, String(counter.count(151_000)));
+  assert.ok(counter.peak >= 790);
+});
