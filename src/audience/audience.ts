@@ -1,0 +1,324 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { PROGRAM_FORMAT, type ProgramConsumer, type ProgramSink } from '../media/types.js';
+import { TribuneError } from '../errors/catalogue.js';
+import { LiveStream } from './live-stream.js';
+import { audienceMetrics } from './metrics.js';
+import { SPACE_ID_PATTERN } from './names.js';
+import { buildInitSegment } from './opus-init-segment.js';
+import { resolveAudienceOptions, type AudienceOptions, type ResolvedAudienceOptions } from './options.js';
+import { renderMediaPlaylist, renderMultivariantPlaylist, type MediaPlaylistView, type SkipRequest } from './playlist.js';
+import { Recording } from './recording.js';
+import { recordingSize, recordingStream, replayPlaylist } from './replay.js';
+
+export interface AudienceStats {
+  readonly liveSpaces: number;
+  readonly partsProduced: number;
+  readonly blockingWaiting: number;
+  readonly recordingWriteFailures: number;
+}
+
+export interface PlaylistQuery {
+  readonly msn?: number;
+  readonly part?: number;
+  readonly skip?: SkipRequest;
+}
+
+/** What a blocking reload came to: the playlist, or the spec's 503 once the wait is over. */
+export type PlaylistAnswer =
+  | { readonly status: 200; readonly body: string; readonly blocking: boolean }
+  | { readonly status: 503; readonly body: string; readonly blocking: true };
+
+export interface Audience extends ProgramConsumer {
+  begin(spaceId: string): ProgramSink;
+  isLive(spaceId: string): boolean;
+  /** Live here and its first part exists (what a listener can play). */
+  hasLiveMedia(spaceId: string): boolean;
+  hasReplay(spaceId: string): boolean;
+  /** Stops the Space's stream if it is live here, then deletes every file of its recording. */
+  deleteRecording(spaceId: string): Promise<void>;
+  /** Deletes recordings that ended more than retentionDays ago; returns their Space ids. */
+  purgeExpired(now?: number): Promise<string[]>;
+  stats(): AudienceStats;
+  /** Flushes live streams to disk without ending them (a restart continues them). Idempotent. */
+  close(): Promise<void>;
+
+  // The HTTP surface routes.ts serves (throws TribuneError for what the client got wrong).
+  readonly options: Readonly<ResolvedAudienceOptions>;
+  multivariantPlaylist(spaceId: string): string;
+  mediaPlaylist(spaceId: string, query: PlaylistQuery, signal?: AbortSignal): Promise<PlaylistAnswer>;
+  initSegment(spaceId: string): Buffer;
+  part(spaceId: string, msn: number, part: number, signal?: AbortSignal): Promise<Buffer>;
+  segment(spaceId: string, msn: number): Promise<Buffer>;
+  replayPlaylist(spaceId: string): string;
+  recording(spaceId: string): { readonly size: number; readonly stream: () => Readable };
+}
+
+/** How long an ended Space's live window stays in memory (its playlist then comes from disk). */
+const ENDED_STREAM_KEEP_MS = 60_000;
+
+class AudienceImpl implements Audience {
+  readonly options: Readonly<ResolvedAudienceOptions>;
+  readonly #init: Buffer;
+  readonly #streams = new Map<string, LiveStream>();
+  readonly #recordings = new Map<string, Recording>();
+  readonly #mediaDir: string;
+  readonly #evictions = new Set<NodeJS.Timeout>();
+  #closed: Promise<void> | undefined;
+
+  constructor(options: AudienceOptions) {
+    this.options = resolveAudienceOptions(options);
+    this.#mediaDir = join(this.options.dataDir, 'media');
+    this.#init = buildInitSegment({ preSkip: this.options.preSkip });
+  }
+
+  begin(spaceId: string): ProgramSink {
+    if (this.#closed) throw new Error('Audience is closed');
+    if (!SPACE_ID_PATTERN.test(spaceId)) throw new TypeError(`invalid spaceId ${JSON.stringify(spaceId)}`);
+    // begin() again for a Space live here: the old stream is flushed and the new one continues its
+    // numbering after a discontinuity, exactly as after a restart.
+    this.#streams.get(spaceId)?.close();
+    const recording = this.#recordingOf(spaceId);
+    recording.start(this.#init);
+    const framesPerPart = this.options.partTargetMs / PROGRAM_FORMAT.frameMs;
+    const stream = new LiveStream(spaceId, {
+      trackId: 1,
+      framesPerPart,
+      partsPerSegment: this.options.segmentTargetMs / this.options.partTargetMs,
+      liveWindowSegments: this.options.liveWindowSegments,
+    }, recording);
+    this.#streams.set(spaceId, stream);
+    return {
+      push: (frame) => stream.push(frame),
+      end: () => {
+        stream.end();
+        // Players still at the live edge get the ENDLIST from memory for a while; afterwards the
+        // ended playlist is rendered from the recording and the live window's memory is freed.
+        const timer = setTimeout(() => {
+          this.#evictions.delete(timer);
+          if (this.#streams.get(spaceId) === stream) this.#streams.delete(spaceId);
+        }, ENDED_STREAM_KEEP_MS);
+        timer.unref();
+        this.#evictions.add(timer);
+      },
+    };
+  }
+
+  isLive(spaceId: string): boolean {
+    return this.#streams.get(spaceId)?.state === 'live';
+  }
+
+  hasLiveMedia(spaceId: string): boolean {
+    const s = this.#streams.get(spaceId);
+    return s?.state === 'live' && s.hasMedia();
+  }
+
+  hasReplay(spaceId: string): boolean {
+    if (!SPACE_ID_PATTERN.test(spaceId)) return false;
+    const live = this.#streams.get(spaceId);
+    if (live?.state === 'live') return false;
+    const rec = this.#findRecording(spaceId);
+    return rec !== undefined && rec.endedAt !== null && rec.segments.length > 0;
+  }
+
+  async deleteRecording(spaceId: string): Promise<void> {
+    if (!SPACE_ID_PATTERN.test(spaceId)) return;
+    const stream = this.#streams.get(spaceId);
+    stream?.close();
+    this.#streams.delete(spaceId);
+    const rec = this.#findRecording(spaceId) ?? Recording.load(this.#dirOf(spaceId), this.options.fsync);
+    this.#recordings.delete(spaceId);
+    await rec.delete();
+  }
+
+  async purgeExpired(now: number = Date.now()): Promise<string[]> {
+    const horizon = now - this.options.retentionDays * 86_400_000;
+    let names: string[] = [];
+    try {
+      names = await readdir(this.#mediaDir);
+    } catch {
+      return [];
+    }
+    const purged: string[] = [];
+    for (const id of names) {
+      if (!SPACE_ID_PATTERN.test(id) || this.isLive(id)) continue;
+      const rec = this.#findRecording(id);
+      if (!rec) continue;
+      // A recording that never got its end (the origin died and the Space never resumed) ages from
+      // its last write.
+      const endedAt = rec.endedAt ?? (await lastWrite(this.#dirOf(id)));
+      if (endedAt !== undefined && endedAt < horizon) {
+        await this.deleteRecording(id);
+        purged.push(id);
+      }
+    }
+    return purged;
+  }
+
+  stats(): AudienceStats {
+    let parts = 0;
+    let waiting = 0;
+    let live = 0;
+    for (const s of this.#streams.values()) {
+      parts += s.partsProduced;
+      waiting += s.waiting;
+      if (s.state === 'live') live++;
+    }
+    let failures = 0;
+    for (const r of this.#recordings.values()) failures += r.failures;
+    return { liveSpaces: live, partsProduced: parts, blockingWaiting: waiting, recordingWriteFailures: failures };
+  }
+
+  close(): Promise<void> {
+    this.#closed ??= (async () => {
+      for (const t of this.#evictions) clearTimeout(t);
+      this.#evictions.clear();
+      for (const s of this.#streams.values()) s.close();
+      await Promise.all([...this.#recordings.values()].map((r) => r.flush()));
+      this.#streams.clear();
+    })();
+    return this.#closed;
+  }
+
+  // ---- HTTP surface ----
+
+  multivariantPlaylist(spaceId: string): string {
+    // "Live" for a listener means the first part exists: until then, the same 404 as audio.m3u8.
+    const ready = this.#streams.get(spaceId)?.hasMedia() ?? this.hasReplay(spaceId);
+    if (!ready) throw new TribuneError('PLAYLIST_NOT_READY', { spaceId });
+    return renderMultivariantPlaylist(this.options.bandwidth);
+  }
+
+  async mediaPlaylist(spaceId: string, query: PlaylistQuery, signal?: AbortSignal): Promise<PlaylistAnswer> {
+    const stream = this.#streams.get(spaceId);
+    const skip = query.skip ?? 'NO';
+    if (!stream) {
+      // Not live on this origin: a Space that ended here before a restart still answers with its
+      // last live window and EXT-X-ENDLIST, so players that were listening stop cleanly.
+      const rec = this.hasReplay(spaceId) ? this.#findRecording(spaceId) : undefined;
+      if (!rec) throw new TribuneError('PLAYLIST_NOT_READY', { spaceId });
+      audienceMetrics.playlistRequests.inc({ kind: 'live' });
+      return { status: 200, body: renderMediaPlaylist(this.#endedView(rec)), blocking: false };
+    }
+    if (query.msn === undefined) {
+      if (!stream.hasMedia()) throw new TribuneError('PLAYLIST_NOT_READY', { spaceId });
+      audienceMetrics.playlistRequests.inc({ kind: skip === 'NO' ? 'live' : 'delta' });
+      return { status: 200, body: renderMediaPlaylist(stream.view(), skip), blocking: false };
+    }
+    const { msn, part } = query;
+    audienceMetrics.playlistRequests.inc({ kind: 'blocking' });
+    const state = stream.reloadState(msn, part);
+    if (state === 'too-far') throw new TribuneError('BLOCKING_REQUEST_TOO_FAR', { msn });
+    const ok = await stream.waitUntil(() => stream.reloadState(msn, part) === 'ready', this.options.blockingTimeoutMs, signal);
+    if (!ok || !stream.hasMedia()) {
+      // RFC 8216bis §6.2.5.2: a server that cannot provide the playlist after blocking for three
+      // target durations SHOULD return 503.
+      return { status: 503, body: '', blocking: true };
+    }
+    return { status: 200, body: renderMediaPlaylist(stream.view(), skip), blocking: true };
+  }
+
+  initSegment(spaceId: string): Buffer {
+    if (!this.#streams.has(spaceId) && !this.#findRecording(spaceId)) throw new TribuneError('MEDIA_NOT_FOUND');
+    return this.#init;
+  }
+
+  async part(spaceId: string, msn: number, index: number, signal?: AbortSignal): Promise<Buffer> {
+    const stream = this.#streams.get(spaceId);
+    if (!stream) throw new TribuneError('MEDIA_NOT_FOUND');
+    let found = stream.part(msn, index);
+    if (found.status === 'wait') {
+      // The preload-hinted part (§4.4.5.3): hold the request until the part is complete, then send it.
+      await stream.waitUntil(() => stream.part(msn, index).status !== 'wait', this.options.blockingTimeoutMs, signal);
+      found = stream.part(msn, index);
+    }
+    if (found.status !== 'ready') throw new TribuneError('MEDIA_NOT_FOUND');
+    return found.data;
+  }
+
+  async segment(spaceId: string, msn: number): Promise<Buffer> {
+    const inMemory = this.#streams.get(spaceId)?.segment(msn);
+    if (inMemory) return inMemory;
+    const rec = this.#findRecording(spaceId);
+    if (!rec?.segment(msn)) throw new TribuneError('MEDIA_NOT_FOUND');
+    try {
+      return await rec.readSegment(msn);
+    } catch (err) {
+      throw new TribuneError('MEDIA_NOT_FOUND', {}, { cause: err });
+    }
+  }
+
+  replayPlaylist(spaceId: string): string {
+    const rec = this.hasReplay(spaceId) ? this.#findRecording(spaceId) : undefined;
+    if (!rec) throw new TribuneError('REPLAY_NOT_AVAILABLE', { spaceId });
+    audienceMetrics.playlistRequests.inc({ kind: 'replay' });
+    return replayPlaylist(rec, this.#targetDuration());
+  }
+
+  recording(spaceId: string): { size: number; stream: () => Readable } {
+    const rec = this.hasReplay(spaceId) ? this.#findRecording(spaceId) : undefined;
+    if (!rec) throw new TribuneError('REPLAY_NOT_AVAILABLE', { spaceId });
+    return { size: recordingSize(rec, this.#init.length), stream: () => recordingStream(rec, this.#init) };
+  }
+
+  #targetDuration(): number {
+    return Math.max(1, Math.round(this.options.segmentTargetMs / 1000));
+  }
+
+  #endedView(rec: Recording): MediaPlaylistView {
+    const keep = rec.segments.slice(-this.options.liveWindowSegments);
+    const before = rec.segments.length - keep.length;
+    return {
+      targetDuration: this.#targetDuration(),
+      partTarget: this.options.partTargetMs / 1000,
+      discontinuitySequence: rec.segments.slice(0, before).filter((s) => s.discontinuity).length,
+      segments: keep.map((s) => ({
+        msn: s.msn, duration: s.duration / PROGRAM_FORMAT.sampleRate, programDateTime: s.programDateTime,
+        discontinuity: s.discontinuity, parts: [],
+      })),
+      current: undefined,
+      preloadHint: undefined,
+      ended: true,
+      nextMsn: (keep.at(-1)?.msn ?? -1) + 1,
+    };
+  }
+
+  #dirOf(spaceId: string): string {
+    return join(this.#mediaDir, spaceId);
+  }
+
+  #recordingOf(spaceId: string): Recording {
+    let rec = this.#recordings.get(spaceId);
+    if (!rec) {
+      rec = Recording.load(this.#dirOf(spaceId), this.options.fsync);
+      this.#recordings.set(spaceId, rec);
+    }
+    return rec;
+  }
+
+  /** The recording if one exists on disk (or is being made); never creates a directory. */
+  #findRecording(spaceId: string): Recording | undefined {
+    if (!SPACE_ID_PATTERN.test(spaceId)) return undefined;
+    const known = this.#recordings.get(spaceId);
+    if (known) return known;
+    if (!Recording.exists(this.#dirOf(spaceId))) return undefined;
+    return this.#recordingOf(spaceId);
+  }
+}
+
+async function lastWrite(dir: string): Promise<number | undefined> {
+  try {
+    return (await stat(join(dir, 'segments.jsonl'))).mtimeMs;
+  } catch {
+    try {
+      return (await stat(dir)).mtimeMs;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+export function createAudience(options: AudienceOptions): Audience {
+  return new AudienceImpl(options);
+}

@@ -1,0 +1,63 @@
+import { PROGRAM_FORMAT } from '../media/types.js';
+
+/** How the audience plane packages, keeps and serves a Space's program. Every default lives here. */
+export interface AudienceOptions {
+  /** Where recordings live: `<dataDir>/media/<spaceId>/`. */
+  readonly dataDir: string;
+  /** Partial segment duration (RFC 8216bis §4.4.4.9 PART-TARGET); a multiple of the 20 ms frame. */
+  readonly partTargetMs?: number;
+  /** Segment duration; a multiple of partTargetMs, at most 10 s. */
+  readonly segmentTargetMs?: number;
+  /** Complete segments listed in the live playlist; older ones stay on disk for the replay. */
+  readonly liveWindowSegments?: number;
+  /** Recordings older than this (since the Space ended) are deleted by purgeExpired(). */
+  readonly retentionDays?: number;
+  /** How long a blocking playlist reload or a preload-hinted part may be held before the 503 (§6.2.5.2). */
+  readonly blockingTimeoutMs?: number;
+  /** BANDWIDTH of the multivariant playlist, bits/s: the peak segment bit rate, fMP4 overhead included. */
+  readonly bandwidth?: number;
+  /** Opus pre-skip written in dOps and the edit list (libopus look-ahead at 48 kHz is 312 samples). */
+  readonly preSkip?: number;
+  /** fsync segment files and the index (off only in benchmarks that measure packaging alone). */
+  readonly fsync?: boolean;
+}
+
+export type ResolvedAudienceOptions = Required<AudienceOptions>;
+
+export const AUDIENCE_DEFAULTS = {
+  partTargetMs: 200,
+  segmentTargetMs: 2_000,
+  // 10 x 2 s: long enough that CAN-SKIP-UNTIL (6 target durations, §4.4.3.8) leaves something to skip.
+  liveWindowSegments: 10,
+  retentionDays: 30,
+  // RFC 8216bis §6.2.5.2: a server that cannot answer within three target durations SHOULD return 503.
+  blockingTimeoutMs: 6_000,
+  bandwidth: 96_000,
+  preSkip: 312,
+  fsync: true,
+} as const satisfies Omit<Required<AudienceOptions>, 'dataDir'>;
+
+function check(ok: boolean, message: string): void {
+  if (!ok) throw new TypeError(`AudienceOptions: ${message}`);
+}
+
+/** Merges over the defaults, validates once, freezes. */
+export function resolveAudienceOptions(options: AudienceOptions): Readonly<ResolvedAudienceOptions> {
+  const o: ResolvedAudienceOptions = { ...AUDIENCE_DEFAULTS, ...stripUndefined(options) } as ResolvedAudienceOptions;
+  check(typeof o.dataDir === 'string' && o.dataDir.length > 0, 'dataDir is required');
+  check(Number.isInteger(o.partTargetMs) && o.partTargetMs > 0 && o.partTargetMs % PROGRAM_FORMAT.frameMs === 0,
+    `partTargetMs must be a positive multiple of ${PROGRAM_FORMAT.frameMs}`);
+  check(Number.isInteger(o.segmentTargetMs) && o.segmentTargetMs % o.partTargetMs === 0 && o.segmentTargetMs >= o.partTargetMs,
+    'segmentTargetMs must be a multiple of partTargetMs');
+  check(o.segmentTargetMs <= 10_000, 'segmentTargetMs must be at most 10 s');
+  check(Number.isInteger(o.liveWindowSegments) && o.liveWindowSegments >= 3, 'liveWindowSegments must be >= 3 (§6.2.2)');
+  check(o.retentionDays > 0, 'retentionDays must be > 0');
+  check(o.blockingTimeoutMs > 0, 'blockingTimeoutMs must be > 0');
+  check(o.bandwidth > 0, 'bandwidth must be > 0');
+  check(Number.isInteger(o.preSkip) && o.preSkip >= 0 && o.preSkip < 65_536, 'preSkip must fit 16 bits');
+  return Object.freeze(o);
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

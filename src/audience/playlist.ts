@@ -1,0 +1,144 @@
+import { INIT_NAME, partName, segmentName } from './names.js';
+import { OPUS_CODECS_ATTRIBUTE } from './opus-init-segment.js';
+
+/** Rendering of playlists from a plain view: no I/O, no clocks (RFC 8216bis sections cited inline). */
+
+export interface ViewPart {
+  readonly index: number;
+  /** Seconds. */
+  readonly duration: number;
+}
+
+export interface ViewSegment {
+  readonly msn: number;
+  /** Seconds; for the segment in progress, the sum of its parts so far. */
+  readonly duration: number;
+  readonly programDateTime: number;
+  readonly discontinuity: boolean;
+  /** Parts known for this segment (empty for segments loaded from disk after a restart). */
+  readonly parts: readonly ViewPart[];
+}
+
+export interface MediaPlaylistView {
+  /** Seconds, an integer (§4.4.3.1). */
+  readonly targetDuration: number;
+  /** Seconds (§4.4.3.7 PART-TARGET). */
+  readonly partTarget: number;
+  readonly discontinuitySequence: number;
+  /** Complete segments of the live window, oldest first. */
+  readonly segments: readonly ViewSegment[];
+  /** The segment being produced, if it has parts. */
+  readonly current: ViewSegment | undefined;
+  /** The part being produced (§4.4.5.3 EXT-X-PRELOAD-HINT); none once ended. */
+  readonly preloadHint: { readonly msn: number; readonly part: number } | undefined;
+  readonly ended: boolean;
+  /** The msn the playlist would start at when it has no segment yet. */
+  readonly nextMsn: number;
+}
+
+export type SkipRequest = 'NO' | 'YES' | 'v2';
+
+const fmt = (seconds: number): string => seconds.toFixed(3);
+const pdt = (ms: number): string => new Date(ms).toISOString();
+
+/** §4.4.3.8: CAN-SKIP-UNTIL must be at least six target durations. */
+export const canSkipUntil = (view: Pick<MediaPlaylistView, 'targetDuration'>): number => 6 * view.targetDuration;
+/** §4.4.3.8: PART-HOLD-BACK at least twice PART-TARGET, SHOULD be three times; we take three. */
+export const partHoldBack = (view: Pick<MediaPlaylistView, 'partTarget'>): number => 3 * view.partTarget;
+
+export function renderMediaPlaylist(view: MediaPlaylistView, skip: SkipRequest = 'NO'): string {
+  const all = view.current ? [...view.segments, view.current] : [...view.segments];
+  const total = all.reduce((n, s) => n + s.duration, 0);
+  const lines: string[] = [
+    '#EXTM3U',
+    // Version 9: EXT-X-SKIP (§4.4.5.2); 6 would do for EXT-X-MAP without I-FRAMES-ONLY (§7).
+    '#EXT-X-VERSION:9',
+    `#EXT-X-TARGETDURATION:${view.targetDuration}`,
+  ];
+  if (!view.ended) {
+    lines.push(`#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,CAN-SKIP-UNTIL=${fmt(canSkipUntil(view))},PART-HOLD-BACK=${fmt(partHoldBack(view))}`);
+  }
+  lines.push(`#EXT-X-PART-INF:PART-TARGET=${fmt(view.partTarget)}`);
+  lines.push(`#EXT-X-MEDIA-SEQUENCE:${all[0]?.msn ?? view.nextMsn}`);
+  // Before EXT-X-SKIP: hls.js refuses a DISCONTINUITY-SEQUENCE that follows it.
+  if (view.discontinuitySequence > 0) lines.push(`#EXT-X-DISCONTINUITY-SEQUENCE:${view.discontinuitySequence}`);
+
+  // §6.2.5.1: a delta update replaces the segments older than the Skip Boundary (CAN-SKIP-UNTIL from
+  // the end) with EXT-X-SKIP. A segment is skipped only if it ends at least that far from the end.
+  let skipped = 0;
+  if (skip !== 'NO' && !view.ended) {
+    let start = 0;
+    for (const s of view.segments) {
+      if (total - (start + s.duration) < canSkipUntil(view)) break;
+      start += s.duration;
+      skipped++;
+    }
+  }
+  if (skipped > 0) {
+    lines.push(skip === 'v2' ? `#EXT-X-SKIP:SKIPPED-SEGMENTS=${skipped},RECENTLY-REMOVED-DATERANGES=""` : `#EXT-X-SKIP:SKIPPED-SEGMENTS=${skipped}`);
+  }
+  lines.push(`#EXT-X-MAP:URI="${INIT_NAME}"`);
+
+  // §6.2.2: EXT-X-PART tags SHOULD go once more than three target durations from the end.
+  const partHorizon = total - 3 * view.targetDuration;
+  let start = 0;
+  all.forEach((s, i) => {
+    const segStart = start;
+    start += s.duration;
+    if (i < skipped) return;
+    if (s.discontinuity) lines.push('#EXT-X-DISCONTINUITY');
+    lines.push(`#EXT-X-PROGRAM-DATE-TIME:${pdt(s.programDateTime)}`);
+    let partStart = segStart;
+    for (const p of s.parts) {
+      partStart += p.duration;
+      if (partStart <= partHorizon) continue;
+      // Every Opus packet is a sync sample (Opus in ISOBMFF §4.3.6.1), so every part is INDEPENDENT.
+      lines.push(`#EXT-X-PART:DURATION=${fmt(p.duration)},URI="${partName(s.msn, p.index)}",INDEPENDENT=YES`);
+    }
+    if (s !== view.current) {
+      lines.push(`#EXTINF:${fmt(s.duration)},`, segmentName(s.msn));
+    }
+  });
+  if (view.preloadHint) {
+    lines.push(`#EXT-X-PRELOAD-HINT:TYPE=PART,URI="${partName(view.preloadHint.msn, view.preloadHint.part)}"`);
+  }
+  if (view.ended) lines.push('#EXT-X-ENDLIST');
+  return lines.join('\n') + '\n';
+}
+
+/** §4.4.6.2 multivariant playlist: one audio-only variant. CODECS: see OPUS_CODECS_ATTRIBUTE. */
+export function renderMultivariantPlaylist(bandwidth: number, mediaPlaylist = 'audio.m3u8'): string {
+  return [
+    '#EXTM3U',
+    '#EXT-X-VERSION:9',
+    '#EXT-X-INDEPENDENT-SEGMENTS',
+    `#EXT-X-STREAM-INF:BANDWIDTH=${Math.round(bandwidth)},CODECS="${OPUS_CODECS_ATTRIBUTE}"`,
+    mediaPlaylist,
+  ].join('\n') + '\n';
+}
+
+export interface VodSegment {
+  readonly msn: number;
+  readonly duration: number;
+  readonly programDateTime: number;
+  readonly discontinuity: boolean;
+}
+
+/** The replay: §4.4.3.5 PLAYLIST-TYPE VOD over the recorded segments, ENDLIST at once. */
+export function renderVodPlaylist(segments: readonly VodSegment[], targetDuration: number): string {
+  const lines = [
+    '#EXTM3U',
+    '#EXT-X-VERSION:6',
+    `#EXT-X-TARGETDURATION:${targetDuration}`,
+    '#EXT-X-PLAYLIST-TYPE:VOD',
+    `#EXT-X-MEDIA-SEQUENCE:${segments[0]?.msn ?? 0}`,
+    '#EXT-X-INDEPENDENT-SEGMENTS',
+    `#EXT-X-MAP:URI="${INIT_NAME}"`,
+  ];
+  segments.forEach((s, i) => {
+    if (s.discontinuity && i > 0) lines.push('#EXT-X-DISCONTINUITY');
+    lines.push(`#EXT-X-PROGRAM-DATE-TIME:${pdt(s.programDateTime)}`, `#EXTINF:${fmt(s.duration)},`, segmentName(s.msn));
+  });
+  lines.push('#EXT-X-ENDLIST');
+  return lines.join('\n') + '\n';
+}

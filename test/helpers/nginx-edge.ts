@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { renderEdgeConfig, type EdgeConfigParams } from '../../src/audience/edge-config.js';
+
+export const NGINX_BIN = '/usr/sbin/nginx';
+
+export interface Edge {
+  readonly port: number;
+  readonly dir: string;
+  readonly masterPid: number;
+  /** pids of the worker processes (for CPU accounting from /proc/<pid>/stat). */
+  workerPids(): number[];
+  errorLog(): string;
+  stop(): Promise<void>;
+}
+
+/** A free loopback port (bound then released; good enough for tests on one machine). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts nginx in the foreground with deploy/nginx/edge.conf rendered for loopback ports and temp dirs. */
+export async function startEdge(origins: { primary: string; secondary?: string }, extra: Partial<EdgeConfigParams> = {}): Promise<Edge> {
+  const dir = mkdtempSync(join(tmpdir(), 'tribune-edge-'));
+  for (const d of ['cache', 'tmp', 'logs']) mkdirSync(join(dir, d));
+  const port = await freePort();
+  const conf = renderEdgeConfig({
+    listen: `127.0.0.1:${port}`,
+    originPrimary: origins.primary,
+    originSecondary: origins.secondary ?? origins.primary,
+    cacheDir: join(dir, 'cache'),
+    tempDir: join(dir, 'tmp'),
+    user: process.getuid?.() === 0 ? 'root' : undefined,
+    workerProcesses: 1,
+    ...extra,
+  });
+  const confPath = join(dir, 'edge.conf');
+  writeFileSync(confPath, conf);
+  const errorLog = join(dir, 'logs', 'error.log');
+  const child: ChildProcess = spawn(NGINX_BIN, ['-p', dir, '-c', confPath, '-e', errorLog, '-g', `daemon off; pid ${join(dir, 'nginx.pid')};`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Ready when it accepts connections.
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/__edge_probe__`, { signal: AbortSignal.timeout(500) });
+      break;
+    } catch {
+      if (child.exitCode !== null || Date.now() > deadline) {
+        rmSync(dir, { recursive: true, force: true });
+        throw new Error(`nginx did not start: ${stderr}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  const masterPid = child.pid!;
+  return {
+    port, dir, masterPid,
+    workerPids() {
+      try {
+        const children = readFileSync(`/proc/${masterPid}/task/${masterPid}/children`, 'utf8').trim();
+        return children ? children.split(/\s+/).map(Number) : [];
+      } catch {
+        return [];
+      }
+    },
+    errorLog() {
+      try { return readFileSync(errorLog, 'utf8'); } catch { return ''; }
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+        await exited;
+        clearTimeout(timer);
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** CPU time (user + system, seconds) of a process from /proc/<pid>/stat. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
+  }
+}
