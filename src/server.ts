@@ -100,7 +100,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
   const address = await app.listen({ port: config.port, host: config.host });
   ready = true;
-  const url = address.replace(/://(0.0.0.0|127.0.0.1|[::1?])/, '://localhost');
+  const url = address.replace(/:\/\/(0\.0\.0\.0|127\.0\.0\.1|\[::1?\])/, '://localhost');
 
   let closing: Promise<void> | undefined;
   return {
@@ -128,6 +128,7 @@ function mediaHooks(stageMedia: StageMedia, audience: Audience): MediaHooks {
     spaceEnded: (spaceId) => stageMedia.closeSpace(spaceId),
     setMuted: (spaceId, participantId, muted) => stageMedia.setMuted(spaceId, participantId, muted),
     removeSeat: (spaceId, participantId) => stageMedia.removeSeat(spaceId, participantId),
+    deleteRecording: (spaceId) => audience.deleteRecording(spaceId),
     hasReplay: (spaceId) => audience.hasReplay(spaceId),
     hasLiveMedia: (spaceId) => audience.isLive(spaceId),
   };

@@ -24,6 +24,7 @@ Options (each also from the environment variable shown; flags win):
   -h, --help              This help
 
 TRIBUNE_SECRET signs listener tokens; when unset, one is generated once into the data directory.
+TRIBUNE_WRITES_PER_SECOND caps Space creations and edits per client address (default 5/s).
 
 Examples:
   tribune serve                                   # http://localhost:${DEFAULTS.port}, data in ./data

@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import { ERRORS } from '../errors/catalogue.js';
 import type { ControlContext } from './context.js';
 import { installErrorHandling } from './error-handler.js';
+import { instrument } from './metrics.js';
 import { attachLiveChannel } from './live-channel.js';
 import { audienceInteractionRoutes } from './routes/audience.js';
 import { authRoutes } from './routes/auth.js';
@@ -36,6 +37,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     forceCloseConnections: true,
   });
   installErrorHandling(app);
+  instrument(app);
   // JSON only: a text/plain body on a JSON endpoint is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
   app.addSchema(ErrorBody);

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TribuneError, type ErrorCode } from '../errors/catalogue.js';
+import { controlMetrics } from './metrics.js';
 
 /** Fastify's own client errors, translated into the catalogue so clients see one vocabulary. */
 function fromFastify(err: FastifyError, request: FastifyRequest): TribuneError | null {
@@ -32,10 +33,12 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const known = err instanceof TribuneError ? err : fromFastify(err, request);
     if (!known) {
+      controlMetrics.errors.inc({ code: 'INTERNAL' });
       request.log.error({ err }, 'unhandled error');
       const internal = new TribuneError('INTERNAL', {}, { cause: err });
       return reply.code(500).header('cache-control', 'no-store').send(internal.toJSON());
     }
+    controlMetrics.errors.inc({ code: known.code });
     if (known.status >= 500) request.log.error({ err: known }, known.message);
     const retryAfter = known.code === 'RATE_LIMITED' ? known.details?.retryAfter : undefined;
     if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));

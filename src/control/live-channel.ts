@@ -6,6 +6,7 @@ import type { SpaceEvent } from '../bus/events.js';
 import { TribuneError, isTribuneError } from '../errors/catalogue.js';
 import { accessTo, demand } from '../services/actor.js';
 import type { ControlContext } from './context.js';
+import { controlMetrics } from './metrics.js';
 import { SESSION_COOKIE } from './request-context.js';
 
 /** What the server sends on the stage channel: a hello, then the Space's events as they happen. */
@@ -66,6 +67,7 @@ export function attachLiveChannel(app: FastifyInstance, ctx: ControlContext): { 
       if (ws.bufferedAmount > 256 * 1024 && message.type === 'stage.levels') return;
       ws.send(JSON.stringify(message));
     };
+    controlMetrics.liveChannelClients.inc();
     send({ type: 'hello', spaceId, roles, participantId });
     const unsubscribe = ctx.bus.subscribe(spaceId, send);
     let alive = true;
@@ -81,7 +83,7 @@ export function attachLiveChannel(app: FastifyInstance, ctx: ControlContext): { 
       if (parsed && typeof parsed === 'object' && (parsed as { type?: unknown }).type === 'ping') send({ type: 'pong' });
       else send({ type: 'error', code: 'VALIDATION_FAILED', message: 'the only message a client sends is {"type":"ping"}' });
     });
-    ws.on('close', () => { clearInterval(ping); unsubscribe(); });
+    ws.on('close', () => { clearInterval(ping); unsubscribe(); controlMetrics.liveChannelClients.dec(); });
     ws.on('error', () => ws.terminate());
   }
 

@@ -7,7 +7,7 @@ export const ROLES = ['anonymous', 'listener', 'speaker', 'cohost', 'host', 'mod
 export type Role = (typeof ROLES)[number];
 
 export const ACTIONS = [
-  'space.create', 'space.start', 'space.end', 'space.cancel', 'space.update',
+  'space.create', 'space.start', 'space.end', 'space.cancel', 'space.update', 'space.delete-recording',
   'stage.invite', 'stage.request', 'stage.approve', 'stage.deny', 'stage.mute', 'stage.mute-self',
   'stage.remove', 'stage.block', 'stage.promote', 'stage.leave', 'stage.connect',
   'question.submit', 'question.vote', 'question.moderate', 'question.highlight', 'question.answer',
@@ -24,6 +24,7 @@ const TABLE: Record<Action, readonly [boolean, boolean, boolean, boolean, boolea
   'space.end':               [_,   _,   _,   Y,   Y,   Y,   Y],
   'space.cancel':            [_,   _,   _,   _,   Y,   Y,   Y],
   'space.update':            [_,   _,   _,   Y,   Y,   _,   _],
+  'space.delete-recording':  [_,   _,   _,   _,   Y,   Y,   Y],
   'stage.invite':            [_,   _,   _,   Y,   Y,   _,   _],
   'stage.request':           [_,   Y,   _,   _,   _,   _,   _],
   'stage.approve':           [_,   _,   _,   Y,   Y,   _,   _],

@@ -8,6 +8,8 @@ export interface MediaHooks {
   spaceEnded(spaceId: string): Promise<void>;
   setMuted(spaceId: string, participantId: string, muted: boolean): void;
   removeSeat(spaceId: string, participantId: string): void;
+  /** Deletes the Space's recording from this origin's disk (edges must be purged separately). */
+  deleteRecording(spaceId: string): Promise<void>;
   /** Whether a replay can be served for the Space (its recording exists). */
   hasReplay(spaceId: string): boolean;
   /** Whether live LL-HLS media exists for the Space on this origin. */
@@ -19,6 +21,7 @@ export const NO_MEDIA: MediaHooks = Object.freeze({
   spaceEnded: async () => {},
   setMuted: () => {},
   removeSeat: () => {},
+  deleteRecording: async () => {},
   hasReplay: () => false,
   hasLiveMedia: () => false,
 });

@@ -88,6 +88,14 @@ export class SpaceService {
     return updated ?? space;
   }
 
+  /** Deletes the replay for good (a takedown, or the host's wish). Only once the Space is over. */
+  async deleteRecording(actor: Actor, spaceId: string): Promise<void> {
+    const space = await this.get(spaceId);
+    demand(await accessTo(this.#store, actor, space), 'space.delete-recording');
+    if (space.state === 'live') throw new TribuneError('SPACE_STATE_CONFLICT', { state: space.state, action: 'delete the recording' });
+    await this.#media.deleteRecording(spaceId);
+  }
+
   async transition(actor: Actor, spaceId: string, transition: SpaceTransition): Promise<Space> {
     const space = await this.get(spaceId);
     demand(await accessTo(this.#store, actor, space), ACTION[transition]);

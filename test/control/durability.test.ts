@@ -30,7 +30,7 @@ function startChild(dataDir: string): Promise<{ child: ChildProcess; url: string
   });
 }
 
-async function json(url: string, init: RequestInit & { token?: string; body?: unknown } = {}): Promise<{ status: number; body: any }> {
+async function json(url: string, init: { method?: string; token?: string; body?: unknown } = {}): Promise<{ status: number; body: any }> {
   const headers: Record<string, string> = {};
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   if (init.body !== undefined) headers['content-type'] = 'application/json';

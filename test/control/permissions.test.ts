@@ -42,7 +42,7 @@ async function ok(res: Promise<{ status: number; body: any }>): Promise<any> {
   return r.body;
 }
 
-async function fixture(state: 'scheduled' | 'live'): Promise<Fixture> {
+async function fixture(state: 'scheduled' | 'live' | 'ended'): Promise<Fixture> {
   const space = await ok(server.request('POST', '/api/v1/spaces', { token: tokens.host, body: { title: 'Walk' } }));
   const seat = async (role: 'cohost' | 'speaker') => {
     const invite = await ok(server.request('POST', `/api/v1/spaces/${space.id}/stage-tokens`, { token: tokens.host, body: { role } }));
@@ -52,11 +52,12 @@ async function fixture(state: 'scheduled' | 'live'): Promise<Fixture> {
   const speaker = await seat('speaker');
   const stage = await ok(server.request('GET', `/api/v1/spaces/${space.id}/stage`));
   const host = stage.participants.find((p: { role: string }) => p.role === 'host').id;
-  if (state === 'live') await ok(server.request('POST', `/api/v1/spaces/${space.id}/start`, { token: tokens.host }));
+  if (state !== 'scheduled') await ok(server.request('POST', `/api/v1/spaces/${space.id}/start`, { token: tokens.host }));
   await ok(server.request('POST', `/api/v1/spaces/${space.id}/speak-requests`, { token: requester.token }));
   const pending = await ok(server.request('POST', `/api/v1/spaces/${space.id}/questions`, { token: requester.token, body: { text: 'Pending?' } }));
   const approved = await ok(server.request('POST', `/api/v1/spaces/${space.id}/questions`, { token: asker.token, body: { text: 'Approved?' } }));
   await ok(server.request('POST', `/api/v1/spaces/${space.id}/questions/${approved.id}/action`, { token: tokens.host, body: { action: 'approve' } }));
+  if (state === 'ended') await ok(server.request('POST', `/api/v1/spaces/${space.id}/end`, { token: tokens.host }));
   return { spaceId: space.id, seats: { host, cohost, speaker }, pendingQuestion: pending.id, approvedQuestion: approved.id };
 }
 
@@ -68,12 +69,13 @@ const req = (method: string, url: string, token: string | undefined, body?: unkn
 const otherSeat = (f: Fixture, role: Role) => (role === 'speaker' ? f.seats.cohost : f.seats.speaker);
 const ownSeat = (f: Fixture, role: Role) => (role === 'host' || role === 'cohost' || role === 'speaker' ? f.seats[role] : null);
 
-const PROBES: Record<Action, { state: 'scheduled' | 'live'; probe: Probe }> = {
+const PROBES: Record<Action, { state: 'scheduled' | 'live' | 'ended'; probe: Probe }> = {
   'space.create': { state: 'live', probe: (_f, _r, t) => req('POST', '/api/v1/spaces', t, { title: 'Mine' }) },
   'space.start': { state: 'scheduled', probe: (f, _r, t) => req('POST', `/api/v1/spaces/${f.spaceId}/start`, t) },
   'space.end': { state: 'live', probe: (f, _r, t) => req('POST', `/api/v1/spaces/${f.spaceId}/end`, t) },
   'space.cancel': { state: 'scheduled', probe: (f, _r, t) => req('POST', `/api/v1/spaces/${f.spaceId}/cancel`, t) },
   'space.update': { state: 'live', probe: (f, _r, t) => req('PATCH', `/api/v1/spaces/${f.spaceId}`, t, { title: 'Renamed' }) },
+  'space.delete-recording': { state: 'ended', probe: (f, _r, t) => req('DELETE', `/api/v1/spaces/${f.spaceId}/recording`, t) },
   'stage.invite': { state: 'live', probe: (f, _r, t) => req('POST', `/api/v1/spaces/${f.spaceId}/stage-tokens`, t, { role: 'speaker' }) },
   'stage.request': { state: 'live', probe: (f, _r, t) => req('POST', `/api/v1/spaces/${f.spaceId}/speak-requests`, t) },
   'stage.approve': { state: 'live', probe: (f, _r, t) => req('POST', `/api/v1/spaces/${f.spaceId}/speak-requests/${requester.user.id}`, t, { approve: true }) },

@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { Reaction } from '../../domain/types.js';
 import { TribuneError } from '../../errors/catalogue.js';
 import type { ControlContext } from '../context.js';
+import { controlMetrics } from '../metrics.js';
 import { baseUrlOf, presentQuestion, spaceUrls, userLookup } from '../presenters.js';
 import { addressKey, enforce } from '../rate-limits.js';
 import { ErrorBody, HeartbeatBody, ListenerHistory, ListenerTokenView, ReactionBody, SpaceParams, SpaceStateView } from '../schemas.js';
@@ -81,6 +82,7 @@ export function audienceInteractionRoutes(app: FastifyInstance, ctx: ControlCont
     enforce(ctx.limits.heartbeats, `t:${listenerToken}`);
     await ctx.spaces.get(spaceId(request));
     ctx.audience.heartbeat(spaceId(request), listenerToken);
+    controlMetrics.heartbeats.inc();
     return reply.code(204).send();
   });
 
@@ -91,6 +93,7 @@ export function audienceInteractionRoutes(app: FastifyInstance, ctx: ControlCont
     const space = await ctx.spaces.get(spaceId(request));
     if (space.state !== 'live') throw new TribuneError('SPACE_NOT_LIVE');
     ctx.audience.react(space.id, (request.body as { reaction: Reaction }).reaction);
+    controlMetrics.reactions.inc();
     return reply.code(202).send();
   });
 

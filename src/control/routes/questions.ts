@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { QuestionAction } from '../../domain/questions.js';
 import type { QuestionState } from '../../domain/types.js';
 import type { ControlContext } from '../context.js';
+import { controlMetrics } from '../metrics.js';
 import { presentQuestion, userLookup } from '../presenters.js';
 import { enforce } from '../rate-limits.js';
 import { actorOf } from '../request-context.js';
@@ -17,6 +18,7 @@ export function questionRoutes(app: FastifyInstance, ctx: ControlContext): void 
   }, async (request, reply) => {
     const actor = await actorOf(request, ctx.auth);
     const question = await ctx.questions.submit(actor, spaceId(request), request.body as { text: string; anonymous?: boolean });
+    controlMetrics.questions.inc();
     return reply.code(201).send(await presentQuestion(question, userLookup(ctx.store)));
   });
 

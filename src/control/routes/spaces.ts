@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import type { SpaceTransition } from '../../domain/space-lifecycle.js';
 import type { Space } from '../../domain/types.js';
 import type { CreateSpaceInput } from '../../services/space-service.js';
 import type { ControlContext } from '../context.js';
+import { controlMetrics } from '../metrics.js';
 import { baseUrlOf, presentSpace } from '../presenters.js';
 import { addressKey, enforce } from '../rate-limits.js';
 import { actorOf } from '../request-context.js';
@@ -44,6 +46,15 @@ export function spaceRoutes(app: FastifyInstance, ctx: ControlContext): void {
     return present(request, space);
   });
 
+  app.delete('/api/v1/spaces/:spaceId/recording', {
+    schema: { tags: ['spaces'], summary: 'Delete the replay and its files (host, moderators); purge edges too', params: SpaceParams, response: { 204: Type.Null(), '4xx': ErrorBody } },
+  }, async (request, reply) => {
+    const id = (request.params as { spaceId: string }).spaceId;
+    await ctx.spaces.deleteRecording(await actorOf(request, ctx.auth), id);
+    request.log.info({ spaceId: id }, 'recording deleted');
+    return reply.code(204).send();
+  });
+
   const transitions: Array<[SpaceTransition, string]> = [
     ['start', 'Go live (host or co-host): the mixer starts and LL-HLS appears within a part'],
     ['end', 'End the Space (host, co-host, moderator): every media session closes and the replay appears'],
@@ -54,6 +65,8 @@ export function spaceRoutes(app: FastifyInstance, ctx: ControlContext): void {
       schema: { tags: ['spaces'], summary, params: SpaceParams, response: { 200: SpaceView, '4xx': ErrorBody } },
     }, async (request) => {
       const space = await ctx.spaces.transition(await actorOf(request, ctx.auth), (request.params as { spaceId: string }).spaceId, transition);
+      controlMetrics.spaceTransitions.inc({ transition });
+      request.log.info({ spaceId: space.id, transition }, `space ${transition}`);
       return present(request, space);
     });
   }
