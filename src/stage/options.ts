@@ -1,0 +1,64 @@
+/** Options of the stage media plane; every default lives in STAGE_MEDIA_DEFAULTS. */
+export interface StageMediaOptions {
+  /** The one UDP port shared by every session (ICE UDP mux); 0 picks a free port at start. */
+  readonly udpPort: number;
+  /** Local address to bind the UDP port to; all interfaces when omitted. */
+  readonly bindAddress?: string;
+  /** Addresses put in SDP answers instead of the gathered host candidates (public IPs behind NAT). */
+  readonly advertisedAddresses?: readonly string[];
+  /** STUN/TURN URLs advertised to clients in `Link: rel="ice-server"` headers (RFC 9725 §4.6). */
+  readonly iceServers?: readonly string[];
+  /** Maximum WHIP + WHEP sessions on this origin; beyond it, MEDIA_CAPACITY. */
+  readonly maxSessions: number;
+  /** How long a dropped speaker keeps their slot in the mix, waiting for a re-publish. */
+  readonly reconnectGraceMs?: number;
+  /** No RTP for this long from a publisher means its network vanished. */
+  readonly mediaTimeoutMs?: number;
+  /** Bitrate of every Opus encoder (program and mix-minus). */
+  readonly opusBitrate?: number;
+  /** Per-client-IP session creations: bucket size and refill per second. */
+  readonly sessionRateBurst?: number;
+  readonly sessionRatePerSecond?: number;
+  /** How long to wait for ICE gathering before answering (non-trickle). */
+  readonly gatheringTimeoutMs?: number;
+  /** Interval of SpeakerLevels events, >= 250 ms (4 Hz). */
+  readonly levelIntervalMs?: number;
+}
+
+export type ResolvedStageMediaOptions = Readonly<Required<Omit<StageMediaOptions, 'bindAddress'>>> & {
+  readonly bindAddress: string | undefined;
+};
+
+export const STAGE_MEDIA_DEFAULTS = {
+  udpPort: 0,
+  advertisedAddresses: [] as readonly string[],
+  iceServers: [] as readonly string[],
+  maxSessions: 2000,
+  reconnectGraceMs: 30_000,
+  mediaTimeoutMs: 5_000,
+  opusBitrate: 48_000,
+  sessionRateBurst: 20,
+  sessionRatePerSecond: 5,
+  gatheringTimeoutMs: 2_000,
+  levelIntervalMs: 250,
+} satisfies Omit<Required<StageMediaOptions>, 'bindAddress'>;
+
+export function resolveOptions(options: StageMediaOptions): ResolvedStageMediaOptions {
+  const resolved = {
+    ...STAGE_MEDIA_DEFAULTS,
+    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+    bindAddress: options.bindAddress,
+  } as ResolvedStageMediaOptions;
+  if (!Number.isInteger(resolved.udpPort) || resolved.udpPort < 0 || resolved.udpPort > 65_535) {
+    throw new TypeError(`udpPort must be an integer in [0, 65535], got ${resolved.udpPort}`);
+  }
+  if (!(resolved.maxSessions >= 0)) throw new TypeError('maxSessions must be >= 0');
+  // SpeakerLevels is documented as at most 4 Hz per Space.
+  const levelIntervalMs = Math.max(250, resolved.levelIntervalMs);
+  return Object.freeze({
+    ...resolved,
+    levelIntervalMs,
+    advertisedAddresses: Object.freeze([...resolved.advertisedAddresses]),
+    iceServers: Object.freeze([...resolved.iceServers]),
+  });
+}

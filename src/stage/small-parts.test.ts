@@ -1,0 +1,51 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
+import { RateLimiter } from './rate-limiter.js';
+import { TypedEmitter } from './typed-emitter.js';
+import { FrameClock } from './frame-clock.js';
+import { resolveOptions, STAGE_MEDIA_DEFAULTS } from './options.js';
+
+test('rate limiter: burst, then Retry-After, then refill', () => {
+  const limiter = new RateLimiter(2, 1);
+  assert.equal(limiter.take('ip', 0), 0);
+  assert.equal(limiter.take('ip', 0), 0);
+  assert.equal(limiter.take('ip', 0), 1);
+  assert.equal(limiter.take('other', 0), 0);
+  assert.equal(limiter.take('ip', 1000), 0);
+});
+
+test('typed emitter isolates a throwing listener', () => {
+  const errors: unknown[] = [];
+  const emitter = new TypedEmitter<{ x: number }>((err) => errors.push(err));
+  const got: number[] = [];
+  emitter.on('x', () => { throw new Error('boom'); });
+  const off = emitter.on('x', (n) => got.push(n));
+  emitter.safeEmit('x', 1);
+  off();
+  emitter.safeEmit('x', 2);
+  assert.deepEqual(got, [1]);
+  assert.equal(errors.length, 2);
+});
+
+test('frame clock keeps a 20 ms cadence without drift', async () => {
+  const ticks: number[] = [];
+  const start = performance.now();
+  const clock = new FrameClock((frame) => ticks.push(frame));
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  clock.close();
+  const elapsed = performance.now() - start;
+  const expected = Math.floor(elapsed / 20) + 1;
+  assert.ok(Math.abs(ticks.length - expected) <= 2, `${ticks.length} ticks in ${elapsed} ms`);
+  assert.deepEqual(ticks, ticks.map((_, i) => i));
+  assert.ok(clock.closed);
+});
+
+test('options: defaults in one place, validated and frozen', () => {
+  const options = resolveOptions({ udpPort: 0, maxSessions: 10 });
+  assert.equal(options.reconnectGraceMs, STAGE_MEDIA_DEFAULTS.reconnectGraceMs);
+  assert.equal(options.opusBitrate, 48_000);
+  assert.ok(Object.isFrozen(options));
+  assert.throws(() => resolveOptions({ udpPort: 70_000, maxSessions: 1 }), TypeError);
+  assert.equal(resolveOptions({ udpPort: 0, maxSessions: 1, levelIntervalMs: 10 }).levelIntervalMs, 250);
+});
