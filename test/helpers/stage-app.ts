@@ -67,10 +67,11 @@ export async function buildStageApp(options: Partial<StageMediaOptions> = {}): P
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function waitFor(check: () => boolean, timeoutMs: number, stepMs = 20): Promise<boolean> {
+/** Polls `check` (sync or async) until it holds or the time is up; returns its last answer. */
+export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, stepMs = 20): Promise<boolean> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
-    if (check()) return true;
+    if (await check()) return true;
     await sleep(stepMs);
   }
   return check();
