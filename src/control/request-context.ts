@@ -32,8 +32,3 @@ export function actorOf(request: FastifyRequest, auth: AuthService): Promise<Act
   if (!actor) ACTORS.set(request, (actor = auth.authenticate(bearerOf(request))));
   return actor;
 }
-
-/** The client's address as the edge saw it (trustProxy decides whether X-Forwarded-For counts). */
-export function clientKey(request: FastifyRequest): string {
-  return request.ip;
-}

@@ -43,9 +43,4 @@ export class ListenerCounter {
   get peak(): number {
     return this.#peak;
   }
-
-  /** Restores the peak after a restart (it is persisted with the per-minute history). */
-  set peak(value: number) {
-    this.#peak = Math.max(this.#peak, value);
-  }
 }

@@ -25,6 +25,7 @@ export const ERRORS = {
   AUTH_REQUIRED: { status: 401, message: 'Authentication required', doc: 'Log in (session cookie) or send `Authorization: Bearer <token>`.' },
   INVALID_CREDENTIALS: { status: 401, message: 'Unknown handle or wrong password', doc: 'Login failed. The message does not say which part was wrong, on purpose.' },
   HANDLE_TAKEN: { status: 409, message: 'The handle {handle} is taken', doc: 'Pick another handle.' },
+  USER_NOT_FOUND: { status: 404, message: 'User {userId} not found', doc: 'No account has this id.' },
   FORBIDDEN: { status: 403, message: 'A {role} may not {action}', doc: 'The permission table does not allow this role to perform this action.' },
 
   // Spaces

@@ -63,7 +63,7 @@ export class AuthService {
     if (!actor.user) throw new TribuneError('AUTH_REQUIRED');
     if (actor.user.platformRole !== 'admin') throw new TribuneError('FORBIDDEN', { role: actor.user.platformRole, action: 'platform.set-role' });
     const target = await this.#store.users.byId(userId);
-    if (!target) throw new TribuneError('VALIDATION_FAILED', { detail: `unknown user ${userId}` });
+    if (!target) throw new TribuneError('USER_NOT_FOUND', { userId });
     await this.#store.users.setPlatformRole(userId, role);
     return { ...target, platformRole: role };
   }

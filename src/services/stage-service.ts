@@ -1,5 +1,6 @@
 import type { Bus } from '../bus/bus.js';
 import type { Participant, Space, SpeakRequest, StageRole } from '../domain/types.js';
+import { primaryRole } from '../domain/permissions.js';
 import { TribuneError } from '../errors/catalogue.js';
 import type { ListenGrant, StageAuthority, StageSeat } from '../media/types.js';
 import type { Store } from '../store/store.js';
@@ -203,9 +204,9 @@ export class StageService implements StageAuthority {
     if (userId && !seat) seat = await this.#store.stage.seatOfUser(spaceId, userId);
     if (seat) this.#assertOutranks(access, seat, 'block');
     if (userId) {
-      if (!(await this.#store.users.byId(userId))) throw new TribuneError('VALIDATION_FAILED', { detail: `unknown user ${userId}` });
+      if (!(await this.#store.users.byId(userId))) throw new TribuneError('USER_NOT_FOUND', { userId });
       const space = await this.#spaces.get(spaceId);
-      if (space.hostId === userId) throw new TribuneError('FORBIDDEN', { role: 'cohost', action: 'block the host' });
+      if (space.hostId === userId) throw new TribuneError('FORBIDDEN', { role: primaryRole(access.roles), action: 'block the host' });
       await this.#store.stage.block(spaceId, userId, access.seat?.id ?? 'moderator', iso(this.#clock.now()));
       const pending = await this.#store.stage.pendingRequest(spaceId, userId);
       if (pending) await this.#store.stage.answerRequest(pending.id, 'denied', iso(this.#clock.now()));
@@ -250,7 +251,7 @@ export class StageService implements StageAuthority {
 
   /** Nobody removes the host; a co-host acts on speakers only; platform staff act on anyone but the host. */
   #assertOutranks(access: SpaceAccess, target: Participant, action: string): void {
-    if (target.role === 'host') throw new TribuneError('FORBIDDEN', { role: [...access.roles].join('+'), action: `${action} the host` });
+    if (target.role === 'host') throw new TribuneError('FORBIDDEN', { role: primaryRole(access.roles), action: `${action} the host` });
     const staff = access.roles.has('moderator') || access.roles.has('admin') || access.roles.has('host');
     if (!staff && target.role === 'cohost') throw new TribuneError('FORBIDDEN', { role: 'cohost', action: `${action} a co-host` });
   }
