@@ -44,8 +44,9 @@ export function stageRoutes(app: FastifyInstance, deps: StageRoutesDeps): void {
   for (const kind of ['whip', 'whep'] as const) {
     const base = `/api/v1/spaces/:spaceId/${kind}`;
 
-    app.options<{ Params: SpaceParams }>(base, async (_request, reply) => {
-      setIceLinks(reply, media.iceServers);
+    app.options<{ Params: SpaceParams }>(base, async (request, reply) => {
+      // RFC 9725 §4.6: ICE servers are not sent in answer to a CORS preflight (it is not the client asking).
+      if (request.headers['access-control-request-method'] === undefined) setIceLinks(reply, media.iceServers);
       return reply.code(204).header('Accept-Post', 'application/sdp').header('Allow', 'OPTIONS, POST').send();
     });
 

@@ -14,6 +14,8 @@ export class WhepSession {
   readonly #pc: ndc.PeerConnection;
   readonly #track: ndc.Track;
   #closed = false;
+  /** Mirrors track.isOpen() without a native call per packet (the fan-out loop is hot). */
+  #open: boolean;
   #onEnded: (() => void) | undefined;
 
   constructor(id: string, spaceId: string, grant: ListenGrant, peer: PeerSetup) {
@@ -23,6 +25,9 @@ export class WhepSession {
     this.payloadType = peer.offer.opusPayloadType;
     this.#pc = peer.pc;
     this.#track = peer.track;
+    this.#open = peer.track.isOpen();
+    this.#track.onOpen(() => { this.#open = true; });
+    this.#track.onClosed(() => { this.#open = false; });
     this.#pc.onStateChange((state) => {
       if (state === 'failed' || state === 'closed' || state === 'disconnected') this.#end();
     });
@@ -39,7 +44,7 @@ export class WhepSession {
 
   /** Sends one RTP packet if the track is open; returns whether it was handed to libdatachannel. */
   send(packet: Buffer): boolean {
-    if (this.#closed || !this.#track.isOpen()) return false;
+    if (this.#closed || !this.#open) return false;
     try {
       return this.#track.sendMessageBinary(packet);
     } catch {

@@ -83,6 +83,8 @@ test('WHIP/WHEP request errors carry catalogue codes', { timeout: 60_000 }, asyn
     const link = ([] as string[]).concat(res.headers['link'] as string | string[]).join(', ');
     assert.match(link, /<stun:stun\.example\.net:3478>; rel="ice-server"/);
     assert.match(link, /<turn:turn\.example\.net\?transport=udp>; rel="ice-server"/);
+    const preflight = await app.inject({ method: 'OPTIONS', url: `/api/v1/spaces/${SPACE}/whip`, headers: { 'access-control-request-method': 'POST', origin: 'https://example.org' } });
+    assert.equal(preflight.headers['link'], undefined);
   });
 
   const cases: [string, string, string | undefined, number, string][] = [
