@@ -1,0 +1,122 @@
+/**
+ * What `npm run bench` knows about each script under bench/: its arguments (full and --quick) and
+ * how its JSON becomes rows of the one table. A script not listed here still runs; its row says so.
+ */
+export interface BenchRow {
+  readonly bench: string;
+  readonly figure: string;
+  readonly value: number | null;
+  readonly unit: string;
+  readonly target: string;
+  readonly anchor: string;
+  readonly anchorValue: number | null;
+  /** 'same run', 'published', or '' when there is no anchor. */
+  readonly anchorSource: string;
+  /** value / anchorValue (for "lower is better" figures, < 1 is better). */
+  readonly ratio: number | null;
+}
+
+type Json = Record<string, any>;
+
+export interface BenchSpec {
+  readonly full: readonly string[];
+  readonly quick: readonly string[];
+  /** A whole run may take this long before it is stopped (bounded, like everything else). */
+  readonly timeoutS: number;
+  readonly rows: (json: Json) => BenchRow[];
+}
+
+const r2 = (x: number): number => Math.round(x * 100) / 100;
+const ratio = (a: unknown, b: unknown): number | null => (typeof a === 'number' && typeof b === 'number' && b !== 0 ? r2(a / b) : null);
+const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+
+function row(bench: string, figure: string, value: unknown, unit: string, target: string, anchor = '', anchorValue: unknown = null, anchorSource = ''): BenchRow {
+  return { bench, figure, value: num(value), unit, target, anchor, anchorValue: num(anchorValue), anchorSource, ratio: ratio(value, anchorValue) };
+}
+
+/** LiveKit: 3000 audio subscribers on 16 cores at 80% = ~75k packets/s out per core (brief). */
+const LIVEKIT_PACKETS_PER_CORE = 75_000;
+/** The seed's night: the interview started 40+ minutes late (brief). */
+const SEED_GO_LIVE_MS = 40 * 60_000;
+
+export const BENCHES: Record<string, BenchSpec> = {
+  'stage-fanout': {
+    full: [], quick: ['50,100', '5', 'tribune,janus'], timeoutS: 1800,
+    rows: (j) => {
+      const results = (j.results ?? []) as Json[];
+      const t = results.filter((x) => x.target === 'tribune' && x.listeners > 0).at(-1);
+      const janus = results.find((x) => x.target === 'janus' && x.listeners === t?.listeners);
+      return [
+        row('stage-fanout', `WebRTC packets/s per core (${t?.listeners ?? '?'} WHEP listeners)`, t?.packetsPerSecondPerCore, 'pkt/s/core', '>= 100,000', 'LiveKit', LIVEKIT_PACKETS_PER_CORE, 'published'),
+        row('stage-fanout', `CPU per WHEP listener (${t?.listeners ?? '?'})`, t?.cpuPerListenerPercentOfCore, '% of a core', '<= Janus', 'Janus streaming', janus?.cpuPerListenerPercentOfCore, 'same run'),
+      ];
+    },
+  },
+  'stage-mixer': {
+    full: [], quick: ['13', '10', '2'], timeoutS: 900,
+    rows: (j) => [row('stage-mixer', '13-speaker Space: program + mix-minus CPU', num(j.programPlusMixMinus?.coreShareMedian) === null ? null : r2(j.programPlusMixMinus.coreShareMedian * 100), '% of a core', 'informs <= 0.5x ffmpeg')],
+  },
+  'stage-latency': {
+    full: [], quick: ['5', '2'], timeoutS: 600,
+    rows: (j) => [row('stage-latency', 'speaker -> program, server-added p50', j.serverAddedMs?.p50, 'ms', '<= 20', 'Janus / LiveKit "tens of ms"', null, 'published')],
+  },
+  'audience-packaging-vs-ffmpeg': {
+    full: [], quick: ['--seconds', '30', '--runs', '1'], timeoutS: 1200,
+    rows: (j) => [row('audience-packaging-vs-ffmpeg', 'mix + encode + package CPU per program second', j.tribune?.cpuPerProgramSecondMs, 'ms', '<= 0.5x ffmpeg', 'ffmpeg amix+libopus+hls', j.ffmpeg?.cpuPerProgramSecondMs, 'same run')],
+  },
+  'audience-origin-load': {
+    full: [], quick: ['--levels', '1000,5000', '--seconds', '5', '--direct', '500'], timeoutS: 1800,
+    rows: (j) => {
+      const edged = (j.rowsViaEdge ?? []) as Json[];
+      const first = edged[0];
+      const last = edged.at(-1);
+      const direct = ((j.rowsDirectToOriginNoEdge ?? []) as Json[])[0];
+      return [
+        row('audience-origin-load', `origin req/s at ${last?.listeners ?? '?'} vs ${first?.listeners ?? '?'} listeners behind nginx`, last?.originRequestsPerSecond, 'req/s', 'flat within 10%', `same at ${first?.listeners ?? '?'}`, first?.originRequestsPerSecond, 'same run'),
+        row('audience-origin-load', `origin req/s at ${first?.listeners ?? '?'} listeners, edge vs none`, first?.originRequestsPerSecond, 'req/s', 'flat', 'plain origin, no edge', direct?.originRequestsPerSecond, 'same run'),
+      ];
+    },
+  },
+  'audience-go-live': {
+    full: [], quick: ['--runs', '3'], timeoutS: 600,
+    rows: (j) => [
+      row('audience-go-live', 'go live -> first audio, waiting listener (origin p50)', j.origin?.medianMs, 'ms', '<= 2,000', 'the seed event', SEED_GO_LIVE_MS, 'published'),
+      row('audience-go-live', 'go live -> first audio, waiting listener (edge p50)', j.edge?.medianMs, 'ms', '<= 2,000', 'the seed event', SEED_GO_LIVE_MS, 'published'),
+    ],
+  },
+  'loadtest-capacity': {
+    full: [], quick: ['--listeners', '5000', '--ramp', '2500', '--hold', '8', '--uncollapsed', '100'], timeoutS: 900,
+    rows: (j) => [
+      row('loadtest-capacity', 'simulated LL-HLS listeners per core of load generator', j.listenersPerCore, 'listeners/core', '>= 10,000'),
+      row('loadtest-capacity', '... counted at a real player\'s pace (listener req/s / 10)', j.realPaceListenersPerCore, 'listeners/core', '>= 10,000'),
+      row('loadtest-capacity', '... without request collapsing, at a real player\'s pace', j.listenersPerCoreWithoutCollapsing, 'listeners/core', 'informative'),
+    ],
+  },
+};
+
+/** Targets of the brief that no script measures yet: listed under the table so nobody assumes them. */
+export const UNMEASURED = ['LL-HLS listener latency glass to glass, p50 <= 1.5 s (Periscope 2-5 s, Apple LL-HLS 1-2 s)'];
+
+/** The last top-level JSON document in a script's stdout (scripts print pretty JSON then a summary line). */
+export function lastJsonDocument(stdout: string): Json | undefined {
+  const lines = stdout.split('\n');
+  for (let end = lines.length - 1; end >= 0; end--) {
+    if (lines[end] !== '}' && !/^\{.*\}$/.test(lines[end]!)) continue;
+    for (let start = end; start >= 0; start--) {
+      if (!lines[start]!.startsWith('{')) continue;
+      try { return JSON.parse(lines.slice(start, end + 1).join('\n')) as Json; } catch { /* keep looking upwards */ }
+    }
+  }
+  return undefined;
+}
+
+export function renderTable(rows: readonly BenchRow[]): string {
+  const fmt = (v: number | null): string => (v === null ? '-' : v.toLocaleString('en-US', { maximumFractionDigits: 2 }));
+  const cells = [
+    ['figure', 'value', 'unit', 'target', 'anchor', 'anchor value', 'source', 'ratio'],
+    ...rows.map((r) => [r.figure, fmt(r.value), r.unit, r.target, r.anchor || '-', fmt(r.anchorValue), r.anchorSource || '-', r.ratio === null ? '-' : `${fmt(r.ratio)}x`]),
+  ];
+  const widths = cells[0]!.map((_, i) => Math.max(...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]): string => c.map((x, i) => (i === 1 || i === 5 || i === 7 ? x.padStart(widths[i]!) : x.padEnd(widths[i]!))).join('  ');
+  return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}

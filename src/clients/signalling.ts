@@ -1,0 +1,80 @@
+import ndc from 'node-datachannel';
+
+/** The outcome of a WHIP/WHEP POST (RFC 9725 §4.2): the answer and the session resource. */
+export interface SignalledSession {
+  readonly answer: string;
+  /** Absolute URL of the session resource (DELETE ends it). */
+  readonly location: string | undefined;
+}
+
+/** A non-2xx answer to a WHIP/WHEP POST; `code` is Tribune's catalogue code when the body has one. */
+export class SignallingError extends Error {
+  readonly status: number;
+  readonly code: string | undefined;
+  constructor(status: number, body: string) {
+    let code: string | undefined;
+    try {
+      const parsed = JSON.parse(body) as { code?: string; error?: { code?: string } };
+      code = parsed.error?.code ?? parsed.code;
+    } catch { /* not JSON */ }
+    super(`signalling failed: ${status}${code ? ` ${code}` : ''} ${body.slice(0, 200)}`);
+    this.name = 'SignallingError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export async function postOffer(url: string, offer: string, bearer: string | undefined, timeoutMs: number, signal?: AbortSignal): Promise<SignalledSession> {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const res = await fetch(url, {
+    method: 'POST',
+    body: offer,
+    headers: { 'content-type': 'application/sdp', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+    signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+  });
+  const body = await res.text();
+  if (res.status !== 201 && res.status !== 200) throw new SignallingError(res.status, body);
+  const location = res.headers.get('location');
+  return { answer: body, location: location ? new URL(location, url).toString() : undefined };
+}
+
+/** RFC 9725 §4.3: the client ends its session with DELETE; best effort (the server times out anyway). */
+export async function deleteSession(location: string | undefined, bearer: string | undefined, timeoutMs: number): Promise<void> {
+  if (!location) return;
+  try {
+    const res = await fetch(location, { method: 'DELETE', headers: bearer ? { authorization: `Bearer ${bearer}` } : {}, signal: AbortSignal.timeout(timeoutMs) });
+    await res.arrayBuffer();
+  } catch {
+    // The server may already be gone; its media timeout reclaims the session.
+  }
+}
+
+/** Non-trickle: WHIP/WHEP here exchange one offer with every candidate in it. */
+export function gatheredOffer(pc: ndc.PeerConnection): Promise<string> {
+  return new Promise((resolve) => {
+    const done = (): void => resolve(pc.localDescription()!.sdp);
+    pc.onGatheringStateChange((state) => { if (state === 'complete') done(); });
+    pc.setLocalDescription('offer');
+    if (pc.gatheringState() === 'complete') done();
+  });
+}
+
+export function waitOpen(track: ndc.Track, pc: ndc.PeerConnection, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const fail = (reason: string): void => { clearTimeout(timer); reject(new Error(reason)); };
+    const timer = setTimeout(() => fail(`media did not connect within ${timeoutMs} ms`), timeoutMs);
+    signal?.addEventListener('abort', () => fail('aborted'), { once: true });
+    pc.onStateChange((state) => { if (state === 'failed') fail('ICE/DTLS failed'); });
+    if (track.isOpen()) { clearTimeout(timer); resolve(); return; }
+    track.onOpen(() => { clearTimeout(timer); resolve(); });
+  });
+}
+
+let peers = 0;
+export function newPeer(kind: string): ndc.PeerConnection {
+  return new ndc.PeerConnection(`${kind}-${++peers}`, { iceServers: [] });
+}
+
+export function closePeer(pc: ndc.PeerConnection): void {
+  try { pc.close(); } catch { /* already torn down by libdatachannel */ }
+}

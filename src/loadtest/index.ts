@@ -1,0 +1,10 @@
+export { runLoadtest } from './run.js';
+export type { LiveSnapshot, RunHooks } from './run.js';
+export { LOADTEST_DEFAULTS, parseProfile, profileDurationMs, rampProfile, targetAt, validateProfile } from './options.js';
+export type { LoadtestOptions, ProfileStage } from './options.js';
+export { isLoadtestReport } from './report.js';
+export type { LoadtestReport, LoadtestSummary, TimelinePoint } from './report.js';
+export { renderReportHtml } from './report-html.js';
+export { LiveView, renderSummary } from './live-view.js';
+export { isLoopbackUrl, TargetRefused } from './target.js';
+export { writeReport } from './write-report.js';

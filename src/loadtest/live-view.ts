@@ -1,0 +1,76 @@
+import type { LiveSnapshot } from './run.js';
+import type { LoadtestReport } from './report.js';
+
+const fmt = (n: number | null | undefined, unit = ''): string => (n === null || n === undefined || Number.isNaN(n) ? '-' : `${Math.round(n).toLocaleString('en-US')}${unit}`);
+
+export function bar(fraction: number, width = 30): string {
+  const f = Math.max(0, Math.min(1, Number.isFinite(fraction) ? fraction : 0));
+  const full = Math.round(f * width);
+  return `[${'#'.repeat(full)}${'.'.repeat(width - full)}]`;
+}
+
+function errorsLine(errors: Record<string, number>): string {
+  const entries = Object.entries(errors);
+  return entries.length === 0 ? 'none' : entries.slice(0, 6).map(([k, v]) => `${k} ${fmt(v)}`).join(', ');
+}
+
+/** The multi-line view redrawn in place on a terminal. */
+export function renderLive(s: LiveSnapshot): string[] {
+  const p = s.point;
+  return [
+    `tribune loadtest  ${s.phase}  ${bar(s.elapsedS / Math.max(1, s.durationS))} ${fmt(s.elapsedS)}/${fmt(s.durationS)} s`,
+    `listeners  ${bar(p.playing / Math.max(1, s.peakTarget))} ${fmt(p.playing)} playing, ${fmt(p.joining)} joining, target ${fmt(p.target)}`,
+    `requests   ${fmt(p.requestsPerSecond)}/s on the wire, ${fmt(p.listenerRequestsPerSecond)}/s by listeners, errors ${fmt(p.errorsPerSecond)}/s`,
+    `join       p50 ${fmt(p.joinP50, ' ms')}  p99 ${fmt(p.joinP99, ' ms')}   first audio p50 ${fmt(p.firstAudioP50, ' ms')}  p99 ${fmt(p.firstAudioP99, ' ms')}`,
+    `stalls     ${fmt(p.stalledNow)} stalled now, ${fmt(p.stallsTotal)} in all`,
+    `stage      ${fmt(p.speakers)} speakers, ${fmt(p.whep)} WHEP listeners`,
+    `origin     cpu ${p.originCpuCores === null ? '-' : p.originCpuCores.toFixed(2)} cores, rss ${fmt(p.originRssMB, ' MB')}   generator ${p.generatorCores.toFixed(2)} cores`,
+    `errors     ${errorsLine(s.errors)}`,
+  ];
+}
+
+/** One line per tick when stdout is not a terminal (CI logs, files). */
+export function renderLine(s: LiveSnapshot): string {
+  const p = s.point;
+  return `t=${p.t}s playing=${p.playing} joining=${p.joining} target=${p.target} req/s=${p.requestsPerSecond} errors/s=${p.errorsPerSecond} join_p50=${fmt(p.joinP50)}ms join_p99=${fmt(p.joinP99)}ms stalled=${p.stalledNow} stalls=${p.stallsTotal} whep=${p.whep} speakers=${p.speakers} origin_cpu=${p.originCpuCores ?? '-'} origin_rss_mb=${p.originRssMB ?? '-'}`;
+}
+
+/** Redraws in place with ANSI (cursor up, clear to end of screen) on a TTY; plain lines otherwise. */
+export class LiveView {
+  readonly #out: NodeJS.WritableStream;
+  readonly #tty: boolean;
+  #lines = 0;
+
+  constructor(out: NodeJS.WritableStream & { isTTY?: boolean }, tty = Boolean(out.isTTY)) {
+    this.#out = out;
+    this.#tty = tty;
+  }
+
+  draw(s: LiveSnapshot): void {
+    if (!this.#tty) { this.#out.write(`${renderLine(s)}\n`); return; }
+    const lines = renderLive(s);
+    this.#out.write(`${this.#lines ? `\x1b[${this.#lines}A\x1b[J` : ''}${lines.join('\n')}\n`);
+    this.#lines = lines.length;
+  }
+}
+
+export function renderSummary(r: LoadtestReport): string {
+  const s = r.summary;
+  const pct = (x: { p50: number; p99: number; count: number }): string => (x.count ? `p50 ${fmt(x.p50)} ms, p99 ${fmt(x.p99)} ms (${fmt(x.count)})` : '-');
+  return [
+    '',
+    `Summary — ${r.target}, Space ${r.spaceId}, ${r.durationS} s`,
+    `  listeners       peak ${fmt(s.peakPlaying)} playing of ${fmt(s.peakTarget)} wanted; ${fmt(s.listenersStarted)} started`,
+    `  join            ${pct(s.joinMs)}`,
+    `  first audio     ${pct(s.firstAudioMs)}`,
+    `  stalls          ${fmt(s.stalls.count)} (${fmt(s.stalls.listenersWithStalls)} listeners), ${pct(s.stalls.stallMs)}`,
+    `  requests        ${fmt(s.requests.sent)} sent, ${fmt(s.requests.simulated)} by listeners, peak ${fmt(s.requests.peakPerSecond)}/s`,
+    `  errors          ${errorsLine(s.errors)}`,
+    `  stage           speakers ${s.stage.speakersConnected}/${s.stage.speakersRequested}, WHEP ${s.stage.whepConnected}/${s.stage.whepRequested}, WHEP first packet ${pct(s.stage.whepFirstPacketMs)}`,
+    `  interactions    ${fmt(s.interactions.questions)} questions, ${fmt(s.interactions.votes)} votes, ${fmt(s.interactions.reactions)} reactions`,
+    `  origin          cpu mean ${s.origin.cpuCoresMean ?? '-'} / peak ${s.origin.cpuCoresPeak ?? '-'} cores, rss peak ${fmt(s.origin.rssMBPeak, ' MB')}`,
+    `  load generator  ${s.generator.coresMean} cores mean, ${fmt(s.generator.listenersPerCore)} listeners per core, rss peak ${fmt(s.generator.peakRssMB, ' MB')}`,
+    ...r.notes.map((n) => `  note: ${n}`),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,69 @@
+import type { OriginSample } from './origin-metrics.js';
+import type { Percentiles } from './stats.js';
+
+/** One second of the run, as plotted. Latencies are of the joins/first audio completed in that second. */
+export interface TimelinePoint {
+  readonly t: number;
+  readonly target: number;
+  readonly joining: number;
+  readonly playing: number;
+  readonly stalledNow: number;
+  readonly stallsTotal: number;
+  readonly requestsPerSecond: number;
+  readonly listenerRequestsPerSecond: number;
+  readonly errorsPerSecond: number;
+  readonly joinP50: number | null;
+  readonly joinP99: number | null;
+  readonly firstAudioP50: number | null;
+  readonly firstAudioP99: number | null;
+  readonly whep: number;
+  readonly speakers: number;
+  readonly generatorCores: number;
+  readonly originCpuCores: number | null;
+  readonly originRssMB: number | null;
+}
+
+export interface LoadtestSummary {
+  readonly peakTarget: number;
+  readonly peakPlaying: number;
+  readonly listenersStarted: number;
+  readonly joinMs: Percentiles;
+  readonly firstAudioMs: Percentiles;
+  readonly stalls: { readonly count: number; readonly listenersWithStalls: number; readonly stallMs: Percentiles };
+  readonly requests: { readonly sent: number; readonly simulated: number; readonly peakPerSecond: number };
+  readonly errors: Record<string, number>;
+  readonly stage: {
+    readonly speakersRequested: number; readonly speakersConnected: number; readonly whepRequested: number; readonly whepConnected: number;
+    readonly whipConnectMs: Percentiles; readonly whepConnectMs: Percentiles; readonly whepFirstPacketMs: Percentiles;
+    readonly packetsSent: number; readonly packetsReceived: number; readonly packetsLost: number;
+  };
+  readonly interactions: { readonly questions: number; readonly approved: number; readonly votes: number; readonly reactions: number; readonly accountsFailed: number };
+  readonly origin: { readonly cpuCoresMean: number | null; readonly cpuCoresPeak: number | null; readonly rssMBPeak: number | null; readonly scrapeFailures: number };
+  readonly generator: {
+    readonly cpuSeconds: number; readonly coresMean: number; readonly peakRssMB: number;
+    /** Mean listeners playing per core of load generator used, over the seconds at >= 95% of the peak. */
+    readonly listenersPerCore: number | null;
+  };
+}
+
+export interface LoadtestReport {
+  readonly tool: 'tribune loadtest';
+  readonly reportVersion: 1;
+  readonly startedAt: string;
+  readonly endedAt: string;
+  readonly target: string;
+  readonly spaceId: string;
+  readonly options: Record<string, unknown>;
+  readonly durationS: number;
+  readonly summary: LoadtestSummary;
+  readonly timeline: readonly TimelinePoint[];
+  readonly originSamples: readonly OriginSample[];
+  /** What the numbers do and do not mean (collapsing, rate limits, the machine). */
+  readonly notes: readonly string[];
+}
+
+/** Checks the shape of a report read back from disk (preflight --from, tests). */
+export function isLoadtestReport(value: unknown): value is LoadtestReport {
+  const r = value as Partial<LoadtestReport> | null;
+  return !!r && r.tool === 'tribune loadtest' && r.reportVersion === 1 && Array.isArray(r.timeline) && typeof r.summary === 'object';
+}

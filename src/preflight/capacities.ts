@@ -1,0 +1,86 @@
+/** A per-node figure the plan divides by, and where it came from (so a reader can check it). */
+export interface Figure {
+  readonly value: number;
+  readonly unit: string;
+  readonly source: string;
+}
+
+export interface Capacities {
+  /** Program bitrate of the Opus encoder (src/stage/options.ts). */
+  readonly opusBitrateBps: Figure;
+  readonly partMs: Figure;
+  /** CMAF container bytes per part: moof + mdat header (docs/audience.md). */
+  readonly containerBytesPerPart: Figure;
+  /** One media playlist as a blocking reload returns it (measured, uncompressed). */
+  readonly playlistBytes: Figure;
+  /** HTTP/1.1 response headers per response (measured). */
+  readonly responseHeaderBytes: Figure;
+  /** Requests a LL-HLS player makes per part: one blocking reload, one part. */
+  readonly requestsPerPart: Figure;
+  /** Requests per second one edge core serves (nginx, cache hits, small bodies). */
+  readonly edgeRequestsPerCoreSecond: Figure;
+  readonly edgeCores: Figure;
+  readonly edgeNicBps: Figure;
+  /** Origin requests per part per edge (request collapsing; docs/benchmarks.md). */
+  readonly originRequestsPerPartPerEdge: Figure;
+  /** Requests per second one origin core serves (fastify; playlists and parts). */
+  readonly originRequestsPerCoreSecond: Figure;
+  /** WHEP listeners one origin process feeds (its fan-out runs on one JS thread). */
+  readonly whepListenersPerOrigin: Figure;
+  /** Live Spaces one core mixes (13 speakers with mix-minus). */
+  readonly spacesPerMixerCore: Figure;
+  /** Control API requests per second per core (fastify with validation; writes through the bus). */
+  readonly apiRequestsPerCoreSecond: Figure;
+  readonly heartbeatSeconds: Figure;
+  readonly redisOpsPerCoreSecond: Figure;
+  readonly postgresWritesPerCoreSecond: Figure;
+  /** Simulated LL-HLS listeners one core of load generator drives (bench/loadtest-capacity.ts). */
+  readonly loadtestListenersPerCore: Figure;
+}
+
+export interface Behaviour {
+  /** Share of the audience that taps a reaction in a given second at the peak. */
+  readonly reactionsPerListenerSecond: Figure;
+  /** Share of the audience that asks a question over the event. */
+  readonly askersShare: Figure;
+  readonly votesPerListener: Figure;
+  readonly eventSeconds: Figure;
+  /** Seconds over which the audience arrives at the start (the join storm). */
+  readonly joinStormSeconds: Figure;
+  /** Listeners on WHEP (interactive, may be called up) rather than LL-HLS. */
+  readonly whepShare: Figure;
+}
+
+const F = (value: number, unit: string, source: string): Figure => ({ value, unit, source });
+const BENCH = 'docs/benchmarks.md';
+
+/** Every default, each labelled with where it came from; measured results replace them. */
+export const DEFAULT_CAPACITIES: Capacities = {
+  opusBitrateBps: F(48_000, 'b/s', 'src/stage/options.ts default'),
+  partMs: F(200, 'ms', 'src/config/defaults.ts audience.partTargetMs'),
+  containerBytesPerPart: F(204, 'B', 'docs/audience.md (moof 116 + 8 x 10 samples, mdat header 8)'),
+  playlistBytes: F(3012, 'B', 'measured: audio.m3u8 at the live edge, uncompressed, 2026-11-22'),
+  responseHeaderBytes: F(240, 'B', 'measured: origin response headers, 2026-11-22'),
+  requestsPerPart: F(2, 'req', 'LL-HLS player pattern (blocking reload + part)'),
+  edgeRequestsPerCoreSecond: F(20_000, 'req/s', `${BENCH} Audience media: nginx ~5% of a core per 1k req/s (loopback)`),
+  edgeCores: F(8, 'cores', 'assumed edge node size'),
+  edgeNicBps: F(10e9, 'b/s', 'assumed 10 Gb/s NIC per edge'),
+  originRequestsPerPartPerEdge: F(2, 'req', `${BENCH} Audience media: 1.22 req/part through nginx, rounded up`),
+  originRequestsPerCoreSecond: F(7_600, 'req/s', `${BENCH} Audience media: 3,662 req/s at 48% of a core without edge`),
+  whepListenersPerOrigin: F(1_500, 'listeners', `${BENCH} Stage media: ~68k packets/s per core, one core per process`),
+  spacesPerMixerCore: F(10, 'Spaces', `${BENCH} Stage media: 9.8% of a core per 13-speaker Space`),
+  apiRequestsPerCoreSecond: F(5_000, 'req/s', 'assumed: fastify with schema validation, below the 7.5k req/s measured for playlists with wrk'),
+  heartbeatSeconds: F(30, 's', 'src/control/routes/audience.ts HEARTBEAT_SECONDS'),
+  redisOpsPerCoreSecond: F(100_000, 'ops/s', 'published: redis-benchmark order of magnitude for simple commands, one core'),
+  postgresWritesPerCoreSecond: F(5_000, 'writes/s', 'assumed: single-row INSERT/UPDATE with an index, durable commit batching'),
+  loadtestListenersPerCore: F(20_000, 'listeners', 'issue 6 target (>= 20k LL-HLS listeners on a 2-core machine)'),
+};
+
+export const DEFAULT_BEHAVIOUR: Behaviour = {
+  reactionsPerListenerSecond: F(0.05, '/s', 'assumed: one tap per listener every 20 s at the peak'),
+  askersShare: F(0.005, 'share', 'assumed: 0.5% of the audience asks a question'),
+  votesPerListener: F(0.2, 'votes', 'assumed: one listener in five upvotes once'),
+  eventSeconds: F(7_200, 's', 'assumed: a two-hour event'),
+  joinStormSeconds: F(300, 's', 'assumed: the audience arrives over the first 5 minutes'),
+  whepShare: F(0, 'share', 'assumed: every listener on LL-HLS; speakers and callers on WHEP only'),
+};

@@ -1,0 +1,67 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { DEFAULT_BEHAVIOUR, DEFAULT_CAPACITIES, type Capacities } from './capacities.js';
+import { computePlan, type Plan } from './plan.js';
+
+const value = (plan: Plan, item: string): number => {
+  const row = plan.rows.find((r) => r.item === item);
+  assert.ok(row, `row ${item}`);
+  return row.value;
+};
+
+const base = { spaces: 1, headroom: 1, capacities: DEFAULT_CAPACITIES, behaviour: DEFAULT_BEHAVIOUR };
+
+test('1.5M listeners: bandwidth, requests and edges by hand', () => {
+  const plan = computePlan({ ...base, expectedListeners: 1_500_000 });
+  // Per part: 48 kb/s x 0.2 s = 1200 B Opus + 204 B CMAF + 3012 B playlist + 2 x 240 B headers = 4896 B; x 5 parts/s x 8 bits.
+  assert.equal(value(plan, 'per-listener LL-HLS traffic'), 195.8);
+  assert.equal(value(plan, 'audio alone (Opus bitrate x listeners)'), 72);
+  assert.equal(value(plan, 'edge / CDN egress'), 293.76);
+  assert.equal(value(plan, 'requests at the edge'), 15_000_000);
+  // CPU: 15M req/s / (20k x 8) = 93.75 -> 94; NIC: 293.76 Gb/s / 8 Gb/s = 36.72 -> 37.
+  assert.equal(plan.edges, 94);
+  assert.equal(plan.origins, 2);
+  assert.equal(value(plan, 'requests at each Space origin'), 94 * 2 * 5);
+  assert.equal(value(plan, 'heartbeats'), 50_000);
+  assert.equal(value(plan, 'reactions (before coalescing)'), 75_000);
+  assert.equal(value(plan, 'load generators to rehearse at full size'), 38);
+});
+
+test('headroom multiplies the audience planned for; Spaces add two origins each', () => {
+  const plan = computePlan({ ...base, expectedListeners: 100_000, headroom: 1.5, spaces: 3 });
+  assert.equal(plan.input.sizedFor, 150_000);
+  assert.equal(plan.origins, 6);
+  assert.ok(value(plan, 'headroom at the edge') >= 1.5);
+});
+
+test('WHEP listeners need origins at the measured fan-out per process', () => {
+  const plan = computePlan({ ...base, expectedListeners: 10_000, behaviour: { ...DEFAULT_BEHAVIOUR, whepShare: { value: 0.3, unit: 'share', source: 'test' } } });
+  assert.equal(plan.origins, 2 + Math.ceil(3000 / 1500));
+});
+
+test('a NIC-bound edge is said to be, and a slow origin gets a shield warning', () => {
+  const capacities: Capacities = { ...DEFAULT_CAPACITIES, edgeNicBps: { value: 1e9, unit: 'b/s', source: 'test' }, originRequestsPerCoreSecond: { value: 500, unit: 'req/s', source: 'test' } };
+  const plan = computePlan({ ...base, capacities, expectedListeners: 1_000_000 });
+  assert.ok(plan.warnings.some((w) => w.includes('bandwidth-bound')));
+  assert.ok(plan.warnings.some((w) => w.includes('shield')));
+});
+
+test('no audience: no edges, still the redundant origin pair', () => {
+  const plan = computePlan({ ...base, expectedListeners: 0 });
+  assert.equal(plan.edges, 0);
+  assert.equal(plan.origins, 2);
+  assert.throws(() => computePlan({ ...base, expectedListeners: 10, headroom: 0.5 }), RangeError);
+});
+
+test('more listeners never need fewer edges, origins or cores (monotone)', () => {
+  fc.assert(fc.property(fc.integer({ min: 0, max: 5_000_000 }), fc.integer({ min: 0, max: 5_000_000 }), (a, b) => {
+    const [lo, hi] = a <= b ? [a, b] : [b, a];
+    const p = computePlan({ ...base, expectedListeners: lo });
+    const q = computePlan({ ...base, expectedListeners: hi });
+    for (const row of p.rows) {
+      if (row.item === 'headroom at the edge') continue;
+      assert.ok(value(q, row.item) >= row.value, `${row.item}: ${lo} -> ${row.value}, ${hi} -> ${value(q, row.item)}`);
+    }
+  }), { numRuns: 200 });
+});

@@ -1,0 +1,110 @@
+import type { Behaviour, Capacities } from './capacities.js';
+
+export interface PlanInput {
+  readonly expectedListeners: number;
+  readonly spaces: number;
+  /** Size for expected x headroom (1.5: half as many again as expected). */
+  readonly headroom: number;
+  readonly capacities: Capacities;
+  readonly behaviour: Behaviour;
+}
+
+export interface PlanRow {
+  readonly area: 'audience' | 'edge' | 'origin' | 'control' | 'data' | 'rehearsal';
+  readonly item: string;
+  readonly value: number;
+  readonly unit: string;
+  /** The arithmetic, with the figures it used. */
+  readonly basis: string;
+}
+
+export interface Plan {
+  readonly input: { readonly expectedListeners: number; readonly spaces: number; readonly headroom: number; readonly sizedFor: number };
+  readonly rows: readonly PlanRow[];
+  readonly edges: number;
+  readonly origins: number;
+  readonly warnings: readonly string[];
+}
+
+/** Edge NICs are planned at 80%: a full link drops packets before it reports 100%. */
+const NIC_UTILISATION = 0.8;
+/** Question and vote writes come in bursts (the host asks the room): plan for 10x the mean. */
+const BURST_FACTOR = 10;
+/** One origin process runs its HTTP and fan-out on one JS thread: keep it below this share of a core. */
+const ORIGIN_CORE_BUDGET = 0.7;
+const REACTION_KINDS = 7;
+/** Each node keeps a spare (Redis replica, PostgreSQL standby). */
+const REPLICAS = 2;
+
+const ceil = (x: number): number => Math.ceil(x - 1e-9);
+
+/** Pure: the capacity plan for an audience, from per-node figures. Unit-tested arithmetic. */
+export function computePlan(input: PlanInput): Plan {
+  if (!(input.expectedListeners >= 0) || !(input.spaces >= 1) || !(input.headroom >= 1)) {
+    throw new RangeError('expected listeners >= 0, spaces >= 1, headroom >= 1');
+  }
+  const c = input.capacities;
+  const b = input.behaviour;
+  const L = ceil(input.expectedListeners * input.headroom);
+  const hls = ceil(L * (1 - b.whepShare.value));
+  const whep = L - hls;
+  const partsPerSecond = 1000 / c.partMs.value;
+  const audioBytesPerPart = (c.opusBitrateBps.value * c.partMs.value) / 1000 / 8;
+  const mediaBytesPerPart = audioBytesPerPart + c.containerBytesPerPart.value;
+  const bytesPerPart = mediaBytesPerPart + c.playlistBytes.value + c.requestsPerPart.value * c.responseHeaderBytes.value;
+  const listenerBps = bytesPerPart * 8 * partsPerSecond;
+  const audioOnlyBps = hls * c.opusBitrateBps.value;
+  const egressBps = hls * listenerBps;
+  const edgeRps = hls * c.requestsPerPart.value * partsPerSecond;
+  const edgesByCpu = ceil(edgeRps / (c.edgeRequestsPerCoreSecond.value * c.edgeCores.value));
+  const edgesByNic = ceil(egressBps / (c.edgeNicBps.value * NIC_UTILISATION));
+  const edges = hls === 0 ? 0 : Math.max(2, edgesByCpu, edgesByNic);
+  const originRps = edges * c.originRequestsPerPartPerEdge.value * partsPerSecond * input.spaces;
+  const originCoreShare = 1 / c.spacesPerMixerCore.value + originRps / c.originRequestsPerCoreSecond.value;
+  const whepOrigins = ceil(whep / c.whepListenersPerOrigin.value);
+  const origins = 2 * input.spaces + whepOrigins;
+
+  const joinsPerSecond = L / b.joinStormSeconds.value;
+  const heartbeatsPerSecond = L / c.heartbeatSeconds.value;
+  const reactionsPerSecond = L * b.reactionsPerListenerSecond.value;
+  const questionWrites = (L * b.askersShare.value * BURST_FACTOR) / b.eventSeconds.value;
+  const voteWrites = (L * b.votesPerListener.value * BURST_FACTOR) / b.eventSeconds.value;
+  const apiRps = heartbeatsPerSecond + reactionsPerSecond + joinsPerSecond + questionWrites + voteWrites;
+  const apiCores = ceil(apiRps / c.apiRequestsPerCoreSecond.value);
+  // Heartbeats land in a HyperLogLog (one PFADD each); reactions are summed in memory and published
+  // once a second per Space and kind; questions and votes are a publish each.
+  const redisOps = heartbeatsPerSecond + input.spaces * REACTION_KINDS + questionWrites + voteWrites;
+  const redisCores = Math.max(1, ceil(redisOps / c.redisOpsPerCoreSecond.value));
+  const pgWrites = questionWrites + voteWrites + input.spaces * REACTION_KINDS;
+  const pgCores = Math.max(1, ceil(pgWrites / c.postgresWritesPerCoreSecond.value));
+  const generators = ceil(hls / (c.loadtestListenersPerCore.value * 2));
+  const edgeCapacity = edges * Math.min(c.edgeRequestsPerCoreSecond.value * c.edgeCores.value / (c.requestsPerPart.value * partsPerSecond), (c.edgeNicBps.value * NIC_UTILISATION) / listenerBps);
+
+  const mbps = (bps: number): number => Math.round(bps / 1e4) / 100;
+  const rows: PlanRow[] = [
+    { area: 'audience', item: 'listeners planned for', value: L, unit: 'listeners', basis: `${input.expectedListeners} expected x ${input.headroom} headroom; ${hls} LL-HLS, ${whep} WHEP` },
+    { area: 'audience', item: 'per-listener LL-HLS traffic', value: Math.round(listenerBps / 100) / 10, unit: 'kb/s', basis: `(${audioBytesPerPart} B Opus + ${c.containerBytesPerPart.value} B CMAF + ${c.playlistBytes.value} B playlist + ${c.requestsPerPart.value} x ${c.responseHeaderBytes.value} B headers) x ${partsPerSecond} parts/s` },
+    { area: 'edge', item: 'audio alone (Opus bitrate x listeners)', value: mbps(audioOnlyBps) / 1000, unit: 'Gb/s', basis: `${hls} x ${c.opusBitrateBps.value} b/s` },
+    { area: 'edge', item: 'edge / CDN egress', value: mbps(egressBps) / 1000, unit: 'Gb/s', basis: `${hls} x ${Math.round(listenerBps)} b/s (fMP4 + playlists + HTTP)` },
+    { area: 'edge', item: 'requests at the edge', value: Math.round(edgeRps), unit: 'req/s', basis: `${hls} x ${c.requestsPerPart.value} req x ${partsPerSecond} parts/s` },
+    { area: 'edge', item: 'edge nodes', value: edges, unit: 'nodes', basis: `max(2, CPU ${edgesByCpu} = req/s / (${c.edgeRequestsPerCoreSecond.value} x ${c.edgeCores.value} cores), NIC ${edgesByNic} = egress / (${c.edgeNicBps.value / 1e9} Gb/s x ${NIC_UTILISATION}))` },
+    { area: 'edge', item: 'headroom at the edge', value: L === 0 ? 0 : Math.round((edgeCapacity / input.expectedListeners) * 100) / 100, unit: 'x expected', basis: `${Math.round(edgeCapacity)} listeners the edges hold / ${input.expectedListeners} expected` },
+    { area: 'edge', item: 'join storm at the edge', value: Math.round(joinsPerSecond * 2), unit: 'req/s', basis: `${L} joins over ${b.joinStormSeconds.value} s x 2 playlists (multivariant + media)` },
+    { area: 'origin', item: 'origins', value: origins, unit: 'processes', basis: `2 per Space (redundancy) x ${input.spaces} + ${whepOrigins} for ${whep} WHEP listeners at ${c.whepListenersPerOrigin.value} each` },
+    { area: 'origin', item: 'requests at each Space origin', value: Math.round(originRps), unit: 'req/s', basis: `${edges} edges x ${c.originRequestsPerPartPerEdge.value} req/part x ${partsPerSecond} parts/s x ${input.spaces} Spaces (worst case: one origin of the pair takes all)` },
+    { area: 'origin', item: 'core share of an origin process', value: Math.round(originCoreShare * 100) / 100, unit: 'cores', basis: `mix 1/${c.spacesPerMixerCore.value} + ${Math.round(originRps)} req/s / ${c.originRequestsPerCoreSecond.value}` },
+    { area: 'control', item: 'heartbeats', value: Math.round(heartbeatsPerSecond), unit: '/s', basis: `${L} / ${c.heartbeatSeconds.value} s` },
+    { area: 'control', item: 'reactions (before coalescing)', value: Math.round(reactionsPerSecond), unit: '/s', basis: `${L} x ${b.reactionsPerListenerSecond.value}/s; coalesced to ${input.spaces * REACTION_KINDS} bus messages/s` },
+    { area: 'control', item: 'question + vote writes (burst)', value: Math.round((questionWrites + voteWrites) * 10) / 10, unit: '/s', basis: `(${b.askersShare.value} askers + ${b.votesPerListener.value} votes) x ${L} / ${b.eventSeconds.value} s x ${BURST_FACTOR} burst` },
+    { area: 'control', item: 'API cores', value: apiCores, unit: 'cores', basis: `${Math.round(apiRps)} req/s (heartbeats, reactions, listener tokens, writes) / ${c.apiRequestsPerCoreSecond.value}` },
+    { area: 'data', item: 'Redis', value: redisCores * REPLICAS, unit: 'cores', basis: `${Math.round(redisOps)} ops/s / ${c.redisOpsPerCoreSecond.value} = ${redisCores}, x ${REPLICAS} with a replica` },
+    { area: 'data', item: 'PostgreSQL', value: pgCores * REPLICAS, unit: 'cores', basis: `${Math.round(pgWrites * 10) / 10} writes/s / ${c.postgresWritesPerCoreSecond.value} = ${pgCores}, x ${REPLICAS} with a standby` },
+    { area: 'rehearsal', item: 'load generators to rehearse at full size', value: generators, unit: '2-core machines', basis: `${hls} / (${c.loadtestListenersPerCore.value} listeners per core x 2)` },
+  ];
+  const warnings: string[] = [];
+  if (originCoreShare > ORIGIN_CORE_BUDGET) warnings.push(`Each Space origin would need ${originCoreShare.toFixed(2)} cores on one JS thread: put a shield cache tier between edges and origins (edges then count as one).`);
+  if (c.playlistBytes.value > mediaBytesPerPart) warnings.push(`Playlists (${c.playlistBytes.value} B per reload) outweigh the audio (${Math.round(mediaBytesPerPart)} B per part): enable gzip for .m3u8 at the edge or delta updates (_HLS_skip) in players.`);
+  if (edgesByNic > edgesByCpu) warnings.push(`Edges are bandwidth-bound (${edgesByNic} by NIC vs ${edgesByCpu} by CPU): a CDN may be cheaper than own edges.`);
+  if (whep > 0 && whepOrigins > 10) warnings.push(`${whep} WHEP listeners need ${whepOrigins} origin processes: WHEP is for the stage and callers; send the audience to LL-HLS.`);
+  return { input: { expectedListeners: input.expectedListeners, spaces: input.spaces, headroom: input.headroom, sizedFor: L }, rows, edges, origins, warnings };
+}

@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestServer } from '../helpers/control-server.js';
+import { requireProgram } from '../helpers/require-program.js';
+import { isLoadtestReport, rampProfile, runLoadtest, writeReport, LOADTEST_DEFAULTS as D, type LoadtestOptions, type LoadtestReport } from '../../src/loadtest/index.js';
+import { exitAfterNdcTests } from '../helpers/exit-after-ndc.js';
+
+exitAfterNdcTests();
+
+const CHROMIUM = '/usr/bin/chromium';
+
+function options(target: string, overrides: Partial<LoadtestOptions> = {}): LoadtestOptions {
+  return {
+    target, allowRemote: false, spaceId: undefined, create: true, handle: undefined, password: undefined,
+    profile: rampProfile(50, 100, 4), whepListeners: 2, speakers: 1, speech: undefined,
+    askers: 2, voters: 2, tappers: 3, tapIntervalMs: 300, heartbeats: true, collapse: true, spoofForwardedFor: false,
+    maxSockets: 64, playerBufferMs: D.playerBufferMs, requestTimeoutMs: 5000, metricsIntervalMs: 1000, reportDir: undefined,
+    ...overrides,
+  };
+}
+
+test('a few seconds of load against an in-process Tribune: every kind of client, and a report that parses', { timeout: 90_000 }, async (t) => {
+  const server = await startTestServer({ server: { media: true } });
+  const dir = mkdtempSync(join(tmpdir(), 'tribune-loadtest-'));
+  t.after(async () => { await server.close(); rmSync(dir, { recursive: true, force: true }); });
+  const ticks: number[] = [];
+  const report = await runLoadtest(options(server.url), { onTick: (s) => ticks.push(s.point.playing) });
+  const s = report.summary;
+  assert.equal(s.peakPlaying, 50, JSON.stringify(report.timeline.map((p) => p.playing)));
+  assert.equal(s.joinMs.count, 50);
+  assert.equal(s.firstAudioMs.count, 50);
+  // Loose bound: a loaded CI machine is slow; the benchmark, not this test, measures latency.
+  assert.ok(s.firstAudioMs.p50 > 0 && s.firstAudioMs.p99 < 15_000, JSON.stringify(s.firstAudioMs));
+  assert.equal(s.stage.speakersConnected, 1, JSON.stringify(s.stage));
+  assert.equal(s.stage.whepConnected, 2, JSON.stringify({ stage: s.stage, errors: s.errors }));
+  assert.ok(s.stage.packetsReceived > 50, `WHEP packets ${s.stage.packetsReceived}`);
+  assert.ok(s.interactions.questions >= 2, JSON.stringify(s.interactions));
+  assert.ok(s.interactions.reactions > 0, JSON.stringify(s.interactions));
+  assert.ok(s.requests.simulated > s.requests.sent, 'collapsing shared requests');
+  assert.ok(ticks.length >= 3, `live view ticks: ${ticks.length}`);
+  assert.ok(report.originSamples.some((o) => o.rssMB !== null && o.rssMB > 0), 'origin memory scraped from /metrics');
+  const unexpected = Object.keys(s.errors).filter((k) => k !== 'resync');
+  assert.deepEqual(unexpected, [], JSON.stringify(s.errors));
+
+  const files = await writeReport(report, dir);
+  const parsed: unknown = JSON.parse(readFileSync(files.json, 'utf8'));
+  assert.ok(isLoadtestReport(parsed));
+  assert.equal((parsed as LoadtestReport).summary.peakPlaying, 50);
+  const html = readFileSync(files.html, 'utf8');
+  assert.ok((html.match(/<svg /g) ?? []).length >= 6);
+  assert.doesNotMatch(html, /<script|(?:src|href)="https?:/, 'self-contained: no script, no outside resource');
+
+  await t.test('the HTML report opens in Chromium without console errors', { skip: !requireProgram('chromium') }, async () => {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`); });
+      page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+      page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()}`));
+      await page.goto(`file://${files.html}`);
+      assert.equal(await page.locator('svg').count(), 7);
+      assert.match(await page.title(), /Tribune load test/);
+      const box = await page.locator('svg').first().boundingBox();
+      assert.ok(box && box.width > 100 && box.height > 100);
+      assert.deepEqual(problems, []);
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+test('a target that is not loopback is refused before any request', async () => {
+  await assert.rejects(runLoadtest(options('http://192.0.2.10:8080')), (err: unknown) => (err as { code?: string }).code === 'TARGET_NOT_LOOPBACK');
+});
