@@ -102,6 +102,12 @@ export async function serve(argv: string[]): Promise<number> {
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       process.stdout.write(`\n${signal}: draining and closing…\n`);
+      // A close that hangs (a stuck peer, a full disk) must not keep an orchestrator waiting forever.
+      const force = setTimeout(() => {
+        process.stderr.write('tribune serve: could not close within 10 s; exiting anyway\n');
+        process.exit(1);
+      }, 10_000);
+      force.unref();
       server.close().then(resolve, (err) => { process.stderr.write(`${String(err)}\n`); resolve(); });
     };
     process.once('SIGINT', () => stop('SIGINT'));
