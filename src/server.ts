@@ -16,6 +16,7 @@ import { SpaceService } from './services/space-service.js';
 import { StageService } from './services/stage-service.js';
 import { createStageMedia, stageRoutes as stageMediaRoutes, type StageMedia } from './stage/index.js';
 import { createSqliteStore } from './store/sqlite/index.js';
+import { webappRoutes, WEB_DIST_DIR } from './webapp/routes.js';
 import type { Store } from './store/store.js';
 
 export interface ServerOptions {
@@ -74,6 +75,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   let ready = false;
   const ctx: ControlContext = { config, store, bus, media, auth, spaces, stage, questions, audience: audienceService, limits: createRateLimits(config.limits), isReady: () => ready };
   const live = registerControlPlane(app, ctx);
+  // The pages and their content-hashed assets, built by Vite into dist/web.
+  await app.register(webappRoutes, { distDir: WEB_DIST_DIR });
 
   if (stageMedia && audience) {
     const planes = { media: stageMedia, authority: stage };

@@ -1,4 +1,7 @@
 import { serve, SERVE_HELP } from './serve.js';
+import { loadtest, LOADTEST_HELP } from './loadtest.js';
+import { preflight, PREFLIGHT_HELP } from './preflight.js';
+import { demo, DEMO_HELP } from './demo.js';
 
 const HELP = `tribune — live audio conversations at national scale
 
@@ -6,6 +9,9 @@ Usage: tribune <command> [options]
 
 Commands:
   serve       Run a Tribune origin: API, stage media (WHIP/WHEP), LL-HLS, replays
+  loadtest    Drive a deployment with a join storm, a stage and an interactive audience; report
+  preflight   Plan the machines an expected audience needs, from measured capacities
+  demo        A live demo Space with two synthetic speakers: hear Tribune in a minute
   help [cmd]  Help on a command
 
 Run 'tribune <command> --help' for a command's options.
@@ -13,6 +19,9 @@ Run 'tribune <command> --help' for a command's options.
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
   serve: { run: serve, help: SERVE_HELP },
+  loadtest: { run: loadtest, help: LOADTEST_HELP },
+  preflight: { run: preflight, help: PREFLIGHT_HELP },
+  demo: { run: demo, help: DEMO_HELP },
 };
 
 /** Returns the process exit code: 0 done, 1 failed, 2 used wrongly. */

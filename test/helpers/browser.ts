@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+
+/** Debian's chromium, with a fake microphone playing `wav` (looped) and autoplay allowed. */
+export function launchChromium(wav: string): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage',
+      '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-audio-capture=${wav}`, '--autoplay-policy=no-user-gesture-required',
+    ],
+  });
+}
+
+/**
+ * Everything a page did wrong: console errors, uncaught exceptions, failed requests and HTTP errors.
+ * Aborted requests are not failures (hls.js cancels held playlist reloads, navigation cancels fetches).
+ */
+export function watchPage(page: Page, name: string, problems: string[]): Page {
+  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`${name}: console error: ${msg.text()} @ ${msg.location().url}`); });
+  page.on('pageerror', (err) => problems.push(`${name}: uncaught: ${err.message}`));
+  page.on('requestfailed', (req) => {
+    const why = req.failure()?.errorText ?? '';
+    if (!why.includes('ERR_ABORTED')) problems.push(`${name}: request failed: ${req.method()} ${req.url()} ${why}`);
+  });
+  page.on('response', (res) => { if (res.status() >= 400) problems.push(`${name}: HTTP ${res.status()} ${res.request().method()} ${res.url()}`); });
+  return page;
+}
+
+export interface AudioReading {
+  /** RMS of the signal, full scale = 1. */
+  rms: number;
+  /** Linear magnitude (0..1, relative) at each asked frequency, averaged over the window. */
+  tones: Record<string, number>;
+}
+
+const METER_SOURCE = readFileSync(new URL('./page-audio-meter.js', import.meta.url), 'utf8');
+
+/** Listens to an <audio> element from inside the page for `ms` (see page-audio-meter.js). */
+export async function measureAudio(page: Page, selector: string, frequencies: number[], ms = 2500): Promise<AudioReading> {
+  if (!(await page.evaluate('typeof window.__tribuneMeasure === "function"'))) await page.addScriptTag({ content: METER_SOURCE });
+  return page.evaluate(`window.__tribuneMeasure(${JSON.stringify(selector)}, ${JSON.stringify(frequencies)}, ${ms})`) as Promise<AudioReading>;
+}
+
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core on the page as it is now; returns the serious and critical violations, described. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate('typeof window.axe === "object"'))) await page.addScriptTag({ content: AXE_SOURCE });
+  // A string, evaluated in the page: the node-side tsconfig has no DOM types.
+  const violations = await page.evaluate(`window.axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)),
+  })))`) as Array<{ id: string; impact: string | null; help: string; targets: string[] }>;
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.help} ${v.targets.join(' ')}`);
+}

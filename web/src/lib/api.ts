@@ -1,0 +1,71 @@
+import type { Participant, Question, SessionView, Space, SpaceState, SpeakRequest, StageRole, StageToken, User } from './types.js';
+
+/** An API error, by its catalogue code (docs/errors.md): pages branch on `code`, never on the message. */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * Same-origin JSON calls. The session cookie (httpOnly, set at login) authenticates the browser;
+ * `bearer` is only for a guest speaker's stage token, which no cookie carries.
+ */
+export async function call<T>(method: string, path: string, body?: unknown, bearer?: string): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (bearer) headers.authorization = `Bearer ${bearer}`;
+  const res = await fetch(path, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  if (res.status === 204 || res.status === 202) return undefined as T;
+  const text = await res.text();
+  const json = text ? (JSON.parse(text) as unknown) : undefined;
+  if (!res.ok) {
+    const err = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
+    throw new ApiError(res.status, err?.code ?? 'HTTP_' + res.status, err?.message ?? res.statusText);
+  }
+  return json as T;
+}
+
+const V1 = '/api/v1';
+const sp = (id: string) => `${V1}/spaces/${encodeURIComponent(id)}`;
+
+export const api = {
+  me: () => call<User>('GET', `${V1}/me`),
+  register: (handle: string, password: string, displayName?: string) =>
+    call<SessionView>('POST', `${V1}/auth/register`, { handle, password, ...(displayName ? { displayName } : {}) }),
+  login: (handle: string, password: string) => call<SessionView>('POST', `${V1}/auth/login`, { handle, password }),
+  logout: () => call<void>('POST', `${V1}/auth/logout`),
+
+  spaces: (state: string, mine = false) => call<{ spaces: Space[] }>('GET', `${V1}/spaces?state=${state}${mine ? '&mine=true' : ''}`),
+  space: (id: string) => call<Space>('GET', sp(id)),
+  createSpace: (input: { title: string; description?: string; scheduledStart?: string; timeZone?: string; language?: string }) => call<Space>('POST', `${V1}/spaces`, input),
+  transition: (id: string, action: 'start' | 'end' | 'cancel') => call<Space>('POST', `${sp(id)}/${action}`),
+  state: (id: string) => call<SpaceState>('GET', `${sp(id)}/state`),
+  listenerHistory: (id: string) => call<{ peak: number; minutes: Array<{ minute: string; count: number }> }>('GET', `${sp(id)}/listeners`),
+
+  stage: (id: string) => call<{ participants: Participant[] }>('GET', `${sp(id)}/stage`),
+  invite: (id: string, role: 'speaker' | 'cohost') => call<StageToken>('POST', `${sp(id)}/stage-tokens`, { role }),
+  redeem: (id: string, token: string, displayName?: string) =>
+    call<Participant>('POST', `${sp(id)}/stage-tokens/redeem`, { token, ...(displayName ? { displayName } : {}) }, token),
+  mute: (id: string, participantId: string, muted: boolean, bearer?: string) =>
+    call<Participant>('POST', `${sp(id)}/participants/${participantId}/mute`, { muted }, bearer),
+  setRole: (id: string, participantId: string, role: 'cohost' | 'speaker') => call<Participant>('POST', `${sp(id)}/participants/${participantId}/role`, { role }),
+  remove: (id: string, participantId: string) => call<void>('DELETE', `${sp(id)}/participants/${participantId}`),
+  leave: (id: string, bearer?: string) => call<void>('POST', `${sp(id)}/stage/leave`, undefined, bearer),
+  requestToSpeak: (id: string) => call<SpeakRequest>('POST', `${sp(id)}/speak-requests`),
+  withdrawRequest: (id: string) => call<void>('DELETE', `${sp(id)}/speak-requests/mine`),
+  speakRequests: (id: string) => call<{ requests: SpeakRequest[] }>('GET', `${sp(id)}/speak-requests`),
+  answerRequest: (id: string, userId: string, approve: boolean) => call<{ participant: Participant | null }>('POST', `${sp(id)}/speak-requests/${userId}`, { approve }),
+
+  questions: (id: string, state?: string) => call<{ questions: Question[] }>('GET', `${sp(id)}/questions${state ? `?state=${state}` : ''}`),
+  ask: (id: string, text: string, anonymous = false) => call<Question>('POST', `${sp(id)}/questions`, { text, anonymous }),
+  vote: (id: string, questionId: string) => call<Question>('POST', `${sp(id)}/questions/${questionId}/vote`),
+  questionAction: (id: string, questionId: string, action: 'approve' | 'dismiss' | 'highlight' | 'answer') =>
+    call<Question>('POST', `${sp(id)}/questions/${questionId}/action`, { action }),
+
+  listenerToken: () => call<{ listenerToken: string; heartbeatSeconds: number }>('POST', `${V1}/listener-token`),
+  heartbeat: (id: string, listenerToken: string) => call<void>('POST', `${sp(id)}/heartbeat`, { listenerToken }),
+  react: (id: string, reaction: string) => call<void>('POST', `${sp(id)}/reactions`, { reaction }),
+};
+
+export type { StageRole };

@@ -1,0 +1,146 @@
+import type Hls from 'hls.js';
+import { listen } from './whep.js';
+import type { MediaSession } from './webrtc.js';
+
+export type Via = 'hls' | 'whep';
+export type PlayerStatus = 'idle' | 'loading' | 'playing' | 'blocked' | 'failed';
+
+export interface LivePlayerOptions {
+  readonly audio: HTMLAudioElement;
+  readonly hlsUrl: string | null;
+  readonly whepUrl: string | null;
+  /** The path to try first; the other one is the fallback. */
+  readonly prefer: Via;
+  readonly onStatus: (status: PlayerStatus, via: Via | null) => void;
+}
+
+/** hls.js is loaded on first play, so the listener page paints before the player's ~100 KB arrive. */
+let hlsModule: Promise<typeof Hls> | undefined;
+function loadHls(): Promise<typeof Hls> {
+  hlsModule ??= import('hls.js').then((m) => m.default);
+  return hlsModule;
+}
+
+/**
+ * Plays a live Space into one <audio> element: LL-HLS through hls.js (or the browser's own HLS), or
+ * WHEP; when the first path fails it falls back to the other, and back again, at most once each.
+ */
+export class LivePlayer {
+  readonly #o: LivePlayerOptions;
+  #hls: Hls | null = null;
+  #whep: MediaSession | null = null;
+  #via: Via | null = null;
+  #stopped = false;
+  #tried = new Set<Via>();
+
+  constructor(options: LivePlayerOptions) {
+    this.#o = options;
+  }
+
+  get via(): Via | null { return this.#via; }
+
+  async start(): Promise<void> {
+    this.#stopped = false;
+    this.#tried.clear();
+    await this.#try(this.#o.prefer);
+  }
+
+  async #try(via: Via): Promise<void> {
+    if (this.#stopped) return;
+    this.#tried.add(via);
+    this.#o.onStatus('loading', via);
+    try {
+      if (via === 'hls') await this.#startHls();
+      else await this.#startWhep();
+      this.#via = via;
+      await this.#play(via);
+    } catch {
+      await this.#fail(via);
+    }
+  }
+
+  /** `sessionLost`: the server's side is gone already (connection failed), so no DELETE. */
+  async #fail(via: Via, sessionLost = false): Promise<void> {
+    this.#teardown(!sessionLost);
+    const other: Via = via === 'hls' ? 'whep' : 'hls';
+    if (!this.#stopped && !this.#tried.has(other) && (other === 'hls' ? this.#o.hlsUrl : this.#o.whepUrl)) await this.#try(other);
+    else this.#o.onStatus('failed', null);
+  }
+
+  async #play(via: Via): Promise<void> {
+    try {
+      await this.#o.audio.play();
+      this.#o.onStatus('playing', via);
+    } catch (err) {
+      // Autoplay rules: without a gesture the browser refuses; the page shows its play button again.
+      if ((err as DOMException).name === 'NotAllowedError') this.#o.onStatus('blocked', via);
+      else throw err;
+    }
+  }
+
+  async #startHls(): Promise<void> {
+    const url = this.#o.hlsUrl;
+    if (!url) throw new Error('no LL-HLS url');
+    const audio = this.#o.audio;
+    const Hls = await loadHls();
+    if (!Hls.isSupported()) {
+      if (!audio.canPlayType('application/vnd.apple.mpegurl')) throw new Error('no HLS support');
+      audio.src = url; // Safari plays LL-HLS natively
+      return;
+    }
+    const hls = new Hls({ lowLatencyMode: true, backBufferLength: 30 });
+    this.#hls = hls;
+    await new Promise<void>((resolve, reject) => {
+      hls.on(Hls.Events.MANIFEST_PARSED, () => resolve());
+      hls.on(Hls.Events.ERROR, (_e, data) => {
+        if (!data.fatal) return;
+        reject(new Error(data.details));
+        if (this.#hls === hls && this.#via === 'hls') void this.#fail('hls');
+      });
+      hls.loadSource(url);
+      hls.attachMedia(audio);
+    });
+  }
+
+  async #startWhep(): Promise<void> {
+    if (!this.#o.whepUrl) throw new Error('no WHEP url');
+    const session = await listen(this.#o.whepUrl);
+    this.#whep = session;
+    session.pc.addEventListener('connectionstatechange', () => {
+      if (this.#whep === session && session.pc.connectionState === 'failed') void this.#fail('whep', true);
+    });
+    this.#o.audio.srcObject = session.stream;
+  }
+
+  #teardown(notifyServer = true): void {
+    this.#hls?.destroy();
+    this.#hls = null;
+    void this.#whep?.close(notifyServer);
+    this.#whep = null;
+    this.#via = null;
+    const audio = this.#o.audio;
+    audio.pause();
+    audio.srcObject = null;
+    audio.removeAttribute('src');
+  }
+
+  /** `ended`: the Space is over and the server closed every session already. */
+  stop(ended = false): void {
+    this.#stopped = true;
+    this.#teardown(!ended);
+    this.#o.onStatus('idle', null);
+  }
+}
+
+/** Replay (VOD) of an ended Space: seekable, through the same player stack. */
+export async function playReplay(audio: HTMLAudioElement, url: string): Promise<() => void> {
+  const Hls = await loadHls();
+  if (!Hls.isSupported()) {
+    audio.src = url;
+    return () => audio.removeAttribute('src');
+  }
+  const hls = new Hls();
+  hls.loadSource(url);
+  hls.attachMedia(audio);
+  return () => hls.destroy();
+}
