@@ -73,7 +73,7 @@ export const DEFAULT_CAPACITIES: Capacities = {
   heartbeatSeconds: F(30, 's', 'src/control/routes/audience.ts HEARTBEAT_SECONDS'),
   redisOpsPerCoreSecond: F(100_000, 'ops/s', 'published: redis-benchmark order of magnitude for simple commands, one core'),
   postgresWritesPerCoreSecond: F(5_000, 'writes/s', 'assumed: single-row INSERT/UPDATE with an index, durable commit batching'),
-  loadtestListenersPerCore: F(20_000, 'listeners', 'issue 6 target (>= 20k LL-HLS listeners on a 2-core machine)'),
+  loadtestListenersPerCore: F(20_000, 'listeners', 'the load generator target (>= 20k LL-HLS listeners on a 2-core machine)'),
 };
 
 export const DEFAULT_BEHAVIOUR: Behaviour = {

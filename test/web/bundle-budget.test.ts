@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { buildWeb } from '../helpers/web-build.js';
 
-/** The listener page is loaded by a whole audience at once (issue 5): all its JS, hls.js included. */
+/** The listener page is loaded by a whole audience at once: all its JS, hls.js included. */
 const BUDGET_BYTES = 200 * 1024;
 
 interface ManifestChunk { file: string; imports?: string[]; dynamicImports?: string[]; isEntry?: boolean }
