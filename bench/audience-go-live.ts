@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { createAudience } from '../src/audience/index.js';
-import { readBoxes } from '../src/audience/box-writer.js';
+import { opusPackets } from './lib/cmaf.js';
 import { buildAudienceApp } from '../test/helpers/audience-app.js';
 import { encodeProgram, pushRealtime, speechPcm } from '../test/helpers/speech-program.js';
 import { startEdge, type Edge } from '../test/helpers/nginx-edge.js';
@@ -27,23 +27,6 @@ const arg = (name: string, fallback: number): number => {
 };
 const RUNS = arg('runs', 10);
 const POLL_MS = arg('poll', 100);
-
-/** The Opus packets of a CMAF chunk (moof + mdat), from trun's sample sizes. */
-export function opusPackets(chunk: Buffer): Buffer[] {
-  const out: Buffer[] = [];
-  for (const box of readBoxes(chunk)) {
-    if (box.type !== 'moof') continue;
-    const trun = chunk.indexOf(Buffer.from('trun', 'latin1'), box.start) - 4;
-    const count = chunk.readUInt32BE(trun + 12);
-    let at = box.start + chunk.readUInt32BE(trun + 16);
-    for (let i = 0; i < count; i++) {
-      const size = chunk.readUInt32BE(trun + 20 + i * 8 + 4);
-      out.push(chunk.subarray(at, at + size));
-      at += size;
-    }
-  }
-  return out;
-}
 
 async function waitingListener(base: string, stop: AbortSignal): Promise<number> {
   const decoder = new OpusEncoder(48_000, 1);

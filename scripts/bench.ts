@@ -50,7 +50,7 @@ for (const name of names) {
   rows.push(...(spec ? spec.rows(json) : [{ bench: name, figure: `${name}: see bench/results/${name}.json`, value: null, unit: '', target: '', anchor: '', anchorValue: null, anchorSource: '', ratio: null }]));
 }
 writeFileSync(join(resultsDir, 'table.json'), `${JSON.stringify({ ranAt: new Date().toISOString(), quick, rows, failed }, null, 2)}\n`);
-process.stdout.write(`\n${renderTable(rows)}\n\nNot measured by any script yet: ${UNMEASURED.join('; ')}\n`);
+process.stdout.write(`\n${renderTable(rows)}\n${UNMEASURED.length ? `\nNot measured by any script yet: ${UNMEASURED.join("; ")}\n` : ""}`);
 if (quick) process.stdout.write('(--quick: shorter runs and fewer listeners; figures are indicative only)\n');
 if (failed.length) process.stdout.write(`Did not complete: ${failed.join(', ')}\n`);
 process.exit(failed.length ? 1 : 0);
