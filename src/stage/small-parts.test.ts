@@ -1,19 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
-import { RateLimiter } from './rate-limiter.js';
 import { TypedEmitter } from './typed-emitter.js';
 import { FrameClock } from './frame-clock.js';
 import { resolveOptions, STAGE_MEDIA_DEFAULTS } from './options.js';
-
-test('rate limiter: burst, then Retry-After, then refill', () => {
-  const limiter = new RateLimiter(2, 1);
-  assert.equal(limiter.take('ip', 0), 0);
-  assert.equal(limiter.take('ip', 0), 0);
-  assert.equal(limiter.take('ip', 0), 1);
-  assert.equal(limiter.take('other', 0), 0);
-  assert.equal(limiter.take('ip', 1000), 0);
-});
 
 test('typed emitter isolates a throwing listener', () => {
   const errors: unknown[] = [];

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ProgramSink, StageAuthority } from '../media/types.js';
 import { TribuneError } from '../errors/catalogue.js';
 import { resolveOptions, type ResolvedStageMediaOptions, type StageMediaOptions } from './options.js';
-import { RateLimiter } from './rate-limiter.js';
+import { RateLimiter } from '../domain/rate-limiter.js';
 import { RtcEngine } from './rtc-engine.js';
 import { SpaceMedia } from './space-media.js';
 import { TypedEmitter } from './typed-emitter.js';
@@ -30,7 +30,7 @@ class StageMediaImpl implements StageMedia {
       if (event !== 'error') this.events.safeEmit('error', err);
     });
     this.#engine = new RtcEngine(this.#options);
-    this.#limiter = new RateLimiter(this.#options.sessionRateBurst, this.#options.sessionRatePerSecond);
+    this.#limiter = new RateLimiter({ burst: this.#options.sessionRateBurst, perSecond: this.#options.sessionRatePerSecond });
   }
 
   get udpPort(): number {
@@ -182,8 +182,9 @@ class StageMediaImpl implements StageMedia {
   /** Rate limit per client IP, then capacity: both before any expensive work. */
   #admit(clientIp: string): void {
     if (this.#closed) throw new TribuneError('NOT_READY', { reason: 'stage media is closed' });
-    const retryAfter = this.#limiter.take(clientIp);
-    if (retryAfter > 0) {
+    const decision = this.#limiter.take(clientIp);
+    if (!decision.allowed) {
+      const retryAfter = decision.retryAfterSeconds;
       stageMetrics.sessionsRejected.inc({ reason: 'rate' });
       throw new TribuneError('RATE_LIMITED', { retryAfter }, { details: { retryAfter } });
     }
