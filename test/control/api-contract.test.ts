@@ -237,8 +237,10 @@ describe('audience', () => {
     assert.equal((await server.request('POST', `/api/v1/spaces/${space.id}/heartbeat`, { body: { listenerToken: forged } })).body.error.code, 'LISTENER_TOKEN_INVALID');
     await new Promise((r) => setTimeout(r, 600)); // past the state's rebuild interval
     const state = await server.request('GET', `/api/v1/spaces/${space.id}/state`);
-    assert.equal(state.body.listeners.count, 40);
-    assert.ok(state.body.listeners.peak >= 40);
+    // 40 listeners, 3 beats each: counted once each. The sketch may merge two of 40 into one register
+    // (about 5% of runs), so the estimate is 40 give or take one, never 120.
+    assert.ok(Math.abs(state.body.listeners.count - 40) <= 1, String(state.body.listeners.count));
+    assert.ok(state.body.listeners.peak >= 39);
   });
 
   test('reactions are coalesced per second and reach the state and the stage channel', async () => {
