@@ -78,3 +78,27 @@ export function newPeer(kind: string): ndc.PeerConnection {
 export function closePeer(pc: ndc.PeerConnection): void {
   try { pc.close(); } catch { /* already torn down by libdatachannel */ }
 }
+
+/**
+ * One WHIP/WHEP exchange: gathered offer, POST, answer, then wait for the track to open. On any
+ * failure the peer is closed and the session (if one was created) DELETEd before the error travels on.
+ * Returns the session URL.
+ */
+export async function negotiate(pc: ndc.PeerConnection, track: ndc.Track, request: {
+  readonly url: string; readonly bearer: string | undefined; readonly connectTimeoutMs: number;
+  readonly requestTimeoutMs: number; readonly signal?: AbortSignal | undefined;
+}): Promise<string | undefined> {
+  let location: string | undefined;
+  try {
+    const opened = waitOpen(track, pc, request.connectTimeoutMs, request.signal);
+    const session = await postOffer(request.url, await gatheredOffer(pc), request.bearer, request.requestTimeoutMs, request.signal);
+    location = session.location;
+    pc.setRemoteDescription(session.answer, 'answer');
+    await opened;
+    return location;
+  } catch (err) {
+    closePeer(pc);
+    await deleteSession(location, request.bearer, request.requestTimeoutMs);
+    throw err;
+  }
+}

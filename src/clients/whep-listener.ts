@@ -3,7 +3,7 @@ import opus from '@discordjs/opus';
 import ndc from 'node-datachannel';
 import { isRtcp, parseRtp } from '../stage/rtp.js';
 import { CLIENT_DEFAULTS } from './defaults.js';
-import { closePeer, deleteSession, gatheredOffer, newPeer, postOffer, waitOpen } from './signalling.js';
+import { closePeer, deleteSession, negotiate, newPeer } from './signalling.js';
 
 export interface ListenWhepOptions {
   /** The WHEP endpoint, e.g. http://127.0.0.1:8080/api/v1/spaces/<id>/whep */
@@ -71,18 +71,14 @@ export async function listenWhep(options: ListenWhepOptions): Promise<WhepListen
       decodeErrors += 1;
     }
   });
-  const timeoutMs = options.connectTimeoutMs ?? d.connectTimeoutMs;
   let location: string | undefined;
   try {
-    const opened = waitOpen(track, pc, timeoutMs, options.signal);
-    const { answer, location: where } = await postOffer(options.url, await gatheredOffer(pc), options.bearer, d.requestTimeoutMs, options.signal);
-    location = where;
-    pc.setRemoteDescription(answer, 'answer');
-    await opened;
+    location = await negotiate(pc, track, {
+      url: options.url, bearer: options.bearer, connectTimeoutMs: options.connectTimeoutMs ?? d.connectTimeoutMs,
+      requestTimeoutMs: d.requestTimeoutMs, signal: options.signal,
+    });
   } catch (err) {
     state = 'failed';
-    closePeer(pc);
-    await deleteSession(location, options.bearer, d.requestTimeoutMs);
     throw err;
   }
   const connectMs = performance.now() - started;

@@ -4,7 +4,7 @@ import opus from '@discordjs/opus';
 import ndc from 'node-datachannel';
 import { writeRtp } from '../stage/rtp.js';
 import { CLIENT_DEFAULTS } from './defaults.js';
-import { closePeer, deleteSession, gatheredOffer, newPeer, postOffer, waitOpen } from './signalling.js';
+import { closePeer, deleteSession, negotiate, newPeer } from './signalling.js';
 import type { FrameSource } from './audio-sources.js';
 
 export interface PublishWhipOptions {
@@ -51,19 +51,10 @@ export async function publishWhip(options: PublishWhipOptions): Promise<WhipPubl
   audio.addOpusCodec(d.opusPayloadType);
   audio.addSSRC(ssrc, 'tribune-client', 'tribune-client', 'tribune-client-audio');
   const track = pc.addTrack(audio);
-  const timeoutMs = options.connectTimeoutMs ?? d.connectTimeoutMs;
-  let location: string | undefined;
-  try {
-    const opened = waitOpen(track, pc, timeoutMs, options.signal);
-    const { answer, location: where } = await postOffer(options.url, await gatheredOffer(pc), options.bearer, d.requestTimeoutMs, options.signal);
-    location = where;
-    pc.setRemoteDescription(answer, 'answer');
-    await opened;
-  } catch (err) {
-    closePeer(pc);
-    await deleteSession(location, options.bearer, d.requestTimeoutMs);
-    throw err;
-  }
+  const location = await negotiate(pc, track, {
+    url: options.url, bearer: options.bearer, connectTimeoutMs: options.connectTimeoutMs ?? d.connectTimeoutMs,
+    requestTimeoutMs: d.requestTimeoutMs, signal: options.signal,
+  });
   const connectMs = performance.now() - started;
   const encoder = new opus.OpusEncoder(d.sampleRate, 1);
   encoder.setBitrate(options.bitrate ?? d.bitrate);
