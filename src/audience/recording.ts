@@ -140,13 +140,7 @@ export class Recording {
     this.#byMsn.set(rec.msn, rec);
     this.#enqueue(async () => {
       // No rename needed: until the index names it, nobody (restart, replay) reads this file.
-      const fh = await open(join(this.dir, segmentName(rec.msn)), 'w');
-      try {
-        await fh.write(data);
-        if (this.#fsync) await fh.datasync();
-      } finally {
-        await fh.close();
-      }
+      await this.#writeFile(join(this.dir, segmentName(rec.msn)), data);
       await this.#appendIndex(JSON.stringify(rec));
     });
   }
@@ -206,15 +200,20 @@ export class Recording {
     if (this.#fsync) await this.#index.datasync();
   }
 
-  async #writeAtomic(name: string, data: Buffer): Promise<void> {
-    const tmp = join(this.dir, `.${name}.tmp`);
-    const fh = await open(tmp, 'w');
+  /** Writes and (unless told not to) syncs the data before the file is named anywhere. */
+  async #writeFile(path: string, data: Buffer): Promise<void> {
+    const fh = await open(path, 'w');
     try {
       await fh.write(data);
       if (this.#fsync) await fh.datasync();
     } finally {
       await fh.close();
     }
+  }
+
+  async #writeAtomic(name: string, data: Buffer): Promise<void> {
+    const tmp = join(this.dir, `.${name}.tmp`);
+    await this.#writeFile(tmp, data);
     await rename(tmp, join(this.dir, name));
   }
 }
