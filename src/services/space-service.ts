@@ -26,6 +26,7 @@ export class SpaceService {
   readonly #media: MediaHooks;
   readonly #clock: Clock;
   readonly #limits: { maxOnStage: number; maxCohosts: number };
+  readonly #recent = new Map<string, { space: Space; at: number }>();
 
   constructor(deps: { store: Store; bus: Bus; media: MediaHooks; clock: Clock; limits: { maxOnStage: number; maxCohosts: number } }) {
     this.#store = deps.store;
@@ -38,6 +39,20 @@ export class SpaceService {
   async get(spaceId: string): Promise<Space> {
     const space = await this.#store.spaces.byId(spaceId);
     if (!space) throw new TribuneError('SPACE_NOT_FOUND', { spaceId });
+    return space;
+  }
+
+  /**
+   * A Space read at most `maxAgeMs` ago: the audience's write paths (heartbeats, reactions) arrive at
+   * tens of thousands a second and need only to know the Space exists and whether it is live.
+   */
+  async getRecent(spaceId: string, maxAgeMs = 1000): Promise<Space> {
+    const now = this.#clock.now();
+    const hit = this.#recent.get(spaceId);
+    if (hit && now - hit.at < maxAgeMs) return hit.space;
+    const space = await this.get(spaceId);
+    if (this.#recent.size >= 10_000) this.#recent.clear();
+    this.#recent.set(spaceId, { space, at: now });
     return space;
   }
 

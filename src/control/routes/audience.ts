@@ -80,7 +80,7 @@ export function audienceInteractionRoutes(app: FastifyInstance, ctx: ControlCont
     const { listenerToken } = request.body as { listenerToken: string };
     enforce(ctx.limits.heartbeatsPerAddress, addressKey(request));
     enforce(ctx.limits.heartbeats, `t:${listenerToken}`);
-    await ctx.spaces.get(spaceId(request));
+    await ctx.spaces.getRecent(spaceId(request));
     ctx.audience.heartbeat(spaceId(request), listenerToken);
     controlMetrics.heartbeats.inc();
     return reply.code(204).send();
@@ -90,7 +90,7 @@ export function audienceInteractionRoutes(app: FastifyInstance, ctx: ControlCont
     schema: { tags: ['audience'], summary: 'Send a reaction; counted per second, never stored one by one', params: SpaceParams, body: ReactionBody, response: { 202: Type.Null(), '4xx': ErrorBody } },
   }, async (request, reply) => {
     enforce(ctx.limits.reactions, addressKey(request));
-    const space = await ctx.spaces.get(spaceId(request));
+    const space = await ctx.spaces.getRecent(spaceId(request));
     if (space.state !== 'live') throw new TribuneError('SPACE_NOT_LIVE');
     ctx.audience.react(space.id, (request.body as { reaction: Reaction }).reaction);
     controlMetrics.reactions.inc();
