@@ -45,18 +45,48 @@ export class HyperLogLog {
     return new HyperLogLog(this.precision).merge(this);
   }
 
+  /**
+   * Ertl's improved raw estimator ("New cardinality estimation algorithms for HyperLogLog sketches",
+   * 2017; what Redis has used since 5.0). It works from the histogram of register values and has no
+   * bias anywhere in the range, where the classic raw estimate with a switch to linear counting at
+   * 2.5 m is off by several percent just above the switch.
+   */
   count(): number {
     const m = this.#registers.length;
-    let sum = 0;
-    let zeros = 0;
-    for (const r of this.#registers) {
-      sum += 2 ** -r;
-      if (r === 0) zeros++;
-    }
-    const alpha = 0.7213 / (1 + 1.079 / m);
-    const estimate = (alpha * m * m) / sum;
-    // Linear counting is more accurate while many registers are still empty.
-    if (estimate <= 2.5 * m && zeros > 0) return Math.round(m * Math.log(m / zeros));
-    return Math.round(estimate);
+    const q = 64 - this.precision;
+    const histogram = new Float64Array(q + 2);
+    for (const r of this.#registers) histogram[r]!++;
+    let z = m * tau((m - histogram[q + 1]!) / m);
+    for (let k = q; k >= 1; k--) z = 0.5 * (z + histogram[k]!);
+    z += m * sigma(histogram[0]! / m);
+    return Math.round((m * m) / (2 * Math.LN2 * z));
+  }
+}
+
+/** σ(x) = x + Σ_{k≥1} x^(2^k) 2^(k-1), the correction for empty registers (infinite when all are). */
+function sigma(x: number): number {
+  if (x === 1) return Infinity;
+  let y = 1;
+  let z = x;
+  for (;;) {
+    x *= x;
+    const previous = z;
+    z += x * y;
+    y += y;
+    if (z === previous) return z;
+  }
+}
+
+/** τ(x) = (1 - x - Σ_{k≥1} (1 - x^(2^-k))² 2^-k) / 3, the correction for saturated registers. */
+function tau(x: number): number {
+  if (x === 0 || x === 1) return 0;
+  let y = 1;
+  let z = 1 - x;
+  for (;;) {
+    x = Math.sqrt(x);
+    const previous = z;
+    y *= 0.5;
+    z -= (1 - x) ** 2 * y;
+    if (z === previous) return z / 3;
   }
 }
