@@ -46,7 +46,7 @@ export interface Audience extends ProgramConsumer {
 
   // The HTTP surface routes.ts serves (throws TribuneError for what the client got wrong).
   readonly options: Readonly<ResolvedAudienceOptions>;
-  multivariantPlaylist(spaceId: string): string;
+  multivariantPlaylist(spaceId: string, signal?: AbortSignal): Promise<string>;
   mediaPlaylist(spaceId: string, query: PlaylistQuery, signal?: AbortSignal): Promise<PlaylistAnswer>;
   initSegment(spaceId: string): Buffer;
   part(spaceId: string, msn: number, part: number, signal?: AbortSignal): Promise<Buffer>;
@@ -87,6 +87,7 @@ class AudienceImpl implements Audience {
       framesPerPart,
       partsPerSegment: this.options.segmentTargetMs / this.options.partTargetMs,
       liveWindowSegments: this.options.liveWindowSegments,
+      startupParts: this.options.startupParts,
     }, recording);
     this.#streams.set(spaceId, stream);
     return {
@@ -183,9 +184,14 @@ class AudienceImpl implements Audience {
 
   // ---- HTTP surface ----
 
-  multivariantPlaylist(spaceId: string): string {
-    // "Live" for a listener means the first part exists: until then, the same 404 as audio.m3u8.
-    const ready = this.#streams.get(spaceId)?.hasMedia() ?? this.hasReplay(spaceId);
+  async multivariantPlaylist(spaceId: string, signal?: AbortSignal): Promise<string> {
+    // "Live" for a listener means the first segment exists. A player that arrives between the start
+    // and that moment (a crowd that waited for the start) is held, like a blocking reload, and
+    // answered the moment it exists: no poll loop, and one origin request per edge.
+    const stream = this.#streams.get(spaceId);
+    const ready = stream
+      ? stream.hasMedia() || await stream.waitUntil(() => stream.hasMedia(), this.options.blockingTimeoutMs, signal)
+      : this.hasReplay(spaceId);
     if (!ready) throw new TribuneError('PLAYLIST_NOT_READY', { spaceId });
     return renderMultivariantPlaylist(this.options.bandwidth);
   }

@@ -9,6 +9,16 @@ export interface LiveStreamConfig {
   readonly framesPerPart: number;
   readonly partsPerSegment: number;
   readonly liveWindowSegments: number;
+  /**
+   * Parts in the first segment a stream makes. A player starts only from a playlist with a complete
+   * segment (hls.js: levelEmptyError, then a retry a second later), so a stream's first segment is
+   * cut short and waiting listeners hear the start within a second instead of after a whole target
+   * duration plus a retry. One part more than PART-HOLD-BACK: hls.js loads parts from its start
+   * position only if that segment ends at least the open segment's parts after its first part;
+   * otherwise it loads the whole segment, then waits for the next one to complete (seconds late,
+   * then a burst of part requests to catch up).
+   */
+  readonly startupParts: number;
 }
 
 interface Part {
@@ -60,6 +70,7 @@ export class LiveStream implements ProgramSink {
   #discontinuitiesBeforeWindow = 0;
   #state: 'live' | 'ended' | 'closed' = 'live';
   #partsProduced = 0;
+  #segmentsMade = 0;
   #firstFrameAt: number | undefined;
   #firstPartAt: number | undefined;
 
@@ -95,9 +106,24 @@ export class LiveStream implements ProgramSink {
   get firstPartAt(): number | undefined { return this.#firstPartAt; }
   get waiting(): number { return this.#waiters.size; }
 
-  /** Whether a playlist can be served: at least one part or segment exists. */
+  /** Whether a playlist can be served: a complete segment is published (see startupParts). */
   hasMedia(): boolean {
-    return this.#window.length > 0 || (this.#current?.parts.length ?? 0) > 0;
+    return this.#published().complete.length > 0;
+  }
+
+  /**
+   * What the playlist shows. A segment just closed is shown as still open (its parts, no EXTINF)
+   * until the next segment's first part exists: a playlist never ends on a complete segment. hls.js
+   * that reaches the end of a complete segment before it knows the next part fetches that
+   * segment's last part again in a tight loop until its next playlist arrives (dozens of requests
+   * in 200 ms); at the end of an open segment it waits for the preload-hinted part instead.
+   */
+  #published(): { complete: readonly Segment[]; open: Segment | undefined } {
+    const cur = this.#current && this.#current.parts.length > 0 ? this.#current : undefined;
+    const last = this.#window.at(-1);
+    // Segments restored from disk after a restart have no parts to show: they stay complete.
+    if (cur || this.#state !== 'live' || !last || last.parts.length === 0) return { complete: this.#window, open: cur };
+    return { complete: this.#window.slice(0, -1), open: last };
   }
 
   push(frame: EncodedFrame): void {
@@ -141,13 +167,13 @@ export class LiveStream implements ProgramSink {
   }
 
   view(): MediaPlaylistView {
-    const cur = this.#current && this.#current.parts.length > 0 ? toView(this.#current) : undefined;
+    const { complete, open } = this.#published();
     return {
       targetDuration: Math.max(1, Math.round((this.#cfg.partsPerSegment * this.#cfg.framesPerPart * PROGRAM_FORMAT.frameMs) / 1000)),
       partTarget: (this.#cfg.framesPerPart * PROGRAM_FORMAT.frameMs) / 1000,
       discontinuitySequence: this.#discontinuitiesBeforeWindow,
-      segments: this.#window.map(toView),
-      current: cur,
+      segments: complete.map(toView),
+      current: open && toView(open),
       preloadHint: this.#state === 'live' ? this.#hint() : undefined,
       ended: this.#state !== 'live',
       nextMsn: this.#nextMsn,
@@ -161,25 +187,25 @@ export class LiveStream implements ProgramSink {
   reloadState(msn: number, part: number | undefined): ReloadState {
     if (this.#state !== 'live') return 'ready'; // M5: ignore the directives once EXT-X-ENDLIST is there
     const P = this.#cfg.partsPerSegment;
-    const lastComplete = this.#window.at(-1)?.msn ?? (this.#current?.msn ?? this.#nextMsn) - 1;
+    const { complete, open } = this.#published();
+    const lastComplete = complete.at(-1)?.msn ?? (open?.msn ?? this.#nextMsn) - 1;
     if (msn > lastComplete + 2) return 'too-far';
     let m = msn;
-    let p = part;
+    // _HLS_msn alone (Safari): held until that segment's first part, the moment the segment before
+    // it is listed whole (see #published).
+    let p = part ?? 0;
     // M3: a part index past the parent segment's last part means part 0 of the following segment.
-    if (p !== undefined && p >= P) {
+    if (p >= P) {
       m += 1;
       p = 0;
     }
-    if (p !== undefined) {
-      const cur = this.#current;
-      const lastAbs = cur && cur.parts.length > 0 ? cur.msn * P + cur.parts.length - 1 : lastComplete * P + P - 1;
-      // The Advance Part Limit: 3 / PART-TARGET parts when PART-TARGET < 1 s, else 3.
-      const partTarget = (this.#cfg.framesPerPart * PROGRAM_FORMAT.frameMs) / 1000;
-      const limit = partTarget < 1 ? Math.floor(3 / partTarget) : 3;
-      if (m * P + p - lastAbs > limit) return 'too-far';
-    }
+    const lastAbs = open ? open.msn * P + open.parts.length - 1 : lastComplete * P + P - 1;
+    // The Advance Part Limit: 3 / PART-TARGET parts when PART-TARGET < 1 s, else 3.
+    const partTarget = (this.#cfg.framesPerPart * PROGRAM_FORMAT.frameMs) / 1000;
+    const limit = partTarget < 1 ? Math.floor(3 / partTarget) : 3;
+    if (m * P + p - lastAbs > limit) return 'too-far';
     if (m <= lastComplete) return 'ready';
-    if (p !== undefined && this.#current?.msn === m && this.#current.parts.length > p) return 'ready';
+    if (open?.msn === m && open.parts.length > p) return 'ready';
     return 'wait';
   }
 
@@ -263,7 +289,8 @@ export class LiveStream implements ProgramSink {
     this.#partsProduced++;
     this.#firstPartAt ??= Date.now();
     audienceMetrics.partsProduced.inc();
-    if (cur.parts.length >= this.#cfg.partsPerSegment) this.#closeSegment();
+    const partsInSegment = this.#segmentsMade === 0 ? Math.min(this.#cfg.startupParts, this.#cfg.partsPerSegment) : this.#cfg.partsPerSegment;
+    if (cur.parts.length >= partsInSegment) this.#closeSegment();
     this.#notify();
   }
 
@@ -271,6 +298,7 @@ export class LiveStream implements ProgramSink {
     const seg = this.#current;
     if (!seg || seg.parts.length === 0) return;
     this.#current = undefined;
+    this.#segmentsMade++;
     seg.data = Buffer.concat(seg.parts.map((p) => p.data));
     this.#window.push(seg);
     while (this.#window.length > this.#cfg.liveWindowSegments) {

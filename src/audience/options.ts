@@ -18,6 +18,12 @@ export interface AudienceOptions {
   readonly bandwidth?: number;
   /** Opus pre-skip written in dOps and the edit list (libopus look-ahead at 48 kHz is 312 samples). */
   readonly preSkip?: number;
+  /**
+   * Parts in the first segment of a stream (at most a whole segment). Cut short so a crowd waiting
+   * for the start hears it within a second: players start only from a complete segment. The default
+   * is one part more than PART-HOLD-BACK, the least that lets hls.js load parts from its start.
+   */
+  readonly startupParts?: number;
   /** fsync segment files and the index (off only in benchmarks that measure packaging alone). */
   readonly fsync?: boolean;
 }
@@ -34,6 +40,7 @@ export const AUDIENCE_DEFAULTS = {
   blockingTimeoutMs: 6_000,
   bandwidth: 96_000,
   preSkip: 312,
+  startupParts: 4,
   fsync: true,
 } as const satisfies Omit<Required<AudienceOptions>, 'dataDir'>;
 
@@ -54,6 +61,7 @@ export function resolveAudienceOptions(options: AudienceOptions): Readonly<Resol
   check(o.retentionDays > 0, 'retentionDays must be > 0');
   check(o.blockingTimeoutMs > 0, 'blockingTimeoutMs must be > 0');
   check(o.bandwidth > 0, 'bandwidth must be > 0');
+  check(Number.isInteger(o.startupParts) && o.startupParts >= 1, 'startupParts must be a positive integer');
   check(Number.isInteger(o.preSkip) && o.preSkip >= 0 && o.preSkip < 65_536, 'preSkip must fit 16 bits');
   return Object.freeze(o);
 }

@@ -105,11 +105,16 @@ function stbl(c: OpusTrackConfig): Buffer {
 
 /**
  * §4.4: an edit list shall be present. Live, the total duration is unknown, so segment_duration 0
- * ("the sum of all samples", ISO/IEC 14496-12 §8.6.6 for fragmented files) and media_time = pre-skip,
- * which trims the encoder's priming samples.
+ * ("the sum of all samples", ISO/IEC 14496-12 §8.6.6 for fragmented files), and media_time 0: the
+ * presentation timeline is the decode timeline, so every part sits exactly where the playlist says.
+ * With media_time = pre-skip, browsers shift every appended part 6.5 ms earlier than its playlist
+ * time; hls.js then finds the buffered end inside the segment's last part and fetches that part
+ * again, hundreds of times a second, until a stall nudges it (a listener who joins a live Space
+ * never hears the stream's first 6.5 ms anyway). dOps still carries the pre-skip for decoders that
+ * start at the very beginning.
  */
-function edts(c: OpusTrackConfig): Buffer {
-  return box('edts', fullBox('elst', 0, 0, u32(1), u32(0), u32(c.preSkip), u16(1), u16(0)));
+function edts(): Buffer {
+  return box('edts', fullBox('elst', 0, 0, u32(1), u32(0), u32(0), u16(1), u16(0)));
 }
 
 function minf(c: OpusTrackConfig): Buffer {
@@ -126,6 +131,6 @@ function trex(c: OpusTrackConfig): Buffer {
 
 export function buildInitSegment(config: Partial<OpusTrackConfig> = {}): Buffer {
   const c: OpusTrackConfig = { ...DEFAULT_OPUS_TRACK, ...config };
-  const trak = box('trak', tkhd(c), edts(c), box('mdia', mdhd(c), hdlr(), minf(c)));
+  const trak = box('trak', tkhd(c), edts(), box('mdia', mdhd(c), hdlr(), minf(c)));
   return Buffer.concat([ftyp(), box('moov', mvhd(c), trak, box('mvex', trex(c)))]);
 }

@@ -44,7 +44,8 @@ const pdt = (ms: number): string => new Date(ms).toISOString();
 /** §4.4.3.8: CAN-SKIP-UNTIL must be at least six target durations. */
 export const canSkipUntil = (view: Pick<MediaPlaylistView, 'targetDuration'>): number => 6 * view.targetDuration;
 /** §4.4.3.8: PART-HOLD-BACK at least twice PART-TARGET, SHOULD be three times; we take three. */
-export const partHoldBack = (view: Pick<MediaPlaylistView, 'partTarget'>): number => 3 * view.partTarget;
+export const PART_HOLD_BACK_PARTS = 3;
+export const partHoldBack = (view: Pick<MediaPlaylistView, 'partTarget'>): number => PART_HOLD_BACK_PARTS * view.partTarget;
 
 export function renderMediaPlaylist(view: MediaPlaylistView, skip: SkipRequest = 'NO'): string {
   const all = view.current ? [...view.segments, view.current] : [...view.segments];

@@ -100,7 +100,7 @@ export async function audienceRoutes(app: FastifyInstance, deps: { audience: Aud
   app.get('/hls/:spaceId/index.m3u8', handle(async (request, reply) => {
     const spaceId = spaceIdOf(request);
     queryOf(request, []);
-    const body = audience.multivariantPlaylist(spaceId);
+    const body = await audience.multivariantPlaylist(spaceId, abortOnClose(reply));
     audienceMetrics.playlistRequests.inc({ kind: 'multivariant' });
     audienceMetrics.bytesServed.inc({ kind: 'playlist' }, body.length);
     return reply.header('Cache-Control', CACHE.livePlaylist).type(PLAYLIST_TYPE).send(body);

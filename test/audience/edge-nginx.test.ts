@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createAudience } from '../../src/audience/index.js';
-import { buildAudienceApp } from '../helpers/audience-app.js';
+import { buildAudienceApp, FULL_FIRST_SEGMENT } from '../helpers/audience-app.js';
 import { requireProgram } from '../helpers/require-program.js';
 import { startEdge } from '../helpers/nginx-edge.js';
 import { runListener } from '../helpers/ll-hls-listener.js';
@@ -18,7 +18,7 @@ const haveTools = requireProgram('nginx') && requireProgram('espeak-ng');
 
 test('200 LL-HLS listeners through a real nginx edge: about one origin request per part, every part to every listener', { skip: !haveTools, timeout: 60_000 }, async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tribune-edge-origin-'));
-  const audience = createAudience({ dataDir, fsync: false });
+  const audience = createAudience({ startupParts: FULL_FIRST_SEGMENT, dataDir, fsync: false });
   // Two origins serving the same Space (the redundancy the upstream block is for).
   const originA = await buildAudienceApp(audience);
   const originB = await buildAudienceApp(audience);

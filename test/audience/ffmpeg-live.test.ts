@@ -49,7 +49,7 @@ test('ffmpeg plays the LIVE playlist while frames are pushed, then the replay; a
 
   const sink = audience.begin('space-1');
   const pushing = pushRealtime(sink, frames);
-  // Go live in about one part: wait for the first playlist.
+  // Go live in about a second: the short first segment and the next part.
   const t0 = Date.now();
   let ready = false;
   while (!ready && Date.now() - t0 < 3000) {
@@ -57,7 +57,7 @@ test('ffmpeg plays the LIVE playlist while frames are pushed, then the replay; a
     if (!ready) await new Promise((r) => setTimeout(r, 20));
   }
   assert.ok(ready, 'playlist ready');
-  assert.ok(Date.now() - t0 < 1000, `first part within ~1 part duration (took ${Date.now() - t0} ms)`);
+  assert.ok(Date.now() - t0 < 1500, `first playlist within about a second (took ${Date.now() - t0} ms)`);
 
   // ffmpeg's HLS demuxer is not LL-HLS aware (it ignores parts) and gives up on a playlist without a
   // full segment, so it starts once the first segment is complete; -live_start_index 0 from seg 0.

@@ -7,14 +7,14 @@ import type { FastifyInstance } from 'fastify';
 import { createAudience, type Audience, type AudienceOptions } from '../../src/audience/index.js';
 import type { ProgramSink } from '../../src/media/types.js';
 import { OPUS_SILENCE } from '../../src/audience/live-stream.js';
-import { buildAudienceApp } from '../helpers/audience-app.js';
+import { buildAudienceApp, FULL_FIRST_SEGMENT } from '../helpers/audience-app.js';
 import { parsePlaylist, type ParsedPlaylist } from '../helpers/hls-playlist.js';
 
 interface Rig { audience: Audience; app: FastifyInstance; dataDir: string; sink: ProgramSink; push(n: number): void }
 
 async function rig(t: { after(fn: () => Promise<void>): void }, options: Partial<AudienceOptions> = {}): Promise<Rig> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tribune-llhls-'));
-  const audience = createAudience({ dataDir, fsync: false, ...options });
+  const audience = createAudience({ startupParts: FULL_FIRST_SEGMENT, dataDir, fsync: false, ...options });
   const app = await buildAudienceApp(audience);
   t.after(async () => {
     await app.close();
@@ -71,14 +71,19 @@ test('playlist conformance while live: parts, segments, preload hint, media sequ
   const none = await r.app.inject('/hls/sp/audio.m3u8');
   assert.equal(none.statusCode, 404);
   assert.equal(none.json().error.code, 'PLAYLIST_NOT_READY');
-  r.push(9);
-  assert.equal((await r.app.inject('/hls/sp/audio.m3u8')).statusCode, 404, 'no part yet after 9 frames');
+  r.push(99);
+  assert.equal((await r.app.inject('/hls/sp/audio.m3u8')).statusCode, 404, 'no complete segment yet');
   r.push(1);
+  // Players start only from a complete segment, and a playlist never ends on one: a player at the
+  // end of a complete segment that does not know the next part yet (hls.js) fetches the last part
+  // again and again. The segment is listed with the next segment's first part.
+  assert.equal((await r.app.inject('/hls/sp/audio.m3u8')).statusCode, 404, 'segment 0 complete, part 1.0 not yet');
+  r.push(10);
   let p = await playlist(r.app);
   conforms(p);
-  assert.equal(p.trailingParts.length, 1);
-  assert.equal(p.trailingParts[0]!.uri, 'part-0.0.m4s');
-  assert.equal(p.preloadHint, 'part-0.1.m4s');
+  assert.deepEqual(p.segments.map((s) => s.uri), ['seg-0.m4s']);
+  assert.deepEqual(p.trailingParts.map((x) => x.uri), ['part-1.0.m4s']);
+  assert.equal(p.preloadHint, 'part-1.1.m4s');
 
   let lastSequence = p.mediaSequence;
   for (let k = 0; k < 150; k++) {
@@ -93,11 +98,11 @@ test('playlist conformance while live: parts, segments, preload hint, media sequ
     const next = idx === 9 ? `part-${msn + 1}.0.m4s` : `part-${msn}.${idx + 1}.m4s`;
     assert.equal(p.preloadHint, next);
   }
-  // 151 parts = 15 segments + 1 part: the window keeps 10 complete segments.
+  // 161 parts = 16 segments + 1 part: the window keeps 10 complete segments.
   assert.equal(p.segments.length, 10);
-  assert.equal(p.mediaSequence, 5);
+  assert.equal(p.mediaSequence, 6);
   const pdt = p.segments[0]!.programDateTime!;
-  assert.equal(pdt, Date.UTC(2026, 0, 1, 12, 0, 10), 'PROGRAM-DATE-TIME from wallClock');
+  assert.equal(pdt, Date.UTC(2026, 0, 1, 12, 0, 12), 'PROGRAM-DATE-TIME from wallClock');
 
   // Every listed part and segment is served, immutable.
   for (const uri of [...p.segments.flatMap((s) => [s.uri, ...s.parts.map((x) => x.uri)]), ...p.trailingParts.map((x) => x.uri), 'init.mp4']) {
@@ -166,10 +171,10 @@ test('blocking reload returns only once the part exists; preload-hinted part is 
   assert.equal(rolled, false, 'waits for part 14.0');
   r.push(10);
   assert.equal((await roll).statusCode, 200);
-  // Without _HLS_part: waits for the whole segment.
+  // Without _HLS_part (Safari asks so): held until the segment's first part exists.
   const whole = r.app.inject('/hls/sp/audio.m3u8?_HLS_msn=15');
   r.push(190);
-  assert.match((await whole).body, /seg-15\.m4s/);
+  assert.match((await whole).body, /part-15\.0\.m4s/);
   // An old msn answers at once with the whole playlist (M4).
   assert.equal((await r.app.inject('/hls/sp/audio.m3u8?_HLS_msn=1&_HLS_part=0')).statusCode, 200);
 });

@@ -18,3 +18,9 @@ export async function buildAudienceApp(audience: Audience): Promise<FastifyInsta
   await app.ready();
   return app;
 }
+
+/**
+ * These suites name parts by counting whole segments from msn 0 (200 ms parts, 2 s segments): they
+ * ask for a first segment as long as the others. The short first segment has its own tests.
+ */
+export const FULL_FIRST_SEGMENT = 10;

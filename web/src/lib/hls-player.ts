@@ -88,6 +88,9 @@ export class LivePlayer {
       audio.src = url; // Safari plays LL-HLS natively
       return;
     }
+    // Until the first segment is complete the origin answers 404 (cached a second by any edge):
+    // wait for it here rather than let hls.js treat the early 404 as fatal and fall back to WHEP.
+    await waitForPlaylist(url, () => this.#stopped);
     const hls = new Hls({ lowLatencyMode: true, backBufferLength: 30 });
     this.#hls = hls;
     await new Promise<void>((resolve, reject) => {
@@ -129,6 +132,24 @@ export class LivePlayer {
     this.#stopped = true;
     this.#teardown(!ended);
     this.#o.onStatus('idle', null);
+  }
+}
+
+const PLAYLIST_WAIT_MS = 30_000;
+
+/**
+ * Asks for the multivariant playlist until it exists. The origin holds the request while the Space's
+ * first segment is being made and answers the moment it is (a 404 only after several seconds), so
+ * this loop turns only when the audio is late. The answer stays in the browser's cache for hls.js.
+ */
+async function waitForPlaylist(url: string, stopped: () => boolean): Promise<void> {
+  const deadline = Date.now() + PLAYLIST_WAIT_MS;
+  for (;;) {
+    const res = await fetch(url).catch(() => null);
+    if (res?.ok) return;
+    if (res && res.status !== 404 && res.status !== 503) throw new Error(`playlist: HTTP ${res.status}`);
+    if (stopped() || Date.now() > deadline) throw new Error('the live playlist did not appear');
+    await new Promise((resolve) => setTimeout(resolve, 350 + Math.random() * 300));
   }
 }
 
