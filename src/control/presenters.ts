@@ -1,12 +1,15 @@
-import type { FastifyRequest } from 'fastify';
 import type { Participant, Question, Space, SpeakRequest, User } from '../domain/types.js';
 import type { MediaHooks } from '../services/media-hooks.js';
 import type { Store } from '../store/store.js';
 
-/** Absolute URLs: the configured public URL, else what the client called us by (an edge forwards Host). */
-export function baseUrlOf(request: FastifyRequest, publicUrl: string | undefined): string {
-  if (publicUrl) return publicUrl.replace(/\/+$/, '');
-  return `${request.protocol}://${request.host}`;
+/**
+ * The prefix of every URL handed out: the configured public URL, else nothing (paths relative to
+ * whatever address the client used). Never the request's Host or X-Forwarded-Host: those are the
+ * client's to choose, so an attacker could have other listeners' players fetch audio from their
+ * host through any cache that keeps the answer, and behind an edge they name the edge's upstream.
+ */
+export function publicBaseUrl(publicUrl: string | undefined): string {
+  return publicUrl ? publicUrl.replace(/\/+$/, '') : '';
 }
 
 export function spaceUrls(base: string, space: Space, media: MediaHooks) {

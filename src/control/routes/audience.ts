@@ -5,7 +5,7 @@ import type { Reaction } from '../../domain/types.js';
 import { TribuneError } from '../../errors/catalogue.js';
 import type { ControlContext } from '../context.js';
 import { controlMetrics } from '../metrics.js';
-import { baseUrlOf, presentQuestion, spaceUrls, userLookup } from '../presenters.js';
+import { publicBaseUrl, presentQuestion, spaceUrls, userLookup } from '../presenters.js';
 import { addressKey, enforce } from '../rate-limits.js';
 import { ErrorBody, HeartbeatBody, ListenerHistory, ListenerTokenView, ReactionBody, SpaceParams, SpaceStateView } from '../schemas.js';
 
@@ -25,7 +25,7 @@ export function audienceInteractionRoutes(app: FastifyInstance, ctx: ControlCont
       ctx.store.stage.onStage(id), ctx.audience.snapshot(id), ctx.questions.summary(id, 5),
     ]);
     const lookup = userLookup(ctx.store);
-    const urls = spaceUrls(baseUrlOf(request, ctx.config.publicUrl), space, ctx.media);
+    const urls = spaceUrls(publicBaseUrl(ctx.config.publicUrl), space, ctx.media);
     const state = {
       id: space.id, state: space.state, title: space.title, language: space.language,
       scheduledStart: space.scheduledStart, timeZone: space.timeZone, startedAt: space.startedAt, endedAt: space.endedAt,

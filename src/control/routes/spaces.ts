@@ -5,21 +5,21 @@ import type { Space } from '../../domain/types.js';
 import type { CreateSpaceInput } from '../../services/space-service.js';
 import type { ControlContext } from '../context.js';
 import { controlMetrics } from '../metrics.js';
-import { baseUrlOf, presentSpace } from '../presenters.js';
+import { publicBaseUrl, presentSpace } from '../presenters.js';
 import { addressKey, enforce } from '../rate-limits.js';
 import { actorOf } from '../request-context.js';
 import { CreateSpaceBody, ErrorBody, ListSpacesQuery, SpaceList, SpaceParams, SpaceView, UpdateSpaceBody } from '../schemas.js';
 
 export function spaceRoutes(app: FastifyInstance, ctx: ControlContext): void {
-  const present = (request: Parameters<typeof baseUrlOf>[0], space: Space) =>
-    presentSpace(ctx.store, ctx.media, baseUrlOf(request, ctx.config.publicUrl), space);
+  const present = (space: Space) =>
+    presentSpace(ctx.store, ctx.media, publicBaseUrl(ctx.config.publicUrl), space);
 
   app.post('/api/v1/spaces', {
     schema: { tags: ['spaces'], summary: 'Create a Space; the caller hosts it', body: CreateSpaceBody, response: { 201: SpaceView, '4xx': ErrorBody } },
   }, async (request, reply) => {
     enforce(ctx.limits.writes, addressKey(request));
     const space = await ctx.spaces.create(await actorOf(request, ctx.auth), request.body as CreateSpaceInput);
-    return reply.code(201).send(await present(request, space));
+    return reply.code(201).send(await present(space));
   });
 
   app.get('/api/v1/spaces', {
@@ -32,18 +32,18 @@ export function spaceRoutes(app: FastifyInstance, ctx: ControlContext): void {
       hostId: actor?.user?.id ?? (query.mine === 'true' ? '-' : undefined),
       limit: query.limit ? Number(query.limit) : undefined,
     });
-    return { spaces: await Promise.all(spaces.map((s) => present(request, s))) };
+    return { spaces: await Promise.all(spaces.map((s) => present(s))) };
   });
 
   app.get('/api/v1/spaces/:spaceId', {
     schema: { tags: ['spaces'], summary: 'One Space, with the URLs of its media', params: SpaceParams, response: { 200: SpaceView, '4xx': ErrorBody } },
-  }, async (request) => present(request, await ctx.spaces.get((request.params as { spaceId: string }).spaceId)));
+  }, async (request) => present(await ctx.spaces.get((request.params as { spaceId: string }).spaceId)));
 
   app.patch('/api/v1/spaces/:spaceId', {
     schema: { tags: ['spaces'], summary: 'Edit title, description, language or schedule', params: SpaceParams, body: UpdateSpaceBody, response: { 200: SpaceView, '4xx': ErrorBody } },
   }, async (request) => {
     const space = await ctx.spaces.update(await actorOf(request, ctx.auth), (request.params as { spaceId: string }).spaceId, request.body as Partial<CreateSpaceInput>);
-    return present(request, space);
+    return present(space);
   });
 
   app.delete('/api/v1/spaces/:spaceId/recording', {
@@ -67,7 +67,7 @@ export function spaceRoutes(app: FastifyInstance, ctx: ControlContext): void {
       const space = await ctx.spaces.transition(await actorOf(request, ctx.auth), (request.params as { spaceId: string }).spaceId, transition);
       controlMetrics.spaceTransitions.inc({ transition });
       request.log.info({ spaceId: space.id, transition }, `space ${transition}`);
-      return present(request, space);
+      return present(space);
     });
   }
 }

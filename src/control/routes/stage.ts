@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { ControlContext } from '../context.js';
-import { baseUrlOf, presentParticipant, presentRequest, userLookup } from '../presenters.js';
+import { publicBaseUrl, presentParticipant, presentRequest, userLookup } from '../presenters.js';
 import { actorOf } from '../request-context.js';
 import {
   AnswerRequestBody, BlockBody, ErrorBody, MuteBody, ParticipantParams, ParticipantView, RedeemBody, RoleBody,
@@ -24,7 +24,7 @@ export function stageSeatRoutes(app: FastifyInstance, ctx: ControlContext): void
   }, async (request, reply) => {
     const { role } = request.body as { role: 'speaker' | 'cohost' };
     const invitation = await ctx.stage.invite(await actor(request), spaceId(request), role);
-    const inviteUrl = `${baseUrlOf(request, ctx.config.publicUrl)}/s/${spaceId(request)}/join#${invitation.token}`;
+    const inviteUrl = `${publicBaseUrl(ctx.config.publicUrl)}/s/${spaceId(request)}/join#${invitation.token}`;
     return reply.code(201).send({ ...invitation, inviteUrl });
   });
 

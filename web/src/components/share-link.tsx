@@ -2,8 +2,10 @@ import { useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 
 /** A link to copy (the clipboard API when the page may use it, else the text is selected for the user). */
-export function ShareLink({ url, label, id }: { url: string; label: string; id: string }) {
+export function ShareLink({ url: given, label, id }: { url: string; label: string; id: string }) {
   const [copied, setCopied] = useState(false);
+  // The server hands out paths unless it knows its public address: share the address this page has.
+  const url = new URL(given, location.href).href;
   async function copy() {
     const input = document.getElementById(id) as HTMLInputElement;
     input.select();
