@@ -25,8 +25,6 @@ export interface ServerOptions {
   /** Without media the control plane runs alone (no UDP port, no packager): for its own tests. */
   readonly media?: boolean;
   readonly clock?: Clock;
-  /** Trust X-Forwarded-For from these proxies (an edge in front). */
-  readonly trustProxy?: boolean | string | string[];
 }
 
 export interface RunningServer {
@@ -50,7 +48,7 @@ const DAY_MS = 86_400_000;
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
   const store = createSqliteStore(config.dataDir);
-  const app = await createHttpApp({ logger: options.logger ?? false, bodyLimit: config.bodyLimitBytes, trustProxy: options.trustProxy ?? false, version: VERSION });
+  const app = await createHttpApp({ logger: options.logger ?? false, bodyLimit: config.bodyLimitBytes, trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false, version: VERSION });
   const bus = new MemoryBus({ onError: (err, event) => app.log.error({ err, event: event.type }, 'bus subscriber failed') });
 
   let stageMedia: StageMedia | null = null;

@@ -4,10 +4,8 @@ import { readFileSync } from 'node:fs';
 export interface EdgeConfigParams {
   /** `host:port` (or port) nginx listens on. */
   readonly listen: string;
-  /** `host:port` of the primary origin. */
-  readonly originPrimary: string;
-  /** `host:port` of the backup origin (the same as primary when there is one origin). */
-  readonly originSecondary: string;
+  /** `host:port` of each origin; any origin answers any request. */
+  readonly origins: readonly string[];
   readonly cacheDir: string;
   readonly tempDir: string;
   readonly accessLog?: string;
@@ -19,29 +17,72 @@ export interface EdgeConfigParams {
   readonly cacheMaxSize?: string;
   /** Must exceed the origin's blocking timeout (AudienceOptions.blockingTimeoutMs). */
   readonly lockTimeout?: string;
+  /** API writes (POST, PUT, PATCH, DELETE) per client address, nginx rate syntax, and their burst. */
+  readonly writesRate?: string;
+  readonly writesBurst?: number;
+  /** Logins, registrations and listener tokens per client address. */
+  readonly authRate?: string;
+  readonly authBurst?: number;
+  /** WHIP/WHEP offers per client address. */
+  readonly offersRate?: string;
+  readonly offersBurst?: number;
+  /** Open connections per client address (a carrier NAT puts many listeners behind one). */
+  readonly connectionsPerAddress?: number;
 }
 
+export const EDGE_DEFAULTS = {
+  workerProcesses: 'auto',
+  workerConnections: 16_384,
+  cacheZone: '32m',
+  cacheMaxSize: '1g',
+  lockTimeout: '8s',
+  writesRate: '20r/s',
+  writesBurst: 40,
+  authRate: '30r/m',
+  authBurst: 10,
+  offersRate: '2r/s',
+  offersBurst: 10,
+  connectionsPerAddress: 256,
+} as const;
+
 const TEMPLATE_URL = new URL('../../deploy/nginx/edge.conf', import.meta.url);
+const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/;
+const RATE = /^\d{1,6}r\/[sm]$/;
+
+function check(ok: boolean, message: string): void {
+  if (!ok) throw new TypeError(`edge config: ${message}`);
+}
 
 export function renderEdgeConfig(params: EdgeConfigParams, template = readFileSync(TEMPLATE_URL, 'utf8')): string {
+  const p = { ...EDGE_DEFAULTS, ...Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)) } as Required<EdgeConfigParams>;
+  check(p.origins.length > 0, 'at least one origin');
+  for (const o of p.origins) check(HOST_PORT.test(o), `origin ${JSON.stringify(o)} is not host:port`);
+  check(/^(\d{1,5}|[^\s;{}]+:\d{1,5})$/.test(p.listen), `listen ${JSON.stringify(p.listen)} is not [addr:]port`);
+  for (const r of [p.writesRate, p.authRate, p.offersRate]) check(RATE.test(r), `rate ${JSON.stringify(r)} is not like 10r/s or 30r/m`);
+  for (const d of [p.cacheDir, p.tempDir]) check(/^[^\s;{}]+$/.test(d), `directory ${JSON.stringify(d)} has spaces or nginx syntax`);
   const values: Record<string, string> = {
-    LISTEN: params.listen,
-    ORIGIN_PRIMARY: params.originPrimary,
-    ORIGIN_SECONDARY: params.originSecondary,
-    CACHE_DIR: params.cacheDir,
-    TEMP_DIR: params.tempDir,
-    ACCESS_LOG: params.accessLog ?? 'off',
-    USER_DIRECTIVE: params.user ? `user ${params.user};` : '',
-    WORKER_PROCESSES: String(params.workerProcesses ?? 'auto'),
-    WORKER_CONNECTIONS: String(params.workerConnections ?? 16_384),
-    CACHE_ZONE: params.cacheZone ?? '32m',
-    CACHE_MAX_SIZE: params.cacheMaxSize ?? '1g',
-    LOCK_TIMEOUT: params.lockTimeout ?? '8s',
+    LISTEN: p.listen,
+    UPSTREAM_SERVERS: p.origins.map((o) => `        server ${o} max_fails=1 fail_timeout=3s;`).join('\n'),
+    CACHE_DIR: p.cacheDir,
+    TEMP_DIR: p.tempDir,
+    ACCESS_LOG: p.accessLog ?? 'off',
+    USER_DIRECTIVE: p.user ? `user ${p.user};` : '',
+    WORKER_PROCESSES: String(p.workerProcesses),
+    WORKER_CONNECTIONS: String(p.workerConnections),
+    CACHE_ZONE: p.cacheZone,
+    CACHE_MAX_SIZE: p.cacheMaxSize,
+    LOCK_TIMEOUT: p.lockTimeout,
+    WRITES_RATE: p.writesRate,
+    WRITES_BURST: String(p.writesBurst),
+    AUTH_RATE: p.authRate,
+    AUTH_BURST: String(p.authBurst),
+    OFFERS_RATE: p.offersRate,
+    OFFERS_BURST: String(p.offersBurst),
+    CONNECTIONS_PER_ADDRESS: String(p.connectionsPerAddress),
   };
-  const out = template.replace(/\{\{([A-Z_]+)\}\}/g, (whole, key: string) => {
+  return template.replace(/\{\{([A-Z_]+)\}\}/g, (whole, key: string) => {
     const v = values[key];
     if (v === undefined) throw new TypeError(`edge.conf: no value for ${whole}`);
     return v;
   });
-  return out;
 }

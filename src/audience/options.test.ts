@@ -25,10 +25,17 @@ test('media names round-trip and reject anything else', () => {
 });
 
 test('edge config renders every placeholder', () => {
-  const conf = renderEdgeConfig({ listen: '127.0.0.1:8081', originPrimary: '10.0.0.1:8080', originSecondary: '10.0.0.2:8080', cacheDir: '/c', tempDir: '/t' });
+  const conf = renderEdgeConfig({ listen: '127.0.0.1:8081', origins: ['10.0.0.1:8080', '10.0.0.2:8080'], cacheDir: '/c', tempDir: '/t' });
   assert.doesNotMatch(conf, /\{\{/);
-  assert.match(conf, /proxy_cache_key \$request_uri;/);
+  assert.match(conf, /proxy_cache_key \$request_uri\$tribune_encoding;/);
   assert.match(conf, /proxy_cache_lock on;/);
-  assert.match(conf, /server 10\.0\.0\.2:8080 backup;/);
-  assert.throws(() => renderEdgeConfig({ listen: 'x', originPrimary: 'x', originSecondary: 'x', cacheDir: '/c', tempDir: '/t' }, '{{NOPE}}'), TypeError);
+  assert.match(conf, /server 10\.0\.0\.1:8080 max_fails=1/);
+  assert.match(conf, /server 10\.0\.0\.2:8080 max_fails=1/);
+  // The client's own X-Forwarded-For is overwritten, never appended to.
+  assert.match(conf, /proxy_set_header X-Forwarded-For \$remote_addr;/);
+  assert.doesNotMatch(conf, /proxy_add_x_forwarded_for/);
+  for (const bad of [[], ['10.0.0.1'], ['a b:1'], ['x:1;evil']]) {
+    assert.throws(() => renderEdgeConfig({ listen: '8080', origins: bad, cacheDir: '/c', tempDir: '/t' }), TypeError, JSON.stringify(bad));
+  }
+  assert.throws(() => renderEdgeConfig({ listen: '8080', origins: ['x:1'], cacheDir: '/c', tempDir: '/t' }, '{{NOPE}}'), TypeError);
 });

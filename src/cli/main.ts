@@ -2,6 +2,7 @@ import { serve, SERVE_HELP } from './serve.js';
 import { loadtest, LOADTEST_HELP } from './loadtest.js';
 import { preflight, PREFLIGHT_HELP } from './preflight.js';
 import { demo, DEMO_HELP } from './demo.js';
+import { edgeConfig, EDGE_CONFIG_HELP } from './edge-config.js';
 
 const HELP = `tribune — live audio conversations at national scale
 
@@ -12,6 +13,7 @@ Commands:
   loadtest    Drive a deployment with a join storm, a stage and an interactive audience; report
   preflight   Plan the machines an expected audience needs, from measured capacities
   demo        A live demo Space with two synthetic speakers: hear Tribune in a minute
+  edge-config Print the nginx configuration of an audience edge for a list of origins
   help [cmd]  Help on a command
 
 Run 'tribune <command> --help' for a command's options.
@@ -22,6 +24,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help:
   loadtest: { run: loadtest, help: LOADTEST_HELP },
   preflight: { run: preflight, help: PREFLIGHT_HELP },
   demo: { run: demo, help: DEMO_HELP },
+  'edge-config': { run: edgeConfig, help: EDGE_CONFIG_HELP },
 };
 
 /** Returns the process exit code: 0 done, 1 failed, 2 used wrongly. */

@@ -12,7 +12,7 @@ Options (each also from the environment variable shown; flags win):
   --host <addr>           HTTP address to bind                     [TRIBUNE_HOST, default ${DEFAULTS.host}]
   --data-dir <dir>        SQLite database, recordings, secret      [TRIBUNE_DATA_DIR, default ${DEFAULTS.dataDir}]
   --public-url <url>      Base of the URLs Tribune hands out, e.g. https://live.example.org
-                          (default: whatever Host the client used)  [TRIBUNE_PUBLIC_URL]
+                          (default: paths, relative to the address the client used) [TRIBUNE_PUBLIC_URL]
   --udp-port <n>          The one UDP port of every WebRTC session  [TRIBUNE_UDP_PORT, default ${DEFAULTS.stage.udpPort}]
   --advertise <a,b>       Addresses to announce in SDP answers (public IPs behind NAT)
                                                                    [TRIBUNE_ADVERTISED_ADDRESSES]
@@ -20,7 +20,9 @@ Options (each also from the environment variable shown; flags win):
   --max-on-stage <n>      People on a stage, host and co-hosts included [TRIBUNE_MAX_ON_STAGE, default ${DEFAULTS.stage.maxOnStage}]
   --retention-days <n>    Days a replay is kept after a Space ends  [TRIBUNE_RETENTION_DAYS, default ${DEFAULTS.audience.retentionDays}]
   --log-level <level>     fatal, error, warn, info, debug, trace or silent [TRIBUNE_LOG_LEVEL, default ${DEFAULTS.logLevel}]
-  --trust-proxy           Take client addresses from X-Forwarded-For (behind the nginx edge or a CDN)
+  --trust-proxy <a,b>     Proxies whose X-Forwarded-For is believed: addresses or CIDRs of your edges
+                          (e.g. 10.0.0.0/8, or loopback); the client is the right-most address not
+                          in the list. Unset: the TCP peer is the client  [TRIBUNE_TRUST_PROXY]
   -h, --help              This help
 
 TRIBUNE_SECRET signs listener tokens; when unset, one is generated once into the data directory.
@@ -42,7 +44,7 @@ const OPTIONS = {
   'max-on-stage': { type: 'string' },
   'retention-days': { type: 'string' },
   'log-level': { type: 'string' },
-  'trust-proxy': { type: 'boolean' },
+  'trust-proxy': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -52,7 +54,7 @@ function integer(raw: string | undefined): number | undefined {
   return /^\d+$/.test(raw) ? Number(raw) : (raw as unknown as number);
 }
 
-export function parseServeFlags(argv: string[]): { flags: ConfigInput; trustProxy: boolean; help: boolean } {
+export function parseServeFlags(argv: string[]): { flags: ConfigInput; help: boolean } {
   const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false });
   const stage: Record<string, unknown> = {};
   if (values['udp-port'] !== undefined) stage.udpPort = integer(values['udp-port']);
@@ -64,11 +66,12 @@ export function parseServeFlags(argv: string[]): { flags: ConfigInput; trustProx
     host: values.host,
     dataDir: values['data-dir'],
     publicUrl: values['public-url'],
+    ...(values['trust-proxy'] !== undefined ? { trustProxy: values['trust-proxy'].split(',').map((a) => a.trim()).filter(Boolean) } : {}),
     logLevel: values['log-level'] as ConfigInput['logLevel'],
     ...(Object.keys(stage).length ? { stage: stage as ConfigInput['stage'] } : {}),
     ...(values['retention-days'] !== undefined ? { audience: { retentionDays: integer(values['retention-days'])! } } : {}),
   };
-  return { flags, trustProxy: values['trust-proxy'] ?? false, help: values.help ?? false };
+  return { flags, help: values.help ?? false };
 }
 
 export async function serve(argv: string[]): Promise<number> {
@@ -95,7 +98,6 @@ export async function serve(argv: string[]): Promise<number> {
   }
   const server = await startServer(config, {
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
-    trustProxy: parsed.trustProxy,
   });
   const shown = config.publicUrl ?? server.url;
   process.stdout.write(`Tribune is live on ${shown}  (data: ${config.dataDir}, WebRTC UDP ${server.stageMedia?.udpPort ?? '-'})\n`);

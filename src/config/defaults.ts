@@ -4,6 +4,7 @@ export const DEFAULTS = {
   port: 8080,
   dataDir: './data',
   publicUrl: undefined as string | undefined,
+  trustProxy: [] as string[],
   logLevel: 'info' as const,
   bodyLimitBytes: 64 * 1024,
   stage: {

@@ -24,6 +24,7 @@ export const ENV_VARS = {
   TRIBUNE_PORT: 'port',
   TRIBUNE_DATA_DIR: 'dataDir',
   TRIBUNE_PUBLIC_URL: 'publicUrl',
+  TRIBUNE_TRUST_PROXY: 'trustProxy',
   TRIBUNE_LOG_LEVEL: 'logLevel',
   TRIBUNE_SECRET: 'secret',
   TRIBUNE_UDP_PORT: 'stage.udpPort',
@@ -34,7 +35,7 @@ export const ENV_VARS = {
 } as const;
 
 const NUMERIC = new Set(['port', 'stage.udpPort', 'stage.maxOnStage', 'audience.retentionDays', 'limits.writesPerSecond']);
-const LISTS = new Set(['stage.advertisedAddresses']);
+const LISTS = new Set(['stage.advertisedAddresses', 'trustProxy']);
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
   const [head, tail] = path.split('.') as [string, string | undefined];

@@ -2,12 +2,19 @@ import { Type, type Static } from '@sinclair/typebox';
 
 const Port = Type.Integer({ minimum: 0, maximum: 65_535 });
 const PositiveInt = Type.Integer({ minimum: 1 });
+/** An IPv4 or IPv6 address, optionally with a prefix length (proxy-addr's syntax), or loopback/linklocal/uniquelocal. */
+const ProxyAddress = Type.String({ pattern: '^(loopback|linklocal|uniquelocal|[0-9.]+(/[0-9]{1,2})?|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(/[0-9]{1,3})?)$' });
 
 export const ConfigSchema = Type.Object({
   host: Type.String({ minLength: 1 }),
   port: Port,
   dataDir: Type.String({ minLength: 1 }),
   publicUrl: Type.Optional(Type.String({ pattern: '^https?://[^\\s/]+(/[^\\s]*)?$' })),
+  /**
+   * The proxies (edges) whose X-Forwarded-For is believed: the client is the right-most address not
+   * in this list. Empty: the TCP peer is the client, whatever the header says.
+   */
+  trustProxy: Type.Array(ProxyAddress, { maxItems: 64 }),
   logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
   bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 1024 * 1024 }),
   secret: Type.String({ minLength: 16 }),

@@ -16,8 +16,8 @@ import { ErrorBody } from './schemas.js';
 export interface HttpAppOptions {
   readonly logger: FastifyServerOptions['logger'];
   readonly bodyLimit: number;
-  /** Behind an edge, the client address comes from X-Forwarded-For. */
-  readonly trustProxy: boolean | string | string[];
+  /** Behind an edge, the client is the right-most X-Forwarded-For address not in this list. */
+  readonly trustProxy: false | string[];
   readonly version: string;
 }
 

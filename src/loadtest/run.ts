@@ -189,7 +189,7 @@ function notesFor(options: LoadtestOptions, errors: Record<string, number>): str
     ? 'Request collapsing on: listeners asking for the same playlist or part at the same moment shared one request, as behind an edge cache. Joins (multivariant + media playlist) were sent per listener. Use --no-collapse to send every listener request to the target.'
     : 'Request collapsing off: every listener request went to the target.');
   if ((errors['rate-limited'] ?? 0) > 0) {
-    notes.push('Some writes were rate-limited: every simulated client shares this machine\'s address. Start the origin with --trust-proxy and pass --spoof-forwarded-for to give each its own, or raise the limits.');
+    notes.push('Some writes were rate-limited: every simulated client shares this machine\'s address. Start the origin with --trust-proxy loopback and pass --spoof-forwarded-for to give each its own, or raise the limits.');
   }
   notes.push('Load generator and target on one machine compete for CPU: origin figures are upper bounds.');
   return notes;

@@ -36,8 +36,7 @@ export async function startEdge(origins: { primary: string; secondary?: string }
   const port = await freePort();
   const conf = renderEdgeConfig({
     listen: `127.0.0.1:${port}`,
-    originPrimary: origins.primary,
-    originSecondary: origins.secondary ?? origins.primary,
+    origins: [origins.primary, ...(origins.secondary ? [origins.secondary] : [])],
     cacheDir: join(dir, 'cache'),
     tempDir: join(dir, 'tmp'),
     user: process.getuid?.() === 0 ? 'root' : undefined,
