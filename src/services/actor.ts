@@ -28,7 +28,9 @@ export async function accessTo(store: Store, actor: Actor, space: Space): Promis
     const invite = await store.stage.invite(actor.inviteTokenHash);
     if (invite?.spaceId === space.id && invite.participantId && !invite.revokedAt) {
       const p = await store.stage.participant(invite.participantId);
-      if (p && !p.leftAt) seat = p;
+      // The token is the credential of a guest seat only: a seat an account redeemed is that
+      // account's, and the link (which others may hold) grants nothing any more.
+      if (p && !p.leftAt && p.userId === null) seat = p;
     }
   }
   if (seat) roles.add(seat.role);

@@ -72,8 +72,8 @@ export class StageService implements StageAuthority {
     }
     if (invite.participantId) {
       const seat = await this.#store.stage.participant(invite.participantId);
-      // The token is the credential: whoever holds it holds its seat, unless it is bound to another account.
-      const mine = seat && !seat.leftAt && (seat.userId === null || seat.userId === actor.user?.id || actor.inviteTokenHash === invite.tokenHash);
+      // A guest seat's credential is its token; a seat an account redeemed belongs to that account alone.
+      const mine = seat && !seat.leftAt && (seat.userId === null || seat.userId === actor.user?.id);
       if (mine) return seat;
       throw new TribuneError(seat?.leftAt ? 'STAGE_TOKEN_INVALID' : 'STAGE_TOKEN_USED');
     }
