@@ -22,7 +22,7 @@ test('a redeemed invite grants nothing to whoever else holds the link', async (t
   assert.ok([401, 403].includes(minted.status), `mint with the redeemed link: ${minted.status}`);
   const requests = await server.request('GET', `/api/v1/spaces/${space.id}/speak-requests`, { token: invite.token });
   assert.ok([401, 403].includes(requests.status), `read requests with the redeemed link: ${requests.status}`);
-  const hostSeat = (await server.request('GET', `/api/v1/spaces/${space.id}/participants`)).body.participants.find((p: { role: string }) => p.role === 'host');
+  const hostSeat = (await server.request('GET', `/api/v1/spaces/${space.id}/stage`)).body.participants.find((p: { role: string }) => p.role === 'host');
   const mute = await server.request('POST', `/api/v1/spaces/${space.id}/participants/${hostSeat.id}/mute`, { token: invite.token, body: { muted: true } });
   assert.ok([401, 403].includes(mute.status), `mute with the redeemed link: ${mute.status}`);
   const again = await server.request('POST', `/api/v1/spaces/${space.id}/stage-tokens/redeem`, { token: invite.token, body: { token: invite.token } });
