@@ -40,7 +40,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     controlMetrics.errors.inc({ code: known.code });
     if (known.status >= 500) request.log.error({ err: known }, known.message);
-    const retryAfter = known.code === 'RATE_LIMITED' ? known.details?.retryAfter : undefined;
+    const retryAfter = known.code === 'RATE_LIMITED' || known.code === 'OVERLOADED' ? known.details?.retryAfter : undefined;
     if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
     // A route that chose a cache policy for its error (e.g. a 1 s cached "not live yet") keeps it.
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');

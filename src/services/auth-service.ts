@@ -5,6 +5,8 @@ import { ANONYMOUS, type Actor } from './actor.js';
 import type { Clock } from './clock.js';
 import { iso } from './clock.js';
 import { decoyHash, hashPassword, hashToken, newId, newToken, TOKEN_PREFIX, verifyPassword } from './crypto.js';
+import { LoginBackoff } from './login-backoff.js';
+import { PasswordWork } from './password-work.js';
 
 export interface Session { readonly token: string; readonly user: User; readonly expiresAt: string }
 
@@ -12,12 +14,17 @@ export class AuthService {
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #ttlMs: number;
+  readonly #work: PasswordWork;
+  readonly #backoff = new LoginBackoff();
 
-  constructor(store: Store, clock: Clock, options: { sessionTtlDays: number }) {
+  constructor(store: Store, clock: Clock, options: { sessionTtlDays: number; passwordWork?: PasswordWork }) {
     this.#store = store;
     this.#clock = clock;
     this.#ttlMs = options.sessionTtlDays * 86_400_000;
+    this.#work = options.passwordWork ?? new PasswordWork({ concurrency: 1, queue: 8 });
   }
+
+  get passwordWork(): PasswordWork { return this.#work; }
 
   /** The first account of a fresh install administers it; everyone after is a user. */
   async register(input: { handle: string; password: string; displayName?: string }): Promise<Session> {
@@ -29,7 +36,7 @@ export class AuthService {
       displayName: input.displayName?.trim() || input.handle,
       platformRole: (isFirst ? 'admin' : 'user') as PlatformRole,
       createdAt: iso(now),
-      passwordHash: await hashPassword(input.password),
+      passwordHash: await this.#work.run(() => hashPassword(input.password)),
     };
     if (!(await this.#store.users.create(user))) throw new TribuneError('HANDLE_TAKEN', { handle: input.handle });
     const { passwordHash: _, ...publicUser } = user;
@@ -37,9 +44,16 @@ export class AuthService {
   }
 
   async login(input: { handle: string; password: string }): Promise<Session> {
+    const wait = this.#backoff.waitSeconds(input.handle, this.#clock.now());
+    if (wait > 0) throw new TribuneError('RATE_LIMITED', { retryAfter: wait }, { details: { retryAfter: wait } });
     const record = await this.#store.users.byHandle(input.handle);
-    const ok = await verifyPassword(input.password, record?.passwordHash ?? (await decoyHash()));
-    if (!record || !ok) throw new TribuneError('INVALID_CREDENTIALS');
+    const stored = record?.passwordHash ?? (await decoyHash());
+    const ok = await this.#work.run(() => verifyPassword(input.password, stored));
+    if (!record || !ok) {
+      this.#backoff.failed(input.handle, this.#clock.now());
+      throw new TribuneError('INVALID_CREDENTIALS');
+    }
+    this.#backoff.succeeded(input.handle);
     const { passwordHash: _, ...user } = record;
     return this.#openSession(user, this.#clock.now());
   }
