@@ -8,8 +8,19 @@ export interface StageMediaOptions {
   readonly advertisedAddresses?: readonly string[];
   /** STUN/TURN URLs advertised to clients in `Link: rel="ice-server"` headers (RFC 9725 §4.6). */
   readonly iceServers?: readonly string[];
-  /** Maximum WHIP + WHEP sessions on this origin; beyond it, MEDIA_CAPACITY. */
+  /**
+   * Maximum WHEP listener sessions on this origin; beyond it, MEDIA_CAPACITY (the page then plays
+   * LL-HLS). The stage's own sessions (WHIP, and speakers hearing their mix-minus) never count
+   * against it: listeners cannot take the host off the air.
+   */
   readonly maxSessions: number;
+  /** WHEP listeners of one Space on this origin. */
+  readonly maxListenersPerSpace?: number;
+  /** A WHEP session whose media has not connected after this long is dropped. */
+  readonly connectTimeoutMs?: number;
+  /** WHEP offers not yet connected, per client address and per /24 (IPv6 /56). */
+  readonly pendingPerAddress?: number;
+  readonly pendingPerNetwork?: number;
   /** How long a dropped speaker keeps their slot in the mix, waiting for a re-publish. */
   readonly reconnectGraceMs?: number;
   /** No RTP for this long from a publisher means its network vanished. */
@@ -33,7 +44,11 @@ export const STAGE_MEDIA_DEFAULTS = {
   udpPort: 0,
   advertisedAddresses: [] as readonly string[],
   iceServers: [] as readonly string[],
-  maxSessions: 2000,
+  maxSessions: 1000,
+  maxListenersPerSpace: 500,
+  connectTimeoutMs: 5_000,
+  pendingPerAddress: 4,
+  pendingPerNetwork: 32,
   reconnectGraceMs: 30_000,
   mediaTimeoutMs: 5_000,
   opusBitrate: 48_000,

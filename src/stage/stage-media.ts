@@ -9,6 +9,7 @@ import { TypedEmitter } from './typed-emitter.js';
 import { WhipSession } from './whip-session.js';
 import { WhepSession } from './whep-session.js';
 import { stageMetrics } from './metrics.js';
+import { PendingOffers } from './pending-offers.js';
 import type { SessionAnswer, SessionRequest, StageMedia, StageMediaEvents, StageMediaStats } from './stage-media-types.js';
 
 type Registered = { readonly kind: 'whip'; readonly session: WhipSession } | { readonly kind: 'whep'; readonly session: WhepSession };
@@ -20,8 +21,14 @@ class StageMediaImpl implements StageMedia {
   readonly #limiter: RateLimiter;
   readonly #spaces = new Map<string, SpaceMedia>();
   readonly #sessions = new Map<string, Registered>();
-  /** Sessions being negotiated count against capacity too: a burst must not overshoot it. */
+  /** Audience (program) WHEP sessions, per Space and in all: the only ones capacity limits. */
+  readonly #audience = new Map<string, number>();
+  #audienceTotal = 0;
+  /** Audience sessions being negotiated count against capacity too: a burst must not overshoot it. */
   #negotiating = 0;
+  readonly #pending: PendingOffers;
+  /** Per WHEP session not yet connected: gives its pending-offer slot back (connected or gone). */
+  readonly #releasePending = new Map<string, () => void>();
   #closed = false;
 
   constructor(options: StageMediaOptions) {
@@ -31,6 +38,7 @@ class StageMediaImpl implements StageMedia {
     });
     this.#engine = new RtcEngine(this.#options);
     this.#limiter = new RateLimiter({ burst: this.#options.sessionRateBurst, perSecond: this.#options.sessionRatePerSecond });
+    this.#pending = new PendingOffers({ perAddress: this.#options.pendingPerAddress, perNetwork: this.#options.pendingPerNetwork });
   }
 
   get udpPort(): number {
@@ -74,8 +82,7 @@ class StageMediaImpl implements StageMedia {
   }
 
   async publish(spaceId: string, request: SessionRequest, authority: StageAuthority): Promise<SessionAnswer> {
-    this.#admit(request.clientIp);
-    this.#negotiating += 1;
+    this.#admit('whip', request.clientIp);
     let reserved: { space: SpaceMedia; participantId: string } | undefined;
     try {
       const seat = await authority.authorizePublish(spaceId, request.bearer);
@@ -102,20 +109,24 @@ class StageMediaImpl implements StageMedia {
       if (reserved) reserved.space.releasePublisher(reserved.participantId);
       this.#rejected(err);
       throw err;
-    } finally {
-      this.#negotiating -= 1;
     }
   }
 
   async listen(spaceId: string, request: SessionRequest, authority: StageAuthority): Promise<SessionAnswer> {
-    this.#admit(request.clientIp);
-    this.#negotiating += 1;
+    this.#admit('whep', request.clientIp);
+    const releasePending = this.#takePending(request.clientIp);
+    let negotiating = false;
     try {
       const grant = await authority.authorizeListen(spaceId, request.bearer);
+      if (grant.kind === 'program') {
+        this.#admitAudience(spaceId);
+        this.#negotiating += 1;
+        negotiating = true;
+      }
       const stream = this.#liveSpace(spaceId).streamFor(grant);
       const peer = await this.#engine.answer({ offer: request.offer, role: 'send', ssrc: stream.ssrc, streamId: stream.streamId });
       const sessionId = newSessionId();
-      const session = new WhepSession(sessionId, spaceId, grant, peer);
+      const session = new WhepSession(sessionId, spaceId, grant, peer, this.#options.connectTimeoutMs);
       const space = this.#spaces.get(spaceId);
       if (!space || space.closed) {
         session.close();
@@ -124,12 +135,15 @@ class StageMediaImpl implements StageMedia {
       // The space may have dropped an idle mix-minus stream while we negotiated: ask again.
       space.addListener(session, space.streamFor(grant));
       this.#register(sessionId, { kind: 'whep', session });
+      this.#releasePending.set(sessionId, releasePending);
+      session.onConnected(() => this.#connected(sessionId));
       return { sessionId, answer: peer.answer };
     } catch (err) {
+      releasePending();
       this.#rejected(err);
       throw err;
     } finally {
-      this.#negotiating -= 1;
+      if (negotiating) this.#negotiating -= 1;
     }
   }
 
@@ -179,16 +193,30 @@ class StageMediaImpl implements StageMedia {
     this.events.removeAllListeners();
   }
 
-  /** Rate limit per client IP, then capacity: both before any expensive work. */
-  #admit(clientIp: string): void {
+  /** Rate limit per client IP, publishers and listeners in separate buckets, before any expensive work. */
+  #admit(kind: 'whip' | 'whep', clientIp: string): void {
     if (this.#closed) throw new TribuneError('NOT_READY', { reason: 'stage media is closed' });
-    const decision = this.#limiter.take(clientIp);
+    const decision = this.#limiter.take(`${kind}:${clientIp}`);
     if (!decision.allowed) {
       const retryAfter = decision.retryAfterSeconds;
       stageMetrics.sessionsRejected.inc({ reason: 'rate' });
       throw new TribuneError('RATE_LIMITED', { retryAfter }, { details: { retryAfter } });
     }
-    if (this.#sessions.size + this.#negotiating >= this.#options.maxSessions) {
+  }
+
+  #takePending(clientIp: string): () => void {
+    try {
+      return this.#pending.take(clientIp);
+    } catch (err) {
+      stageMetrics.sessionsRejected.inc({ reason: 'pending' });
+      throw err;
+    }
+  }
+
+  /** Listener capacity, per origin and per Space: what a WHEP listener may take, never the stage's. */
+  #admitAudience(spaceId: string): void {
+    if (this.#audienceTotal + this.#negotiating >= this.#options.maxSessions
+      || (this.#audience.get(spaceId) ?? 0) >= this.#options.maxListenersPerSpace) {
       stageMetrics.sessionsRejected.inc({ reason: 'capacity' });
       throw new TribuneError('MEDIA_CAPACITY');
     }
@@ -203,13 +231,28 @@ class StageMediaImpl implements StageMedia {
   #register(sessionId: string, entry: Registered): void {
     this.#sessions.set(sessionId, entry);
     stageMetrics.sessions.inc({ kind: entry.kind });
+    if (entry.kind === 'whep' && entry.session.grant.kind === 'program') this.#countAudience(entry.session.spaceId, 1);
+  }
+
+  #connected(sessionId: string): void {
+    this.#releasePending.get(sessionId)?.();
+    this.#releasePending.delete(sessionId);
   }
 
   #forget(sessionId: string): void {
+    this.#connected(sessionId);
     const entry = this.#sessions.get(sessionId);
     if (!entry) return;
     this.#sessions.delete(sessionId);
     stageMetrics.sessions.dec({ kind: entry.kind });
+    if (entry.kind === 'whep' && entry.session.grant.kind === 'program') this.#countAudience(entry.session.spaceId, -1);
+  }
+
+  #countAudience(spaceId: string, by: number): void {
+    const next = (this.#audience.get(spaceId) ?? 0) + by;
+    if (next > 0) this.#audience.set(spaceId, next);
+    else this.#audience.delete(spaceId);
+    this.#audienceTotal += by;
   }
 
   #rejected(err: unknown): void {

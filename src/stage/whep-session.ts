@@ -17,8 +17,11 @@ export class WhepSession {
   /** Mirrors track.isOpen() without a native call per packet (the fan-out loop is hot). */
   #open: boolean;
   #onEnded: (() => void) | undefined;
+  #onConnected: (() => void) | undefined;
+  readonly #connectTimer: NodeJS.Timeout;
 
-  constructor(id: string, spaceId: string, grant: ListenGrant, peer: PeerSetup) {
+  /** A session whose media has not connected after `connectTimeoutMs` ends by itself. */
+  constructor(id: string, spaceId: string, grant: ListenGrant, peer: PeerSetup, connectTimeoutMs: number) {
     this.id = id;
     this.spaceId = spaceId;
     this.grant = grant;
@@ -26,7 +29,13 @@ export class WhepSession {
     this.#pc = peer.pc;
     this.#track = peer.track;
     this.#open = peer.track.isOpen();
-    this.#track.onOpen(() => { this.#open = true; });
+    this.#connectTimer = setTimeout(() => { if (!this.#open) this.#end(); }, connectTimeoutMs);
+    this.#connectTimer.unref();
+    this.#track.onOpen(() => {
+      this.#open = true;
+      clearTimeout(this.#connectTimer);
+      this.#onConnected?.();
+    });
     this.#track.onClosed(() => { this.#open = false; });
     this.#pc.onStateChange((state) => {
       if (state === 'failed' || state === 'closed' || state === 'disconnected') this.#end();
@@ -35,6 +44,16 @@ export class WhepSession {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  get connected(): boolean {
+    return this.#open;
+  }
+
+  /** Called once when the media connects (at once if it already has). */
+  onConnected(callback: () => void): void {
+    this.#onConnected = callback;
+    if (this.#open) callback();
   }
 
   /** Called once when the peer goes away by itself (not after close()). */
@@ -55,6 +74,7 @@ export class WhepSession {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#connectTimer);
     try {
       this.#pc.close();
     } catch {
