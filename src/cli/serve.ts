@@ -23,6 +23,8 @@ Options (each also from the environment variable shown; flags win):
   --trust-proxy <a,b>     Proxies whose X-Forwarded-For is believed: addresses or CIDRs of your edges
                           (e.g. 10.0.0.0/8, or loopback); the client is the right-most address not
                           in the list. Unset: the TCP peer is the client  [TRIBUNE_TRUST_PROXY]
+  --metrics-token <t>     Bearer token /metrics asks for (16+ characters); unset, /metrics answers
+                          only local scrapers connecting directly (loopback) [TRIBUNE_METRICS_TOKEN]
   -h, --help              This help
 
 TRIBUNE_SECRET signs listener tokens; when unset, one is generated once into the data directory.
@@ -45,6 +47,7 @@ const OPTIONS = {
   'retention-days': { type: 'string' },
   'log-level': { type: 'string' },
   'trust-proxy': { type: 'string' },
+  'metrics-token': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -67,6 +70,7 @@ export function parseServeFlags(argv: string[]): { flags: ConfigInput; help: boo
     dataDir: values['data-dir'],
     publicUrl: values['public-url'],
     ...(values['trust-proxy'] !== undefined ? { trustProxy: values['trust-proxy'].split(',').map((a) => a.trim()).filter(Boolean) } : {}),
+    metricsToken: values['metrics-token'],
     logLevel: values['log-level'] as ConfigInput['logLevel'],
     ...(Object.keys(stage).length ? { stage: stage as ConfigInput['stage'] } : {}),
     ...(values['retention-days'] !== undefined ? { audience: { retentionDays: integer(values['retention-days'])! } } : {}),

@@ -5,8 +5,10 @@ export const DEFAULTS = {
   dataDir: './data',
   publicUrl: undefined as string | undefined,
   trustProxy: [] as string[],
+  metricsToken: undefined as string | undefined,
   logLevel: 'info' as const,
   bodyLimitBytes: 64 * 1024,
+  http: { headersTimeoutMs: 10_000, requestTimeoutMs: 15_000 },
   stage: {
     maxOnStage: 13,
     maxCohosts: 2,

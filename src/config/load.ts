@@ -25,6 +25,7 @@ export const ENV_VARS = {
   TRIBUNE_DATA_DIR: 'dataDir',
   TRIBUNE_PUBLIC_URL: 'publicUrl',
   TRIBUNE_TRUST_PROXY: 'trustProxy',
+  TRIBUNE_METRICS_TOKEN: 'metricsToken',
   TRIBUNE_LOG_LEVEL: 'logLevel',
   TRIBUNE_SECRET: 'secret',
   TRIBUNE_UDP_PORT: 'stage.udpPort',
@@ -78,7 +79,7 @@ function ensureSecret(dataDir: string): string {
   try {
     return readFileSync(file, 'utf8').trim();
   } catch {
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const secret = randomBytes(32).toString('base64url');
     writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
     return secret;

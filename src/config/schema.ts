@@ -15,8 +15,16 @@ export const ConfigSchema = Type.Object({
    * in this list. Empty: the TCP peer is the client, whatever the header says.
    */
   trustProxy: Type.Array(ProxyAddress, { maxItems: 64 }),
+  /** When set, GET /metrics asks for `Authorization: Bearer <token>`; unset, it answers loopback peers only. */
+  metricsToken: Type.Optional(Type.String({ minLength: 16, maxLength: 256 })),
   logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
   bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 1024 * 1024 }),
+  http: Type.Object({
+    /** The request line and headers must arrive within this (slowloris). */
+    headersTimeoutMs: Type.Integer({ minimum: 500, maximum: 120_000 }),
+    /** The whole request, body included, within this (a body that never ends). */
+    requestTimeoutMs: Type.Integer({ minimum: 500, maximum: 600_000 }),
+  }, { additionalProperties: false }),
   secret: Type.String({ minLength: 16 }),
   stage: Type.Object({
     maxOnStage: Type.Integer({ minimum: 1, maximum: 32 }),

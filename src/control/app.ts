@@ -1,9 +1,11 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { createServer } from 'node:http';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
-import { ERRORS } from '../errors/catalogue.js';
+import { ERRORS, TribuneError } from '../errors/catalogue.js';
 import type { ControlContext } from './context.js';
 import { installErrorHandling } from './error-handler.js';
 import { instrument } from './metrics.js';
+import { installSecurityHeaders } from './security-headers.js';
 import { attachLiveChannel } from './live-channel.js';
 import { audienceInteractionRoutes } from './routes/audience.js';
 import { authRoutes } from './routes/auth.js';
@@ -19,6 +21,10 @@ export interface HttpAppOptions {
   /** Behind an edge, the client is the right-most X-Forwarded-For address not in this list. */
   readonly trustProxy: false | string[];
   readonly version: string;
+  readonly publicUrl: string | undefined;
+  /** Slow clients: the headers, and the whole request, must arrive within these. */
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
 }
 
 /**
@@ -33,10 +39,22 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     requestIdHeader: 'x-request-id',
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false, useDefaults: false } },
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+    // Errors fastify raises before routing (a path that does not decode, an over-long parameter)
+    // get the catalogue's shape like every other error.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const known = error.code === 'FST_ERR_BAD_URL' ? new TribuneError('MALFORMED_URL') : new TribuneError('VALIDATION_FAILED', { detail: error.message });
+      void reply.code(known.status).header('cache-control', 'no-store').send(known.toJSON());
+    },
     return503OnClosing: true,
     forceCloseConnections: true,
+    // Node checks these timeouts every connectionsCheckingInterval (30 s by default): checked every
+    // second, a slowloris header or a body that never ends is cut in seconds, not minutes.
+    serverFactory: (handler) => createServer({
+      headersTimeout: options.headersTimeoutMs, requestTimeout: options.requestTimeoutMs, connectionsCheckingInterval: 1_000,
+    }, handler),
   });
   installErrorHandling(app);
+  installSecurityHeaders(app, { publicUrl: options.publicUrl });
   instrument(app);
   // JSON only: a text/plain body on a JSON endpoint is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');

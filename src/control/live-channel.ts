@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
@@ -18,6 +19,21 @@ export type LiveMessage =
 
 const PATH = /^\/api\/v1\/spaces\/([a-z]{1,3}_[A-Za-z0-9_-]{12})\/live$/;
 const PING_MS = 25_000;
+/** Stage channels one credential may hold at once (tabs, a reconnect racing the old socket). */
+const CONNECTIONS_PER_CREDENTIAL = 8;
+
+/**
+ * Browsers attach the session cookie to a WebSocket opened from any site: only pages of this origin
+ * (or of the configured public URL) may open one. Clients that are not browsers send no Origin.
+ */
+function originAllowed(req: IncomingMessage, publicUrl: string | undefined): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  let host: string;
+  try { host = new URL(origin).host; } catch { return false; }
+  if (publicUrl && new URL(publicUrl).origin === origin) return true;
+  return host === req.headers.host;
+}
 
 function credentialOf(req: IncomingMessage, url: URL): string | undefined {
   const header = req.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
@@ -41,6 +57,7 @@ function refuse(socket: Duplex, err: unknown): void {
  */
 export function attachLiveChannel(app: FastifyInstance, ctx: ControlContext): { close(): void; readonly clients: number } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  const perCredential = new Map<string, number>();
 
   app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://local');
@@ -50,15 +67,34 @@ export function attachLiveChannel(app: FastifyInstance, ctx: ControlContext): { 
       return;
     }
     const spaceId = match[1]!;
+    if (!originAllowed(req, ctx.config.publicUrl)) {
+      refuse(socket, new TribuneError('ORIGIN_NOT_ALLOWED', { origin: String(req.headers.origin) }));
+      return;
+    }
+    const credential = credentialOf(req, url);
+    const key = credential ? createHash('sha256').update(credential).digest('base64url') : undefined;
+    if (key && (perCredential.get(key) ?? 0) >= CONNECTIONS_PER_CREDENTIAL) {
+      refuse(socket, new TribuneError('RATE_LIMITED', { retryAfter: 5 }, { details: { retryAfter: 5 } }));
+      return;
+    }
     void (async () => {
-      const actor = await ctx.auth.authenticate(credentialOf(req, url));
+      const actor = await ctx.auth.authenticate(credential);
       const space = await ctx.spaces.get(spaceId);
       const access = await accessTo(ctx.store, actor, space);
       demand(access, 'stage.connect');
       return { access };
     })().then(({ access }) => {
-      wss.handleUpgrade(req, socket, head, (ws) => serve(ws, spaceId, [...access.roles], access.seat?.id ?? null));
-    }, (err) => refuse(socket, err));
+      if (key && (perCredential.get(key) ?? 0) >= CONNECTIONS_PER_CREDENTIAL) throw new TribuneError('RATE_LIMITED', { retryAfter: 5 }, { details: { retryAfter: 5 } });
+      if (key) perCredential.set(key, (perCredential.get(key) ?? 0) + 1);
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        ws.once('close', () => {
+          const left = (perCredential.get(key!) ?? 1) - 1;
+          if (left > 0) perCredential.set(key!, left);
+          else perCredential.delete(key!);
+        });
+        serve(ws, spaceId, [...access.roles], access.seat?.id ?? null);
+      });
+    }).catch((err: unknown) => refuse(socket, err));
   });
 
   function serve(ws: WebSocket, spaceId: string, roles: string[], participantId: string | null): void {

@@ -13,6 +13,7 @@ export interface ErrorSpec {
 export const ERRORS = {
   // Requests in general
   VALIDATION_FAILED: { status: 400, message: 'Invalid request: {detail}', doc: 'The body, query or path does not match the published schema (unknown field, wrong type, out of range). Fix the request; do not retry it as is.' },
+  MALFORMED_URL: { status: 400, message: 'The URL is not valid (a malformed percent-encoding?)', doc: 'The path could not be decoded, e.g. `%ZZ`. Fix the URL.' },
   MALFORMED_JSON: { status: 400, message: 'The body is not valid JSON', doc: 'The body could not be parsed as JSON.' },
   BODY_TOO_LARGE: { status: 413, message: 'The body is larger than {limit} bytes', doc: 'Request bodies are limited in size; SDP offers and JSON bodies alike.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Content-Type {type} is not accepted here; send {expected}', doc: 'JSON endpoints take application/json; WHIP and WHEP take application/sdp.' },
@@ -27,6 +28,7 @@ export const ERRORS = {
   INVALID_CREDENTIALS: { status: 401, message: 'Unknown handle or wrong password', doc: 'Login failed. The message does not say which part was wrong, on purpose.' },
   HANDLE_TAKEN: { status: 409, message: 'The handle {handle} is taken', doc: 'Pick another handle.' },
   USER_NOT_FOUND: { status: 404, message: 'User {userId} not found', doc: 'No account has this id.' },
+  ORIGIN_NOT_ALLOWED: { status: 403, message: 'Pages from {origin} may not open this channel', doc: 'The stage WebSocket accepts browser connections from Tribune\'s own pages only (the Origin header), so another site cannot use a logged-in visitor\'s cookie.' },
   FORBIDDEN: { status: 403, message: 'A {role} may not {action}', doc: 'The permission table does not allow this role to perform this action.' },
 
   // Spaces

@@ -144,7 +144,7 @@ export class HlsListener {
 
   #startHeartbeats(): void {
     const client = this.#ctx.client;
-    client.request('/api/v1/listener-token', { method: 'POST', body: '{}', headers: this.#headers }, (res) => {
+    client.request(`/api/v1/spaces/${this.#ctx.spaceId}/listener-token`, { method: 'POST', body: '{}', headers: this.#headers }, (res) => {
       if (!this.active || res.status !== 201) return;
       try { this.#token = (JSON.parse(res.body.toString()) as { listenerToken: string }).listenerToken; } catch { return; }
       const beat = (): void => {

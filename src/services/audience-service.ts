@@ -45,12 +45,12 @@ export class AudienceService {
     this.#timer.unref();
   }
 
-  issueListenerToken(): string {
-    return this.#tokens.issue(this.#clock.now());
+  issueListenerToken(spaceId: string): string {
+    return this.#tokens.issue(spaceId, this.#clock.now());
   }
 
   heartbeat(spaceId: string, listenerToken: string): void {
-    const id = this.#tokens.verify(listenerToken, this.#clock.now());
+    const id = this.#tokens.verify(listenerToken, spaceId, this.#clock.now());
     if (!id) throw new TribuneError('LISTENER_TOKEN_INVALID');
     this.#audience(spaceId).listeners.add(id, this.#clock.now());
   }

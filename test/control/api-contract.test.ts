@@ -227,7 +227,7 @@ describe('audience', () => {
     const space = await newSpace();
     await server.request('POST', `/api/v1/spaces/${space.id}/start`, { token: host.token });
     const tokens: string[] = [];
-    for (let i = 0; i < 40; i++) tokens.push((await server.request('POST', '/api/v1/listener-token')).body.listenerToken);
+    for (let i = 0; i < 40; i++) tokens.push((await server.request('POST', `/api/v1/spaces/${space.id}/listener-token`)).body.listenerToken);
     for (const listenerToken of tokens) {
       for (let beat = 0; beat < 3; beat++) {
         assert.equal((await server.request('POST', `/api/v1/spaces/${space.id}/heartbeat`, { body: { listenerToken } })).status, 204);

@@ -1,18 +1,24 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { test } from 'node:test';
-import { startTestServer } from '../helpers/control-server.js';
+import { register, startTestServer, type TestServer } from '../helpers/control-server.js';
 import { startEdge } from '../helpers/nginx-edge.js';
 import { requireProgram } from '../helpers/require-program.js';
 
 const PER_MINUTE = 5;
+
+async function aSpace(server: TestServer): Promise<string> {
+  const host = await register(server, `addr_host_${Math.floor(performance.now())}`);
+  return ((await server.request('POST', '/api/v1/spaces', { token: host.token, body: { title: 'Addresses', language: 'en' } })).body as { id: string }).id;
+}
 const limits = { listenerTokensPerMinute: PER_MINUTE, authPerMinute: 10_000, questionsPerMinute: 1, votesPerMinute: 10_000, reactionsPerSecond: 10_000, heartbeatsPerMinute: 10_000, writesPerSecond: 10_000 };
 
 test('behind trusted proxies the client is the right-most untrusted X-Forwarded-For address; an untrusted peer is the client', async (t) => {
   const server = await startTestServer({ overrides: { trustProxy: ['127.0.0.1', '10.0.0.0/8'], limits } });
   t.after(() => server.close());
+  const spaceId = await aSpace(server);
   const mint = async (remoteAddress: string, xff?: string): Promise<number> => (await server.app.inject({
-    method: 'POST', url: '/api/v1/listener-token', remoteAddress, headers: xff ? { 'x-forwarded-for': xff } : {},
+    method: 'POST', url: `/api/v1/spaces/${spaceId}/listener-token`, remoteAddress, headers: xff ? { 'x-forwarded-for': xff } : {},
   })).statusCode;
   // The client forged "1.1.1.x" on the left; the edges (10.x, then 127.0.0.1) appended what they saw.
   const statuses: number[] = [];
@@ -43,12 +49,13 @@ function postFrom(localAddress: string, port: number, path: string, headers: Rec
 test('through the shipped nginx edge: forged X-Forwarded-For buys nothing, and each client has its own limit', { skip: !haveNginx, timeout: 30_000 }, async (t) => {
   const server = await startTestServer({ overrides: { trustProxy: ['127.0.0.1'], limits } });
   t.after(() => server.close());
+  const spaceId = await aSpace(server);
   const edge = await startEdge({ primary: `127.0.0.1:${new URL(server.url).port}` });
   t.after(() => edge.stop());
   const forgedRun: number[] = [];
-  for (let i = 0; i < PER_MINUTE + 3; i++) forgedRun.push(await postFrom('127.0.0.5', edge.port, '/api/v1/listener-token', { 'x-forwarded-for': `9.9.9.${i}` }));
+  for (let i = 0; i < PER_MINUTE + 3; i++) forgedRun.push(await postFrom('127.0.0.5', edge.port, `/api/v1/spaces/${spaceId}/listener-token`, { 'x-forwarded-for': `9.9.9.${i}` }));
   assert.equal(forgedRun.filter((s) => s === 201).length, PER_MINUTE, `forged addresses share the real client's bucket (${forgedRun})`);
   for (const other of ['127.0.0.6', '127.0.0.7']) {
-    assert.equal(await postFrom(other, edge.port, '/api/v1/listener-token', {}), 201, `${other} has a bucket of its own`);
+    assert.equal(await postFrom(other, edge.port, `/api/v1/spaces/${spaceId}/listener-token`, {}), 201, `${other} has a bucket of its own`);
   }
 });

@@ -35,7 +35,7 @@ const ROUTES: Array<[string, string]> = [
   ['POST', '/api/v1/spaces/{space}/blocks'], ['POST', '/api/v1/spaces/{space}/stage/leave'],
   ['POST', '/api/v1/spaces/{space}/questions'], ['GET', '/api/v1/spaces/{space}/questions'],
   ['POST', '/api/v1/spaces/{space}/questions/{question}/vote'], ['POST', '/api/v1/spaces/{space}/questions/{question}/action'],
-  ['GET', '/api/v1/spaces/{space}/state'], ['POST', '/api/v1/listener-token'], ['POST', '/api/v1/spaces/{space}/heartbeat'],
+  ['GET', '/api/v1/spaces/{space}/state'], ['POST', '/api/v1/spaces/{space}/listener-token'], ['POST', '/api/v1/spaces/{space}/heartbeat'],
   ['POST', '/api/v1/spaces/{space}/reactions'], ['GET', '/api/v1/spaces/{space}/listeners'],
 ];
 

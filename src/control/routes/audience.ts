@@ -67,11 +67,12 @@ export function audienceInteractionRoutes(app: FastifyInstance, ctx: ControlCont
     return reply.type('application/json; charset=utf-8').serializer((s: string) => s).send(state.body);
   });
 
-  app.post('/api/v1/listener-token', {
-    schema: { tags: ['audience'], summary: 'A signed listener id for heartbeats (no account needed)', response: { 201: ListenerTokenView, '4xx': ErrorBody } },
+  app.post('/api/v1/spaces/:spaceId/listener-token', {
+    schema: { tags: ['audience'], summary: 'A signed listener id for this Space\'s heartbeats (no account needed)', params: SpaceParams, response: { 201: ListenerTokenView, '4xx': ErrorBody } },
   }, async (request, reply) => {
     enforce(ctx.limits.listenerTokens, addressKey(request));
-    return reply.code(201).header('cache-control', 'no-store').send({ listenerToken: ctx.audience.issueListenerToken(), heartbeatSeconds: HEARTBEAT_SECONDS });
+    const space = await ctx.spaces.getRecent(spaceId(request));
+    return reply.code(201).header('cache-control', 'no-store').send({ listenerToken: ctx.audience.issueListenerToken(space.id), heartbeatSeconds: HEARTBEAT_SECONDS });
   });
 
   app.post('/api/v1/spaces/:spaceId/heartbeat', {

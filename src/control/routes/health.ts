@@ -1,8 +1,27 @@
-import type { FastifyInstance } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { registry } from '../../observability/metrics.js';
 import type { ControlContext } from '../context.js';
 import { ErrorBody } from '../schemas.js';
+import { TribuneError } from '../../errors/catalogue.js';
+import { bearerOf } from '../request-context.js';
+
+const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
+
+/**
+ * The metrics tell an attacker how close the origin is to its limits: with a token configured, the
+ * scraper must present it; without, only a scraper on this machine connecting directly (not through
+ * a proxy, which would make every client look local) may read them.
+ */
+function metricsAllowed(request: FastifyRequest, token: string | undefined): boolean {
+  if (token) {
+    const given = Buffer.from(bearerOf(request) ?? '');
+    const expected = Buffer.from(token);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+  return LOOPBACK.test(request.socket.remoteAddress ?? '') && request.headers['x-forwarded-for'] === undefined;
+}
 
 export function healthRoutes(app: FastifyInstance, ctx: ControlContext): void {
   app.get('/healthz', {
@@ -18,8 +37,9 @@ export function healthRoutes(app: FastifyInstance, ctx: ControlContext): void {
   });
 
   app.get('/metrics', {
-    schema: { tags: ['operations'], summary: 'Prometheus metrics (text exposition format)' },
-  }, async (_request, reply) => {
+    schema: { tags: ['operations'], summary: 'Prometheus metrics (text exposition format): with the configured bearer token, or from a local scraper' },
+  }, async (request, reply) => {
+    if (!metricsAllowed(request, ctx.config.metricsToken)) throw new TribuneError('FORBIDDEN', { role: 'client', action: 'read the metrics' });
     reply.header('content-type', registry.contentType).header('cache-control', 'no-store');
     return registry.metrics();
   });

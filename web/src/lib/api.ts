@@ -63,7 +63,7 @@ export const api = {
   questionAction: (id: string, questionId: string, action: 'approve' | 'dismiss' | 'highlight' | 'answer') =>
     call<Question>('POST', `${sp(id)}/questions/${questionId}/action`, { action }),
 
-  listenerToken: () => call<{ listenerToken: string; heartbeatSeconds: number }>('POST', `${V1}/listener-token`),
+  listenerToken: (id: string) => call<{ listenerToken: string; heartbeatSeconds: number }>('POST', `${sp(id)}/listener-token`),
   heartbeat: (id: string, listenerToken: string) => call<void>('POST', `${sp(id)}/heartbeat`, { listenerToken }),
   react: (id: string, reaction: string) => call<void>('POST', `${sp(id)}/reactions`, { reaction }),
 };

@@ -110,8 +110,14 @@ function ListenerPage() {
   // Counted as a listener while playing: a signed token once, then a heartbeat every 30 s.
   useInterval(async () => {
     if (!spaceId) return;
-    listenerToken.current ??= (await api.listenerToken()).listenerToken;
-    await api.heartbeat(spaceId, listenerToken.current);
+    listenerToken.current ??= (await api.listenerToken(spaceId)).listenerToken;
+    try {
+      await api.heartbeat(spaceId, listenerToken.current);
+    } catch (err) {
+      // Tokens expire after some hours: the next beat asks for a new one.
+      if (err instanceof ApiError && err.code === 'LISTENER_TOKEN_INVALID') listenerToken.current = null;
+      throw err;
+    }
   }, 30_000, playing);
 
   if (!spaceId || missing) return <p class="error" role="alert">{t('listener.notFound')}</p>;

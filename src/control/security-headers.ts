@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * Headers every page carries: a Content-Security-Policy that allows only this origin (and the
+ * configured public URL, which may be a CDN's), no framing (clickjacking) except for a route that
+ * sets its own policy (the embeddable player), no MIME sniffing, no full referrer to other sites.
+ */
+export function installSecurityHeaders(app: FastifyInstance, options: { publicUrl: string | undefined }): void {
+  const self = options.publicUrl ? `'self' ${new URL(options.publicUrl).origin}` : `'self'`;
+  const policy = [
+    `default-src 'self'`, `script-src 'self'`, `style-src 'self' 'unsafe-inline'`, `img-src 'self' data: blob:`,
+    `media-src ${self} blob:`, `connect-src ${self}`, `worker-src 'self' blob:`, `font-src 'self'`,
+    `object-src 'none'`, `base-uri 'none'`, `form-action 'self'`, `frame-ancestors 'none'`,
+  ].join('; ');
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    if (!reply.hasHeader('referrer-policy')) reply.header('referrer-policy', 'strict-origin-when-cross-origin');
+    const type = String(reply.getHeader('content-type') ?? '');
+    if (type.startsWith('text/html') && !reply.hasHeader('content-security-policy')) {
+      reply.header('content-security-policy', policy).header('x-frame-options', 'DENY');
+    }
+    return payload;
+  });
+}
