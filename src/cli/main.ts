@@ -3,6 +3,7 @@ import { loadtest, LOADTEST_HELP } from './loadtest.js';
 import { preflight, PREFLIGHT_HELP } from './preflight.js';
 import { demo, DEMO_HELP } from './demo.js';
 import { edgeConfig, EDGE_CONFIG_HELP } from './edge-config.js';
+import { admin, ADMIN_HELP } from './admin.js';
 
 const HELP = `tribune — live audio conversations at national scale
 
@@ -14,6 +15,7 @@ Commands:
   preflight   Plan the machines an expected audience needs, from measured capacities
   demo        A live demo Space with two synthetic speakers: hear Tribune in a minute
   edge-config Print the nginx configuration of an audience edge for a list of origins
+  admin       Make an administrator (tribune admin create <handle>)
   help [cmd]  Help on a command
 
 Run 'tribune <command> --help' for a command's options.
@@ -25,6 +27,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help:
   preflight: { run: preflight, help: PREFLIGHT_HELP },
   demo: { run: demo, help: DEMO_HELP },
   'edge-config': { run: edgeConfig, help: EDGE_CONFIG_HELP },
+  admin: { run: admin, help: ADMIN_HELP },
 };
 
 /** Returns the process exit code: 0 done, 1 failed, 2 used wrongly. */

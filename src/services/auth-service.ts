@@ -26,21 +26,39 @@ export class AuthService {
 
   get passwordWork(): PasswordWork { return this.#work; }
 
-  /** The first account of a fresh install administers it; everyone after is a user. */
+  /**
+   * A new account is a user. Administrators are made by the operator (`tribune admin create`), never
+   * by being first: ten registrations racing on a fresh install once all became admins.
+   */
   async register(input: { handle: string; password: string; displayName?: string }): Promise<Session> {
-    const now = this.#clock.now();
-    const isFirst = (await this.#store.users.count()) === 0;
+    const user = await this.#createUser(input, 'user');
+    return this.#openSession(user, this.#clock.now());
+  }
+
+  /** The operator's bootstrap: a new account with the admin role, or an existing one promoted. */
+  async createAdmin(input: { handle: string; password?: string; displayName?: string }): Promise<{ user: User; created: boolean }> {
+    const existing = await this.#store.users.byHandle(input.handle);
+    if (existing) {
+      await this.#store.users.setPlatformRole(existing.id, 'admin');
+      const { passwordHash: _, ...user } = existing;
+      return { user: { ...user, platformRole: 'admin' }, created: false };
+    }
+    if (!input.password) throw new TribuneError('VALIDATION_FAILED', { detail: 'a password is needed to create an account' });
+    return { user: await this.#createUser({ ...input, password: input.password }, 'admin'), created: true };
+  }
+
+  async #createUser(input: { handle: string; password: string; displayName?: string }, platformRole: PlatformRole): Promise<User> {
     const user = {
       id: newId('u'),
       handle: input.handle,
       displayName: input.displayName?.trim() || input.handle,
-      platformRole: (isFirst ? 'admin' : 'user') as PlatformRole,
-      createdAt: iso(now),
+      platformRole,
+      createdAt: iso(this.#clock.now()),
       passwordHash: await this.#work.run(() => hashPassword(input.password)),
     };
     if (!(await this.#store.users.create(user))) throw new TribuneError('HANDLE_TAKEN', { handle: input.handle });
     const { passwordHash: _, ...publicUser } = user;
-    return this.#openSession(publicUser, now);
+    return publicUser;
   }
 
   async login(input: { handle: string; password: string }): Promise<Session> {

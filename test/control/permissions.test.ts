@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import WebSocket from 'ws';
 import { ACTIONS, ROLES, isAllowed, type Action, type Role } from '../../src/domain/permissions.js';
-import { register, startTestServer, type TestServer } from '../helpers/control-server.js';
+import { register, registerAdmin, startTestServer, type TestServer } from '../helpers/control-server.js';
 
 /**
  * Walks every cell of the role x action table through the HTTP API: each action is performed by an
@@ -24,8 +24,7 @@ let asker: { token: string; user: { id: string } };
 
 before(async () => {
   server = await startTestServer();
-  // The first account of an install is its admin.
-  tokens.admin = (await register(server, 'admin_1')).token;
+  tokens.admin = (await registerAdmin(server, 'admin_1')).token;
   for (const role of ['host', 'cohost', 'speaker', 'listener', 'moderator'] as const) tokens[role] = (await register(server, `${role}_1`)).token;
   requester = await register(server, 'requester_1');
   asker = await register(server, 'asker_1');

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type ConfigInput } from '../../src/config/load.js';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server.js';
+import { AuthService } from '../../src/services/auth-service.js';
+import { systemClock } from '../../src/services/clock.js';
 
 /** Limits high enough that a test's own burst of requests is not what it measures. */
 export const GENEROUS_LIMITS = {
@@ -43,6 +45,13 @@ export async function startTestServer(options: { overrides?: ConfigInput; server
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   }) as TestServer;
+}
+
+/** Registers an account and makes it an admin the way `tribune admin create` does. */
+export async function registerAdmin(server: TestServer, handle: string, password = 'correct horse battery'): Promise<{ token: string; user: { id: string; handle: string } }> {
+  const account = await register(server, handle, password);
+  await new AuthService(server.store, systemClock, { sessionTtlDays: 1 }).createAdmin({ handle });
+  return account;
 }
 
 /** Registers an account and returns its token and user. */

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { axeViolations, launchChromium, measureAudio, watchPage } from '../helpers/browser.js';
+import { AuthService } from '../../src/services/auth-service.js';
+import { systemClock } from '../../src/services/clock.js';
 import { register, startTestServer, type TestServer } from '../helpers/control-server.js';
 import { requireProgram } from '../helpers/require-program.js';
 import { voiceWav } from '../helpers/voice-fixtures.js';
@@ -168,7 +170,8 @@ describe('web app in a real browser', { skip: !available, timeout: 240_000 }, ()
 
   it('(6) every page in English and French: screenshots, and axe finds no serious violation', async () => {
     moderation = await newPage(hostBrowser, 'moderation');
-    // The host registered first: the install's admin, so the console opens for them too.
+    // The operator makes the host an admin (tribune admin create), so the console opens for them too.
+    await new AuthService(server.store, systemClock, { sessionTtlDays: 1 }).createAdmin({ handle: 'anna_host' });
     await moderation.goto(server.url);
     await moderation.getByRole('button', { name: 'Log in' }).first().waitFor();
     await moderation.getByLabel('Handle').fill('anna_host');

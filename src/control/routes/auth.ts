@@ -17,7 +17,7 @@ export function authRoutes(app: FastifyInstance, ctx: ControlContext): void {
   const sessionResponse = (session: Session) => ({ token: session.token, user: presentUser(session.user), expiresAt: session.expiresAt });
 
   app.post('/api/v1/auth/register', {
-    schema: { tags: ['accounts'], summary: 'Create an account (the first account of an install becomes its admin)', body: Credentials, response: { 201: SessionView, '4xx': ErrorBody } },
+    schema: { tags: ['accounts'], summary: 'Create an account (a user: admins are made with `tribune admin create`)', body: Credentials, response: { 201: SessionView, '4xx': ErrorBody } },
   }, async (request, reply) => {
     enforce(ctx.limits.auth, addressKey(request));
     const session = await ctx.auth.register(request.body as { handle: string; password: string; displayName?: string });
