@@ -1,27 +1,34 @@
 import type { FastifyRequest } from 'fastify';
-import { perMinute, RateLimiter } from '../domain/rate-limiter.js';
-import { TribuneError } from '../errors/catalogue.js';
 import type { Config } from '../config/schema.js';
+import { TribuneError } from '../errors/catalogue.js';
+import { memoryLimiter, perMinute, perSecond, type Limiter, type LimitSpec } from '../limits/index.js';
 
-/** The audience's write paths, each with its own bucket per client. */
-export function createRateLimits(limits: Config['limits']) {
+/** Builds one limiter: in memory on a single origin, in Redis across a cluster. */
+export type LimiterFactory = (name: string, spec: LimitSpec) => Limiter;
+
+/** The audience's and accounts' write paths, each with its own allowance per client. */
+export function createRateLimits(limits: Config['limits'], make: LimiterFactory = memoryLimiter) {
   return {
-    auth: new RateLimiter(perMinute(limits.authPerMinute)),
-    votes: new RateLimiter(perMinute(limits.votesPerMinute)),
-    reactions: new RateLimiter({ burst: limits.reactionsPerSecond * 2, perSecond: limits.reactionsPerSecond }),
-    heartbeats: new RateLimiter(perMinute(limits.heartbeatsPerMinute)),
-    listenerTokens: new RateLimiter(perMinute(limits.listenerTokensPerMinute)),
+    auth: make('auth', perMinute(limits.authPerMinute)),
+    votes: make('votes', perMinute(limits.votesPerMinute)),
+    reactions: make('reactions', perSecond(limits.reactionsPerSecond)),
+    heartbeats: make('heartbeats', perMinute(limits.heartbeatsPerMinute)),
+    listenerTokens: make('listener-tokens', perMinute(limits.listenerTokensPerMinute)),
     // Shared NATs put thousands of listeners behind one address: a generous per-address ceiling.
-    heartbeatsPerAddress: new RateLimiter({ burst: 2_000, perSecond: 1_000 }),
-    writes: new RateLimiter({ burst: limits.writesPerSecond * 6, perSecond: limits.writesPerSecond }),
+    heartbeatsPerAddress: make('heartbeats-address', perSecond(1_000)),
+    writes: make('writes', perSecond(limits.writesPerSecond, 6)),
   };
 }
 
 export type RateLimits = ReturnType<typeof createRateLimits>;
 
-export function enforce(limiter: RateLimiter, key: string): void {
-  const decision = limiter.take(key);
-  if (!decision.allowed) throw new TribuneError('RATE_LIMITED', { retryAfter: decision.retryAfterSeconds }, { details: { retryAfter: decision.retryAfterSeconds } });
+/** Throws RATE_LIMITED (429, Retry-After) when `key` has no allowance left. */
+export async function admit(limiter: Limiter, key: string): Promise<void> {
+  const decision = await limiter.take(key);
+  if (!decision.allowed) {
+    const retryAfter = decision.retryAfterSeconds;
+    throw new TribuneError('RATE_LIMITED', { retryAfter }, { details: { retryAfter } });
+  }
 }
 
 export function addressKey(request: FastifyRequest): string {

@@ -6,7 +6,7 @@ import { TribuneError } from '../../errors/catalogue.js';
 import type { ControlContext } from '../context.js';
 import { controlMetrics } from '../metrics.js';
 import { publicBaseUrl, presentQuestion, spaceUrls, userLookup } from '../presenters.js';
-import { addressKey, enforce } from '../rate-limits.js';
+import { addressKey, admit } from '../rate-limits.js';
 import { ErrorBody, HeartbeatBody, ListenerHistory, ListenerTokenView, ReactionBody, SpaceParams, SpaceStateView } from '../schemas.js';
 
 const HEARTBEAT_SECONDS = 30;
@@ -70,7 +70,7 @@ export function audienceInteractionRoutes(app: FastifyInstance, ctx: ControlCont
   app.post('/api/v1/spaces/:spaceId/listener-token', {
     schema: { tags: ['audience'], summary: 'A signed listener id for this Space\'s heartbeats (no account needed)', params: SpaceParams, response: { 201: ListenerTokenView, '4xx': ErrorBody } },
   }, async (request, reply) => {
-    enforce(ctx.limits.listenerTokens, addressKey(request));
+    await admit(ctx.limits.listenerTokens, addressKey(request));
     const space = await ctx.spaces.getRecent(spaceId(request));
     return reply.code(201).header('cache-control', 'no-store').send({ listenerToken: ctx.audience.issueListenerToken(space.id), heartbeatSeconds: HEARTBEAT_SECONDS });
   });
@@ -79,8 +79,8 @@ export function audienceInteractionRoutes(app: FastifyInstance, ctx: ControlCont
     schema: { tags: ['audience'], summary: `A listener is still here (every ${HEARTBEAT_SECONDS} s); counted in a sketch`, params: SpaceParams, body: HeartbeatBody, response: { 204: Type.Null(), '4xx': ErrorBody } },
   }, async (request, reply) => {
     const { listenerToken } = request.body as { listenerToken: string };
-    enforce(ctx.limits.heartbeatsPerAddress, addressKey(request));
-    enforce(ctx.limits.heartbeats, `t:${listenerToken}`);
+    await admit(ctx.limits.heartbeatsPerAddress, addressKey(request));
+    await admit(ctx.limits.heartbeats, `t:${listenerToken}`);
     await ctx.spaces.getRecent(spaceId(request));
     ctx.audience.heartbeat(spaceId(request), listenerToken);
     controlMetrics.heartbeats.inc();
@@ -90,7 +90,7 @@ export function audienceInteractionRoutes(app: FastifyInstance, ctx: ControlCont
   app.post('/api/v1/spaces/:spaceId/reactions', {
     schema: { tags: ['audience'], summary: 'Send a reaction; counted per second, never stored one by one', params: SpaceParams, body: ReactionBody, response: { 202: Type.Null(), '4xx': ErrorBody } },
   }, async (request, reply) => {
-    enforce(ctx.limits.reactions, addressKey(request));
+    await admit(ctx.limits.reactions, addressKey(request));
     const space = await ctx.spaces.getRecent(spaceId(request));
     if (space.state !== 'live') throw new TribuneError('SPACE_NOT_LIVE');
     ctx.audience.react(space.id, (request.body as { reaction: Reaction }).reaction);

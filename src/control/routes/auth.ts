@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { ControlContext } from '../context.js';
 import { presentUser } from '../presenters.js';
-import { addressKey, enforce } from '../rate-limits.js';
+import { addressKey, admit } from '../rate-limits.js';
 import { actorOf, bearerOf, SESSION_COOKIE } from '../request-context.js';
 import { Credentials, ErrorBody, Id, LoginBody, PlatformRoleBody, SessionView, UserView } from '../schemas.js';
 import type { Session } from '../../services/auth-service.js';
@@ -19,7 +19,7 @@ export function authRoutes(app: FastifyInstance, ctx: ControlContext): void {
   app.post('/api/v1/auth/register', {
     schema: { tags: ['accounts'], summary: 'Create an account (a user: admins are made with `tribune admin create`)', body: Credentials, response: { 201: SessionView, '4xx': ErrorBody } },
   }, async (request, reply) => {
-    enforce(ctx.limits.auth, addressKey(request));
+    await admit(ctx.limits.auth, addressKey(request));
     const session = await ctx.auth.register(request.body as { handle: string; password: string; displayName?: string });
     setCookie(reply, session);
     return reply.code(201).send(sessionResponse(session));
@@ -28,7 +28,7 @@ export function authRoutes(app: FastifyInstance, ctx: ControlContext): void {
   app.post('/api/v1/auth/login', {
     schema: { tags: ['accounts'], summary: 'Log in; returns a bearer token and sets the session cookie', body: LoginBody, response: { 200: SessionView, '4xx': ErrorBody } },
   }, async (request, reply) => {
-    enforce(ctx.limits.auth, addressKey(request));
+    await admit(ctx.limits.auth, addressKey(request));
     const session = await ctx.auth.login(request.body as { handle: string; password: string });
     setCookie(reply, session);
     return sessionResponse(session);

@@ -4,7 +4,7 @@ import type { QuestionState } from '../../domain/types.js';
 import type { ControlContext } from '../context.js';
 import { controlMetrics } from '../metrics.js';
 import { presentQuestion, userLookup } from '../presenters.js';
-import { enforce } from '../rate-limits.js';
+import { admit } from '../rate-limits.js';
 import { actorOf } from '../request-context.js';
 import { ErrorBody, ListQuestionsQuery, QuestionActionBody, QuestionList, QuestionParams, QuestionView, SpaceParams, SubmitQuestionBody } from '../schemas.js';
 import { allowedForAny } from '../../domain/permissions.js';
@@ -26,7 +26,7 @@ export function questionRoutes(app: FastifyInstance, ctx: ControlContext): void 
     schema: { tags: ['questions'], summary: 'Upvote a question (once per account)', params: QuestionParams, response: { 200: QuestionView, '4xx': ErrorBody } },
   }, async (request) => {
     const actor = await actorOf(request, ctx.auth);
-    if (actor.user) enforce(ctx.limits.votes, `u:${actor.user.id}`);
+    if (actor.user) await admit(ctx.limits.votes, `u:${actor.user.id}`);
     const question = await ctx.questions.vote(actor, spaceId(request), questionId(request));
     return presentQuestion(question, userLookup(ctx.store));
   });

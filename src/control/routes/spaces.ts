@@ -6,7 +6,7 @@ import type { CreateSpaceInput } from '../../services/space-service.js';
 import type { ControlContext } from '../context.js';
 import { controlMetrics } from '../metrics.js';
 import { publicBaseUrl, presentSpace } from '../presenters.js';
-import { addressKey, enforce } from '../rate-limits.js';
+import { addressKey, admit } from '../rate-limits.js';
 import { actorOf } from '../request-context.js';
 import { CreateSpaceBody, ErrorBody, ListSpacesQuery, SpaceList, SpaceParams, SpaceView, UpdateSpaceBody } from '../schemas.js';
 
@@ -17,7 +17,7 @@ export function spaceRoutes(app: FastifyInstance, ctx: ControlContext): void {
   app.post('/api/v1/spaces', {
     schema: { tags: ['spaces'], summary: 'Create a Space; the caller hosts it', body: CreateSpaceBody, response: { 201: SpaceView, '4xx': ErrorBody } },
   }, async (request, reply) => {
-    enforce(ctx.limits.writes, addressKey(request));
+    await admit(ctx.limits.writes, addressKey(request));
     const space = await ctx.spaces.create(await actorOf(request, ctx.auth), request.body as CreateSpaceInput);
     return reply.code(201).send(await present(space));
   });
