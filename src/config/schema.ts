@@ -34,6 +34,8 @@ export const ConfigSchema = Type.Object({
     listenerTokensPerMinute: PositiveInt,
     authPerMinute: PositiveInt,
     writesPerSecond: PositiveInt,
+    noticesPerMinute: PositiveInt,
+    ratingsPerMinute: PositiveInt,
   }, { additionalProperties: false }),
   sessionTtlDays: PositiveInt,
 }, { additionalProperties: false });

@@ -14,6 +14,11 @@ export function createRateLimits(limits: Config['limits']) {
     // Shared NATs put thousands of listeners behind one address: a generous per-address ceiling.
     heartbeatsPerAddress: new RateLimiter({ burst: 2_000, perSecond: 1_000 }),
     writes: new RateLimiter({ burst: limits.writesPerSecond * 6, perSecond: limits.writesPerSecond }),
+    // Notices and note ratings: per account, and per address ten times wider (anonymous notices, shared NATs).
+    notices: new RateLimiter(perMinute(limits.noticesPerMinute)),
+    noticesPerAddress: new RateLimiter(perMinute(limits.noticesPerMinute * 10)),
+    ratings: new RateLimiter(perMinute(limits.ratingsPerMinute)),
+    ratingsPerAddress: new RateLimiter(perMinute(limits.ratingsPerMinute * 10)),
   };
 }
 

@@ -1,0 +1,324 @@
+import type { Bus } from '../bus/bus.js';
+import { TribuneError } from '../errors/catalogue.js';
+import type { Actor } from '../services/actor.js';
+import { accessTo } from '../services/actor.js';
+import { iso, type Clock } from '../services/clock.js';
+import { newId } from '../services/crypto.js';
+import type { QuestionService } from '../services/question-service.js';
+import type { SpaceService } from '../services/space-service.js';
+import type { StageService } from '../services/stage-service.js';
+import type { Store } from '../store/store.js';
+import type { TargetLocation } from '../store/trust-safety-store.js';
+import { appealDeadline, checkCanAppeal, checkCanDecideAppeal } from './appeal-rules.js';
+import { verifyChain } from './audit-chain.js';
+import { checkDecision, type DecisionInput } from './decision-rules.js';
+import { checkNotice, type NoticeInput } from './notice-rules.js';
+import { AccountRestrictions } from './restrictions.js';
+import type { Appeal, Decision, DecisionAction, Notice, QueueItem, TargetType } from './types.js';
+import type { User } from '../domain/types.js';
+
+export interface StaffReasons {
+  readonly ground?: DecisionInput['ground'];
+  readonly legalGround?: string;
+  readonly termsClause?: string;
+  readonly explanation?: string;
+  readonly facts?: string;
+  readonly category?: DecisionInput['category'];
+}
+
+/** What a statement says when staff act from the stage controls without writing reasons. */
+const DEFAULT_REASONS = {
+  ground: 'DECISION_GROUND_INCOMPATIBLE_CONTENT',
+  termsClause: 'Terms of service, conduct in live Spaces',
+  category: 'STATEMENT_CATEGORY_OTHER_VIOLATION_TC',
+} as const;
+const DEFAULT_FACTS: Partial<Record<DecisionAction, string>> = {
+  mute_speaker: 'A platform moderator muted the speaker during a live Space because of what was being said.',
+  remove_speaker: 'A platform moderator removed the speaker from the stage of a live Space because of what was being said.',
+  end_space: 'A platform moderator ended the live Space because of what was being broadcast.',
+  dismiss_question: 'A platform moderator dismissed the question because of its content.',
+};
+
+const QUEUE_SAMPLE = 5;
+
+/**
+ * Notice and action the DSA way: notices in (Art. 16), a queue with trusted flaggers first (Art. 22),
+ * decisions that each carry a statement of reasons (Art. 17), appeals decided by someone else (Art. 20),
+ * and every act in the hash-chained audit log, committed with the act.
+ */
+export class TrustSafetyService {
+  readonly #store: Store;
+  readonly #bus: Bus;
+  readonly #clock: Clock;
+  readonly #spaces: SpaceService;
+  readonly #stage: StageService;
+  readonly #questions: QuestionService;
+  readonly restrictions: AccountRestrictions;
+  /** Spaces whose replay a decision in force disabled: checked on every replay request, so kept in memory. */
+  readonly #disabledReplays = new Set<string>();
+
+  constructor(deps: { store: Store; bus: Bus; clock: Clock; spaces: SpaceService; stage: StageService; questions: QuestionService }) {
+    this.#store = deps.store;
+    this.#bus = deps.bus;
+    this.#clock = deps.clock;
+    this.#spaces = deps.spaces;
+    this.#stage = deps.stage;
+    this.#questions = deps.questions;
+    this.restrictions = new AccountRestrictions(deps.clock);
+  }
+
+  /** Loads the restrictions in force (after a restart). */
+  async start(): Promise<void> {
+    for (const d of await this.#store.trustSafety.decisionsInForce(['suspend_account', 'terminate_account', 'disable_replay'])) this.#enforce(d);
+  }
+
+  isReplayDisabled(spaceId: string): boolean { return this.#disabledReplays.has(spaceId); }
+
+  // --- Notices (Art. 16) ---
+
+  async submitNotice(actor: Actor, input: NoticeInput): Promise<Notice> {
+    checkNotice(input);
+    const where = await this.#locate(input.targetType, input.targetId);
+    const trusted = actor.user ? await this.#store.trustSafety.isTrustedFlagger(actor.user.id) : false;
+    const now = iso(this.#clock.now());
+    const notice: Notice = {
+      id: newId('n'), targetType: input.targetType, targetId: input.targetId, spaceId: where.spaceId, atMs: input.atMs ?? null,
+      category: input.category, explanation: input.explanation.trim(), notifierName: input.notifierName?.trim() || null,
+      notifierEmail: input.notifierEmail?.trim() || null, notifierUserId: actor.user?.id ?? null, trusted, receivedAt: now,
+      state: 'open', decisionId: null, closedAt: null,
+    };
+    // The log keeps what happened, not who the notifier is: it is append-only, personal data does not belong there.
+    await this.#store.trustSafety.createNotice(notice, {
+      at: now, actorId: actor.user?.id ?? 'anonymous', action: 'notice.received', targetType: notice.targetType, targetId: notice.targetId,
+      reason: notice.category, data: { noticeId: notice.id, trusted, atMs: notice.atMs },
+    });
+    return notice;
+  }
+
+  async myNotices(actor: Actor): Promise<Array<{ notice: Notice; decision: Decision | null }>> {
+    const user = requireAccount(actor);
+    const notices = await this.#store.trustSafety.noticesByNotifier(user.id, 200);
+    return Promise.all(notices.map(async (notice) => ({ notice, decision: notice.decisionId ? await this.#store.trustSafety.decision(notice.decisionId) : null })));
+  }
+
+  // --- The work queue (Art. 22 priority) ---
+
+  async queue(actor: Actor, cursor: string | null, limit: number): Promise<{ items: Array<QueueItem & { notices: Notice[] }>; next: string | null }> {
+    requireStaff(actor);
+    const items = await this.#store.trustSafety.queue(cursor, limit);
+    const withNotices = await Promise.all(items.map(async (item) => ({
+      ...item, notices: await this.#store.trustSafety.openNoticesOf(item.targetType, item.targetId, QUEUE_SAMPLE),
+    })));
+    return { items: withNotices, next: items.length === limit ? items.at(-1)!.rankKey : null };
+  }
+
+  // --- Decisions (Art. 17) ---
+
+  /** A moderator's decision on a target: applies the restriction, then records it with its statement of reasons. */
+  async decide(actor: Actor, input: DecisionInput): Promise<Decision> {
+    const staff = requireStaff(actor);
+    checkDecision(input, this.#clock.now());
+    const where = await this.#locate(input.targetType, input.targetId);
+    const undo = await this.#apply(actor, input, where);
+    return this.#record(staff, input, where, undo);
+  }
+
+  /**
+   * Called after a stage control (mute, remove, dismiss, end) succeeded. When platform staff used it
+   * from outside the Space's own hosts, it was a restriction by the provider: it gets its statement.
+   */
+  async staffActed(actor: Actor, act: { action: DecisionAction; targetType: TargetType; targetId: string; spaceId: string; undo?: Record<string, unknown> }, reasons: StaffReasons = {}): Promise<Decision | null> {
+    const user = actor.user;
+    if (!user || user.platformRole === 'user') return null;
+    const space = await this.#spaces.get(act.spaceId);
+    const { seat } = await accessTo(this.#store, actor, space);
+    if (seat && seat.role !== 'speaker') return null; // a moderator hosting their own Space acts as its host
+    const where = await this.#locate(act.targetType, act.targetId);
+    const input: DecisionInput = {
+      targetType: act.targetType, targetId: act.targetId, action: act.action,
+      ground: reasons.ground ?? DEFAULT_REASONS.ground,
+      legalGround: reasons.legalGround,
+      termsClause: reasons.termsClause ?? (reasons.ground === 'DECISION_GROUND_ILLEGAL_CONTENT' ? undefined : DEFAULT_REASONS.termsClause),
+      explanation: reasons.explanation ?? 'The content was incompatible with the terms of service for live Spaces.',
+      facts: reasons.facts ?? DEFAULT_FACTS[act.action] ?? 'A platform moderator restricted the content.',
+      category: reasons.category ?? DEFAULT_REASONS.category,
+    };
+    checkDecision(input, this.#clock.now());
+    return this.#record(user, input, where, act.undo ?? null);
+  }
+
+  async decision(actor: Actor, id: string): Promise<Decision> {
+    const user = requireAccount(actor);
+    const d = await this.#store.trustSafety.decision(id);
+    if (!d || (d.affectedUserId !== user.id && user.platformRole === 'user')) throw new TribuneError('DECISION_NOT_FOUND', { decisionId: id });
+    return d;
+  }
+
+  /** The statements of reasons addressed to me, with where each appeal stands. */
+  async myStatements(actor: Actor): Promise<Array<{ decision: Decision; appeal: Appeal | null; appealUntil: string }>> {
+    const user = requireAccount(actor);
+    const decisions = await this.#store.trustSafety.decisionsAffecting(user.id, 200);
+    return Promise.all(decisions.map(async (decision) => ({
+      decision, appeal: await this.#store.trustSafety.appealOf(decision.id), appealUntil: appealDeadline(decision.decidedAt),
+    })));
+  }
+
+  // --- Appeals (Art. 20) ---
+
+  async appeal(actor: Actor, decisionId: string, explanation: string): Promise<Appeal> {
+    const user = requireAccount(actor);
+    const decision = await this.#store.trustSafety.decision(decisionId);
+    if (!decision) throw new TribuneError('DECISION_NOT_FOUND', { decisionId });
+    checkCanAppeal(decision, user.id, this.#clock.now(), await this.#store.trustSafety.appealOf(decisionId));
+    const now = iso(this.#clock.now());
+    const appeal: Appeal = {
+      id: newId('ap'), decisionId, appellantId: user.id, explanation: explanation.trim(), submittedAt: now, state: 'open',
+      decidedBy: null, decidedAt: null, reasons: null,
+    };
+    await this.#store.trustSafety.createAppeal(appeal, {
+      at: now, actorId: user.id, action: 'appeal.lodged', targetType: 'decision', targetId: decisionId, reason: 'Art. 20 complaint', data: { appealId: appeal.id },
+    });
+    return appeal;
+  }
+
+  async openAppeals(actor: Actor): Promise<Array<{ appeal: Appeal; decision: Decision }>> {
+    requireStaff(actor);
+    const appeals = await this.#store.trustSafety.openAppeals(200);
+    return Promise.all(appeals.map(async (appeal) => ({ appeal, decision: (await this.#store.trustSafety.decision(appeal.decisionId))! })));
+  }
+
+  /** Upholds or reverses; a reversal undoes what can be undone (a replay back, an account reinstated). */
+  async decideAppeal(actor: Actor, appealId: string, outcome: { reverse: boolean; reasons: string }): Promise<{ appeal: Appeal; decision: Decision }> {
+    const staff = requireStaff(actor);
+    const appeal = await this.#store.trustSafety.appeal(appealId);
+    if (!appeal) throw new TribuneError('APPEAL_NOT_FOUND', { appealId });
+    const decision = (await this.#store.trustSafety.decision(appeal.decisionId))!;
+    checkCanDecideAppeal(appeal, decision, staff.id);
+    const now = iso(this.#clock.now());
+    const answered: Appeal = { ...appeal, state: outcome.reverse ? 'reversed' : 'upheld', decidedBy: staff.id, decidedAt: now, reasons: outcome.reasons.trim() };
+    await this.#store.trustSafety.decideAppeal(answered, outcome.reverse, {
+      at: now, actorId: staff.id, action: outcome.reverse ? 'appeal.reversed' : 'appeal.upheld', targetType: 'decision', targetId: decision.id,
+      reason: answered.reasons ?? '', data: { appealId },
+    });
+    if (outcome.reverse) await this.#undo(decision);
+    return { appeal: answered, decision: (await this.#store.trustSafety.decision(decision.id))! };
+  }
+
+  // --- Trusted flaggers (Art. 22), the audit log ---
+
+  async setTrustedFlagger(actor: Actor, userId: string, trusted: boolean): Promise<void> {
+    const admin = requireStaff(actor);
+    if (admin.platformRole !== 'admin') throw new TribuneError('FORBIDDEN', { role: admin.platformRole, action: 'grant trusted-flagger status' });
+    if (!(await this.#store.users.byId(userId))) throw new TribuneError('USER_NOT_FOUND', { userId });
+    await this.#store.trustSafety.setTrustedFlagger(userId, trusted, admin.id, {
+      at: iso(this.#clock.now()), actorId: admin.id, action: trusted ? 'trusted-flagger.granted' : 'trusted-flagger.revoked',
+      targetType: 'user', targetId: userId, reason: 'Art. 22', data: {},
+    });
+  }
+
+  async verifyAudit(actor: Actor): Promise<{ ok: boolean; entries: number; brokenAt: number | null }> {
+    requireStaff(actor);
+    const store = this.#store.trustSafety;
+    async function* all() {
+      for (let after = 0; ;) {
+        const page = await store.auditEntries(after, 1000);
+        yield* page;
+        if (page.length < 1000) return;
+        after = page.at(-1)!.seq;
+      }
+    }
+    const entries = [];
+    for await (const e of all()) entries.push(e);
+    return verifyChain(entries);
+  }
+
+  async auditEntries(actor: Actor, afterSeq: number, limit: number) {
+    requireStaff(actor);
+    return this.#store.trustSafety.auditEntries(afterSeq, limit);
+  }
+
+  // --- internals ---
+
+  async #locate(targetType: TargetType, targetId: string): Promise<TargetLocation> {
+    const where = await this.#store.trustSafety.locate(targetType, targetId);
+    if (!where) throw new TribuneError('NOTICE_TARGET_NOT_FOUND', { targetType, targetId });
+    return where;
+  }
+
+  async #apply(actor: Actor, input: DecisionInput, where: TargetLocation): Promise<Record<string, unknown> | null> {
+    const spaceId = where.spaceId ?? '';
+    switch (input.action) {
+      case 'mute_speaker': await this.#stage.setMuted(actor, spaceId, input.targetId, true); return null;
+      case 'remove_speaker': await this.#stage.remove(actor, spaceId, input.targetId); return null;
+      case 'end_space': await this.#spaces.transition(actor, input.targetId, 'end'); return null;
+      case 'dismiss_question': {
+        const before = await this.#store.questions.byId(spaceId, input.targetId);
+        await this.#questions.act(actor, spaceId, input.targetId, 'dismiss');
+        return { state: before?.state ?? 'pending' };
+      }
+      case 'hide_note': await this.#store.notes.setHidden(input.targetId, true); return null;
+      case 'suspend_account': case 'terminate_account':
+        if (!where.ownerId) throw new TribuneError('DECISION_NOT_APPLICABLE', { action: input.action, targetType: 'guest seat' });
+        return null;
+      case 'disable_replay': case 'label': case 'no_action': return null;
+    }
+  }
+
+  async #record(staff: User, input: DecisionInput, where: TargetLocation, undo: Record<string, unknown> | null): Promise<Decision> {
+    const notices = await this.#store.trustSafety.openNoticesOf(input.targetType, input.targetId, 10_000);
+    const now = iso(this.#clock.now());
+    const decision: Decision = {
+      id: newId('d'), action: input.action, targetType: input.targetType, targetId: input.targetId, spaceId: where.spaceId,
+      atMs: input.atMs ?? notices.find((n) => n.atMs !== null)?.atMs ?? null,
+      affectedUserId: where.ownerId, ground: input.ground,
+      legalGround: input.ground === 'DECISION_GROUND_ILLEGAL_CONTENT' ? input.legalGround!.trim() : null,
+      termsClause: input.ground === 'DECISION_GROUND_INCOMPATIBLE_CONTENT' ? input.termsClause!.trim() : null,
+      explanation: input.explanation.trim(), facts: input.facts.trim(), category: input.category, keywords: input.keywords ?? [],
+      source: notices.some((n) => n.trusted) ? 'trusted_flagger' : notices.length ? 'notice' : 'own_initiative',
+      noticeIds: notices.map((n) => n.id), contentDate: where.createdAt, contentLanguage: where.language,
+      decidedBy: staff.id, decidedAt: now, endsAt: input.action === 'suspend_account' ? new Date(input.endsAt!).toISOString() : null,
+      undo, state: 'in_force', reversedAt: null,
+    };
+    await this.#store.trustSafety.recordDecision(decision, { unfounded: input.action === 'no_action' && input.manifestlyUnfounded === true }, {
+      at: now, actorId: staff.id, action: `decision.${input.action}`, targetType: input.targetType, targetId: input.targetId,
+      reason: input.ground === 'DECISION_GROUND_ILLEGAL_CONTENT' ? `${input.category}: ${decision.legalGround}` : `${input.category}: ${decision.termsClause}`,
+      data: { decisionId: decision.id, notices: decision.noticeIds.length, source: decision.source },
+    });
+    this.#enforce(decision);
+    return decision;
+  }
+
+  #enforce(d: Decision): void {
+    if (d.action === 'disable_replay' && d.spaceId) this.#disabledReplays.add(d.spaceId);
+    if ((d.action === 'suspend_account' || d.action === 'terminate_account') && d.affectedUserId) {
+      this.restrictions.restrict(d.affectedUserId, d.id, d.action === 'terminate_account' ? 'terminated' : 'suspended', d.endsAt);
+    }
+  }
+
+  async #undo(d: Decision): Promise<void> {
+    switch (d.action) {
+      case 'disable_replay': if (d.spaceId) this.#disabledReplays.delete(d.spaceId); break;
+      case 'suspend_account': case 'terminate_account': if (d.affectedUserId) this.restrictions.lift(d.affectedUserId, d.id); break;
+      case 'hide_note': await this.#store.notes.setHidden(d.targetId, false); break;
+      case 'dismiss_question': {
+        const state = d.undo?.state === 'approved' ? 'approved' : 'pending';
+        await this.#store.questions.setState(d.targetId, state, null);
+        if (d.spaceId) this.#bus.publish(d.spaceId, { type: 'question.updated', questionId: d.targetId, state, votes: 0, highlighted: false });
+        break;
+      }
+      // A mute, a removal or an ended broadcast is over once done: the reversal stands in the record.
+      default: break;
+    }
+  }
+}
+
+function requireAccount(actor: Actor): User {
+  if (!actor.user) throw new TribuneError('AUTH_REQUIRED');
+  return actor.user;
+}
+
+function requireStaff(actor: Actor): User {
+  const user = requireAccount(actor);
+  if (user.platformRole === 'user') throw new TribuneError('FORBIDDEN', { role: 'listener', action: 'moderate the platform' });
+  return user;
+}
