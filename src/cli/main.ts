@@ -2,6 +2,8 @@ import { serve, SERVE_HELP } from './serve.js';
 import { loadtest, LOADTEST_HELP } from './loadtest.js';
 import { preflight, PREFLIGHT_HELP } from './preflight.js';
 import { demo, DEMO_HELP } from './demo.js';
+import { dsa, DSA_HELP } from './dsa.js';
+import { notes, NOTES_HELP } from './notes.js';
 
 const HELP = `tribune — live audio conversations at national scale
 
@@ -12,6 +14,8 @@ Commands:
   loadtest    Drive a deployment with a join storm, a stage and an interactive audience; report
   preflight   Plan the machines an expected audience needs, from measured capacities
   demo        A live demo Space with two synthetic speakers: hear Tribune in a minute
+  dsa         Export statements of reasons, or submit them to the DSA Transparency Database
+  notes       Score context notes by bridging, from a ratings file
   help [cmd]  Help on a command
 
 Run 'tribune <command> --help' for a command's options.
@@ -22,6 +26,8 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help:
   loadtest: { run: loadtest, help: LOADTEST_HELP },
   preflight: { run: preflight, help: PREFLIGHT_HELP },
   demo: { run: demo, help: DEMO_HELP },
+  dsa: { run: dsa, help: DSA_HELP },
+  notes: { run: notes, help: NOTES_HELP },
 };
 
 /** Returns the process exit code: 0 done, 1 failed, 2 used wrongly. */

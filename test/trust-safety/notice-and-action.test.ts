@@ -18,7 +18,13 @@ const illegal = {
 before(async () => {
   server = await startTestServer();
   admin = await register(server, 'admin_ts');
-  [mod1, mod2, host, speaker, fan, flagger, other] = await Promise.all(['mod_one', 'mod_two', 'host_ts', 'speaker_ts', 'fan_ts', 'flagger_ts', 'other_ts'].map((h) => register(server, h)));
+  mod1 = await register(server, 'mod_one');
+  mod2 = await register(server, 'mod_two');
+  host = await register(server, 'host_ts');
+  speaker = await register(server, 'speaker_ts');
+  fan = await register(server, 'fan_ts');
+  flagger = await register(server, 'flagger_ts');
+  other = await register(server, 'other_ts');
   for (const m of [mod1, mod2]) {
     const res = await server.request('PUT', `/api/v1/users/${m.user.id}/platform-role`, { token: admin.token, body: { role: 'moderator' } });
     assert.equal(res.status, 200);
