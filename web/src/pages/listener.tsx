@@ -6,6 +6,8 @@ import { Reactions } from '../components/reactions.js';
 import { ShareLink } from '../components/share-link.js';
 import { mountPage } from '../components/shell.js';
 import { StageList } from '../components/stage-list.js';
+import { ReportControl } from '../components/report-control.js';
+import { ContextNotes } from '../components/context-notes.js';
 import { t, tn } from '../i18n/index.js';
 import { api, ApiError } from '../lib/api.js';
 import { formatCountdown, formatDateTime, viewerTimeZoneName } from '../lib/format.js';
@@ -128,6 +130,7 @@ function ListenerPage() {
         {state.state === 'scheduled' && <Countdown state={state} />}
         <LiveAudio state={state} onPlaying={setPlaying} />
         {live && <p class="listeners" data-testid="listener-count">{tn('listener.count', state.listeners.count)}</p>}
+        {(live || state.state === 'ended') && <ReportControl state={state} />}
       </section>
 
       {state.state === 'ended' && (state.media.replayUrl ? <Replay url={state.media.replayUrl} spaceId={state.id} /> : <p class="card">{t('listener.ended')}</p>)}
@@ -140,6 +143,7 @@ function ListenerPage() {
 
       {live && <Reactions spaceId={state.id} totals={state.reactions.totals} enabled={live} />}
       <ListenerQuestions spaceId={state.id} state={state} user={user} onChange={() => void refresh()} />
+      {(live || state.state === 'ended') && <ContextNotes state={state} user={user} />}
 
       {!user && (state.state === 'live' || state.state === 'scheduled') && (
         <section class="card" aria-labelledby="join-h">
