@@ -31,11 +31,10 @@ function DecideForm({ item, onDone }: { item: QueueItem; onDone: (message: strin
   }
   return (
     <form onSubmit={submit} aria-label={t('queue.decideOn', { target: id })}>
-      <label>{t('queue.action')}
-        <select value={action} onChange={(e) => setAction((e.target as HTMLSelectElement).value as DecisionAction)}>
+      <label for={`action-${id}`}>{t('queue.action')}</label>
+        <select id={`action-${id}`} value={action} onChange={(e) => setAction((e.target as HTMLSelectElement).value as DecisionAction)}>
           {actions.map((a) => <option key={a} value={a}>{t(`action.${a}` as MessageKey)}</option>)}
         </select>
-      </label>
       {action === 'suspend_account' && <label>{t('queue.days')}<input type="number" min={1} max={365} value={days} onInput={(e) => setDays((e.target as HTMLInputElement).value)} /></label>}
       <fieldset>
         <legend>{t('queue.ground')}</legend>
@@ -44,11 +43,10 @@ function DecideForm({ item, onDone }: { item: QueueItem; onDone: (message: strin
       </fieldset>
       <label>{t(ground === 'DECISION_GROUND_ILLEGAL_CONTENT' ? 'queue.legalGround' : 'queue.termsClause')}
         <input type="text" required maxLength={500} value={reference} onInput={(e) => setReference((e.target as HTMLInputElement).value)} /></label>
-      <label>{t('report.category')}
-        <select value={category} onChange={(e) => setCategory((e.target as HTMLSelectElement).value as Category)}>
+      <label for={`category-${id}`}>{t('report.category')}</label>
+        <select id={`category-${id}`} value={category} onChange={(e) => setCategory((e.target as HTMLSelectElement).value as Category)}>
           {CATEGORIES.map((c) => <option key={c} value={c}>{t(`category.${c}` as MessageKey)}</option>)}
         </select>
-      </label>
       <label>{t('queue.explanation')}<textarea required maxLength={2000} value={explanation} onInput={(e) => setExplanation((e.target as HTMLTextAreaElement).value)} /></label>
       <label>{t('queue.facts')}<textarea required maxLength={5000} value={facts} aria-describedby={`facts-hint-${id}`} onInput={(e) => setFacts((e.target as HTMLTextAreaElement).value)} />
         <small id={`facts-hint-${id}`}>{t('queue.factsHint')}</small></label>

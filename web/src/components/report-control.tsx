@@ -70,11 +70,10 @@ export function ReportControl({ state }: { state: SpaceState }) {
                 {t('report.speaker', { name: p.displayName })}</label>
             ))}
           </fieldset>
-          <label>{t('report.category')}
-            <select value={category} onChange={(e) => setCategory((e.target as HTMLSelectElement).value as Category)}>
+          <label for="report-category">{t('report.category')}</label>
+            <select id="report-category" value={category} onChange={(e) => setCategory((e.target as HTMLSelectElement).value as Category)}>
               {CATEGORIES.map((c) => <option key={c} value={c}>{t(`category.${c}` as MessageKey)}</option>)}
             </select>
-          </label>
           <label>{t('report.explanation')}
             <textarea required minLength={20} maxLength={5000} value={explanation} aria-describedby="report-explain-hint" onInput={(e) => setExplanation((e.target as HTMLTextAreaElement).value)} />
             <small id="report-explain-hint">{t('report.explanationHint')}</small>
