@@ -247,6 +247,10 @@ export class TrustSafetyService {
 
   async #apply(actor: Actor, input: DecisionInput, where: TargetLocation): Promise<Record<string, unknown> | null> {
     const spaceId = where.spaceId ?? '';
+    const needsSeat = input.action === 'mute_speaker' || input.action === 'remove_speaker';
+    if (needsSeat && !input.targetId.startsWith('p_')) throw new TribuneError('DECISION_NOT_APPLICABLE', { action: input.action, targetType: 'account (give the stage seat)' });
+    // A takedown is of the replay: while the Space is live the same URLs carry the live programme.
+    if (input.action === 'disable_replay' && where.spaceState !== 'ended') throw new TribuneError('SPACE_STATE_CONFLICT', { state: where.spaceState ?? 'unknown', action: 'disable the replay' });
     switch (input.action) {
       case 'mute_speaker': await this.#stage.setMuted(actor, spaceId, input.targetId, true); return null;
       case 'remove_speaker': await this.#stage.remove(actor, spaceId, input.targetId); return null;

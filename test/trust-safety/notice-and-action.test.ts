@@ -125,6 +125,10 @@ describe('queue, decision, statement, appeal', () => {
     assert.equal(incomplete.body.error.code, 'DECISION_INCOMPLETE');
     const wrongKind = await server.request('POST', '/api/v1/moderation/decisions', { token: mod1.token, body: { targetType: 'space', targetId: space.id, action: 'mute_speaker', ...illegal } });
     assert.equal(wrongKind.body.error.code, 'DECISION_NOT_APPLICABLE');
+    const byAccount = await server.request('POST', '/api/v1/moderation/decisions', { token: mod1.token, body: { targetType: 'user', targetId: speaker.user.id, action: 'mute_speaker', ...illegal } });
+    assert.equal(byAccount.body.error.code, 'DECISION_NOT_APPLICABLE', 'muting needs the seat');
+    const liveTakedown = await server.request('POST', '/api/v1/moderation/decisions', { token: mod1.token, body: { targetType: 'recording', targetId: space.id, action: 'disable_replay', ...illegal } });
+    assert.equal(liveTakedown.body.error.code, 'SPACE_STATE_CONFLICT', 'no replay to take down while live');
     const byFan = await server.request('POST', '/api/v1/moderation/decisions', { token: fan.token, body: { targetType: 'user', targetId: seat.id, action: 'mute_speaker', ...illegal } });
     assert.equal(byFan.body.error.code, 'FORBIDDEN');
 
