@@ -19,7 +19,7 @@ export function presentStatement(d: Decision, appeal: Appeal | null) {
   return {
     id: d.id, action: d.action, target: { type: d.targetType, id: d.targetId, spaceId: d.spaceId, atMs: d.atMs }, restriction,
     ground: d.ground, legalGround: d.legalGround, termsClause: d.termsClause, explanation: d.explanation, facts: d.facts, category: d.category,
-    source: d.source, automated: false, decidedAt: d.decidedAt, endsAt: d.endsAt, state: d.state, reversedAt: d.reversedAt,
+    source: d.source, automated: d.automated, decidedAt: d.decidedAt, endsAt: d.endsAt, state: d.state, reversedAt: d.reversedAt,
     appeal: appeal ? presentAppeal(appeal) : null, appealUntil,
     redress: `Appeal free of charge until ${appealUntil.slice(0, 10)} (POST /api/v1/appeals, or the statements page); `
       + 'a certified out-of-court dispute settlement body (DSA Art. 21) or a court remain open to you.',

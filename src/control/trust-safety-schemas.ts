@@ -26,7 +26,7 @@ export const NoticeBody = Type.Object({
   notifierEmail: Type.Optional(Type.String({ minLength: 3, maxLength: 254 })),
   goodFaith: Type.Boolean({ description: 'I am convinced in good faith that the information and allegations are accurate and complete (Art. 16(2)(d))' }),
 }, strict);
-export const NoticeReceipt = Type.Object({ id: Type.String(), receivedAt: Instant });
+export const NoticeReceipt = Type.Object({ id: Type.String(), receivedAt: Instant, warning: Type.Optional(Type.String({ description: 'DSA Art. 23(2): this account\'s notices are often manifestly unfounded' })) });
 
 const DecisionRef = Nullable(Type.Object({ id: Type.String(), action: Type.String(), decidedAt: Instant, state: Type.String() }));
 export const MyNotices = Type.Object({
@@ -64,7 +64,8 @@ export const DecisionBody = Type.Object({
   category: Category,
   keywords: Type.Optional(Type.Array(literals(CATEGORY_SPECIFICATION), { maxItems: 10, uniqueItems: true })),
   endsAt: Type.Optional(Instant),
-  manifestlyUnfounded: Type.Optional(Type.Boolean()),
+  manifestlyUnfounded: Type.Optional(Type.Boolean({ description: 'with no_action: the notices were manifestly unfounded (Art. 23(2))' })),
+  manifestlyIllegal: Type.Optional(Type.Boolean({ description: 'the content was manifestly illegal (Art. 23(1)): counts towards a suspension' })),
 }, strict);
 
 /** Optional reasons a moderator may give with a stage control (mute, dismiss). */
@@ -93,7 +94,10 @@ export const StatementView = Type.Object({
   state: Type.String(), reversedAt: Nullable(Instant),
   appeal: Nullable(AppealView), appealUntil: Instant, redress: Type.String(),
 });
-export const StatementList = Type.Object({ statements: Type.Array(StatementView) });
+export const StatementList = Type.Object({
+  statements: Type.Array(StatementView),
+  warnings: Type.Array(Type.Object({ kind: literals(['unfounded_notices', 'manifestly_illegal']), at: Instant }), { description: 'DSA Art. 23 warnings in the last 90 days' }),
+});
 
 export const AppealBody = Type.Object({ decisionId: Id, explanation: Type.String({ minLength: 1, maxLength: 5000 }) }, strict);
 export const AppealParams = Type.Object({ appealId: Id }, strict);

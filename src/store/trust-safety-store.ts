@@ -1,5 +1,6 @@
 import type { Appeal, AuditEntry, Decision, NewAuditEntry, Notice, QueueItem, TargetType } from '../trust-safety/types.js';
 import type { Note, NoteRating } from '../notes/types.js';
+import type { MisuseKind } from '../trust-safety/misuse-rules.js';
 
 /**
  * Notices, decisions, appeals and the audit log. Every write that is a moderation act takes the audit
@@ -48,6 +49,13 @@ export interface TrustSafetyRepository {
   /** For acts whose only trace is the log (a grant, an export). */
   appendAudit(audit: NewAuditEntry): Promise<AuditEntry>;
   auditEntries(afterSeq: number, limit: number): Promise<AuditEntry[]>;
+
+  /** Art. 23 counts over a window starting at `since`. */
+  unfoundedNotices(userId: string, since: string): Promise<{ count: number; lastAt: string | null }>;
+  manifestlyIllegalCount(userId: string, since: string): Promise<number>;
+  warn(userId: string, kind: MisuseKind, audit: NewAuditEntry): Promise<void>;
+  lastWarning(userId: string, kind: MisuseKind, since: string): Promise<string | null>;
+  warnings(userId: string, since: string): Promise<Array<{ kind: MisuseKind; at: string }>>;
 
   markSubmitted(puids: readonly string[], at: string): Promise<void>;
   submitted(puids: readonly string[]): Promise<Set<string>>;

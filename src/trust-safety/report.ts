@@ -44,9 +44,9 @@ export function buildReport(period: { from: string; to: string }, notices: reado
       byGround: count(restrictions, (d) => d.ground),
       bySource: count(decisions, (d) => d.source),
       medianHoursNoticeToDecision: median(delays),
-      // Every detection and decision in Tribune is made by a person; stated, not assumed, so it shows in the report.
+      // Detection is always a person's (a notice or a moderator); only the Art. 23 suspension is taken by a rule.
       automatedDetectionShare: 0,
-      automatedDecisionShare: 0,
+      automatedDecisionShare: decisions.length ? Math.round(decisions.filter((d) => d.automated).length / decisions.length * 1000) / 1000 : 0,
     },
     appeals: {
       total: appeals.length,

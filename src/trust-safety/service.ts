@@ -14,6 +14,7 @@ import { verifyChain } from './audit-chain.js';
 import { checkDecision, type DecisionInput } from './decision-rules.js';
 import { checkNotice, type NoticeInput } from './notice-rules.js';
 import { AccountRestrictions } from './restrictions.js';
+import { MISUSE_POLICY, notifierVerdict, providerVerdict, windowStart, type MisuseKind } from './misuse-rules.js';
 import type { Appeal, Decision, DecisionAction, Notice, QueueItem, TargetType } from './types.js';
 import type { User } from '../domain/types.js';
 
@@ -76,9 +77,22 @@ export class TrustSafetyService {
 
   // --- Notices (Art. 16) ---
 
-  async submitNotice(actor: Actor, input: NoticeInput): Promise<Notice> {
+  /** A notice in, with its receipt; `warning` when the account's notices are often manifestly unfounded (Art. 23(2)). */
+  async submitNotice(actor: Actor, input: NoticeInput): Promise<{ notice: Notice; warning: string | null }> {
     checkNotice(input);
     const where = await this.#locate(input.targetType, input.targetId);
+    let warning: string | null = null;
+    if (actor.user) {
+      const since = windowStart(this.#clock.now());
+      const verdict = notifierVerdict(await this.#store.trustSafety.unfoundedNotices(actor.user.id, since),
+        await this.#store.trustSafety.lastWarning(actor.user.id, 'unfounded_notices', since), this.#clock.now());
+      if (verdict.kind === 'refuse') throw new TribuneError('NOTIFIER_SUSPENDED', { until: verdict.until }, { details: { until: verdict.until } });
+      if (verdict.kind === 'warn') {
+        warning = `${verdict.count} of your notices in the last ${MISUSE_POLICY.windowDays} days were manifestly unfounded. `
+          + `From ${MISUSE_POLICY.unfoundedBlockAt}, notices from this account are not processed for ${MISUSE_POLICY.noticeBlockDays} days.`;
+        await this.#warnOnce(actor.user.id, 'unfounded_notices', verdict.count);
+      }
+    }
     const trusted = actor.user ? await this.#store.trustSafety.isTrustedFlagger(actor.user.id) : false;
     const now = iso(this.#clock.now());
     const notice: Notice = {
@@ -92,7 +106,7 @@ export class TrustSafetyService {
       at: now, actorId: actor.user?.id ?? 'anonymous', action: 'notice.received', targetType: notice.targetType, targetId: notice.targetId,
       reason: notice.category, data: { noticeId: notice.id, trusted, atMs: notice.atMs },
     });
-    return notice;
+    return { notice, warning };
   }
 
   async myNotices(actor: Actor): Promise<Array<{ notice: Notice; decision: Decision | null }>> {
@@ -155,12 +169,13 @@ export class TrustSafetyService {
   }
 
   /** The statements of reasons addressed to me, with where each appeal stands. */
-  async myStatements(actor: Actor): Promise<Array<{ decision: Decision; appeal: Appeal | null; appealUntil: string }>> {
+  async myStatements(actor: Actor): Promise<{ statements: Array<{ decision: Decision; appeal: Appeal | null; appealUntil: string }>; warnings: Array<{ kind: MisuseKind; at: string }> }> {
     const user = requireAccount(actor);
     const decisions = await this.#store.trustSafety.decisionsAffecting(user.id, 200);
-    return Promise.all(decisions.map(async (decision) => ({
+    const statements = await Promise.all(decisions.map(async (decision) => ({
       decision, appeal: await this.#store.trustSafety.appealOf(decision.id), appealUntil: appealDeadline(decision.decidedAt),
     })));
+    return { statements, warnings: await this.#store.trustSafety.warnings(user.id, windowStart(this.#clock.now())) };
   }
 
   // --- Appeals (Art. 20) ---
@@ -282,6 +297,7 @@ export class TrustSafetyService {
       noticeIds: notices.map((n) => n.id), contentDate: where.createdAt, contentLanguage: where.language,
       decidedBy: staff.id, decidedAt: now, endsAt: input.action === 'suspend_account' ? new Date(input.endsAt!).toISOString() : null,
       undo, state: 'in_force', reversedAt: null,
+      manifestlyIllegal: input.action !== 'no_action' && input.manifestlyIllegal === true, automated: staff.id === SYSTEM_ACTOR,
     };
     await this.#store.trustSafety.recordDecision(decision, { unfounded: input.action === 'no_action' && input.manifestlyUnfounded === true }, {
       at: now, actorId: staff.id, action: `decision.${input.action}`, targetType: input.targetType, targetId: input.targetId,
@@ -289,7 +305,35 @@ export class TrustSafetyService {
       data: { decisionId: decision.id, notices: decision.noticeIds.length, source: decision.source },
     });
     this.#enforce(decision);
+    if (decision.manifestlyIllegal && decision.affectedUserId) await this.#repeatOffender(decision);
     return decision;
+  }
+
+  /** Art. 23(1): a warning at the second manifestly illegal item in the window, a suspension at the third. */
+  async #repeatOffender(d: Decision): Promise<void> {
+    const userId = d.affectedUserId!;
+    const now = this.#clock.now();
+    const since = windowStart(now);
+    const verdict = providerVerdict(await this.#store.trustSafety.manifestlyIllegalCount(userId, since),
+      await this.#store.trustSafety.lastWarning(userId, 'manifestly_illegal', since), now);
+    if (verdict.kind === 'warn') await this.#warnOnce(userId, 'manifestly_illegal', verdict.count);
+    if (verdict.kind !== 'suspend') return;
+    const facts = `The account provided manifestly illegal content ${verdict.count} times within ${MISUSE_POLICY.windowDays} days, after a warning; `
+      + `it is suspended for ${MISUSE_POLICY.suspensionDays} days under the misuse policy.`;
+    await this.#record(SYSTEM_USER, {
+      targetType: 'user', targetId: userId, action: 'suspend_account', ground: 'DECISION_GROUND_INCOMPATIBLE_CONTENT',
+      termsClause: 'Terms of service, misuse policy (repeated manifestly illegal content, DSA Art. 23(1))',
+      explanation: facts, facts, category: d.category, endsAt: verdict.until,
+    }, await this.#locate('user', userId), null);
+  }
+
+  async #warnOnce(userId: string, kind: MisuseKind, count: number): Promise<void> {
+    const since = windowStart(this.#clock.now());
+    if (await this.#store.trustSafety.lastWarning(userId, kind, since)) return;
+    await this.#store.trustSafety.warn(userId, kind, {
+      at: iso(this.#clock.now()), actorId: SYSTEM_ACTOR, action: `misuse.warning.${kind}`, targetType: 'user', targetId: userId,
+      reason: 'DSA Art. 23', data: { count },
+    });
   }
 
   #enforce(d: Decision): void {
@@ -315,6 +359,10 @@ export class TrustSafetyService {
     }
   }
 }
+
+/** The author of decisions taken by a rule (the Art. 23 suspension), not by a person. */
+const SYSTEM_ACTOR = 'system';
+const SYSTEM_USER: User = { id: SYSTEM_ACTOR, handle: 'system', displayName: 'Tribune', platformRole: 'admin', createdAt: '2020-01-01T00:00:00.000Z' };
 
 function requireAccount(actor: Actor): User {
   if (!actor.user) throw new TribuneError('AUTH_REQUIRED');

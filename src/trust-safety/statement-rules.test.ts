@@ -105,6 +105,7 @@ test('every decision Tribune can take, on every ground and source, exports as a 
             explanation: 'e'.repeat(3000), facts: 'f'.repeat(6000), category: 'STATEMENT_CATEGORY_VIOLENCE', keywords: ['KEYWORD_COORDINATED_HARM', 'NOT_A_KEYWORD'],
             source, noticeIds: [], contentDate: '2026-11-30T18:00:00.000Z', contentLanguage: 'fr-FR', decidedBy: 'u_x', decidedAt: '2026-11-30T19:00:00.000Z',
             endsAt: action === 'suspend_account' ? '2026-12-07T19:00:00.000Z' : null, undo: null, state: 'in_force', reversedAt: null,
+            manifestlyIllegal: false, automated: source === 'own_initiative',
           };
           const s = toStatement(d);
           if (action === 'no_action') { assert.equal(s, null); continue; }

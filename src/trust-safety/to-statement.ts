@@ -50,7 +50,7 @@ export function toStatement(d: Decision): StatementStoreRequest | null {
     decision_facts: cut(d.facts, 5000),
     source_type: SOURCE[d.source],
     automated_detection: 'No',
-    automated_decision: 'AUTOMATED_DECISION_NOT_AUTOMATED',
+    automated_decision: d.automated ? 'AUTOMATED_DECISION_PARTIALLY' : 'AUTOMATED_DECISION_NOT_AUTOMATED',
     puid: d.id,
   };
   return statement;

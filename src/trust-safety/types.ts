@@ -68,6 +68,10 @@ export interface Decision {
   readonly undo: Record<string, unknown> | null;
   readonly state: 'in_force' | 'reversed';
   readonly reversedAt: string | null;
+  /** Art. 23(1): the content was manifestly illegal (counts towards a suspension). */
+  readonly manifestlyIllegal: boolean;
+  /** Taken by a rule rather than by a person's judgement on the case (the Art. 23 suspension). */
+  readonly automated: boolean;
 }
 
 export type AppealState = 'open' | 'upheld' | 'reversed';

@@ -45,8 +45,8 @@ export function trustSafetyRoutes(app: FastifyInstance, ctx: ControlContext): vo
     enforce(ctx.limits.noticesPerAddress, addressKey(request));
     const who = await actor(request);
     if (who.user) enforce(ctx.limits.notices, `u:${who.user.id}`);
-    const notice = await ts.submitNotice(who, request.body as NoticeInput);
-    return reply.code(201).send({ id: notice.id, receivedAt: notice.receivedAt });
+    const { notice, warning } = await ts.submitNotice(who, request.body as NoticeInput);
+    return reply.code(201).send({ id: notice.id, receivedAt: notice.receivedAt, ...(warning ? { warning } : {}) });
   });
 
   app.get('/api/v1/me/notices', {
@@ -87,9 +87,10 @@ export function trustSafetyRoutes(app: FastifyInstance, ctx: ControlContext): vo
 
   app.get('/api/v1/me/statements', {
     schema: { tags: ['trust-safety'], summary: 'The statements of reasons for restrictions on my content or account (Art. 17)', response: { 200: StatementList, '4xx': ErrorBody } },
-  }, async (request) => ({
-    statements: (await ts.myStatements(await actor(request))).map(({ decision, appeal }) => presentStatement(decision, appeal)),
-  }));
+  }, async (request) => {
+    const mine = await ts.myStatements(await actor(request));
+    return { statements: mine.statements.map(({ decision, appeal }) => presentStatement(decision, appeal)), warnings: mine.warnings };
+  });
 
   app.get('/api/v1/decisions/:decisionId', {
     schema: { tags: ['trust-safety'], summary: 'One statement of reasons (the person it concerns, or staff)', params: DecisionParams, response: { 200: StatementView, '4xx': ErrorBody } },

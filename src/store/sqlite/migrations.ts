@@ -178,7 +178,8 @@ export const MIGRATIONS: readonly string[] = [
     undo TEXT,
     state TEXT NOT NULL CHECK (state IN ('in_force','reversed')),
     reversed_at TEXT,
-    manifestly_illegal INTEGER NOT NULL DEFAULT 0
+    manifestly_illegal INTEGER NOT NULL DEFAULT 0,
+    automated INTEGER NOT NULL DEFAULT 0
   );
   CREATE INDEX decisions_affected ON decisions (affected_user_id, decided_at);
   CREATE INDEX decisions_decided ON decisions (decided_at);
@@ -218,6 +219,15 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
   CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+  CREATE INDEX notices_unfounded ON notices (notifier_user_id, unfounded, closed_at);
+
+  CREATE TABLE misuse_warnings (
+    user_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('unfounded_notices','manifestly_illegal')),
+    at TEXT NOT NULL,
+    PRIMARY KEY (user_id, kind, at)
+  );
 
   CREATE TABLE dsa_submissions (
     puid TEXT PRIMARY KEY,

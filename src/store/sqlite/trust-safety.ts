@@ -1,6 +1,7 @@
 import { chainHash, GENESIS_HASH } from '../../trust-safety/audit-chain.js';
 import type { Appeal, AuditEntry, Decision, NewAuditEntry, Notice, QueueItem } from '../../trust-safety/types.js';
 import type { TrustSafetyRepository } from '../trust-safety-store.js';
+import type { MisuseKind } from '../../trust-safety/misuse-rules.js';
 import { fromBool, toBool, type Db } from './database.js';
 
 interface NoticeRow {
@@ -19,7 +20,7 @@ interface DecisionRow {
   affected_user_id: string | null; ground: Decision['ground']; legal_ground: string | null; terms_clause: string | null; explanation: string;
   facts: string; category: Decision['category']; keywords: string; source: Decision['source']; notice_ids: string; content_date: string;
   content_language: string | null; decided_by: string; decided_at: string; ends_at: string | null; undo: string | null;
-  state: Decision['state']; reversed_at: string | null;
+  state: Decision['state']; reversed_at: string | null; manifestly_illegal: number; automated: number;
 }
 const toDecision = (r: DecisionRow): Decision => ({
   id: r.id, action: r.action, targetType: r.target_type, targetId: r.target_id, spaceId: r.space_id, atMs: r.at_ms,
@@ -27,7 +28,7 @@ const toDecision = (r: DecisionRow): Decision => ({
   explanation: r.explanation, facts: r.facts, category: r.category, keywords: JSON.parse(r.keywords) as string[], source: r.source,
   noticeIds: JSON.parse(r.notice_ids) as string[], contentDate: r.content_date, contentLanguage: r.content_language,
   decidedBy: r.decided_by, decidedAt: r.decided_at, endsAt: r.ends_at, undo: r.undo ? JSON.parse(r.undo) as Record<string, unknown> : null,
-  state: r.state, reversedAt: r.reversed_at,
+  state: r.state, reversedAt: r.reversed_at, manifestlyIllegal: toBool(r.manifestly_illegal), automated: toBool(r.automated),
 });
 
 interface AppealRow { id: string; decision_id: string; appellant_id: string; explanation: string; submitted_at: string; state: Appeal['state']; decided_by: string | null; decided_at: string | null; reasons: string | null }
@@ -88,7 +89,7 @@ export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
 
     insertDecision: db.prepare(`INSERT INTO decisions (id, action, target_type, target_id, space_id, at_ms, affected_user_id, ground, legal_ground,
       terms_clause, explanation, facts, category, keywords, source, notice_ids, content_date, content_language, decided_by, decided_at, ends_at,
-      undo, state, reversed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      undo, state, reversed_at, manifestly_illegal, automated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     decision: db.prepare<[string], DecisionRow>('SELECT * FROM decisions WHERE id = ?'),
     affecting: db.prepare<[string, number], DecisionRow>(`SELECT * FROM decisions WHERE affected_user_id = ? AND action != 'no_action' ORDER BY decided_at DESC LIMIT ?`),
     between: db.prepare<[string, string], DecisionRow>('SELECT * FROM decisions WHERE decided_at >= ? AND decided_at < ? ORDER BY decided_at, id'),
@@ -110,6 +111,13 @@ export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
     insertAudit: db.prepare(`INSERT INTO audit_log (at, actor_id, action, target_type, target_id, reason, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     audit: db.prepare<[number, number], AuditRow>('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?'),
 
+    unfounded: db.prepare<[string, string], { n: number; last: string | null }>(`SELECT COUNT(*) AS n, MAX(closed_at) AS last FROM notices
+      WHERE notifier_user_id = ? AND unfounded = 1 AND closed_at >= ?`),
+    illegal: db.prepare<[string, string], { n: number }>(`SELECT COUNT(*) AS n FROM decisions
+      WHERE affected_user_id = ? AND manifestly_illegal = 1 AND state = 'in_force' AND decided_at >= ?`),
+    warn: db.prepare('INSERT INTO misuse_warnings (user_id, kind, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+    lastWarning: db.prepare<[string, string, string], { at: string }>('SELECT at FROM misuse_warnings WHERE user_id = ? AND kind = ? AND at >= ? ORDER BY at DESC LIMIT 1'),
+    warnings: db.prepare<[string, string], { kind: string; at: string }>('SELECT kind, at FROM misuse_warnings WHERE user_id = ? AND at >= ? ORDER BY at DESC'),
     submit: db.prepare('INSERT INTO dsa_submissions (puid, submitted_at) VALUES (?, ?) ON CONFLICT DO NOTHING'),
     submitted: db.prepare<[string], { puid: string }>('SELECT puid FROM dsa_submissions WHERE puid = ?'),
   };
@@ -132,7 +140,7 @@ export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
   const recordDecision = db.transaction((d: Decision, unfounded: boolean, audit: NewAuditEntry) => {
     q.insertDecision.run(d.id, d.action, d.targetType, d.targetId, d.spaceId, d.atMs, d.affectedUserId, d.ground, d.legalGround, d.termsClause,
       d.explanation, d.facts, d.category, JSON.stringify(d.keywords), d.source, JSON.stringify(d.noticeIds), d.contentDate, d.contentLanguage,
-      d.decidedBy, d.decidedAt, d.endsAt, d.undo ? JSON.stringify(d.undo) : null, d.state, d.reversedAt);
+      d.decidedBy, d.decidedAt, d.endsAt, d.undo ? JSON.stringify(d.undo) : null, d.state, d.reversedAt, fromBool(d.manifestlyIllegal), fromBool(d.automated));
     q.closeNotices.run(d.id, d.decidedAt, fromBool(unfounded), d.targetType, d.targetId);
     q.dequeue.run(d.targetType, d.targetId);
     append(audit);
@@ -155,6 +163,7 @@ export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
     append(audit);
   });
 
+  const warn = db.transaction((userId: string, kind: string, audit: NewAuditEntry) => { q.warn.run(userId, kind, audit.at); append(audit); });
   const appendAlone = db.transaction((audit: NewAuditEntry) => append(audit));
   const markSubmitted = db.transaction((puids: readonly string[], at: string) => { for (const p of puids) q.submit.run(p, at); });
 
@@ -196,6 +205,11 @@ export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
     async appendAudit(audit) { return appendAlone(audit); },
     async auditEntries(afterSeq, limit) { return q.audit.all(afterSeq, limit).map(toAudit); },
 
+    async unfoundedNotices(userId, since) { const r = q.unfounded.get(userId, since); return { count: r?.n ?? 0, lastAt: r?.last ?? null }; },
+    async manifestlyIllegalCount(userId, since) { return q.illegal.get(userId, since)?.n ?? 0; },
+    async warn(userId, kind, audit) { warn(userId, kind, audit); },
+    async lastWarning(userId, kind, since) { return q.lastWarning.get(userId, kind, since)?.at ?? null; },
+    async warnings(userId, since) { return q.warnings.all(userId, since) as Array<{ kind: MisuseKind; at: string }>; },
     async markSubmitted(puids, at) { markSubmitted(puids, at); },
     async submitted(puids) { return new Set(puids.filter((p) => q.submitted.get(p) !== undefined)); },
   };

@@ -44,7 +44,7 @@ export function ReportControl({ state }: { state: SpaceState }) {
         explanation: explanation.trim(), goodFaith,
         ...(name.trim() ? { notifierName: name.trim() } : {}), ...(email.trim() ? { notifierEmail: email.trim() } : {}),
       });
-      setMessage(t('report.received', { id: receipt.id, time: new Date(receipt.receivedAt).toLocaleTimeString() }));
+      setMessage(`${t('report.received', { id: receipt.id, time: new Date(receipt.receivedAt).toLocaleTimeString() })}${receipt.warning ? ` ${t('report.warning')}` : ''}`);
       setOpen(false);
       setExplanation('');
       setGoodFaith(false);

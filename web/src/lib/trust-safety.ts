@@ -57,10 +57,10 @@ export interface Report {
 
 const V1 = '/api/v1';
 export const tsApi = {
-  notice: (input: NoticeInput) => call<{ id: string; receivedAt: string }>('POST', `${V1}/notices`, input),
+  notice: (input: NoticeInput) => call<{ id: string; receivedAt: string; warning?: string }>('POST', `${V1}/notices`, input),
   queue: (cursor?: string) => call<{ items: QueueItem[]; next: string | null }>('GET', `${V1}/moderation/queue?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
   decide: (input: DecisionInput) => call<Statement>('POST', `${V1}/moderation/decisions`, input),
-  statements: () => call<{ statements: Statement[] }>('GET', `${V1}/me/statements`),
+  statements: () => call<{ statements: Statement[]; warnings: Array<{ kind: 'unfounded_notices' | 'manifestly_illegal'; at: string }> }>('GET', `${V1}/me/statements`),
   appeal: (decisionId: string, explanation: string) => call<Appeal>('POST', `${V1}/appeals`, { decisionId, explanation }),
   openAppeals: () => call<{ appeals: Array<{ appeal: Appeal; statement: Statement }> }>('GET', `${V1}/moderation/appeals`),
   decideAppeal: (appealId: string, outcome: 'upheld' | 'reversed', reasons: string) =>

@@ -53,7 +53,8 @@ function StatementCard({ s, onChange }: { s: Statement; onChange: () => void }) 
 function StatementsPage() {
   const [user, setUser] = useState<User | null>(knownUser());
   const [statements, setStatements] = useState<Statement[] | null>(null);
-  const load = async () => setStatements((await tsApi.statements()).statements);
+  const [warnings, setWarnings] = useState<Array<{ kind: string; at: string }>>([]);
+  const load = async () => { const mine = await tsApi.statements(); setStatements(mine.statements); setWarnings(mine.warnings); };
   useEffect(() => { void currentUser().then(setUser); }, []);
   useEffect(() => { document.title = `${t('statements.heading')} · Tribune`; if (user) void load(); }, [user?.id]);
   if (!user) return <section class="card narrow"><h1>{t('statements.heading')}</h1><AuthForm onDone={setUser} /></section>;
@@ -61,6 +62,7 @@ function StatementsPage() {
     <div>
       <h1>{t('statements.heading')}</h1>
       <p>{t('statements.intro')}</p>
+      {warnings.map((w) => <p class="card error" role="note" key={w.at}>{t(`warning.${w.kind}` as MessageKey, { date: formatDateTime(w.at) })}</p>)}
       <section class="card">
         {statements === null ? <p role="status">{t('common.loading')}</p>
           : statements.length === 0 ? <p>{t('statements.none')}</p>
