@@ -77,6 +77,7 @@ describe('trust & safety journey in a real browser', { skip: !available, timeout
     // 1. A listener on a phone reports the speaker at the current moment.
     const listener = await pageAs(fan, 'listener', 390);
     await listener.goto(`${server.url}/s/${spaceId}`);
+    await listener.getByTestId('recording-notice').filter({ hasText: 'This Space is recorded' }).waitFor();
     await listener.getByRole('button', { name: 'Report' }).click();
     await listener.getByLabel('Victor, on stage now').check();
     await listener.getByLabel('Category').selectOption('STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH');
@@ -139,6 +140,18 @@ describe('trust & safety journey in a real browser', { skip: !available, timeout
     await after.getByTestId('appeal-state').filter({ hasText: 'Appeal accepted: decision reversed' }).waitFor();
     assert.match(await after.innerText(), /The recording shows a quotation/);
     assert.deepEqual(uncaught, []);
+  });
+
+  it('speakers are told the Space is recorded before they join the stage', async () => {
+    const invite = await server.request('POST', `/api/v1/spaces/${spaceId}/stage-tokens`, { token: host.token, body: { role: 'speaker' } });
+    const context = await browser.newContext({ locale: 'en-GB' });
+    contexts.push(context);
+    const guest = await context.newPage();
+    await guest.goto(invite.body.inviteUrl.replace(/^https?:\/\/[^/]+/, server.url));
+    const notice = guest.getByTestId('recording-notice');
+    await notice.waitFor();
+    assert.match(await notice.innerText(), /replay is public/);
+    assert.ok(await guest.getByRole('button', { name: 'Join the stage' }).isVisible(), 'told before the join button is used');
   });
 
   it('the transparency page shows the period\'s figures, in French too', async () => {
