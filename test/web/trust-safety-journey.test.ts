@@ -142,6 +142,41 @@ describe('trust & safety journey in a real browser', { skip: !available, timeout
     assert.deepEqual(uncaught, []);
   });
 
+  it('a note both camps found helpful shows on the listener page, and can be reported there', async () => {
+    const author = await register(server, 'note_author');
+    const campA: Account[] = [];
+    const campB: Account[] = [];
+    for (let i = 0; i < 6; i++) { campA.push(await register(server, `web_a_${i}`)); campB.push(await register(server, `web_b_${i}`)); }
+    const add = async (text: string) => (await server.request('POST', `/api/v1/spaces/${spaceId}/notes`, { token: author.token, body: { text, sources: ['https://example.org/report-2024'], atMs: 754_000 } })).body.id as string;
+    const rate = (a: Account, id: string, helpfulness: string) => server.request('POST', `/api/v1/notes/${id}/ratings`, { token: a.token, body: { helpfulness } });
+    for (let i = 0; i < 4; i++) {
+      const id = await add(`Partisan note ${i}`);
+      for (const a of i % 2 ? campA : campB) await rate(a, id, 'HELPFUL');
+      for (const a of i % 2 ? campB : campA) await rate(a, id, 'NOT_HELPFUL');
+    }
+    const bridge = await add('The 2024 report says the opposite on page 12.');
+    for (const a of [...campA, ...campB]) await rate(a, bridge, 'HELPFUL');
+    const oneSided = await add('Only one camp likes this note.');
+    for (const a of campA) await rate(a, oneSided, 'HELPFUL');
+
+    const page = await pageAs(fan, 'notes', 390);
+    await page.goto(`${server.url}/s/${spaceId}`);
+    const note = page.getByTestId('helpful-note');
+    await note.filter({ hasText: 'The 2024 report says the opposite' }).waitFor();
+    assert.equal(await note.count(), 1, 'only the bridging note is shown');
+    assert.match(await note.innerText(), /At 12:34/);
+    assert.deepEqual(await axeViolations(page), []);
+    await note.getByRole('button', { name: 'Report the note at 12:34' }).click();
+    await note.getByLabel('Why is it illegal or against the rules?').fill('The source link does not say what the note claims.');
+    await note.getByLabel('Your name').fill('Camille Martin');
+    await note.getByLabel('Your e-mail address').fill('camille@example.org');
+    await note.getByLabel(/in good faith/).check();
+    await note.getByRole('button', { name: 'Send the report' }).click();
+    await note.getByTestId('report-status').filter({ hasText: 'Report received' }).waitFor();
+    const queue = await server.request('GET', '/api/v1/moderation/queue?limit=200', { token: mod1.token });
+    assert.ok(queue.body.items.some((i: { targetType: string; targetId: string }) => i.targetType === 'note' && i.targetId === bridge));
+  });
+
   it('speakers are told the Space is recorded before they join the stage', async () => {
     const invite = await server.request('POST', `/api/v1/spaces/${spaceId}/stage-tokens`, { token: host.token, body: { role: 'speaker' } });
     const context = await browser.newContext({ locale: 'en-GB' });

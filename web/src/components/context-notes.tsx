@@ -4,6 +4,7 @@ import { ApiError } from '../lib/api.js';
 import { useInterval } from '../lib/hooks.js';
 import { formatMoment, tsApi, type Note } from '../lib/trust-safety.js';
 import type { SpaceState, User } from '../lib/types.js';
+import { ReportControl } from './report-control.js';
 import '../trust-safety.css';
 
 const LEVELS = [['HELPFUL', 'notes.helpful'], ['SOMEWHAT_HELPFUL', 'notes.somewhat'], ['NOT_HELPFUL', 'notes.notHelpful']] as const;
@@ -47,6 +48,7 @@ export function ContextNotes({ state, user }: { state: SpaceState; user: User | 
         <aside class="context-note" key={n.id} aria-label={t('notes.at', { at: formatMoment(n.atMs ?? 0) })} data-testid="helpful-note">
           <p><strong>{t('notes.at', { at: formatMoment(n.atMs ?? 0) })}</strong> {n.text}</p>
           <ul>{n.sources.map((s) => <li key={s}><a href={s} rel="noopener noreferrer nofollow" target="_blank">{new URL(s).host}</a></li>)}</ul>
+          <ReportControl state={state} fixed={{ type: 'note', id: n.id, label: formatMoment(n.atMs ?? 0) }} />
         </aside>
       ))}
       {user && pending.length > 0 && (

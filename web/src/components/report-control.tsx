@@ -16,7 +16,7 @@ function currentMoment(state: SpaceState): number {
  * "Report": a DSA Art. 16 notice about the Space at this moment or a speaker on stage now. The moment
  * is taken when the form opens (what the listener just heard), and the form asks for what the law asks.
  */
-export function ReportControl({ state }: { state: SpaceState }) {
+export function ReportControl({ state, fixed }: { state: SpaceState; fixed?: { type: TargetType; id: string; label: string } }) {
   const [open, setOpen] = useState(false);
   const [atMs, setAtMs] = useState(0);
   const [target, setTarget] = useState('space');
@@ -29,6 +29,7 @@ export function ReportControl({ state }: { state: SpaceState }) {
   const [busy, setBusy] = useState(false);
   const exempt = category === ANONYMOUS_CATEGORY;
   const whole: TargetType = state.state === 'live' ? 'space' : 'recording';
+  const formId = `report-form${fixed ? `-${fixed.id}` : ''}`;
 
   function toggle() {
     if (!open) { setAtMs(currentMoment(state)); setMessage(''); }
@@ -40,7 +41,8 @@ export function ReportControl({ state }: { state: SpaceState }) {
     setBusy(true);
     try {
       const receipt = await tsApi.notice({
-        targetType: target === 'space' ? whole : 'user', targetId: target === 'space' ? state.id : target, atMs, category,
+        ...(fixed ? { targetType: fixed.type, targetId: fixed.id } : { targetType: target === 'space' ? whole : 'user' as TargetType, targetId: target === 'space' ? state.id : target, atMs }),
+        category,
         explanation: explanation.trim(), goodFaith,
         ...(name.trim() ? { notifierName: name.trim() } : {}), ...(email.trim() ? { notifierEmail: email.trim() } : {}),
       });
@@ -57,11 +59,11 @@ export function ReportControl({ state }: { state: SpaceState }) {
 
   return (
     <div class="report">
-      <button type="button" class="small" aria-expanded={open} aria-controls="report-form" onClick={toggle}>{t('report.button')}</button>
+      <button type="button" class="small" aria-expanded={open} aria-controls={formId} aria-label={fixed ? t('report.this', { what: fixed.label }) : undefined} onClick={toggle}>{t('report.button')}</button>
       {open && (
-        <form id="report-form" onSubmit={submit} aria-labelledby="report-h">
-          <h3 id="report-h">{t('report.heading')}</h3>
-          <fieldset>
+        <form id={formId} onSubmit={submit} aria-labelledby={`${formId}-h`}>
+          <h3 id={`${formId}-h`}>{fixed ? t('report.this', { what: fixed.label }) : t('report.heading')}</h3>
+          {!fixed && <fieldset>
             <legend>{t('report.what')}</legend>
             <label><input type="radio" name="report-target" value="space" checked={target === 'space'} onChange={() => setTarget('space')} />
               {t('report.theSpace', { at: formatMoment(atMs) })}</label>
@@ -69,14 +71,14 @@ export function ReportControl({ state }: { state: SpaceState }) {
               <label key={p.participantId}><input type="radio" name="report-target" value={p.participantId} checked={target === p.participantId} onChange={() => setTarget(p.participantId)} />
                 {t('report.speaker', { name: p.displayName })}</label>
             ))}
-          </fieldset>
-          <label for="report-category">{t('report.category')}</label>
-            <select id="report-category" value={category} onChange={(e) => setCategory((e.target as HTMLSelectElement).value as Category)}>
+          </fieldset>}
+          <label for={`${formId}-category`}>{t('report.category')}</label>
+            <select id={`${formId}-category`} value={category} onChange={(e) => setCategory((e.target as HTMLSelectElement).value as Category)}>
               {CATEGORIES.map((c) => <option key={c} value={c}>{t(`category.${c}` as MessageKey)}</option>)}
             </select>
           <label>{t('report.explanation')}
-            <textarea required minLength={20} maxLength={5000} value={explanation} aria-describedby="report-explain-hint" onInput={(e) => setExplanation((e.target as HTMLTextAreaElement).value)} />
-            <small id="report-explain-hint">{t('report.explanationHint')}</small>
+            <textarea required minLength={20} maxLength={5000} value={explanation} aria-describedby={`${formId}-hint`} onInput={(e) => setExplanation((e.target as HTMLTextAreaElement).value)} />
+            <small id={`${formId}-hint`}>{t('report.explanationHint')}</small>
           </label>
           <label>{t('report.name')}<input type="text" autocomplete="name" required={!exempt} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} /></label>
           <label>{t('report.email')}<input type="email" autocomplete="email" required={!exempt} value={email} onInput={(e) => setEmail((e.target as HTMLInputElement).value)} /></label>

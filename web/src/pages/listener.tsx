@@ -43,6 +43,9 @@ function Replay({ url, spaceId }: { url: string; spaceId: string }) {
   useEffect(() => {
     let dispose: (() => void) | undefined;
     void playReplay(audio.current!, url).then((d) => { dispose = d; });
+    // A link to a moment (`#t=<seconds>`, as the moderation queue gives) starts the replay there.
+    const at = /^#t=(\d+)$/.exec(location.hash)?.[1];
+    if (at) audio.current!.addEventListener('loadedmetadata', () => { audio.current!.currentTime = Number(at); }, { once: true });
     return () => dispose?.();
   }, [url]);
   return (
