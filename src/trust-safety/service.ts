@@ -17,28 +17,10 @@ import { AccountRestrictions } from './restrictions.js';
 import { MISUSE_POLICY, notifierVerdict, providerVerdict, windowStart, type MisuseKind } from './misuse-rules.js';
 import type { Appeal, Decision, DecisionAction, Notice, QueueItem, TargetType } from './types.js';
 import type { User } from '../domain/types.js';
+import { requireAccount, requireStaff, SYSTEM_ACTOR, SYSTEM_USER } from './actors.js';
+import { DEFAULT_FACTS, DEFAULT_REASONS, type StaffReasons } from './staff-reasons.js';
 
-export interface StaffReasons {
-  readonly ground?: DecisionInput['ground'];
-  readonly legalGround?: string;
-  readonly termsClause?: string;
-  readonly explanation?: string;
-  readonly facts?: string;
-  readonly category?: DecisionInput['category'];
-}
-
-/** What a statement says when staff act from the stage controls without writing reasons. */
-const DEFAULT_REASONS = {
-  ground: 'DECISION_GROUND_INCOMPATIBLE_CONTENT',
-  termsClause: 'Terms of service, conduct in live Spaces',
-  category: 'STATEMENT_CATEGORY_OTHER_VIOLATION_TC',
-} as const;
-const DEFAULT_FACTS: Partial<Record<DecisionAction, string>> = {
-  mute_speaker: 'A platform moderator muted the speaker during a live Space because of what was being said.',
-  remove_speaker: 'A platform moderator removed the speaker from the stage of a live Space because of what was being said.',
-  end_space: 'A platform moderator ended the live Space because of what was being broadcast.',
-  dismiss_question: 'A platform moderator dismissed the question because of its content.',
-};
+export type { StaffReasons } from './staff-reasons.js';
 
 const QUEUE_SAMPLE = 5;
 
@@ -358,19 +340,4 @@ export class TrustSafetyService {
       default: break;
     }
   }
-}
-
-/** The author of decisions taken by a rule (the Art. 23 suspension), not by a person. */
-const SYSTEM_ACTOR = 'system';
-const SYSTEM_USER: User = { id: SYSTEM_ACTOR, handle: 'system', displayName: 'Tribune', platformRole: 'admin', createdAt: '2020-01-01T00:00:00.000Z' };
-
-function requireAccount(actor: Actor): User {
-  if (!actor.user) throw new TribuneError('AUTH_REQUIRED');
-  return actor.user;
-}
-
-function requireStaff(actor: Actor): User {
-  const user = requireAccount(actor);
-  if (user.platformRole === 'user') throw new TribuneError('FORBIDDEN', { role: 'listener', action: 'moderate the platform' });
-  return user;
 }

@@ -26,7 +26,8 @@ export async function submitStatements(
     return true;
   });
   for (let batch of batches(pending)) {
-    for (let attempt = 0; batch.length > 0 && attempt < 2; attempt++) {
+    // Each 422 removes at least one statement or ends the batch, so this ends.
+    while (batch.length > 0) {
       const res = await doFetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${options.token}` },
@@ -42,13 +43,17 @@ export async function submitStatements(
       if (res.status !== 422) { outcome.failedBatches.push({ status: res.status, body: text.slice(0, 500) }); break; }
       const errors = parseErrors(text);
       const bad = new Set<number>();
+      const known: string[] = [];
       for (const [key, fieldErrors] of Object.entries(errors)) {
         const m = /^statement_(\d+)$/.exec(key);
-        if (m && batch[Number(m[1])]) {
-          bad.add(Number(m[1]));
-          outcome.rejected.push({ puid: batch[Number(m[1])]!.puid, errors: fieldErrors });
-        }
+        if (!m || !batch[Number(m[1])]) continue;
+        bad.add(Number(m[1]));
+        const puid = batch[Number(m[1])]!.puid;
+        // Already in the Database (accepted by a run whose record here was lost): it is there, so it counts.
+        if (Object.keys(fieldErrors).length === 1 && fieldErrors.puid?.every((e) => /not unique/i.test(e))) known.push(puid);
+        else outcome.rejected.push({ puid, errors: fieldErrors });
       }
+      if (known.length) { await options.onAccepted(known); outcome.accepted.push(...known); }
       if (bad.size === 0) { outcome.failedBatches.push({ status: 422, body: text.slice(0, 500) }); break; }
       batch = batch.filter((_, i) => !bad.has(i));
     }

@@ -116,6 +116,16 @@ test('tribune dsa export writes the same statements; dsa submit sends them once,
   assert.equal(twice.code, 0);
   assert.deepEqual([JSON.parse(twice.stdout).accepted, JSON.parse(twice.stdout).skipped], [0, 5], 'accepted puids are not sent again');
 
+  // The record of what was accepted is lost: the Database's "not unique" answers count as accepted.
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(join(server.dataDir, 'tribune.db'));
+  db.prepare('DELETE FROM dsa_submissions').run();
+  db.close();
+  const lost = await cli(['dsa', 'submit', '--endpoint', standIn.url, '--token', 'tdb-token', '--from', today, '--to', today, '--data-dir', server.dataDir]);
+  assert.equal(lost.code, 0, lost.stdout);
+  assert.deepEqual([JSON.parse(lost.stdout).accepted, JSON.parse(lost.stdout).rejected], [5, []]);
+  assert.equal(standIn.stored.size, 5);
+
   // 150 statements, one of them broken: two calls (100 + 50), the broken one named, the rest stored.
   const base = file.statements[0]!;
   const many: Array<Record<string, unknown>> = Array.from({ length: 150 }, (_, i) => ({ ...base, puid: `bulk-${i}` }));
