@@ -28,6 +28,9 @@ export class AccountRestrictions {
     else this.#byUser.delete(userId);
   }
 
+  /** Nothing restricted: the common case, checked before any per-request work. */
+  get empty(): boolean { return this.#byUser.size === 0; }
+
   /** The restriction in force now, a termination before any suspension. */
   current(userId: string): AccountRestriction | null {
     const list = this.#byUser.get(userId);

@@ -17,6 +17,8 @@ import {
 const NoContent = { 204: Type.Null(), '4xx': ErrorBody };
 /** What a restricted account may still do: read, log in and out, see its statements and appeal them. */
 const OPEN_TO_RESTRICTED = ['/api/v1/auth/', '/api/v1/appeals', '/api/v1/me'];
+/** The audience's anonymous-grade writes (listening, reacting): never worth a session lookup. */
+const AUDIENCE_WRITE = /^\/api\/v1\/(listener-token|spaces\/[^/]+\/(heartbeat|reactions))(\?|$)/;
 
 export function trustSafetyRoutes(app: FastifyInstance, ctx: ControlContext): void {
   const ts = ctx.trustSafety;
@@ -24,8 +26,8 @@ export function trustSafetyRoutes(app: FastifyInstance, ctx: ControlContext): vo
 
   // A suspended or terminated account cannot write; checked only on writes that carry a credential.
   app.addHook('preHandler', async (request) => {
-    if (request.method === 'GET' || request.method === 'HEAD' || !request.url.startsWith('/api/')) return;
-    if (OPEN_TO_RESTRICTED.some((p) => request.url.startsWith(p)) || !bearerOf(request)) return;
+    if (ts.restrictions.empty || request.method === 'GET' || request.method === 'HEAD' || !request.url.startsWith('/api/')) return;
+    if (OPEN_TO_RESTRICTED.some((p) => request.url.startsWith(p)) || AUDIENCE_WRITE.test(request.url) || !bearerOf(request)) return;
     const who = await actor(request).catch(() => null);
     const restriction = who?.user ? ts.restrictions.current(who.user.id) : null;
     if (restriction) {
