@@ -177,6 +177,25 @@ describe('trust & safety journey in a real browser', { skip: !available, timeout
     assert.ok(queue.body.items.some((i: { targetType: string; targetId: string }) => i.targetType === 'note' && i.targetId === bridge));
   });
 
+  it('a question is reported from where it is shown', async () => {
+    const asker = await register(server, 'asker_web');
+    const q = await server.request('POST', `/api/v1/spaces/${spaceId}/questions`, { token: asker.token, body: { text: 'Why do you hate the press so much?' } });
+    await server.request('POST', `/api/v1/spaces/${spaceId}/questions/${q.body.id}/action`, { token: host.token, body: { action: 'approve' } });
+    const page = await pageAs(fan, 'question-report', 390);
+    await page.goto(`${server.url}/s/${spaceId}`);
+    const card = page.locator(`[data-question="${q.body.id}"]`);
+    await card.getByRole('button', { name: 'Report: Why do you hate the press so much?' }).click();
+    await card.getByLabel('Category').selectOption('STATEMENT_CATEGORY_CYBER_VIOLENCE');
+    await card.getByLabel('Why is it illegal or against the rules?').fill('The question is a personal attack, not a question.');
+    await card.getByLabel('Your name').fill('Camille Martin');
+    await card.getByLabel('Your e-mail address').fill('camille@example.org');
+    await card.getByLabel(/in good faith/).check();
+    await card.getByRole('button', { name: 'Send the report' }).click();
+    await card.getByTestId('report-status').filter({ hasText: 'Report received' }).waitFor();
+    const queue = await server.request('GET', '/api/v1/moderation/queue?limit=200', { token: mod1.token });
+    assert.ok(queue.body.items.some((i: { targetType: string; targetId: string }) => i.targetType === 'question' && i.targetId === q.body.id));
+  });
+
   it('speakers are told the Space is recorded before they join the stage', async () => {
     const invite = await server.request('POST', `/api/v1/spaces/${spaceId}/stage-tokens`, { token: host.token, body: { role: 'speaker' } });
     const context = await browser.newContext({ locale: 'en-GB' });

@@ -48,7 +48,7 @@ export function ContextNotes({ state, user }: { state: SpaceState; user: User | 
         <aside class="context-note" key={n.id} aria-label={t('notes.at', { at: formatMoment(n.atMs ?? 0) })} data-testid="helpful-note">
           <p><strong>{t('notes.at', { at: formatMoment(n.atMs ?? 0) })}</strong> {n.text}</p>
           <ul>{n.sources.map((s) => <li key={s}><a href={s} rel="noopener noreferrer nofollow" target="_blank">{new URL(s).host}</a></li>)}</ul>
-          <ReportControl state={state} fixed={{ type: 'note', id: n.id, label: formatMoment(n.atMs ?? 0) }} />
+          <ReportControl state={state} fixed={{ type: 'note', id: n.id, label: t('report.this', { what: formatMoment(n.atMs ?? 0) }) }} />
         </aside>
       ))}
       {user && pending.length > 0 && (

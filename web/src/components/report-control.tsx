@@ -16,6 +16,7 @@ function currentMoment(state: SpaceState): number {
  * "Report": a DSA Art. 16 notice about the Space at this moment or a speaker on stage now. The moment
  * is taken when the form opens (what the listener just heard), and the form asks for what the law asks.
  */
+/** `fixed`: report one given thing (a note, a question) instead of offering the Space or a speaker; `label` names it for the button. */
 export function ReportControl({ state, fixed }: { state: SpaceState; fixed?: { type: TargetType; id: string; label: string } }) {
   const [open, setOpen] = useState(false);
   const [atMs, setAtMs] = useState(0);
@@ -59,10 +60,10 @@ export function ReportControl({ state, fixed }: { state: SpaceState; fixed?: { t
 
   return (
     <div class="report">
-      <button type="button" class="small" aria-expanded={open} aria-controls={formId} aria-label={fixed ? t('report.this', { what: fixed.label }) : undefined} onClick={toggle}>{t('report.button')}</button>
+      <button type="button" class="small" aria-expanded={open} aria-controls={formId} aria-label={fixed?.label} onClick={toggle}>{t('report.button')}</button>
       {open && (
         <form id={formId} onSubmit={submit} aria-labelledby={`${formId}-h`}>
-          <h3 id={`${formId}-h`}>{fixed ? t('report.this', { what: fixed.label }) : t('report.heading')}</h3>
+          <h3 id={`${formId}-h`}>{fixed?.label ?? t('report.heading')}</h3>
           {!fixed && <fieldset>
             <legend>{t('report.what')}</legend>
             <label><input type="radio" name="report-target" value="space" checked={target === 'space'} onChange={() => setTarget('space')} />
