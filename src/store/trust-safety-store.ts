@@ -29,6 +29,8 @@ export interface TrustSafetyRepository {
   /** Stores the decision, closes the target's open notices (marking them unfounded if asked), logs it. */
   recordDecision(decision: Decision, options: { unfounded: boolean }, audit: NewAuditEntry): Promise<void>;
   decision(id: string): Promise<Decision | null>;
+  /** The notices a (reversed) decision closed are open again, and their target back in the queue. */
+  reopenNotices(decisionId: string): Promise<void>;
   decisionsAffecting(userId: string, limit: number): Promise<Decision[]>;
   decisionsBetween(fromIso: string, toIso: string): Promise<Decision[]>;
   /** Restrictions in force of these actions (suspensions, disabled replays). */

@@ -8,9 +8,16 @@ export function appealDeadline(decidedAt: string): string {
   return d.toISOString();
 }
 
-export function checkCanAppeal(decision: Decision, appellantId: string, nowMs: number, existing: Appeal | null): void {
-  if (decision.action === 'no_action') throw new TribuneError('APPEAL_NOT_ALLOWED', { reason: 'nothing was restricted' });
-  if (decision.affectedUserId !== appellantId) throw new TribuneError('APPEAL_NOT_ALLOWED', { reason: 'only the person the decision affects may appeal it' });
+/**
+ * Who may appeal (Art. 20(1)): the person a restriction falls on, and, against a decision not to act,
+ * whoever sent one of the notices it answered.
+ */
+export function checkCanAppeal(decision: Decision, appellantId: string, nowMs: number, existing: Appeal | null, appellantNotified: boolean): void {
+  if (decision.action === 'no_action') {
+    if (!appellantNotified) throw new TribuneError('APPEAL_NOT_ALLOWED', { reason: 'only those who sent the notices may appeal a decision not to act' });
+  } else if (decision.affectedUserId !== appellantId) {
+    throw new TribuneError('APPEAL_NOT_ALLOWED', { reason: 'only the person the decision affects may appeal it' });
+  }
   if (nowMs > Date.parse(appealDeadline(decision.decidedAt))) throw new TribuneError('APPEAL_WINDOW_CLOSED', { deadline: appealDeadline(decision.decidedAt) });
   if (existing) throw new TribuneError('APPEAL_EXISTS', { appealId: existing.id });
 }

@@ -166,7 +166,9 @@ export class TrustSafetyService {
     const user = requireAccount(actor);
     const decision = await this.#store.trustSafety.decision(decisionId);
     if (!decision) throw new TribuneError('DECISION_NOT_FOUND', { decisionId });
-    checkCanAppeal(decision, user.id, this.#clock.now(), await this.#store.trustSafety.appealOf(decisionId));
+    const notified = decision.action === 'no_action' && (await Promise.all(decision.noticeIds.map((id) => this.#store.trustSafety.notice(id))))
+      .some((n) => n?.notifierUserId === user.id);
+    checkCanAppeal(decision, user.id, this.#clock.now(), await this.#store.trustSafety.appealOf(decisionId), notified);
     const now = iso(this.#clock.now());
     const appeal: Appeal = {
       id: newId('ap'), decisionId, appellantId: user.id, explanation: explanation.trim(), submittedAt: now, state: 'open',
@@ -336,6 +338,8 @@ export class TrustSafetyService {
         if (d.spaceId) this.#bus.publish(d.spaceId, { type: 'question.updated', questionId: d.targetId, state, votes: 0, highlighted: false });
         break;
       }
+      // Not acting was wrong: the notices go back to the queue for a decision that acts.
+      case 'no_action': await this.#store.trustSafety.reopenNotices(d.id); break;
       // A mute, a removal or an ended broadcast is over once done: the reversal stands in the record.
       default: break;
     }

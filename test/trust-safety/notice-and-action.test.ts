@@ -210,6 +210,30 @@ describe('queue, decision, statement, appeal', () => {
     assert.notEqual(back.body.error?.code, 'REPLAY_NOT_AVAILABLE', 'no longer refused by the takedown (this server runs without media, so it is a plain 404)');
   });
 
+  test('a notifier appeals a decision not to act; reversing it puts the notices back in the queue', async () => {
+    const { space } = await liveSpaceWithSpeaker();
+    const body = { targetType: 'space', targetId: space.id, atMs: 30_000, category: 'STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS', explanation: 'The guest claimed the vote was rigged, with no evidence.', ...notifier };
+    assert.equal((await server.request('POST', '/api/v1/notices', { token: fan.token, body })).status, 201);
+    assert.equal((await server.request('POST', '/api/v1/notices', { token: flagger.token, body })).status, 201);
+    const none = await server.request('POST', '/api/v1/moderation/decisions', { token: mod1.token, body: { targetType: 'space', targetId: space.id, action: 'no_action', ground: 'DECISION_GROUND_INCOMPATIBLE_CONTENT', termsClause: 'Terms §1', explanation: 'An opinion, not a breach.', facts: 'Political opinion voiced live.', category: 'STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS' } });
+    assert.equal(none.status, 201);
+    const inQueue = async () => (await server.request('GET', '/api/v1/moderation/queue?limit=200', { token: mod1.token })).body.items.find((i: { targetId: string }) => i.targetId === space.id);
+    assert.equal(await inQueue(), undefined);
+    assert.equal((await server.request('POST', '/api/v1/appeals', { token: other.token, body: { decisionId: none.body.id, explanation: 'I did not report it.' } })).body.error.code, 'APPEAL_NOT_ALLOWED');
+    assert.equal((await server.request('POST', '/api/v1/appeals', { token: host.token, body: { decisionId: none.body.id, explanation: 'Nothing restricted me.' } })).body.error.code, 'APPEAL_NOT_ALLOWED');
+    const appeal = await server.request('POST', '/api/v1/appeals', { token: fan.token, body: { decisionId: none.body.id, explanation: 'It is electoral disinformation, please look again.' } });
+    assert.equal(appeal.status, 201, JSON.stringify(appeal.body));
+    await server.request('POST', `/api/v1/moderation/appeals/${appeal.body.id}/decision`, { token: mod2.token, body: { outcome: 'reversed', reasons: 'Needs a label at least.' } });
+    const back = await inQueue();
+    assert.ok(back, 'back in the queue');
+    assert.deepEqual([back.openNotices, back.trustedNotices], [2, 1]);
+    const items = (await server.request('GET', '/api/v1/moderation/queue?limit=200', { token: mod1.token })).body.items as Array<{ targetId: string; trustedNotices: number }>;
+    const firstOrdinary = items.findIndex((i) => i.trustedNotices === 0);
+    assert.ok(firstOrdinary === -1 || items.findIndex((i) => i.targetId === space.id) < firstOrdinary, 'with its trusted flagger\'s priority');
+    const labelled = await server.request('POST', '/api/v1/moderation/decisions', { token: mod2.token, body: { targetType: 'space', targetId: space.id, action: 'label', ...illegal } });
+    assert.equal(labelled.body.source, 'trusted_flagger');
+  });
+
   test('the stage controls used by platform staff produce statements; the host\'s own do not', async () => {
     const { space, seat } = await liveSpaceWithSpeaker();
     const before = (await server.request('GET', '/api/v1/me/statements', { token: speaker.token })).body.statements.length;

@@ -106,7 +106,7 @@ export function trustSafetyRoutes(app: FastifyInstance, ctx: ControlContext): vo
     schema: { tags: ['trust-safety'], summary: 'Appeal a decision (Art. 20): free, within six months', body: AppealBody, response: { 201: AppealView, '4xx': ErrorBody } },
   }, async (request, reply) => {
     const who = await actor(request);
-    if (who.user) enforce(ctx.limits.notices, `u:${who.user.id}`);
+    if (who.user) enforce(ctx.limits.notices, `appeal:${who.user.id}`);
     const { decisionId, explanation } = request.body as { decisionId: string; explanation: string };
     return reply.code(201).send(presentAppeal(await ts.appeal(who, decisionId, explanation)));
   });

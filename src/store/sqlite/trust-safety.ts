@@ -76,6 +76,14 @@ export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
         last_at = excluded.last_at,
         rank_key = (CASE WHEN trusted_notices + excluded.trusted_notices > 0 THEN '0' ELSE '1' END) || '|'
           || (CASE WHEN open_notices = 0 THEN excluded.first_at ELSE first_at END) || '|' || target_type || ':' || target_id`),
+    reopen: db.prepare(`UPDATE notices SET state = 'open', decision_id = NULL, closed_at = NULL, unfounded = 0 WHERE decision_id = ?`),
+    requeue: db.prepare(`UPDATE moderation_queue SET
+        open_notices = (SELECT COUNT(*) FROM notices n WHERE n.target_type = moderation_queue.target_type AND n.target_id = moderation_queue.target_id AND n.state = 'open'),
+        trusted_notices = (SELECT COUNT(*) FROM notices n WHERE n.target_type = moderation_queue.target_type AND n.target_id = moderation_queue.target_id AND n.state = 'open' AND n.trusted = 1),
+        first_at = COALESCE((SELECT MIN(received_at) FROM notices n WHERE n.target_type = moderation_queue.target_type AND n.target_id = moderation_queue.target_id AND n.state = 'open'), first_at)
+      WHERE target_type = ? AND target_id = ?`),
+    rerank: db.prepare(`UPDATE moderation_queue SET rank_key = (CASE WHEN trusted_notices > 0 THEN '0' ELSE '1' END) || '|' || first_at || '|' || target_type || ':' || target_id
+      WHERE target_type = ? AND target_id = ?`),
     dequeue: db.prepare('UPDATE moderation_queue SET open_notices = 0, trusted_notices = 0 WHERE target_type = ? AND target_id = ?'),
     notice: db.prepare<[string], NoticeRow>('SELECT * FROM notices WHERE id = ?'),
     openNotices: db.prepare<[string, string, number], NoticeRow>(`SELECT * FROM notices WHERE target_type = ? AND target_id = ? AND state = 'open'
@@ -163,6 +171,13 @@ export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
     append(audit);
   });
 
+  const reopen = db.transaction((decisionId: string) => {
+    const d = q.decision.get(decisionId);
+    if (!d) return;
+    q.reopen.run(decisionId);
+    q.requeue.run(d.target_type, d.target_id);
+    q.rerank.run(d.target_type, d.target_id);
+  });
   const warn = db.transaction((userId: string, kind: string, audit: NewAuditEntry) => { q.warn.run(userId, kind, audit.at); append(audit); });
   const appendAlone = db.transaction((audit: NewAuditEntry) => append(audit));
   const markSubmitted = db.transaction((puids: readonly string[], at: string) => { for (const p of puids) q.submit.run(p, at); });
@@ -185,6 +200,7 @@ export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
 
     async recordDecision(decision, options, audit) { recordDecision(decision, options.unfounded, audit); },
     async decision(id) { const r = q.decision.get(id); return r ? toDecision(r) : null; },
+    async reopenNotices(decisionId) { reopen(decisionId); },
     async decisionsAffecting(userId, limit) { return q.affecting.all(userId, limit).map(toDecision); },
     async decisionsBetween(from, to) { return q.between.all(from, to).map(toDecision); },
     async decisionsInForce(actions) {
