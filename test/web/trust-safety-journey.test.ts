@@ -107,6 +107,10 @@ describe('trust & safety journey in a real browser', { skip: !available, timeout
     const stage = await server.request('GET', `/api/v1/spaces/${spaceId}/stage`);
     assert.equal(stage.body.participants.find((p: { id: string }) => p.id === seatId).muted, true, 'the restriction is real');
 
+    // The notifier learns the decision on their report.
+    await listener.goto(`${server.url}/me/statements`);
+    await listener.getByTestId('my-reports').filter({ hasText: 'decided: Speaker muted' }).waitFor();
+
     // 3. The speaker reads the statement and appeals.
     const victor = await pageAs(speaker, 'speaker');
     await victor.goto(`${server.url}/me/statements`);

@@ -7,6 +7,14 @@ import type { SpaceState, User } from '../lib/types.js';
 import { ReportControl } from './report-control.js';
 import '../trust-safety.css';
 
+/** On the replay, a note's moment is a place on the timeline: play from there. */
+function playFrom(atMs: number): void {
+  const replay = document.querySelector<HTMLAudioElement>('[data-testid="replay-audio"]');
+  if (!replay) return;
+  replay.currentTime = atMs / 1000;
+  void replay.play().catch(() => {});
+}
+
 const LEVELS = [['HELPFUL', 'notes.helpful'], ['SOMEWHAT_HELPFUL', 'notes.somewhat'], ['NOT_HELPFUL', 'notes.notHelpful']] as const;
 
 /**
@@ -47,6 +55,7 @@ export function ContextNotes({ state, user }: { state: SpaceState; user: User | 
       {helpful.length === 0 ? <p class="muted">{t('notes.none')}</p> : helpful.map((n) => (
         <aside class="context-note" key={n.id} aria-label={t('notes.at', { at: formatMoment(n.atMs ?? 0) })} data-testid="helpful-note">
           <p><strong>{t('notes.at', { at: formatMoment(n.atMs ?? 0) })}</strong> {n.text}</p>
+          {state.state === 'ended' && n.atMs !== null && <button type="button" class="small" onClick={() => playFrom(n.atMs!)}>{t('notes.play', { at: formatMoment(n.atMs) })}</button>}
           <ul>{n.sources.map((s) => <li key={s}><a href={s} rel="noopener noreferrer nofollow" target="_blank">{new URL(s).host}</a></li>)}</ul>
           <ReportControl state={state} fixed={{ type: 'note', id: n.id, label: t('report.this', { what: formatMoment(n.atMs ?? 0) }) }} />
         </aside>

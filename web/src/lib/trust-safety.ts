@@ -60,6 +60,7 @@ export const tsApi = {
   notice: (input: NoticeInput) => call<{ id: string; receivedAt: string; warning?: string }>('POST', `${V1}/notices`, input),
   queue: (cursor?: string) => call<{ items: QueueItem[]; next: string | null }>('GET', `${V1}/moderation/queue?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
   decide: (input: DecisionInput) => call<Statement>('POST', `${V1}/moderation/decisions`, input),
+  myNotices: () => call<{ notices: Array<{ id: string; targetType: TargetType; targetId: string; category: Category; receivedAt: string; state: 'open' | 'closed'; decision: { id: string; action: DecisionAction; decidedAt: string; state: string } | null }> }>('GET', `${V1}/me/notices`),
   statements: () => call<{ statements: Statement[]; warnings: Array<{ kind: 'unfounded_notices' | 'manifestly_illegal'; at: string }> }>('GET', `${V1}/me/statements`),
   appeal: (decisionId: string, explanation: string) => call<Appeal>('POST', `${V1}/appeals`, { decisionId, explanation }),
   openAppeals: () => call<{ appeals: Array<{ appeal: Appeal; statement: Statement }> }>('GET', `${V1}/moderation/appeals`),

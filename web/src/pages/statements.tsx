@@ -50,6 +50,24 @@ function StatementCard({ s, onChange }: { s: Statement; onChange: () => void }) 
   );
 }
 
+/** The notifier's side (Art. 16(5)): each report, and what was decided on it. */
+function MyReports() {
+  const [notices, setNotices] = useState<Awaited<ReturnType<typeof tsApi.myNotices>>['notices']>([]);
+  useEffect(() => { void tsApi.myNotices().then((r) => setNotices(r.notices)); }, []);
+  if (notices.length === 0) return null;
+  return (
+    <section class="card" aria-labelledby="reports-h">
+      <h2 id="reports-h">{t('statements.myReports')}</h2>
+      <ul data-testid="my-reports">
+        {notices.map((n) => (
+          <li key={n.id}>{formatDateTime(n.receivedAt)} · {t(`target.${n.targetType}` as MessageKey)} · {t(`category.${n.category}` as MessageKey)} —{' '}
+            {n.decision ? t('statements.reportDecided', { action: t(`action.${n.decision.action}` as MessageKey), date: formatDateTime(n.decision.decidedAt) }) : t('statements.reportOpen')}</li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 function StatementsPage() {
   const [user, setUser] = useState<User | null>(knownUser());
   const [statements, setStatements] = useState<Statement[] | null>(null);
@@ -68,6 +86,7 @@ function StatementsPage() {
           : statements.length === 0 ? <p>{t('statements.none')}</p>
             : statements.map((s) => <StatementCard key={s.id} s={s} onChange={() => void load()} />)}
       </section>
+      <MyReports />
     </div>
   );
 }
