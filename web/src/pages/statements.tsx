@@ -9,12 +9,12 @@ import { formatMoment, tsApi, type Statement } from '../lib/trust-safety.js';
 import type { User } from '../lib/types.js';
 import '../trust-safety.css';
 
-function AppealForm({ statement, onDone }: { statement: Statement; onDone: () => void }) {
+function AppealForm({ decisionId, onDone }: { decisionId: string; onDone: () => void }) {
   const [text, setText] = useState('');
   const [error, setError] = useState('');
   async function submit(e: Event) {
     e.preventDefault();
-    try { await tsApi.appeal(statement.id, text.trim()); onDone(); } catch (err) { setError(err instanceof ApiError ? `${t('error.generic')} (${err.code})` : t('error.generic')); }
+    try { await tsApi.appeal(decisionId, text.trim()); onDone(); } catch (err) { setError(err instanceof ApiError ? `${t('error.generic')} (${err.code})` : t('error.generic')); }
   }
   return (
     <form class="appeal-form" onSubmit={submit}>
@@ -45,7 +45,7 @@ function StatementCard({ s, onChange }: { s: Statement; onChange: () => void }) 
         <dd data-testid="appeal-state">{s.appeal ? `${t(`appealState.${s.appeal.state}` as MessageKey)}${s.appeal.reasons ? ` — ${s.appeal.reasons}` : ''}` : t('statements.appealUntil', { date: formatDateTime(s.appealUntil) })}</dd>
       </dl>
       <p class="muted">{t('statements.redress')}</p>
-      {open && <details><summary>{t('statements.appeal')}</summary><AppealForm statement={s} onDone={onChange} /></details>}
+      {open && <details><summary>{t('statements.appeal')}</summary><AppealForm decisionId={s.id} onDone={onChange} /></details>}
     </article>
   );
 }
@@ -53,6 +53,7 @@ function StatementCard({ s, onChange }: { s: Statement; onChange: () => void }) 
 /** The notifier's side (Art. 16(5)): each report, and what was decided on it. */
 function MyReports() {
   const [notices, setNotices] = useState<Awaited<ReturnType<typeof tsApi.myNotices>>['notices']>([]);
+  const [appealed, setAppealed] = useState<Set<string>>(new Set());
   useEffect(() => { void tsApi.myNotices().then((r) => setNotices(r.notices)); }, []);
   if (notices.length === 0) return null;
   return (
@@ -61,7 +62,10 @@ function MyReports() {
       <ul data-testid="my-reports">
         {notices.map((n) => (
           <li key={n.id}>{formatDateTime(n.receivedAt)} · {t(`target.${n.targetType}` as MessageKey)} · {t(`category.${n.category}` as MessageKey)} —{' '}
-            {n.decision ? t('statements.reportDecided', { action: t(`action.${n.decision.action}` as MessageKey), date: formatDateTime(n.decision.decidedAt) }) : t('statements.reportOpen')}</li>
+            {n.decision ? t('statements.reportDecided', { action: t(`action.${n.decision.action}` as MessageKey), date: formatDateTime(n.decision.decidedAt) }) : t('statements.reportOpen')}
+            {n.decision?.action === 'no_action' && n.decision.state === 'in_force' && (appealed.has(n.decision.id) ? <p role="status">{t('statements.appealSent')}</p> : (
+              <details><summary>{t('statements.appealNoAction')}</summary><AppealForm decisionId={n.decision.id} onDone={() => setAppealed(new Set(appealed).add(n.decision!.id))} /></details>
+            ))}</li>
         ))}
       </ul>
     </section>
