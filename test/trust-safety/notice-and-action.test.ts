@@ -262,6 +262,14 @@ describe('queue, decision, statement, appeal', () => {
   });
 });
 
+test('notices, decisions and appeals are counted for the operator\'s dashboards', async () => {
+  const res = await server.request('GET', '/metrics');
+  const text = String(res.body);
+  assert.match(text, /tribune_notices_total\{category="STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",trusted="true"[^}]*\} [1-9]/);
+  assert.match(text, /tribune_moderation_decisions_total\{action="mute_speaker"[^}]*\} [1-9]/);
+  assert.match(text, /tribune_appeals_total\{outcome="reversed"[^}]*\} [1-9]/);
+});
+
 describe('audit log', () => {
   test('every act is logged in a hash chain; the log refuses edits; a forged entry is detected', async () => {
     const log = await server.request('GET', '/api/v1/moderation/audit?limit=500', { token: mod1.token });

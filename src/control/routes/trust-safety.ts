@@ -8,6 +8,7 @@ import { baseUrlOf } from '../presenters.js';
 import { addressKey, enforce } from '../rate-limits.js';
 import { actorOf, bearerOf } from '../request-context.js';
 import { ErrorBody, Id } from '../schemas.js';
+import { trustSafetyMetrics } from '../trust-safety-metrics.js';
 import { presentAppeal, presentNoticeForQueue, presentStatement } from '../trust-safety-presenters.js';
 import {
   AppealBody, AppealDecisionBody, AppealOutcome, AppealParams, AppealQueue, AppealView, AuditQuery, AuditVerification, AuditView,
@@ -48,6 +49,7 @@ export function trustSafetyRoutes(app: FastifyInstance, ctx: ControlContext): vo
     const who = await actor(request);
     if (who.user) enforce(ctx.limits.notices, `u:${who.user.id}`);
     const { notice, warning } = await ts.submitNotice(who, request.body as NoticeInput);
+    trustSafetyMetrics.notices.inc({ category: notice.category, trusted: String(notice.trusted) });
     return reply.code(201).send({ id: notice.id, receivedAt: notice.receivedAt, ...(warning ? { warning } : {}) });
   });
 
@@ -84,6 +86,7 @@ export function trustSafetyRoutes(app: FastifyInstance, ctx: ControlContext): vo
     schema: { tags: ['trust-safety'], summary: 'Decide on a target: apply a restriction with its statement of reasons (staff)', body: DecisionBody, response: { 201: StatementView, '4xx': ErrorBody } },
   }, async (request, reply) => {
     const decision = await ts.decide(await actor(request), request.body as DecisionInput);
+    trustSafetyMetrics.decisions.inc({ action: decision.action });
     return reply.code(201).send(presentStatement(decision, null));
   });
 
@@ -108,7 +111,9 @@ export function trustSafetyRoutes(app: FastifyInstance, ctx: ControlContext): vo
     const who = await actor(request);
     if (who.user) enforce(ctx.limits.notices, `appeal:${who.user.id}`);
     const { decisionId, explanation } = request.body as { decisionId: string; explanation: string };
-    return reply.code(201).send(presentAppeal(await ts.appeal(who, decisionId, explanation)));
+    const appeal = await ts.appeal(who, decisionId, explanation);
+    trustSafetyMetrics.appeals.inc({ outcome: 'open' });
+    return reply.code(201).send(presentAppeal(appeal));
   });
 
   app.get('/api/v1/moderation/appeals', {
@@ -123,6 +128,7 @@ export function trustSafetyRoutes(app: FastifyInstance, ctx: ControlContext): vo
     const { appealId } = request.params as { appealId: string };
     const { outcome, reasons } = request.body as { outcome: 'upheld' | 'reversed'; reasons: string };
     const result = await ts.decideAppeal(await actor(request), appealId, { reverse: outcome === 'reversed', reasons });
+    trustSafetyMetrics.appeals.inc({ outcome });
     return { appeal: presentAppeal(result.appeal), statement: presentStatement(result.decision, result.appeal) };
   });
 
