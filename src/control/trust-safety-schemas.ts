@@ -109,6 +109,8 @@ export const AppealDecisionBody = Type.Object({
 export const AppealQueue = Type.Object({ appeals: Type.Array(Type.Object({ appeal: AppealView, statement: StatementView })) });
 export const AppealOutcome = Type.Object({ appeal: AppealView, statement: StatementView });
 
+export const LabelList = Type.Object({ labels: Type.Array(Type.Object({ decisionId: Type.String(), category: Type.String(), decidedAt: Instant })) });
+
 export const TrustedFlaggerBody = Type.Object({ trusted: Type.Boolean() }, strict);
 
 export const AuditQuery = Type.Object({

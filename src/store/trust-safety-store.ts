@@ -35,6 +35,8 @@ export interface TrustSafetyRepository {
   decisionsBetween(fromIso: string, toIso: string): Promise<Decision[]>;
   /** Restrictions in force of these actions (suspensions, disabled replays). */
   decisionsInForce(actions: readonly Decision['action'][]): Promise<Decision[]>;
+  /** Labels in force on a Space (or its replay). */
+  labelsOf(spaceId: string): Promise<Decision[]>;
   noticesBetween(fromIso: string, toIso: string): Promise<Notice[]>;
 
   createAppeal(appeal: Appeal, audit: NewAuditEntry): Promise<void>;

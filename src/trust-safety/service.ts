@@ -57,6 +57,12 @@ export class TrustSafetyService {
 
   isReplayDisabled(spaceId: string): boolean { return this.#disabledReplays.has(spaceId); }
 
+  /** What listeners are told about a labelled Space: the category, not the moderator's reasons. */
+  async labels(spaceId: string): Promise<Array<{ decisionId: string; category: Decision['category']; decidedAt: string }>> {
+    await this.#spaces.get(spaceId);
+    return (await this.#store.trustSafety.labelsOf(spaceId)).map((d) => ({ decisionId: d.id, category: d.category, decidedAt: d.decidedAt }));
+  }
+
   // --- Notices (Art. 16) ---
 
   /** A notice in, with its receipt; `warning` when the account's notices are often manifestly unfounded (Art. 23(2)). */

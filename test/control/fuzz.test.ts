@@ -41,7 +41,7 @@ const ROUTES: Array<[string, string]> = [
   ['GET', '/api/v1/me/statements'], ['GET', '/api/v1/decisions/{decision}'], ['POST', '/api/v1/appeals'], ['GET', '/api/v1/moderation/appeals'],
   ['POST', '/api/v1/moderation/appeals/{appeal}/decision'], ['PUT', '/api/v1/users/{user}/trusted-flagger'], ['GET', '/api/v1/moderation/audit'],
   ['GET', '/api/v1/moderation/audit/verify'], ['GET', '/api/v1/transparency/statements'], ['GET', '/api/v1/transparency/report'],
-  ['POST', '/api/v1/spaces/{space}/notes'], ['GET', '/api/v1/spaces/{space}/notes'], ['POST', '/api/v1/notes/{note}/ratings'],
+  ['POST', '/api/v1/spaces/{space}/notes'], ['GET', '/api/v1/spaces/{space}/notes'], ['POST', '/api/v1/notes/{note}/ratings'], ['GET', '/api/v1/spaces/{space}/labels'],
 ];
 
 const idLike = fc.oneof(

@@ -232,6 +232,12 @@ describe('queue, decision, statement, appeal', () => {
     assert.ok(firstOrdinary === -1 || items.findIndex((i) => i.targetId === space.id) < firstOrdinary, 'with its trusted flagger\'s priority');
     const labelled = await server.request('POST', '/api/v1/moderation/decisions', { token: mod2.token, body: { targetType: 'space', targetId: space.id, action: 'label', ...illegal } });
     assert.equal(labelled.body.source, 'trusted_flagger');
+    const labels = await server.request('GET', `/api/v1/spaces/${space.id}/labels`);
+    assert.deepEqual(labels.body.labels.map((l: { decisionId: string; category: string }) => [l.decisionId, l.category]), [[labelled.body.id, illegal.category]]);
+    assert.ok(!JSON.stringify(labels.body).includes(illegal.legalGround), 'listeners see the category, not the reasons');
+    const appealLabel = await server.request('POST', '/api/v1/appeals', { token: host.token, body: { decisionId: labelled.body.id, explanation: 'The claim was sourced.' } });
+    await server.request('POST', `/api/v1/moderation/appeals/${appealLabel.body.id}/decision`, { token: mod1.token, body: { outcome: 'reversed', reasons: 'Sourced after all.' } });
+    assert.deepEqual((await server.request('GET', `/api/v1/spaces/${space.id}/labels`)).body.labels, [], 'a reversed label comes off');
   });
 
   test('the stage controls used by platform staff produce statements; the host\'s own do not', async () => {

@@ -163,8 +163,14 @@ describe('trust & safety journey in a real browser', { skip: !available, timeout
     const oneSided = await add('Only one camp likes this note.');
     for (const a of campA) await rate(a, oneSided, 'HELPFUL');
 
+    const label = await server.request('POST', '/api/v1/moderation/decisions', { token: mod2.token, body: {
+      targetType: 'space', targetId: spaceId, action: 'label', ground: 'DECISION_GROUND_INCOMPATIBLE_CONTENT', termsClause: 'Terms §5, disputed claims',
+      explanation: 'Claims about the election contradicted by official sources.', facts: 'Claims made live.', category: 'STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS',
+    } });
+    assert.equal(label.status, 201);
     const page = await pageAs(fan, 'notes', 390);
     await page.goto(`${server.url}/s/${spaceId}`);
+    await page.getByTestId('space-label').filter({ hasText: 'Moderators labelled this Space: Civic discourse and elections' }).waitFor();
     const note = page.getByTestId('helpful-note');
     await note.filter({ hasText: 'The 2024 report says the opposite' }).waitFor();
     assert.equal(await note.count(), 1, 'only the bridging note is shown');

@@ -7,12 +7,12 @@ import type { ControlContext } from '../context.js';
 import { baseUrlOf } from '../presenters.js';
 import { addressKey, enforce } from '../rate-limits.js';
 import { actorOf, bearerOf } from '../request-context.js';
-import { ErrorBody, Id } from '../schemas.js';
+import { ErrorBody, Id, SpaceParams } from '../schemas.js';
 import { trustSafetyMetrics } from '../trust-safety-metrics.js';
 import { presentAppeal, presentNoticeForQueue, presentStatement } from '../trust-safety-presenters.js';
 import {
   AppealBody, AppealDecisionBody, AppealOutcome, AppealParams, AppealQueue, AppealView, AuditQuery, AuditVerification, AuditView,
-  DecisionBody, DecisionParams, MyNotices, NoticeBody, NoticeReceipt, QueueQuery, QueueView, StatementList, StatementView, TrustedFlaggerBody,
+  DecisionBody, DecisionParams, LabelList, MyNotices, NoticeBody, NoticeReceipt, QueueQuery, QueueView, StatementList, StatementView, TrustedFlaggerBody,
 } from '../trust-safety-schemas.js';
 
 const NoContent = { 204: Type.Null(), '4xx': ErrorBody };
@@ -138,6 +138,13 @@ export function trustSafetyRoutes(app: FastifyInstance, ctx: ControlContext): vo
     const { userId } = request.params as { userId: string };
     await ts.setTrustedFlagger(await actor(request), userId, (request.body as { trusted: boolean }).trusted);
     return reply.code(204).send();
+  });
+
+  app.get('/api/v1/spaces/:spaceId/labels', {
+    schema: { tags: ['trust-safety'], summary: 'Labels moderators put on the Space (shown to listeners)', params: SpaceParams, response: { 200: LabelList, '4xx': ErrorBody } },
+  }, async (request, reply) => {
+    const { spaceId } = request.params as { spaceId: string };
+    return reply.header('cache-control', 'public, max-age=30').send({ labels: await ts.labels(spaceId) });
   });
 
   app.get('/api/v1/moderation/audit', {

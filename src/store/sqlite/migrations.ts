@@ -184,6 +184,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX decisions_affected ON decisions (affected_user_id, decided_at);
   CREATE INDEX decisions_decided ON decisions (decided_at);
   CREATE INDEX decisions_in_force ON decisions (action, state);
+  CREATE INDEX decisions_space ON decisions (space_id, action, state);
 
   CREATE TABLE appeals (
     id TEXT PRIMARY KEY,

@@ -101,6 +101,8 @@ export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
     decision: db.prepare<[string], DecisionRow>('SELECT * FROM decisions WHERE id = ?'),
     affecting: db.prepare<[string, number], DecisionRow>(`SELECT * FROM decisions WHERE affected_user_id = ? AND action != 'no_action' ORDER BY decided_at DESC LIMIT ?`),
     between: db.prepare<[string, string], DecisionRow>('SELECT * FROM decisions WHERE decided_at >= ? AND decided_at < ? ORDER BY decided_at, id'),
+    labels: db.prepare<[string], DecisionRow>(`SELECT * FROM decisions WHERE space_id = ? AND action = 'label' AND state = 'in_force'
+      AND target_type IN ('space', 'recording') ORDER BY decided_at`),
     reverse: db.prepare(`UPDATE decisions SET state = 'reversed', reversed_at = ? WHERE id = ?`),
 
     insertAppeal: db.prepare(`INSERT INTO appeals (id, decision_id, appellant_id, explanation, submitted_at, state, decided_by, decided_at, reasons)
@@ -207,6 +209,7 @@ export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
       const sql = `SELECT * FROM decisions WHERE state = 'in_force' AND action IN (${actions.map(() => '?').join(',')})`;
       return (db.prepare(sql).all(...actions) as DecisionRow[]).map(toDecision);
     },
+    async labelsOf(spaceId) { return q.labels.all(spaceId).map(toDecision); },
     async noticesBetween(from, to) { return q.noticesBetween.all(from, to).map(toNotice); },
     async createAppeal(appeal, audit) { createAppeal(appeal, audit); },
     async appeal(id) { const r = q.appeal.get(id); return r ? toAppeal(r) : null; },

@@ -9,6 +9,7 @@ import { StageList } from '../components/stage-list.js';
 import { ReportControl } from '../components/report-control.js';
 import { ContextNotes } from '../components/context-notes.js';
 import { RecordingNotice } from '../components/recording-notice.js';
+import { SpaceLabels } from '../components/space-labels.js';
 import { t, tn } from '../i18n/index.js';
 import { api, ApiError } from '../lib/api.js';
 import { formatCountdown, formatDateTime, viewerTimeZoneName } from '../lib/format.js';
@@ -134,6 +135,7 @@ function ListenerPage() {
         {state.state === 'scheduled' && <Countdown state={state} />}
         <LiveAudio state={state} onPlaying={setPlaying} />
         {live && <p class="listeners" data-testid="listener-count">{tn('listener.count', state.listeners.count)}</p>}
+        <SpaceLabels spaceId={state.id} />
         {(live || state.state === 'scheduled') && <RecordingNotice to="listener" />}
         {(live || state.state === 'ended') && <ReportControl state={state} />}
       </section>
