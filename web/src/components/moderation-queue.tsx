@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { t, type MessageKey } from '../i18n/index.js';
+import { t, tn, type MessageKey } from '../i18n/index.js';
 import { ApiError } from '../lib/api.js';
 import { formatDateTime } from '../lib/format.js';
 import { ACTIONS_FOR, CATEGORIES, formatMoment, tsApi, type Category, type DecisionAction, type Ground, type QueueItem } from '../lib/trust-safety.js';
@@ -76,7 +76,7 @@ export function ModerationQueue() {
         <article class="queue-item" key={`${item.targetType}:${item.targetId}`} data-testid="queue-item">
           <h3>{t(`target.${item.targetType}` as MessageKey)} <code>{item.targetId}</code>
             {item.trustedNotices > 0 && <span class="badge">{t('queue.trusted')}</span>}</h3>
-          <p class="meta">{t('queue.counts', { count: item.openNotices, since: formatDateTime(item.firstAt) })}
+          <p class="meta">{tn('queue.counts', item.openNotices, { since: formatDateTime(item.firstAt) })}
             {item.listenUrl && <> · <a href={item.listenUrl}>{t('queue.listen')}</a></>}</p>
           <ul>
             {item.notices.map((n) => (
