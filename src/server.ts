@@ -78,7 +78,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const questions = new QuestionService({ store, bus, clock, stage, questionsPerMinute: config.limits.questionsPerMinute });
   const audienceService = new AudienceService({ store, bus, clock, secret: config.secret, onError: (err) => app.log.error({ err }, 'audience flush failed') });
   audienceService.start();
-  const trustSafety = new TrustSafetyService({ store, bus, clock, spaces, stage, questions });
+  const trustSafety = new TrustSafetyService({ store, bus, clock, spaces, stage });
   await trustSafety.start();
   replayAllowed = (spaceId) => !trustSafety.isReplayDisabled(spaceId);
   const notes = new NotesService({ store, clock, spaces });

@@ -1,11 +1,22 @@
 import type { Appeal, AuditEntry, Decision, NewAuditEntry, Notice, QueueItem, TargetType } from '../trust-safety/types.js';
 import type { Note, NoteRating } from '../notes/types.js';
 import type { MisuseKind } from '../trust-safety/misuse-rules.js';
+import type { QuestionState } from '../domain/types.js';
 
 /**
  * Notices, decisions, appeals and the audit log. Every write that is a moderation act takes the audit
  * entry with it and commits both in one transaction: the log cannot miss an act that happened.
  */
+/**
+ * A change to content that a decision (or its reversal) makes, applied in the decision's own
+ * transaction: the act, its record and its audit entry commit together or not at all.
+ */
+export type ContentEffect =
+  | { readonly kind: 'question-state'; readonly questionId: string; readonly state: QuestionState }
+  | { readonly kind: 'note-hidden'; readonly noteId: string; readonly hidden: boolean }
+  /** The notices the decision closed are open again, their target back in the queue. */
+  | { readonly kind: 'reopen-notices'; readonly decisionId: string };
+
 /** Where a reported thing lives and whose it is: what a notice locates and a decision restricts. */
 export interface TargetLocation {
   readonly spaceId: string | null;
@@ -27,10 +38,8 @@ export interface TrustSafetyRepository {
   queueItem(targetType: TargetType, targetId: string): Promise<QueueItem | null>;
 
   /** Stores the decision, closes the target's open notices (marking them unfounded if asked), logs it. */
-  recordDecision(decision: Decision, options: { unfounded: boolean }, audit: NewAuditEntry): Promise<void>;
+  recordDecision(decision: Decision, options: { unfounded: boolean; effect?: ContentEffect }, audit: NewAuditEntry): Promise<void>;
   decision(id: string): Promise<Decision | null>;
-  /** The notices a (reversed) decision closed are open again, and their target back in the queue. */
-  reopenNotices(decisionId: string): Promise<void>;
   decisionsAffecting(userId: string, limit: number): Promise<Decision[]>;
   decisionsBetween(fromIso: string, toIso: string): Promise<Decision[]>;
   /** Restrictions in force of these actions (suspensions, disabled replays). */
@@ -44,8 +53,8 @@ export interface TrustSafetyRepository {
   appealOf(decisionId: string): Promise<Appeal | null>;
   openAppeals(limit: number): Promise<Appeal[]>;
   appealsBetween(fromIso: string, toIso: string): Promise<Appeal[]>;
-  /** Answers the appeal; when reversed, the decision stops being in force. One transaction with the log. */
-  decideAppeal(appeal: Appeal, reversed: boolean, audit: NewAuditEntry): Promise<void>;
+  /** Answers the appeal; when reversed, the decision stops being in force and `effect` undoes it. One transaction with the log. */
+  decideAppeal(appeal: Appeal, reversed: boolean, audit: NewAuditEntry, effect?: ContentEffect): Promise<void>;
 
   setTrustedFlagger(userId: string, trusted: boolean, by: string, audit: NewAuditEntry): Promise<void>;
   isTrustedFlagger(userId: string): Promise<boolean>;

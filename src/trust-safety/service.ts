@@ -4,11 +4,11 @@ import type { Actor } from '../services/actor.js';
 import { accessTo } from '../services/actor.js';
 import { iso, type Clock } from '../services/clock.js';
 import { newId } from '../services/crypto.js';
-import type { QuestionService } from '../services/question-service.js';
 import type { SpaceService } from '../services/space-service.js';
 import type { StageService } from '../services/stage-service.js';
 import type { Store } from '../store/store.js';
-import type { TargetLocation } from '../store/trust-safety-store.js';
+import type { ContentEffect, TargetLocation } from '../store/trust-safety-store.js';
+import { applyQuestionAction } from '../domain/questions.js';
 import { appealDeadline, checkCanAppeal, checkCanDecideAppeal } from './appeal-rules.js';
 import { verifyChain } from './audit-chain.js';
 import { checkDecision, type DecisionInput } from './decision-rules.js';
@@ -16,7 +16,7 @@ import { checkNotice, type NoticeInput } from './notice-rules.js';
 import { AccountRestrictions } from './restrictions.js';
 import { MISUSE_POLICY, notifierVerdict, providerVerdict, windowStart, type MisuseKind } from './misuse-rules.js';
 import type { Appeal, Decision, DecisionAction, Notice, QueueItem, TargetType } from './types.js';
-import type { User } from '../domain/types.js';
+import type { QuestionState, User } from '../domain/types.js';
 import { requireAccount, requireStaff, SYSTEM_ACTOR, SYSTEM_USER } from './actors.js';
 import { DEFAULT_FACTS, DEFAULT_REASONS, type StaffReasons } from './staff-reasons.js';
 
@@ -35,18 +35,16 @@ export class TrustSafetyService {
   readonly #clock: Clock;
   readonly #spaces: SpaceService;
   readonly #stage: StageService;
-  readonly #questions: QuestionService;
   readonly restrictions: AccountRestrictions;
   /** Spaces whose replay a decision in force disabled: checked on every replay request, so kept in memory. */
   readonly #disabledReplays = new Set<string>();
 
-  constructor(deps: { store: Store; bus: Bus; clock: Clock; spaces: SpaceService; stage: StageService; questions: QuestionService }) {
+  constructor(deps: { store: Store; bus: Bus; clock: Clock; spaces: SpaceService; stage: StageService }) {
     this.#store = deps.store;
     this.#bus = deps.bus;
     this.#clock = deps.clock;
     this.#spaces = deps.spaces;
     this.#stage = deps.stage;
-    this.#questions = deps.questions;
     this.restrictions = new AccountRestrictions(deps.clock);
   }
 
@@ -121,8 +119,10 @@ export class TrustSafetyService {
     const staff = requireStaff(actor);
     checkDecision(input, this.#clock.now());
     const where = await this.#locate(input.targetType, input.targetId);
-    const undo = await this.#apply(actor, input, where);
-    return this.#record(staff, input, where, undo);
+    const { undo, effect } = await this.#apply(actor, input, where);
+    const decision = await this.#record(staff, input, where, undo, effect);
+    if (effect?.kind === 'question-state' && where.spaceId) this.#questionChanged(where.spaceId, effect.questionId, effect.state);
+    return decision;
   }
 
   /**
@@ -201,11 +201,13 @@ export class TrustSafetyService {
     checkCanDecideAppeal(appeal, decision, staff.id);
     const now = iso(this.#clock.now());
     const answered: Appeal = { ...appeal, state: outcome.reverse ? 'reversed' : 'upheld', decidedBy: staff.id, decidedAt: now, reasons: outcome.reasons.trim() };
+    const effect = outcome.reverse ? undoEffect(decision) : undefined;
     await this.#store.trustSafety.decideAppeal(answered, outcome.reverse, {
       at: now, actorId: staff.id, action: outcome.reverse ? 'appeal.reversed' : 'appeal.upheld', targetType: 'decision', targetId: decision.id,
       reason: answered.reasons ?? '', data: { appealId },
-    });
-    if (outcome.reverse) await this.#undo(decision);
+    }, effect);
+    if (outcome.reverse) this.#lift(decision);
+    if (effect?.kind === 'question-state' && decision.spaceId) this.#questionChanged(decision.spaceId, effect.questionId, effect.state);
     return { appeal: answered, decision: (await this.#store.trustSafety.decision(decision.id))! };
   }
 
@@ -250,30 +252,38 @@ export class TrustSafetyService {
     return where;
   }
 
-  async #apply(actor: Actor, input: DecisionInput, where: TargetLocation): Promise<Record<string, unknown> | null> {
+  /**
+   * Applies what cannot share the decision's transaction (the stage and the media: a mute reaches the
+   * mixer at once) and returns the content changes that can, for #record to commit with the decision.
+   */
+  async #apply(actor: Actor, input: DecisionInput, where: TargetLocation): Promise<{ undo: Record<string, unknown> | null; effect?: ContentEffect }> {
     const spaceId = where.spaceId ?? '';
     const needsSeat = input.action === 'mute_speaker' || input.action === 'remove_speaker';
     if (needsSeat && !input.targetId.startsWith('p_')) throw new TribuneError('DECISION_NOT_APPLICABLE', { action: input.action, targetType: 'account (give the stage seat)' });
     // A takedown is of the replay: while the Space is live the same URLs carry the live programme.
     if (input.action === 'disable_replay' && where.spaceState !== 'ended') throw new TribuneError('SPACE_STATE_CONFLICT', { state: where.spaceState ?? 'unknown', action: 'disable the replay' });
     switch (input.action) {
-      case 'mute_speaker': await this.#stage.setMuted(actor, spaceId, input.targetId, true); return null;
-      case 'remove_speaker': await this.#stage.remove(actor, spaceId, input.targetId); return null;
-      case 'end_space': await this.#spaces.transition(actor, input.targetId, 'end'); return null;
+      case 'mute_speaker': await this.#stage.setMuted(actor, spaceId, input.targetId, true); return { undo: null };
+      case 'remove_speaker': await this.#stage.remove(actor, spaceId, input.targetId); return { undo: null };
+      case 'end_space': await this.#spaces.transition(actor, input.targetId, 'end'); return { undo: null };
       case 'dismiss_question': {
-        const before = await this.#store.questions.byId(spaceId, input.targetId);
-        await this.#questions.act(actor, spaceId, input.targetId, 'dismiss');
-        return { state: before?.state ?? 'pending' };
+        const question = await this.#store.questions.byId(spaceId, input.targetId);
+        if (!question) throw new TribuneError('QUESTION_NOT_FOUND', { questionId: input.targetId });
+        return { undo: { state: question.state }, effect: { kind: 'question-state', questionId: question.id, state: applyQuestionAction(question, 'dismiss') } };
       }
-      case 'hide_note': await this.#store.notes.setHidden(input.targetId, true); return null;
+      case 'hide_note': return { undo: null, effect: { kind: 'note-hidden', noteId: input.targetId, hidden: true } };
       case 'suspend_account': case 'terminate_account':
         if (!where.ownerId) throw new TribuneError('DECISION_NOT_APPLICABLE', { action: input.action, targetType: 'guest seat' });
-        return null;
-      case 'disable_replay': case 'label': case 'no_action': return null;
+        return { undo: null };
+      case 'disable_replay': case 'label': case 'no_action': return { undo: null };
     }
   }
 
-  async #record(staff: User, input: DecisionInput, where: TargetLocation, undo: Record<string, unknown> | null): Promise<Decision> {
+  #questionChanged(spaceId: string, questionId: string, state: QuestionState): void {
+    this.#bus.publish(spaceId, { type: 'question.updated', questionId, state, votes: 0, highlighted: false });
+  }
+
+  async #record(staff: User, input: DecisionInput, where: TargetLocation, undo: Record<string, unknown> | null, effect?: ContentEffect): Promise<Decision> {
     const notices = await this.#store.trustSafety.openNoticesOf(input.targetType, input.targetId, 10_000);
     const now = iso(this.#clock.now());
     const decision: Decision = {
@@ -289,7 +299,7 @@ export class TrustSafetyService {
       undo, state: 'in_force', reversedAt: null,
       manifestlyIllegal: input.action !== 'no_action' && input.manifestlyIllegal === true, automated: staff.id === SYSTEM_ACTOR,
     };
-    await this.#store.trustSafety.recordDecision(decision, { unfounded: input.action === 'no_action' && input.manifestlyUnfounded === true }, {
+    await this.#store.trustSafety.recordDecision(decision, { unfounded: input.action === 'no_action' && input.manifestlyUnfounded === true, effect }, {
       at: now, actorId: staff.id, action: `decision.${input.action}`, targetType: input.targetType, targetId: input.targetId,
       reason: input.ground === 'DECISION_GROUND_ILLEGAL_CONTENT' ? `${input.category}: ${decision.legalGround}` : `${input.category}: ${decision.termsClause}`,
       data: { decisionId: decision.id, notices: decision.noticeIds.length, source: decision.source },
@@ -333,21 +343,23 @@ export class TrustSafetyService {
     }
   }
 
-  async #undo(d: Decision): Promise<void> {
-    switch (d.action) {
-      case 'disable_replay': if (d.spaceId) this.#disabledReplays.delete(d.spaceId); break;
-      case 'suspend_account': case 'terminate_account': if (d.affectedUserId) this.restrictions.lift(d.affectedUserId, d.id); break;
-      case 'hide_note': await this.#store.notes.setHidden(d.targetId, false); break;
-      case 'dismiss_question': {
-        const state = d.undo?.state === 'approved' ? 'approved' : 'pending';
-        await this.#store.questions.setState(d.targetId, state, null);
-        if (d.spaceId) this.#bus.publish(d.spaceId, { type: 'question.updated', questionId: d.targetId, state, votes: 0, highlighted: false });
-        break;
-      }
-      // Not acting was wrong: the notices go back to the queue for a decision that acts.
-      case 'no_action': await this.#store.trustSafety.reopenNotices(d.id); break;
-      // A mute, a removal or an ended broadcast is over once done: the reversal stands in the record.
-      default: break;
-    }
+  /** The in-memory side of a reversal (the store side is `undoEffect`, committed with the appeal). */
+  #lift(d: Decision): void {
+    if (d.action === 'disable_replay' && d.spaceId) this.#disabledReplays.delete(d.spaceId);
+    if ((d.action === 'suspend_account' || d.action === 'terminate_account') && d.affectedUserId) this.restrictions.lift(d.affectedUserId, d.id);
+  }
+}
+
+/**
+ * What reversing a decision changes in the content, where it can be undone. A mute, a removal or an
+ * ended broadcast is over once done: the reversal stands in the record.
+ */
+function undoEffect(d: Decision): ContentEffect | undefined {
+  switch (d.action) {
+    case 'dismiss_question': return { kind: 'question-state', questionId: d.targetId, state: d.undo?.state === 'approved' ? 'approved' : 'pending' };
+    case 'hide_note': return { kind: 'note-hidden', noteId: d.targetId, hidden: false };
+    // Not acting was wrong: the notices go back to the queue for a decision that acts.
+    case 'no_action': return { kind: 'reopen-notices', decisionId: d.id };
+    default: return undefined;
   }
 }

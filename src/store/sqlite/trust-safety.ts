@@ -1,6 +1,6 @@
 import { chainHash, GENESIS_HASH } from '../../trust-safety/audit-chain.js';
 import type { Appeal, AuditEntry, Decision, NewAuditEntry, Notice, QueueItem } from '../../trust-safety/types.js';
-import type { TrustSafetyRepository } from '../trust-safety-store.js';
+import type { ContentEffect, TrustSafetyRepository } from '../trust-safety-store.js';
 import type { MisuseKind } from '../../trust-safety/misuse-rules.js';
 import { fromBool, toBool, type Db } from './database.js';
 
@@ -76,6 +76,8 @@ export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
         last_at = excluded.last_at,
         rank_key = (CASE WHEN trusted_notices + excluded.trusted_notices > 0 THEN '0' ELSE '1' END) || '|'
           || (CASE WHEN open_notices = 0 THEN excluded.first_at ELSE first_at END) || '|' || target_type || ':' || target_id`),
+    questionState: db.prepare(`UPDATE questions SET state = ?, answered_at = NULL, highlighted = CASE WHEN ? = 'approved' THEN highlighted ELSE 0 END WHERE id = ?`),
+    noteHidden: db.prepare('UPDATE notes SET hidden = ? WHERE id = ?'),
     reopen: db.prepare(`UPDATE notices SET state = 'open', decision_id = NULL, closed_at = NULL, unfounded = 0 WHERE decision_id = ?`),
     requeue: db.prepare(`UPDATE moderation_queue SET
         open_notices = (SELECT COUNT(*) FROM notices n WHERE n.target_type = moderation_queue.target_type AND n.target_id = moderation_queue.target_id AND n.state = 'open'),
@@ -147,7 +149,21 @@ export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
     append(audit);
   });
 
-  const recordDecision = db.transaction((d: Decision, unfounded: boolean, audit: NewAuditEntry) => {
+  const reopen = (decisionId: string) => {
+    const d = q.decision.get(decisionId);
+    if (!d) return;
+    q.reopen.run(decisionId);
+    q.requeue.run(d.target_type, d.target_id);
+    q.rerank.run(d.target_type, d.target_id);
+  };
+  const applyEffect = (e: ContentEffect | undefined) => {
+    if (e?.kind === 'question-state') q.questionState.run(e.state, e.state, e.questionId);
+    if (e?.kind === 'note-hidden') q.noteHidden.run(fromBool(e.hidden), e.noteId);
+    if (e?.kind === 'reopen-notices') reopen(e.decisionId);
+  };
+
+  const recordDecision = db.transaction((d: Decision, unfounded: boolean, audit: NewAuditEntry, effect: ContentEffect | undefined) => {
+    applyEffect(effect);
     q.insertDecision.run(d.id, d.action, d.targetType, d.targetId, d.spaceId, d.atMs, d.affectedUserId, d.ground, d.legalGround, d.termsClause,
       d.explanation, d.facts, d.category, JSON.stringify(d.keywords), d.source, JSON.stringify(d.noticeIds), d.contentDate, d.contentLanguage,
       d.decidedBy, d.decidedAt, d.endsAt, d.undo ? JSON.stringify(d.undo) : null, d.state, d.reversedAt, fromBool(d.manifestlyIllegal), fromBool(d.automated));
@@ -161,9 +177,9 @@ export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
     append(audit);
   });
 
-  const decideAppeal = db.transaction((a: Appeal, reversed: boolean, audit: NewAuditEntry): void => {
+  const decideAppeal = db.transaction((a: Appeal, reversed: boolean, audit: NewAuditEntry, effect: ContentEffect | undefined): void => {
     if (q.answerAppeal.run(a.state, a.decidedBy, a.decidedAt, a.reasons, a.id).changes !== 1) throw new Error(`appeal ${a.id} was already decided`);
-    if (reversed) q.reverse.run(a.decidedAt, a.decisionId);
+    if (reversed) { q.reverse.run(a.decidedAt, a.decisionId); applyEffect(effect); }
     append(audit);
   });
 
@@ -173,13 +189,6 @@ export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
     append(audit);
   });
 
-  const reopen = db.transaction((decisionId: string) => {
-    const d = q.decision.get(decisionId);
-    if (!d) return;
-    q.reopen.run(decisionId);
-    q.requeue.run(d.target_type, d.target_id);
-    q.rerank.run(d.target_type, d.target_id);
-  });
   const warn = db.transaction((userId: string, kind: string, audit: NewAuditEntry) => { q.warn.run(userId, kind, audit.at); append(audit); });
   const appendAlone = db.transaction((audit: NewAuditEntry) => append(audit));
   const markSubmitted = db.transaction((puids: readonly string[], at: string) => { for (const p of puids) q.submit.run(p, at); });
@@ -200,9 +209,8 @@ export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
     async queue(after, limit) { return (after === null ? q.queueFirst.all(limit) : q.queueAfter.all(after, limit)).map(toQueueItem); },
     async queueItem(targetType, targetId) { const r = q.queueItem.get(targetType, targetId); return r ? toQueueItem(r) : null; },
 
-    async recordDecision(decision, options, audit) { recordDecision(decision, options.unfounded, audit); },
+    async recordDecision(decision, options, audit) { recordDecision(decision, options.unfounded, audit, options.effect); },
     async decision(id) { const r = q.decision.get(id); return r ? toDecision(r) : null; },
-    async reopenNotices(decisionId) { reopen(decisionId); },
     async decisionsAffecting(userId, limit) { return q.affecting.all(userId, limit).map(toDecision); },
     async decisionsBetween(from, to) { return q.between.all(from, to).map(toDecision); },
     async decisionsInForce(actions) {
@@ -216,7 +224,7 @@ export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
     async appealOf(decisionId) { const r = q.appealOf.get(decisionId); return r ? toAppeal(r) : null; },
     async openAppeals(limit) { return q.openAppeals.all(limit).map(toAppeal); },
     async appealsBetween(from, to) { return q.appealsBetween.all(from, to).map(toAppeal); },
-    async decideAppeal(appeal, reversed, audit) { decideAppeal(appeal, reversed, audit); },
+    async decideAppeal(appeal, reversed, audit, effect) { decideAppeal(appeal, reversed, audit, effect); },
 
     async setTrustedFlagger(userId, trusted, by, audit) { setTrusted(userId, trusted, by, audit); },
     async isTrustedFlagger(userId) { return q.isTrusted.get(userId) !== undefined; },
