@@ -9,6 +9,8 @@ import type { HelpfulnessLevel, Note } from './types.js';
 
 export const NOTE_MAX_LENGTH = 280;
 export const NOTE_MAX_SOURCES = 5;
+/** Below this, a fit is not worth sparing: readers always get fresh scores. */
+const CHEAP_FIT_MS = 10;
 
 export interface NoteInput { readonly text: string; readonly sources: readonly string[]; readonly atMs?: number; readonly questionId?: string }
 export interface ScoredNote { readonly note: Note; readonly score: NoteScore }
@@ -23,6 +25,8 @@ export class NotesService {
   #scores: Map<string, NoteScore> = new Map();
   #dirty = true;
   #scoring: Promise<Map<string, NoteScore>> | null = null;
+  #lastFitAt = -Infinity;
+  #lastFitMs = 0;
 
   constructor(deps: { store: Store; clock: Clock; spaces: SpaceService }) {
     this.#store = deps.store;
@@ -72,16 +76,25 @@ export class NotesService {
 
   /**
    * The model is fitted over every rating at once (a rater's side is learned from all their ratings).
-   * Refitted when ratings changed since the last fit; concurrent readers share one fit.
+   * Refitted when ratings changed since the last fit, concurrent readers sharing one fit. A fit blocks
+   * the event loop, so once fits get costly they are spaced to at most 5 % of the time (a 200 ms fit
+   * at most every 4 s) and readers get the previous scores meanwhile; fits under 10 ms are never spaced.
    */
   async scores(): Promise<Map<string, NoteScore>> {
     if (!this.#dirty) return this.#scores;
-    if (!this.#scoring) {
-      this.#dirty = false;
-      this.#scoring = this.#store.notes.allRatings()
-        .then((ratings) => (this.#scores = scoreNotes(ratings).notes))
-        .finally(() => { this.#scoring = null; });
-    }
+    if (this.#scoring) return this.#scoring;
+    if (this.#lastFitMs > CHEAP_FIT_MS && this.#clock.now() - this.#lastFitAt < this.#lastFitMs * 20) return this.#scores;
+    this.#dirty = false;
+    // Reading every rating is part of the cost (a synchronous read with SQLite), so it is timed too.
+    const started = performance.now();
+    this.#scoring = this.#store.notes.allRatings()
+      .then((ratings) => {
+        this.#scores = scoreNotes(ratings).notes;
+        this.#lastFitMs = performance.now() - started;
+        this.#lastFitAt = this.#clock.now();
+        return this.#scores;
+      })
+      .finally(() => { this.#scoring = null; });
     return this.#scoring;
   }
 }
