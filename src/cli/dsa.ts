@@ -1,5 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULTS } from '../config/defaults.js';
 import { createSqliteStore } from '../store/sqlite/index.js';
@@ -42,11 +42,15 @@ export async function dsa(argv: string[]): Promise<number> {
   }
   const dataDir = resolve(values['data-dir'] ?? process.env.TRIBUNE_DATA_DIR ?? DEFAULTS.dataDir);
   const usage = (message: string) => { process.stderr.write(`tribune dsa ${sub}: ${message}\n`); return 2; };
+  // Arguments first: a wrong call must not create a database where there was none.
+  if (sub === 'export' && (!values.from || !values.to)) return usage('--from and --to are required');
+  if (sub === 'submit' && (!values.endpoint || !values.token)) return usage('--endpoint and --token are required');
+  if (sub === 'submit' && !values.file && !(values.from && values.to)) return usage('give --file, or --from and --to');
+  if (!existsSync(join(dataDir, 'tribune.db'))) return usage(`no Tribune database in ${dataDir} (give --data-dir)`);
   const store = createSqliteStore(dataDir);
   try {
     if (sub === 'export') {
-      if (!values.from || !values.to) return usage('--from and --to are required');
-      const statements = await exportStatements(store, values.from, values.to);
+      const statements = await exportStatements(store, values.from!, values.to!);
       const json = `${JSON.stringify({ statements }, null, 2)}\n`;
       if (values.out) {
         writeFileSync(values.out, json);
@@ -54,13 +58,11 @@ export async function dsa(argv: string[]): Promise<number> {
       } else process.stdout.write(json);
       return 0;
     }
-    if (!values.endpoint || !values.token) return usage('--endpoint and --token are required');
     let statements: StatementStoreRequest[];
     if (values.file) statements = (JSON.parse(readFileSync(values.file, 'utf8')) as { statements: StatementStoreRequest[] }).statements;
-    else if (values.from && values.to) statements = await exportStatements(store, values.from, values.to);
-    else return usage('give --file, or --from and --to');
+    else statements = await exportStatements(store, values.from!, values.to!);
     const outcome = await submitStatements(statements, {
-      endpoint: values.endpoint, token: values.token,
+      endpoint: values.endpoint!, token: values.token!,
       alreadySubmitted: await store.trustSafety.submitted(statements.map((s) => s.puid)),
       onAccepted: (puids) => store.trustSafety.markSubmitted(puids, new Date().toISOString()),
     });
