@@ -37,6 +37,9 @@ export class AccountRestrictions {
     if (!list) return null;
     const now = this.#clock.now();
     const live = list.filter((r) => r.until === null || Date.parse(r.until) > now);
+    // Expired suspensions are forgotten, so `empty` turns true again once the last one ends.
+    if (live.length) this.#byUser.set(userId, live);
+    else this.#byUser.delete(userId);
     return live.find((r) => r.state === 'terminated') ?? live[0] ?? null;
   }
 }
