@@ -95,6 +95,9 @@ describe('trust & safety journey in a real browser', { skip: !available, timeout
     const item = moderator.getByTestId('queue-item').filter({ hasText: seatId });
     await item.waitFor();
     assert.match(await item.innerText(), /He called for violence against journalists/);
+    // The moment is playable from the queue; live, with no replay yet, the queue says so and links to the Space.
+    await item.getByRole('button', { name: /^Play from \d+:\d\d$/ }).first().click();
+    await item.getByText('No replay yet').waitFor();
     await item.locator('summary', { hasText: 'Decide' }).click();
     await item.getByLabel('Decision', { exact: true }).selectOption('mute_speaker');
     await item.getByLabel('Illegal content').check();

@@ -3,6 +3,7 @@ import { t, tn, type MessageKey } from '../i18n/index.js';
 import { ApiError } from '../lib/api.js';
 import { formatDateTime } from '../lib/format.js';
 import { ACTIONS_FOR, CATEGORIES, formatMoment, tsApi, type Category, type DecisionAction, type Ground, type QueueItem } from '../lib/trust-safety.js';
+import { MomentPlayer } from './moment-player.js';
 import '../trust-safety.css';
 
 /** The decision form on one queued target: the restriction and its statement of reasons (Art. 17). */
@@ -80,7 +81,8 @@ export function ModerationQueue() {
             {item.listenUrl && <> · <a href={item.listenUrl}>{t('queue.listen')}</a></>}</p>
           <ul>
             {item.notices.map((n) => (
-              <li key={n.id}>{n.atMs !== null && <strong>{formatMoment(n.atMs)} </strong>}{t(`category.${n.category}` as MessageKey)}: {n.explanation}{n.trusted && <span class="badge">{t('queue.trusted')}</span>}</li>
+              <li key={n.id}>{n.atMs !== null && <strong>{formatMoment(n.atMs)} </strong>}{t(`category.${n.category}` as MessageKey)}: {n.explanation}{n.trusted && <span class="badge">{t('queue.trusted')}</span>}
+                {n.atMs !== null && item.spaceId && <> <MomentPlayer spaceId={item.spaceId} atMs={n.atMs} /></>}</li>
             ))}
           </ul>
           <details>
