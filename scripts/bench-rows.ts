@@ -91,6 +91,13 @@ export const BENCHES: Record<string, BenchSpec> = {
       row('audience-glass-to-glass', '... delivery to a client at the live edge, p50', j.deliveryMs?.p50, 'ms', 'informative'),
     ],
   },
+  'notes-scorer': {
+    full: ['100000', '5'], quick: ['100000', '3'], timeoutS: 300,
+    rows: (j) => [
+      row('notes-scorer', `bridging scorer, ${j.ratings ?? '?'} ratings`, j.bridgingMsMedian, 'ms', 'seconds (issue: 100k in seconds)', 'majority vote, same ratings', j.majorityMsMedian, 'same run'),
+      row('notes-scorer', 'one-sided notes shown helpful', j.oneSidedShown, 'notes', '0'),
+    ],
+  },
   'loadtest-capacity': {
     full: [], quick: ['--listeners', '5000', '--ramp', '2500', '--hold', '8', '--uncollapsed', '100'], timeoutS: 900,
     rows: (j) => [

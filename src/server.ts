@@ -14,6 +14,8 @@ import { NO_MEDIA, type MediaHooks } from './services/media-hooks.js';
 import { QuestionService } from './services/question-service.js';
 import { SpaceService } from './services/space-service.js';
 import { StageService } from './services/stage-service.js';
+import { TrustSafetyService } from './trust-safety/service.js';
+import { NotesService } from './notes/service.js';
 import { createStageMedia, stageRoutes as stageMediaRoutes, type StageMedia } from './stage/index.js';
 import { createSqliteStore } from './store/sqlite/index.js';
 import { webappRoutes, WEB_DIST_DIR } from './webapp/routes.js';
@@ -64,15 +66,24 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     media = mediaHooks(stageMedia, audience);
   }
 
+  // A replay a moderation decision disabled is not offered, whichever service asks.
+  let replayAllowed: (spaceId: string) => boolean = () => true;
+  const ungated = media;
+  media = { ...ungated, hasReplay: (spaceId) => replayAllowed(spaceId) && ungated.hasReplay(spaceId) };
+
   const auth = new AuthService(store, clock, { sessionTtlDays: config.sessionTtlDays });
   const spaces = new SpaceService({ store, bus, media, clock, limits: { maxOnStage: config.stage.maxOnStage, maxCohosts: config.stage.maxCohosts } });
   const stage = new StageService({ store, bus, media, clock, spaces, auth, inviteTtlHours: config.stage.inviteTtlHours });
   const questions = new QuestionService({ store, bus, clock, stage, questionsPerMinute: config.limits.questionsPerMinute });
   const audienceService = new AudienceService({ store, bus, clock, secret: config.secret, onError: (err) => app.log.error({ err }, 'audience flush failed') });
   audienceService.start();
+  const trustSafety = new TrustSafetyService({ store, bus, clock, spaces, stage });
+  await trustSafety.start();
+  replayAllowed = (spaceId) => !trustSafety.isReplayDisabled(spaceId);
+  const notes = new NotesService({ store, clock, spaces });
 
   let ready = false;
-  const ctx: ControlContext = { config, store, bus, media, auth, spaces, stage, questions, audience: audienceService, limits: createRateLimits(config.limits), isReady: () => ready };
+  const ctx: ControlContext = { config, store, bus, media, auth, spaces, stage, questions, audience: audienceService, trustSafety, notes, limits: createRateLimits(config.limits), isReady: () => ready };
   const live = registerControlPlane(app, ctx);
   // The pages and their content-hashed assets, built by Vite into dist/web.
   await app.register(webappRoutes, { distDir: WEB_DIST_DIR });

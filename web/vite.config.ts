@@ -29,7 +29,8 @@ export default defineConfig({
     // .vite/manifest.json: the budget test walks it from listener.html to every chunk the page can load.
     manifest: true,
     rollupOptions: {
-      input: { home: page('index'), listener: page('listener'), speaker: page('speaker'), studio: page('studio'), moderation: page('moderation') },
+      input: { home: page('index'), listener: page('listener'), speaker: page('speaker'), studio: page('studio'), moderation: page('moderation'),
+        statements: page('statements'), transparency: page('transparency') },
     },
   },
   server: {

@@ -4,6 +4,8 @@ import { preflight, PREFLIGHT_HELP } from './preflight.js';
 import { demo, DEMO_HELP } from './demo.js';
 import { edgeConfig, EDGE_CONFIG_HELP } from './edge-config.js';
 import { admin, ADMIN_HELP } from './admin.js';
+import { dsa, DSA_HELP } from './dsa.js';
+import { notes, NOTES_HELP } from './notes.js';
 
 const HELP = `tribune — live audio conversations at national scale
 
@@ -16,6 +18,8 @@ Commands:
   demo        A live demo Space with two synthetic speakers: hear Tribune in a minute
   edge-config Print the nginx configuration of an audience edge for a list of origins
   admin       Make an administrator (tribune admin create <handle>)
+  dsa         Export statements of reasons, or submit them to the DSA Transparency Database
+  notes       Score context notes by bridging, from a ratings file
   help [cmd]  Help on a command
 
 Run 'tribune <command> --help' for a command's options.
@@ -28,6 +32,8 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help:
   demo: { run: demo, help: DEMO_HELP },
   'edge-config': { run: edgeConfig, help: EDGE_CONFIG_HELP },
   admin: { run: admin, help: ADMIN_HELP },
+  dsa: { run: dsa, help: DSA_HELP },
+  notes: { run: notes, help: NOTES_HELP },
 };
 
 /** Returns the process exit code: 0 done, 1 failed, 2 used wrongly. */

@@ -32,6 +32,8 @@ export const DEFAULTS = {
     listenerTokensPerMinute: 10,
     authPerMinute: 20,
     writesPerSecond: 5,
+    noticesPerMinute: 10,
+    ratingsPerMinute: 60,
   },
   sessionTtlDays: 30,
 } as const;

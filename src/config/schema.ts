@@ -49,6 +49,8 @@ export const ConfigSchema = Type.Object({
     listenerTokensPerMinute: PositiveInt,
     authPerMinute: PositiveInt,
     writesPerSecond: PositiveInt,
+    noticesPerMinute: PositiveInt,
+    ratingsPerMinute: PositiveInt,
   }, { additionalProperties: false }),
   sessionTtlDays: PositiveInt,
 }, { additionalProperties: false });

@@ -13,6 +13,9 @@ import { healthRoutes } from './routes/health.js';
 import { questionRoutes } from './routes/questions.js';
 import { spaceRoutes } from './routes/spaces.js';
 import { stageSeatRoutes } from './routes/stage.js';
+import { trustSafetyRoutes } from './routes/trust-safety.js';
+import { transparencyRoutes } from './routes/transparency.js';
+import { noteRoutes } from './routes/notes.js';
 import { ErrorBody } from './schemas.js';
 
 export interface HttpAppOptions {
@@ -71,6 +74,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
       tags: [
         { name: 'accounts' }, { name: 'spaces' }, { name: 'stage' }, { name: 'questions' }, { name: 'audience' },
         { name: 'media', description: 'WHIP (RFC 9725) and WHEP, LL-HLS' }, { name: 'operations' },
+        { name: 'trust-safety', description: 'DSA notice and action, statements of reasons, appeals' }, { name: 'transparency' }, { name: 'notes' },
       ],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, cookie: { type: 'apiKey', in: 'cookie', name: 'tribune_session' } } },
       security: [{ bearer: [] }, { cookie: [] }, {}],
@@ -93,5 +97,8 @@ export function registerControlPlane(app: FastifyInstance, ctx: ControlContext):
   stageSeatRoutes(app, ctx);
   questionRoutes(app, ctx);
   audienceInteractionRoutes(app, ctx);
+  trustSafetyRoutes(app, ctx);
+  transparencyRoutes(app, ctx);
+  noteRoutes(app, ctx);
   return attachLiveChannel(app, ctx);
 }

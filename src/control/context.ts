@@ -7,6 +7,8 @@ import type { QuestionService } from '../services/question-service.js';
 import type { SpaceService } from '../services/space-service.js';
 import type { StageService } from '../services/stage-service.js';
 import type { Store } from '../store/store.js';
+import type { TrustSafetyService } from '../trust-safety/service.js';
+import type { NotesService } from '../notes/service.js';
 import type { RateLimits } from './rate-limits.js';
 
 /** What the HTTP routes are given. Routes translate; the services decide. */
@@ -20,6 +22,8 @@ export interface ControlContext {
   readonly stage: StageService;
   readonly questions: QuestionService;
   readonly audience: AudienceService;
+  readonly trustSafety: TrustSafetyService;
+  readonly notes: NotesService;
   readonly limits: RateLimits;
   /** Readiness beyond the store: false while starting or draining. */
   readonly isReady: () => boolean;

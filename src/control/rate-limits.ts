@@ -17,6 +17,11 @@ export function createRateLimits(limits: Config['limits'], make: LimiterFactory 
     // Shared NATs put thousands of listeners behind one address: a generous per-address ceiling.
     heartbeatsPerAddress: make('heartbeats-address', perSecond(1_000)),
     writes: make('writes', perSecond(limits.writesPerSecond, 6)),
+    // Notices and note ratings: per account, and per address ten times wider (anonymous notices, shared NATs).
+    notices: make('notices', perMinute(limits.noticesPerMinute)),
+    noticesPerAddress: make('notices-address', perMinute(limits.noticesPerMinute * 10)),
+    ratings: make('ratings', perMinute(limits.ratingsPerMinute)),
+    ratingsPerAddress: make('ratings-address', perMinute(limits.ratingsPerMinute * 10)),
   };
 }
 

@@ -2,6 +2,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { ERROR_CODES } from '../errors/catalogue.js';
 import { QUESTION_MAX_LENGTH } from '../domain/questions.js';
 import { REACTIONS } from '../domain/types.js';
+import { StaffReasonsBody } from './trust-safety-schemas.js';
 
 /** Request and response schemas: fastify validates with them and the OpenAPI document publishes them. */
 const strict = { additionalProperties: false } as const;
@@ -65,7 +66,7 @@ export const StageView = Type.Object({ participants: Type.Array(ParticipantView)
 export const StageTokenBody = Type.Object({ role: Type.Union([Type.Literal('speaker'), Type.Literal('cohost')]) }, strict);
 export const StageTokenView = Type.Object({ token: Type.String(), role: Type.String(), expiresAt: Instant, inviteUrl: Type.String() });
 export const RedeemBody = Type.Object({ token: Type.String({ minLength: 10, maxLength: 80 }), displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })) }, strict);
-export const MuteBody = Type.Object({ muted: Type.Boolean() }, strict);
+export const MuteBody = Type.Object({ muted: Type.Boolean(), reason: Type.Optional(StaffReasonsBody) }, strict);
 export const RoleBody = Type.Object({ role: Type.Union([Type.Literal('cohost'), Type.Literal('speaker')]) }, strict);
 export const BlockBody = Type.Object({ userId: Type.Optional(Id), participantId: Type.Optional(Id) }, { ...strict, minProperties: 1 });
 export const SpeakRequestView = Type.Object({
@@ -80,7 +81,7 @@ export const SubmitQuestionBody = Type.Object({
   text: Type.String({ minLength: 1, maxLength: QUESTION_MAX_LENGTH * 4, description: `at most ${QUESTION_MAX_LENGTH} characters` }),
   anonymous: Type.Optional(Type.Boolean()),
 }, strict);
-export const QuestionActionBody = Type.Object({ action: Type.Union(['approve', 'dismiss', 'highlight', 'answer'].map((s) => Type.Literal(s))) }, strict);
+export const QuestionActionBody = Type.Object({ action: Type.Union(['approve', 'dismiss', 'highlight', 'answer'].map((s) => Type.Literal(s))), reason: Type.Optional(StaffReasonsBody) }, strict);
 export const ListQuestionsQuery = Type.Object({
   state: Type.Optional(Type.String({ pattern: '^(pending|approved|dismissed|answered)(,(pending|approved|dismissed|answered))*$' })),
 }, strict);

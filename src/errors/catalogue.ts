@@ -70,6 +70,25 @@ export const ERRORS = {
   QUESTION_STATE_CONFLICT: { status: 409, message: 'The question is {state}; cannot {action}', doc: 'Questions move pending -> approved | dismissed, approved -> answered.' },
   ALREADY_VOTED: { status: 409, message: 'You already upvoted this question', doc: 'One upvote per account per question.' },
   LISTENER_TOKEN_INVALID: { status: 400, message: 'The listener token is invalid or expired', doc: 'Fetch a new one from the listener-token endpoint.' },
+
+  // Trust & safety (DSA notice and action, appeals, context notes)
+  NOTICE_INCOMPLETE: { status: 400, message: 'The notice lacks {missing}', doc: 'DSA Art. 16(2): a notice needs a substantiated explanation, the exact location (for audio, the moment), the notifier\'s name and e-mail (unless the category is exempt) and a good-faith statement. `details.missing` lists what lacks.' },
+  NOTICE_TARGET_NOT_FOUND: { status: 404, message: 'There is no {targetType} {targetId} to report', doc: 'The reported Space, question, speaker, recording or note does not exist.' },
+  NOTICE_NOT_FOUND: { status: 404, message: 'Notice {noticeId} not found', doc: 'No notice has this id.' },
+  NOTIFIER_SUSPENDED: { status: 403, message: 'Notices from this account are not processed until {until}', doc: 'DSA Art. 23(2): after a warning, notices from accounts that frequently send manifestly unfounded ones are not processed for a while.' },
+  DECISION_NOT_FOUND: { status: 404, message: 'Decision {decisionId} not found', doc: 'No decision has this id.' },
+  DECISION_NOT_APPLICABLE: { status: 409, message: 'A {action} decision does not apply to a {targetType}', doc: 'Each kind of target takes its own restrictions (a replay is disabled, a question dismissed, an account suspended).' },
+  DECISION_INCOMPLETE: { status: 400, message: 'The statement of reasons lacks {missing}', doc: 'DSA Art. 17(3): a decision states the facts, the ground and its law or terms clause, and an explanation. `details.missing` lists what lacks.' },
+  APPEAL_NOT_FOUND: { status: 404, message: 'Appeal {appealId} not found', doc: 'No appeal has this id.' },
+  APPEAL_NOT_ALLOWED: { status: 403, message: 'This decision cannot be appealed here: {reason}', doc: 'Only the person a restriction falls on appeals it.' },
+  APPEAL_WINDOW_CLOSED: { status: 409, message: 'The appeal period ended on {deadline}', doc: 'DSA Art. 20(1): appeals are open for six months after the decision.' },
+  APPEAL_EXISTS: { status: 409, message: 'This decision is already under appeal ({appealId})', doc: 'One appeal per decision; its answer is final on the platform (out-of-court settlement remains, Art. 21).' },
+  APPEAL_ALREADY_DECIDED: { status: 409, message: 'The appeal is already {state}', doc: 'An appeal is decided once.' },
+  APPEAL_SAME_DECIDER: { status: 403, message: 'An appeal is decided by someone other than who took the decision', doc: 'DSA Art. 20: ask another moderator.' },
+  ACCOUNT_RESTRICTED: { status: 403, message: 'This account is {state}{until}', doc: 'A moderation decision suspended or terminated the account. Its statements of reasons and appeals stay reachable.' },
+  NOTE_NOT_FOUND: { status: 404, message: 'Note {noteId} not found', doc: 'No context note has this id (or it was removed).' },
+  NOTE_INVALID: { status: 400, message: 'The note is not usable: {detail}', doc: 'A note is 1 to 280 characters with at least one http(s) source link, on a moment or a question of the Space.' },
+  OWN_NOTE_RATING: { status: 403, message: 'You cannot rate your own note', doc: 'Notes are rated by others.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

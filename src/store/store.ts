@@ -1,3 +1,4 @@
+import type { NotesRepository, TrustSafetyRepository } from './trust-safety-store.js';
 import type { Invite, Participant, PlatformRole, Question, ReactionCounts, Space, SpeakRequest, User } from './records.js';
 
 /**
@@ -11,6 +12,8 @@ export interface Store {
   readonly stage: StageRepository;
   readonly questions: QuestionRepository;
   readonly audience: AudienceStatsRepository;
+  readonly trustSafety: TrustSafetyRepository;
+  readonly notes: NotesRepository;
   /** Cheap round-trip for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -25,6 +25,8 @@ const PAGES: ReadonlyArray<[string, string]> = [
   ['/s/:spaceId/join', 'speaker.html'],
   ['/s/:spaceId/studio', 'studio.html'],
   ['/moderation', 'moderation.html'],
+  ['/me/statements', 'statements.html'],
+  ['/transparency', 'transparency.html'],
 ];
 
 const MISSING_BUILD = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Tribune</title></head>

@@ -37,6 +37,11 @@ const ROUTES: Array<[string, string]> = [
   ['POST', '/api/v1/spaces/{space}/questions/{question}/vote'], ['POST', '/api/v1/spaces/{space}/questions/{question}/action'],
   ['GET', '/api/v1/spaces/{space}/state'], ['POST', '/api/v1/spaces/{space}/listener-token'], ['POST', '/api/v1/spaces/{space}/heartbeat'],
   ['POST', '/api/v1/spaces/{space}/reactions'], ['GET', '/api/v1/spaces/{space}/listeners'],
+  ['POST', '/api/v1/notices'], ['GET', '/api/v1/me/notices'], ['GET', '/api/v1/moderation/queue'], ['POST', '/api/v1/moderation/decisions'],
+  ['GET', '/api/v1/me/statements'], ['GET', '/api/v1/decisions/{decision}'], ['POST', '/api/v1/appeals'], ['GET', '/api/v1/moderation/appeals'],
+  ['POST', '/api/v1/moderation/appeals/{appeal}/decision'], ['PUT', '/api/v1/users/{user}/trusted-flagger'], ['GET', '/api/v1/moderation/audit'],
+  ['GET', '/api/v1/moderation/audit/verify'], ['GET', '/api/v1/transparency/statements'], ['GET', '/api/v1/transparency/report'],
+  ['POST', '/api/v1/spaces/{space}/notes'], ['GET', '/api/v1/spaces/{space}/notes'], ['POST', '/api/v1/notes/{note}/ratings'], ['GET', '/api/v1/spaces/{space}/labels'],
 ];
 
 const idLike = fc.oneof(
@@ -54,6 +59,12 @@ const plausibleBody = fc.record({
   reaction: fc.oneof(fc.constantFrom('clap', 'heart'), fc.string()), listenerToken: fc.string({ maxLength: 80 }),
   token: fc.string({ maxLength: 90 }), scheduledStart: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.string()),
   timeZone: fc.oneof(fc.constantFrom('Europe/Paris', 'UTC', 'Nowhere/Land'), fc.string()),
+  targetType: fc.oneof(fc.constantFrom('space', 'question', 'user', 'recording', 'note'), jsonValue), targetId: fc.oneof(fc.constant('sp_AAAAAAAAAAAA'), fc.string()),
+  category: fc.oneof(fc.constantFrom('STATEMENT_CATEGORY_VIOLENCE', 'STATEMENT_CATEGORY_PIRACY'), jsonValue), explanation: fc.string({ maxLength: 300 }),
+  goodFaith: fc.oneof(fc.boolean(), jsonValue), atMs: fc.oneof(fc.integer(), jsonValue), notifierEmail: fc.string({ maxLength: 40 }),
+  ground: fc.constantFrom('DECISION_GROUND_ILLEGAL_CONTENT', 'DECISION_GROUND_INCOMPATIBLE_CONTENT', 'x'), facts: fc.string({ maxLength: 100 }),
+  outcome: fc.constantFrom('upheld', 'reversed', 'maybe'), reasons: fc.string({ maxLength: 100 }), decisionId: fc.string({ maxLength: 20 }),
+  helpfulness: fc.constantFrom('HELPFUL', 'NOT_HELPFUL', 'MEH'), sources: fc.oneof(fc.array(fc.string({ maxLength: 60 }), { maxLength: 3 }), jsonValue), trusted: fc.oneof(fc.boolean(), jsonValue),
 }, { requiredKeys: [] });
 
 const body = fc.oneof(
@@ -62,7 +73,8 @@ const body = fc.oneof(
 );
 const contentType = fc.constantFrom(undefined, 'application/json', 'text/plain', 'application/sdp', 'application/json; charset=utf-16', 'multipart/form-data', 'garbage');
 const auth = fc.constantFrom('none', 'valid', 'forged', 'stage', 'junk');
-const query = fc.oneof(fc.constant(''), fc.constantFrom('?state=live', '?state=bogus', '?limit=0', '?limit=999999', '?mine=true', '?state=pending,approved', '?x=1&x=2', '?%ZZ'));
+const query = fc.oneof(fc.constant(''), fc.constantFrom('?state=live', '?state=bogus', '?limit=0', '?limit=999999', '?mine=true', '?state=pending,approved', '?x=1&x=2', '?%ZZ',
+  '?from=2026-01-01&to=2026-12-31', '?from=2026-02-30&to=2026-01-01', '?from=1900-01-01&to=2900-01-01', '?cursor=zz&limit=5', '?after=99999999999&limit=500'));
 
 test('random requests get 2xx/3xx/4xx with a catalogued code, and the server lives on', { timeout: 120_000 }, async () => {
   const codes = new Set<string>(ERROR_CODES);
@@ -73,7 +85,8 @@ test('random requests get 2xx/3xx/4xx with a catalogued code, and the server liv
         .replace('{space}', realIds ? spaceId : encodeURIComponent(id1))
         .replace('{question}', realIds ? questionId : encodeURIComponent(id2))
         .replace('{user}', encodeURIComponent(id2))
-        .replace('{participant}', encodeURIComponent(id1)) + qs;
+        .replace('{participant}', encodeURIComponent(id1))
+        .replace(/\{(decision|appeal|note)\}/, encodeURIComponent(id1)) + qs;
       const headers: Record<string, string> = {};
       if (type) headers['content-type'] = type;
       if (authKind === 'valid') headers.authorization = `Bearer ${token}`;

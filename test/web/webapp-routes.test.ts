@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { webappRoutes } from '../../src/webapp/routes.js';
 
-const PAGES = { 'index.html': 'home', 'listener.html': 'listener', 'speaker.html': 'speaker', 'studio.html': 'studio', 'moderation.html': 'moderation' };
+const PAGES = { 'index.html': 'home', 'listener.html': 'listener', 'speaker.html': 'speaker', 'studio.html': 'studio', 'moderation.html': 'moderation', 'statements.html': 'statements', 'transparency.html': 'transparency' };
 let dir: string;
 let app: FastifyInstance;
 
@@ -27,7 +27,7 @@ after(async () => {
 test('each page path serves its HTML, briefly cached and revalidated by ETag', async () => {
   const cases: Array<[string, string]> = [
     ['/', 'home'], ['/s/sp_abcdefghijkl', 'listener'], ['/s/sp_abcdefghijkl/join', 'speaker'],
-    ['/s/sp_abcdefghijkl/studio', 'studio'], ['/moderation', 'moderation'],
+    ['/s/sp_abcdefghijkl/studio', 'studio'], ['/moderation', 'moderation'], ['/me/statements', 'statements'], ['/transparency', 'transparency'],
   ];
   for (const [url, name] of cases) {
     const res = await app.inject({ url });

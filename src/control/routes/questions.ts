@@ -6,6 +6,7 @@ import { controlMetrics } from '../metrics.js';
 import { presentQuestion, userLookup } from '../presenters.js';
 import { admit } from '../rate-limits.js';
 import { actorOf } from '../request-context.js';
+import type { StaffReasons } from '../../trust-safety/service.js';
 import { ErrorBody, ListQuestionsQuery, QuestionActionBody, QuestionList, QuestionParams, QuestionView, SpaceParams, SubmitQuestionBody } from '../schemas.js';
 import { allowedForAny } from '../../domain/permissions.js';
 
@@ -34,8 +35,13 @@ export function questionRoutes(app: FastifyInstance, ctx: ControlContext): void 
   app.post('/api/v1/spaces/:spaceId/questions/:questionId/action', {
     schema: { tags: ['questions'], summary: 'Approve, dismiss, highlight or mark answered (host, co-hosts, moderators)', params: QuestionParams, body: QuestionActionBody, response: { 200: QuestionView, '4xx': ErrorBody } },
   }, async (request) => {
-    const { action } = request.body as { action: QuestionAction };
-    const question = await ctx.questions.act(await actorOf(request, ctx.auth), spaceId(request), questionId(request), action);
+    const { action, reason } = request.body as { action: QuestionAction; reason?: StaffReasons };
+    const actor = await actorOf(request, ctx.auth);
+    const before = action === 'dismiss' ? await ctx.store.questions.byId(spaceId(request), questionId(request)) : null;
+    const question = await ctx.questions.act(actor, spaceId(request), questionId(request), action);
+    if (action === 'dismiss') {
+      await ctx.trustSafety.staffActed(actor, { action: 'dismiss_question', targetType: 'question', targetId: question.id, spaceId: question.spaceId, undo: { state: before?.state ?? 'pending' } }, reason);
+    }
     return presentQuestion(question, userLookup(ctx.store), true);
   });
 

@@ -64,7 +64,9 @@ export function spaceRoutes(app: FastifyInstance, ctx: ControlContext): void {
     app.post(`/api/v1/spaces/:spaceId/${transition}`, {
       schema: { tags: ['spaces'], summary, params: SpaceParams, response: { 200: SpaceView, '4xx': ErrorBody } },
     }, async (request) => {
-      const space = await ctx.spaces.transition(await actorOf(request, ctx.auth), (request.params as { spaceId: string }).spaceId, transition);
+      const actor = await actorOf(request, ctx.auth);
+      const space = await ctx.spaces.transition(actor, (request.params as { spaceId: string }).spaceId, transition);
+      if (transition === 'end') await ctx.trustSafety.staffActed(actor, { action: 'end_space', targetType: 'space', targetId: space.id, spaceId: space.id });
       controlMetrics.spaceTransitions.inc({ transition });
       request.log.info({ spaceId: space.id, transition }, `space ${transition}`);
       return present(space);

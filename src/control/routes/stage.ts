@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { ControlContext } from '../context.js';
 import { publicBaseUrl, presentParticipant, presentRequest, userLookup } from '../presenters.js';
 import { actorOf } from '../request-context.js';
+import type { StaffReasons } from '../../trust-safety/service.js';
 import {
   AnswerRequestBody, BlockBody, ErrorBody, MuteBody, ParticipantParams, ParticipantView, RedeemBody, RoleBody,
   SpaceParams, SpeakRequestList, SpeakRequestView, StageTokenBody, StageTokenView, StageView, UserParams,
@@ -69,8 +70,11 @@ export function stageSeatRoutes(app: FastifyInstance, ctx: ControlContext): void
   app.post('/api/v1/spaces/:spaceId/participants/:participantId/mute', {
     schema: { tags: ['stage'], summary: 'Mute anyone (host, co-host, moderator) or unmute yourself', params: ParticipantParams, body: MuteBody, response: { 200: ParticipantView, '4xx': ErrorBody } },
   }, async (request) => {
-    const { muted } = request.body as { muted: boolean };
-    return presentParticipant(await ctx.stage.setMuted(await actor(request), spaceId(request), participantId(request), muted));
+    const { muted, reason } = request.body as { muted: boolean; reason?: StaffReasons };
+    const who = await actor(request);
+    const seat = await ctx.stage.setMuted(who, spaceId(request), participantId(request), muted);
+    if (muted) await ctx.trustSafety.staffActed(who, { action: 'mute_speaker', targetType: 'user', targetId: seat.id, spaceId: seat.spaceId }, reason);
+    return presentParticipant(seat);
   });
 
   app.post('/api/v1/spaces/:spaceId/participants/:participantId/role', {
@@ -83,7 +87,9 @@ export function stageSeatRoutes(app: FastifyInstance, ctx: ControlContext): void
   app.delete('/api/v1/spaces/:spaceId/participants/:participantId', {
     schema: { tags: ['stage'], summary: 'Remove someone from the stage', params: ParticipantParams, response: NoContent },
   }, async (request, reply) => {
-    await ctx.stage.remove(await actor(request), spaceId(request), participantId(request));
+    const who = await actor(request);
+    await ctx.stage.remove(who, spaceId(request), participantId(request));
+    await ctx.trustSafety.staffActed(who, { action: 'remove_speaker', targetType: 'user', targetId: participantId(request), spaceId: spaceId(request) });
     return reply.code(204).send();
   });
 

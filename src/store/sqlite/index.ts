@@ -5,6 +5,8 @@ import { openDatabase } from './database.js';
 import { sqliteQuestions } from './questions.js';
 import { sqliteSpaces } from './spaces.js';
 import { sqliteStage } from './stage.js';
+import { sqliteNotes } from './notes.js';
+import { sqliteTrustSafety } from './trust-safety.js';
 import { sqliteSessions, sqliteUsers } from './users.js';
 
 /** The embedded default: one SQLite file in the data directory. */
@@ -18,6 +20,8 @@ export function createSqliteStore(dataDir: string): Store {
     stage: sqliteStage(db),
     questions: sqliteQuestions(db),
     audience: sqliteAudienceStats(db),
+    trustSafety: sqliteTrustSafety(db),
+    notes: sqliteNotes(db),
     async ping() { db.prepare('SELECT 1').get(); },
     async close() {
       if (closed) return;

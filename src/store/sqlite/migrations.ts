@@ -115,4 +115,145 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (space_id, minute)
   );
   `,
+  // Trust & safety: notices (DSA Art. 16), decisions with statements of reasons (Art. 17), appeals
+  // (Art. 20), trusted flaggers (Art. 22), the append-only audit log; context notes and their ratings.
+  `
+  CREATE TABLE notices (
+    id TEXT PRIMARY KEY,
+    target_type TEXT NOT NULL CHECK (target_type IN ('space','question','user','recording','note')),
+    target_id TEXT NOT NULL,
+    space_id TEXT,
+    at_ms INTEGER,
+    category TEXT NOT NULL,
+    explanation TEXT NOT NULL,
+    notifier_name TEXT,
+    notifier_email TEXT,
+    notifier_user_id TEXT,
+    trusted INTEGER NOT NULL,
+    received_at TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('open','closed')),
+    decision_id TEXT,
+    closed_at TEXT,
+    unfounded INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX notices_target ON notices (target_type, target_id, state);
+  CREATE INDEX notices_notifier ON notices (notifier_user_id, received_at);
+  CREATE INDEX notices_received ON notices (received_at);
+
+  CREATE TABLE moderation_queue (
+    target_type TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    space_id TEXT,
+    open_notices INTEGER NOT NULL,
+    trusted_notices INTEGER NOT NULL,
+    first_at TEXT NOT NULL,
+    last_at TEXT NOT NULL,
+    rank_key TEXT NOT NULL,
+    PRIMARY KEY (target_type, target_id)
+  );
+  CREATE INDEX moderation_queue_rank ON moderation_queue (rank_key) WHERE open_notices > 0;
+
+  CREATE TABLE decisions (
+    id TEXT PRIMARY KEY,
+    action TEXT NOT NULL,
+    target_type TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    space_id TEXT,
+    at_ms INTEGER,
+    affected_user_id TEXT,
+    ground TEXT NOT NULL,
+    legal_ground TEXT,
+    terms_clause TEXT,
+    explanation TEXT NOT NULL,
+    facts TEXT NOT NULL,
+    category TEXT NOT NULL,
+    keywords TEXT NOT NULL,
+    source TEXT NOT NULL,
+    notice_ids TEXT NOT NULL,
+    content_date TEXT NOT NULL,
+    content_language TEXT,
+    decided_by TEXT NOT NULL,
+    decided_at TEXT NOT NULL,
+    ends_at TEXT,
+    undo TEXT,
+    state TEXT NOT NULL CHECK (state IN ('in_force','reversed')),
+    reversed_at TEXT,
+    manifestly_illegal INTEGER NOT NULL DEFAULT 0,
+    automated INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX decisions_affected ON decisions (affected_user_id, decided_at);
+  CREATE INDEX decisions_decided ON decisions (decided_at);
+  CREATE INDEX decisions_in_force ON decisions (action, state);
+  CREATE INDEX decisions_space ON decisions (space_id, action, state);
+
+  CREATE TABLE appeals (
+    id TEXT PRIMARY KEY,
+    decision_id TEXT NOT NULL UNIQUE REFERENCES decisions(id),
+    appellant_id TEXT NOT NULL,
+    explanation TEXT NOT NULL,
+    submitted_at TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('open','upheld','reversed')),
+    decided_by TEXT,
+    decided_at TEXT,
+    reasons TEXT
+  );
+  CREATE INDEX appeals_state ON appeals (state, submitted_at);
+  CREATE INDEX appeals_submitted ON appeals (submitted_at);
+
+  CREATE TABLE trusted_flaggers (
+    user_id TEXT PRIMARY KEY REFERENCES users(id),
+    granted_by TEXT NOT NULL,
+    granted_at TEXT NOT NULL
+  );
+
+  CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    actor_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target_type TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    data TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+  );
+  CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+  CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+  CREATE INDEX notices_unfounded ON notices (notifier_user_id, unfounded, closed_at);
+
+  CREATE TABLE misuse_warnings (
+    user_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('unfounded_notices','manifestly_illegal')),
+    at TEXT NOT NULL,
+    PRIMARY KEY (user_id, kind, at)
+  );
+
+  CREATE TABLE dsa_submissions (
+    puid TEXT PRIMARY KEY,
+    submitted_at TEXT NOT NULL
+  );
+
+  CREATE TABLE notes (
+    id TEXT PRIMARY KEY,
+    space_id TEXT NOT NULL REFERENCES spaces(id),
+    question_id TEXT,
+    at_ms INTEGER,
+    author_id TEXT NOT NULL REFERENCES users(id),
+    text TEXT NOT NULL,
+    sources TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    hidden INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX notes_space ON notes (space_id, at_ms);
+
+  CREATE TABLE note_ratings (
+    note_id TEXT NOT NULL REFERENCES notes(id),
+    rater_id TEXT NOT NULL REFERENCES users(id),
+    level TEXT NOT NULL CHECK (level IN ('HELPFUL','SOMEWHAT_HELPFUL','NOT_HELPFUL')),
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (note_id, rater_id)
+  );
+  `,
 ];

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { t, tn, type MessageKey } from '../i18n/index.js';
 import { api, ApiError } from '../lib/api.js';
 import type { Question, SpaceState, User } from '../lib/types.js';
+import { ReportControl } from './report-control.js';
 
 const VOTED_KEY = 'tribune.voted';
 
@@ -9,7 +10,7 @@ function votedSet(): Set<string> {
   try { return new Set(JSON.parse(sessionStorage.getItem(VOTED_KEY) ?? '[]') as string[]); } catch { return new Set(); }
 }
 
-function QuestionCard({ q, canVote, onVote, voted }: { q: Question; canVote: boolean; voted: boolean; onVote: (q: Question) => void }) {
+function QuestionCard({ q, canVote, onVote, voted, state }: { q: Question; canVote: boolean; voted: boolean; onVote: (q: Question) => void; state?: SpaceState }) {
   return (
     <li class={`question${q.highlighted ? ' highlighted' : ''}`} data-question={q.id}>
       <p class="text">{q.text}</p>
@@ -22,6 +23,7 @@ function QuestionCard({ q, canVote, onVote, voted }: { q: Question; canVote: boo
           </button>
         )}
       </p>
+      {state && <ReportControl state={state} fixed={{ type: 'question', id: q.id, label: t('report.thisQuestion', { what: q.text.slice(0, 60) }) }} />}
     </li>
   );
 }
@@ -69,7 +71,7 @@ export function ListenerQuestions({ spaceId, state, user, onChange }: { spaceId:
       )}
       {others.length > 0 ? (
         <ol class="questions" data-testid="top-questions" aria-label={t('questions.top')}>
-          {others.map((q) => <QuestionCard key={q.id} q={q} canVote={!!user && open} voted={voted.has(q.id)} onVote={vote} />)}
+          {others.map((q) => <QuestionCard key={q.id} q={q} canVote={!!user && open} voted={voted.has(q.id)} onVote={vote} state={state} />)}
         </ol>
       ) : !highlighted && <p class="muted">{t('questions.none')}</p>}
       {open && user && (

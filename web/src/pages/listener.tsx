@@ -6,6 +6,10 @@ import { Reactions } from '../components/reactions.js';
 import { ShareLink } from '../components/share-link.js';
 import { mountPage } from '../components/shell.js';
 import { StageList } from '../components/stage-list.js';
+import { ReportControl } from '../components/report-control.js';
+import { ContextNotes } from '../components/context-notes.js';
+import { RecordingNotice } from '../components/recording-notice.js';
+import { SpaceLabels } from '../components/space-labels.js';
 import { t, tn } from '../i18n/index.js';
 import { api, ApiError } from '../lib/api.js';
 import { formatCountdown, formatDateTime, viewerTimeZoneName } from '../lib/format.js';
@@ -40,6 +44,9 @@ function Replay({ url, spaceId }: { url: string; spaceId: string }) {
   useEffect(() => {
     let dispose: (() => void) | undefined;
     void playReplay(audio.current!, url).then((d) => { dispose = d; });
+    // A link to a moment (`#t=<seconds>`, as the moderation queue gives) starts the replay there.
+    const at = /^#t=(\d+)$/.exec(location.hash)?.[1];
+    if (at) audio.current!.addEventListener('loadedmetadata', () => { audio.current!.currentTime = Number(at); }, { once: true });
     return () => dispose?.();
   }, [url]);
   return (
@@ -134,6 +141,9 @@ function ListenerPage() {
         {state.state === 'scheduled' && <Countdown state={state} />}
         <LiveAudio state={state} onPlaying={setPlaying} />
         {live && <p class="listeners" data-testid="listener-count">{tn('listener.count', state.listeners.count)}</p>}
+        <SpaceLabels spaceId={state.id} />
+        {(live || state.state === 'scheduled') && <RecordingNotice to="listener" />}
+        {(live || state.state === 'ended') && <ReportControl state={state} />}
       </section>
 
       {state.state === 'ended' && (state.media.replayUrl ? <Replay url={state.media.replayUrl} spaceId={state.id} /> : <p class="card">{t('listener.ended')}</p>)}
@@ -146,6 +156,7 @@ function ListenerPage() {
 
       {live && <Reactions spaceId={state.id} totals={state.reactions.totals} enabled={live} />}
       <ListenerQuestions spaceId={state.id} state={state} user={user} onChange={() => void refresh()} />
+      {(live || state.state === 'ended') && <ContextNotes state={state} user={user} />}
 
       {!user && (state.state === 'live' || state.state === 'scheduled') && (
         <section class="card" aria-labelledby="join-h">

@@ -3,6 +3,8 @@ import { AuthForm } from '../components/auth-form.js';
 import { QuestionQueue, type QuestionAction } from '../components/question-queue.js';
 import { mountPage } from '../components/shell.js';
 import { StageList } from '../components/stage-list.js';
+import { ModerationQueue } from '../components/moderation-queue.js';
+import { AppealsQueue } from '../components/appeals-queue.js';
 import { t, tn } from '../i18n/index.js';
 import { api, ApiError } from '../lib/api.js';
 import { formatDateTime } from '../lib/format.js';
@@ -115,6 +117,8 @@ function ModerationPage() {
           )}
         </section>
       )}
+      {!open && <ModerationQueue />}
+      {!open && <AppealsQueue />}
     </div>
   );
 }

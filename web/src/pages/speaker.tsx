@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { MicCheck } from '../components/mic-check.js';
+import { RecordingNotice } from '../components/recording-notice.js';
 import { mountPage } from '../components/shell.js';
 import { StageList } from '../components/stage-list.js';
 import { t } from '../i18n/index.js';
@@ -117,6 +118,7 @@ function SpeakerPage() {
             <label for="display-name">{t('speaker.name')}</label>
             <input id="display-name" maxLength={50} value={name} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} autoComplete="name" />
           </div>}
+          <RecordingNotice to="speaker" />
           <button type="button" class="primary" disabled={!mic} onClick={join}>{t('speaker.join')}</button>
         </section>
       )}

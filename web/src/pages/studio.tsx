@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { AudienceChart, type ChartSample } from '../components/audience-chart.js';
 import { AuthForm } from '../components/auth-form.js';
 import { MicCheck } from '../components/mic-check.js';
+import { RecordingNotice } from '../components/recording-notice.js';
 import { QuestionQueue, type QuestionAction } from '../components/question-queue.js';
 import { ShareLink } from '../components/share-link.js';
 import { mountPage } from '../components/shell.js';
@@ -136,6 +137,7 @@ function StudioPage() {
       <section class="hero" aria-labelledby="title-h">
         <p class={`pill ${space.state}`}>{t(`state.${space.state}` as MessageKey)}</p>
         <h1 id="title-h">{space.title}</h1>
+        <RecordingNotice to="host" />
         <div class="row">
           {space.state === 'scheduled' && <button type="button" class="primary" onClick={() => transition('start')}>{t('studio.goLive')}</button>}
           {live && !confirmEnd && <button type="button" class="danger" onClick={() => setConfirmEnd(true)}>{t('studio.end')}</button>}
