@@ -5,6 +5,10 @@ import { MemoryBus } from './bus/memory/memory-bus.js';
 import type { Bus } from './bus/bus.js';
 import type { Config } from './config/schema.js';
 import { createHttpApp, registerControlPlane } from './control/app.js';
+import { installShedding, type LoadGauges } from './control/defence/shedding.js';
+import { installPowGate } from './control/defence/pow-gate.js';
+import { ProofOfWork } from './control/defence/proof-of-work.js';
+import { UnderAttack } from './control/defence/under-attack.js';
 import type { ControlContext } from './control/context.js';
 import { createRateLimits } from './control/rate-limits.js';
 import { AudienceService } from './services/audience-service.js';
@@ -27,6 +31,8 @@ export interface ServerOptions {
   /** Without media the control plane runs alone (no UDP port, no packager): for its own tests. */
   readonly media?: boolean;
   readonly clock?: Clock;
+  /** The load gauges load shedding reads (tests reach a pressure level with their own). */
+  readonly loadGauges?: LoadGauges;
 }
 
 export interface RunningServer {
@@ -52,6 +58,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const store = createSqliteStore(config.dataDir);
   const app = await createHttpApp({ logger: options.logger ?? false, bodyLimit: config.bodyLimitBytes, trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false, version: VERSION,
     publicUrl: config.publicUrl, headersTimeoutMs: config.http.headersTimeoutMs, requestTimeoutMs: config.http.requestTimeoutMs });
+  // The defences, in the order a request meets them: load shedding, then proof of work under attack.
+  const shedding = await installShedding(app, config.shedding, options.loadGauges);
+  const underAttack = new UnderAttack(config.underAttack, shedding.pressure, clock.now);
+  const pow = new ProofOfWork(config.secret, { now: clock.now });
+  installPowGate(app, underAttack, pow);
   const bus = new MemoryBus({ onError: (err, event) => app.log.error({ err, event: event.type }, 'bus subscriber failed') });
 
   let stageMedia: StageMedia | null = null;
@@ -83,7 +94,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const notes = new NotesService({ store, clock, spaces });
 
   let ready = false;
-  const ctx: ControlContext = { config, store, bus, media, auth, spaces, stage, questions, audience: audienceService, trustSafety, notes, limits: createRateLimits(config.limits), isReady: () => ready };
+  const ctx: ControlContext = { config, store, bus, media, auth, spaces, stage, questions, audience: audienceService, trustSafety, notes, limits: createRateLimits(config.limits), defence: { underAttack, pow }, isReady: () => ready };
   const live = registerControlPlane(app, ctx);
   // The pages and their content-hashed assets, built by Vite into dist/web.
   await app.register(webappRoutes, { distDir: WEB_DIST_DIR });

@@ -36,4 +36,7 @@ export const DEFAULTS = {
     ratingsPerMinute: 60,
   },
   sessionTtlDays: 30,
+  shedding: { eventLoopDelayMs: 200, rssMb: 1_536, inFlight: 4_000 },
+  // 2^16 hashes: about a second of a mid-range phone's WebCrypto, one HMAC and one hash for the server.
+  underAttack: { setting: 'auto' as const, baseDifficulty: 16, holdMinutes: 10 },
 } as const;

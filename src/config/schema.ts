@@ -53,6 +53,18 @@ export const ConfigSchema = Type.Object({
     ratingsPerMinute: PositiveInt,
   }, { additionalProperties: false }),
   sessionTtlDays: PositiveInt,
+  /** Under-attack mode: proofs of work for anonymous writes and logins (docs/security.md). */
+  underAttack: Type.Object({
+    setting: Type.Union([Type.Literal('on'), Type.Literal('off'), Type.Literal('auto')]),
+    baseDifficulty: Type.Integer({ minimum: 4, maximum: 28 }),
+    holdMinutes: Type.Number({ minimum: 0, maximum: 1440 }),
+  }, { additionalProperties: false }),
+  /** Load shedding: level 1 at these, 2 at twice, 3 at four times (docs/security.md). */
+  shedding: Type.Object({
+    eventLoopDelayMs: Type.Number({ minimum: 1 }),
+    rssMb: Type.Number({ minimum: 16 }),
+    inFlight: PositiveInt,
+  }, { additionalProperties: false }),
 }, { additionalProperties: false });
 
 export type Config = Readonly<Static<typeof ConfigSchema>>;

@@ -9,6 +9,7 @@ import { installSecurityHeaders } from './security-headers.js';
 import { attachLiveChannel } from './live-channel.js';
 import { audienceInteractionRoutes } from './routes/audience.js';
 import { authRoutes } from './routes/auth.js';
+import { defenceRoutes } from './routes/defence.js';
 import { healthRoutes } from './routes/health.js';
 import { questionRoutes } from './routes/questions.js';
 import { spaceRoutes } from './routes/spaces.js';
@@ -92,6 +93,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
 /** The control plane's routes and its WebSocket. */
 export function registerControlPlane(app: FastifyInstance, ctx: ControlContext): { close(): void } {
   healthRoutes(app, ctx);
+  defenceRoutes(app, ctx);
   authRoutes(app, ctx);
   spaceRoutes(app, ctx);
   stageSeatRoutes(app, ctx);

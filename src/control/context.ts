@@ -10,6 +10,8 @@ import type { Store } from '../store/store.js';
 import type { TrustSafetyService } from '../trust-safety/service.js';
 import type { NotesService } from '../notes/service.js';
 import type { RateLimits } from './rate-limits.js';
+import type { ProofOfWork } from './defence/proof-of-work.js';
+import type { UnderAttack } from './defence/under-attack.js';
 
 /** What the HTTP routes are given. Routes translate; the services decide. */
 export interface ControlContext {
@@ -25,6 +27,7 @@ export interface ControlContext {
   readonly trustSafety: TrustSafetyService;
   readonly notes: NotesService;
   readonly limits: RateLimits;
+  readonly defence: { readonly underAttack: UnderAttack; readonly pow: ProofOfWork };
   /** Readiness beyond the store: false while starting or draining. */
   readonly isReady: () => boolean;
 }

@@ -12,6 +12,8 @@ export const GENEROUS_LIMITS = {
   listenerTokensPerMinute: 10_000, authPerMinute: 10_000, writesPerSecond: 10_000,
 };
 
+const CALM = { eventLoopDelayMs: 60_000, rssMb: 1_000_000, inFlight: 1_000_000 };
+
 export interface TestServer extends RunningServer {
   readonly dataDir: string;
   /** A JSON request through fastify's inject (no socket): status, parsed body, headers. */
@@ -23,6 +25,9 @@ export async function startTestServer(options: { overrides?: ConfigInput; server
   const config = loadConfig({
     overrides: {
       host: '127.0.0.1', port: 0, dataDir, logLevel: 'silent', limits: GENEROUS_LIMITS,
+      // A loaded test machine must not trip the defences of tests that are about something else;
+      // the defences' own tests switch them on.
+      shedding: CALM, underAttack: { setting: 'off' },
       ...options.overrides,
       stage: { udpPort: 0, bindAddress: '127.0.0.1', ...options.overrides?.stage },
     },

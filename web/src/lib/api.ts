@@ -1,3 +1,4 @@
+import { solve, type PowChallenge } from './proof-of-work.js';
 import type { Participant, Question, SessionView, Space, SpaceState, SpeakRequest, StageRole, StageToken, User } from './types.js';
 
 /** An API error, by its catalogue code (docs/errors.md): pages branch on `code`, never on the message. */
@@ -11,16 +12,19 @@ export class ApiError extends Error {
  * Same-origin JSON calls. The session cookie (httpOnly, set at login) authenticates the browser;
  * `bearer` is only for a guest speaker's stage token, which no cookie carries.
  */
-export async function call<T>(method: string, path: string, body?: unknown, bearer?: string): Promise<T> {
+export async function call<T>(method: string, path: string, body?: unknown, bearer?: string, proof?: string): Promise<T> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (bearer) headers.authorization = `Bearer ${bearer}`;
+  if (proof) headers['x-tribune-pow'] = proof;
   const res = await fetch(path, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
   if (res.status === 204 || res.status === 202) return undefined as T;
   const text = await res.text();
   const json = text ? (JSON.parse(text) as unknown) : undefined;
   if (!res.ok) {
-    const err = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
+    const err = (json as { error?: { code?: string; message?: string; details?: PowChallenge } } | undefined)?.error;
+    // Under attack the server asks anonymous writes for a proof of work: solve it once and retry.
+    if (err?.code === 'POW_REQUIRED' && err.details && !proof) return call<T>(method, path, body, bearer, await solve(err.details));
     throw new ApiError(res.status, err?.code ?? 'HTTP_' + res.status, err?.message ?? res.statusText);
   }
   return json as T;
