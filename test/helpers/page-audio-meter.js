@@ -1,4 +1,4 @@
-// Runs inside the page (added with addScriptTag): plain JS with DOM types, which the node-side
+// Runs inside the page (evaluated by test/helpers/browser.ts): plain JS with DOM types, which the node-side
 // tsconfig does not have. window.__tribuneMeasure(selector, frequencies, ms) listens to an <audio>
 // element: a WebAudio analyser on the element (MSE playback) or on its MediaStream (WebRTC, which
 // Chromium does not route through createMediaElementSource); RMS from the waveform, tone strength
