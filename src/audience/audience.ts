@@ -62,6 +62,8 @@ class AudienceImpl implements Audience {
   readonly options: Readonly<ResolvedAudienceOptions>;
   readonly #init: Buffer;
   readonly #streams = new Map<string, LiveStream>();
+  /** The last rendered live playlist per Space and skip mode, with the stream version it shows. */
+  readonly #renders = new Map<string, { version: string; body: string }>();
   readonly #recordings = new Map<string, Recording>();
   readonly #mediaDir: string;
   readonly #evictions = new Set<NodeJS.Timeout>();
@@ -98,7 +100,7 @@ class AudienceImpl implements Audience {
         // ended playlist is rendered from the recording and the live window's memory is freed.
         const timer = setTimeout(() => {
           this.#evictions.delete(timer);
-          if (this.#streams.get(spaceId) === stream) this.#streams.delete(spaceId);
+          if (this.#streams.get(spaceId) === stream) { this.#streams.delete(spaceId); this.#forgetRenders(spaceId); }
         }, ENDED_STREAM_KEEP_MS);
         timer.unref();
         this.#evictions.add(timer);
@@ -128,6 +130,7 @@ class AudienceImpl implements Audience {
     const stream = this.#streams.get(spaceId);
     stream?.close();
     this.#streams.delete(spaceId);
+    this.#forgetRenders(spaceId);
     const rec = this.#findRecording(spaceId) ?? Recording.load(this.#dirOf(spaceId), this.options.fsync);
     this.#recordings.delete(spaceId);
     await rec.delete();
@@ -210,7 +213,7 @@ class AudienceImpl implements Audience {
     if (query.msn === undefined) {
       if (!stream.hasMedia()) throw new TribuneError('PLAYLIST_NOT_READY', { spaceId });
       audienceMetrics.playlistRequests.inc({ kind: skip === 'NO' ? 'live' : 'delta' });
-      return { status: 200, body: renderMediaPlaylist(stream.view(), skip), blocking: false };
+      return { status: 200, body: this.#rendered(stream, skip), blocking: false };
     }
     const { msn, part } = query;
     audienceMetrics.playlistRequests.inc({ kind: 'blocking' });
@@ -222,7 +225,25 @@ class AudienceImpl implements Audience {
       // target durations SHOULD return 503.
       return { status: 503, body: '', blocking: true };
     }
-    return { status: 200, body: renderMediaPlaylist(stream.view(), skip), blocking: true };
+    return { status: 200, body: this.#rendered(stream, skip), blocking: true };
+  }
+
+  /**
+   * The playlist changes once a part: every player at the live edge asking for it meanwhile gets the
+   * same string (rendered once, and compressed once per encoding by the routes).
+   */
+  #rendered(stream: LiveStream, skip: SkipRequest): string {
+    const key = `${stream.spaceId}|${skip}`;
+    const version = `${stream.partsProduced}|${stream.state}`;
+    const last = this.#renders.get(key);
+    if (last?.version === version) return last.body;
+    const body = renderMediaPlaylist(stream.view(), skip);
+    this.#renders.set(key, { version, body });
+    return body;
+  }
+
+  #forgetRenders(spaceId: string): void {
+    for (const skip of ['NO', 'YES', 'v2'] as const) this.#renders.delete(`${spaceId}|${skip}`);
   }
 
   initSegment(spaceId: string): Buffer {

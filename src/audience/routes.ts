@@ -4,6 +4,7 @@ import type { Audience } from './audience.js';
 import { audienceMetrics } from './metrics.js';
 import { SPACE_ID_PATTERN, parseMediaName } from './names.js';
 import type { SkipRequest } from './playlist.js';
+import { encodeText, pickEncoding } from './text-encoding.js';
 
 /**
  * Cache policy, written for an HTTP cache in front (deploy/nginx/edge.conf, any CDN):
@@ -67,6 +68,16 @@ function sendMedia(reply: FastifyReply, kind: string, data: Buffer): FastifyRepl
   return reply.header('Cache-Control', CACHE.immutable).type(MP4_TYPE).send(data);
 }
 
+/** A playlist, compressed when the client accepts it (once per version, see encodeText). */
+function sendPlaylist(request: FastifyRequest, reply: FastifyReply, body: string, cacheControl: string): FastifyReply {
+  const encoding = pickEncoding(request.headers['accept-encoding']);
+  const bytes = encoding === 'identity' ? Buffer.from(body) : encodeText(body, encoding);
+  audienceMetrics.bytesServed.inc({ kind: 'playlist' }, bytes.length);
+  reply.header('Cache-Control', cacheControl).header('Vary', 'Accept-Encoding').type(PLAYLIST_TYPE);
+  if (encoding !== 'identity') reply.header('Content-Encoding', encoding);
+  return reply.send(bytes);
+}
+
 type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;
 
 /**
@@ -102,8 +113,7 @@ export async function audienceRoutes(app: FastifyInstance, deps: { audience: Aud
     queryOf(request, []);
     const body = await audience.multivariantPlaylist(spaceId, abortOnClose(reply));
     audienceMetrics.playlistRequests.inc({ kind: 'multivariant' });
-    audienceMetrics.bytesServed.inc({ kind: 'playlist' }, body.length);
-    return reply.header('Cache-Control', CACHE.livePlaylist).type(PLAYLIST_TYPE).send(body);
+    return sendPlaylist(request, reply, body, CACHE.livePlaylist);
   }));
 
   app.get('/hls/:spaceId/audio.m3u8', handle(async (request, reply) => {
@@ -120,11 +130,10 @@ export async function audienceRoutes(app: FastifyInstance, deps: { audience: Aud
     if (answer.status === 503) {
       return reply.code(503).header('Cache-Control', CACHE.noStore).header('Retry-After', '1').send();
     }
-    audienceMetrics.bytesServed.inc({ kind: 'playlist' }, answer.body.length);
     // A blocking answer is keyed by its query (msn, part, skip) and holds what was asked for.
     const targetDuration = Math.max(1, Math.round(audience.options.segmentTargetMs / 1000));
     const cache = answer.blocking ? `public, max-age=${3 * targetDuration}` : CACHE.livePlaylist;
-    return reply.header('Cache-Control', cache).type(PLAYLIST_TYPE).send(answer.body);
+    return sendPlaylist(request, reply, answer.body, cache);
   }));
 
   app.get('/hls/:spaceId/init.mp4', handle(async (request, reply) => {
@@ -136,9 +145,7 @@ export async function audienceRoutes(app: FastifyInstance, deps: { audience: Aud
   app.get('/hls/:spaceId/replay.m3u8', handle(async (request, reply) => {
     const spaceId = spaceIdOf(request);
     queryOf(request, []);
-    const body = audience.replayPlaylist(spaceId);
-    audienceMetrics.bytesServed.inc({ kind: 'playlist' }, body.length);
-    return reply.header('Cache-Control', CACHE.replay).type(PLAYLIST_TYPE).send(body);
+    return sendPlaylist(request, reply, audience.replayPlaylist(spaceId), CACHE.replay);
   }));
 
   app.get('/hls/:spaceId/recording.m4a', handle(async (request, reply) => {

@@ -223,7 +223,11 @@ describe('web app in a real browser', { skip: !available, timeout: 240_000 }, ()
     await moderation.getByRole('button', { name: 'Yes, end it for everyone' }).click();
     const replay = listener.getByTestId('replay-audio');
     await replay.waitFor({ timeout: 10_000 });
-    await listener.waitForFunction('document.querySelector(\'[data-testid="replay-audio"]\').duration > 5', undefined, { timeout: 10_000 });
+    // A function, not a string: the page's Content-Security-Policy refuses eval.
+    await listener.waitForFunction(() => {
+      const doc = (globalThis as unknown as { document: { querySelector(s: string): { duration: number } | null } }).document;
+      return (doc.querySelector('[data-testid="replay-audio"]')?.duration ?? 0) > 5;
+    }, undefined, { timeout: 10_000 });
     const seeked = await listener.evaluate(`(async () => { const a = document.querySelector('[data-testid="replay-audio"]'); a.currentTime = 3; await new Promise((r) => a.addEventListener('seeked', r, { once: true })); return a.currentTime; })()`) as number;
     assert.ok(seeked >= 2.5, `seeked to ${seeked}`);
     await listener.screenshot({ path: join(ARTIFACTS, 'listener-replay-en.png'), fullPage: true });

@@ -93,7 +93,7 @@ describe('go-live in the real web player', { skip: !available, timeout: 180_000 
     }
 
     const started = await Promise.all(watched.map(async (w, i) => {
-      await w.page.waitForFunction('window.__firstPlayAt !== undefined', undefined, { timeout: 10_000 });
+      await w.page.waitForFunction(() => (globalThis as { __firstPlayAt?: number }).__firstPlayAt !== undefined, undefined, { timeout: 10_000 });
       return (await w.page.evaluate('window.__firstPlayAt') as number) - firstAudioAt[i]!;
     }));
     for (const [i, ms] of started.entries()) {

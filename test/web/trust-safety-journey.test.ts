@@ -214,7 +214,7 @@ describe('trust & safety journey in a real browser', { skip: !available, timeout
     const context = await browser.newContext({ locale: 'en-GB' });
     contexts.push(context);
     const guest = await context.newPage();
-    await guest.goto(invite.body.inviteUrl.replace(/^https?:\/\/[^/]+/, server.url));
+    await guest.goto(new URL(invite.body.inviteUrl, server.url).href);
     const notice = guest.getByTestId('recording-notice');
     await notice.waitFor();
     assert.match(await notice.innerText(), /replay is public/);
