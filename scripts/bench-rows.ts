@@ -84,6 +84,14 @@ export const BENCHES: Record<string, BenchSpec> = {
       row('audience-go-live', 'go live -> first audio, waiting listener (edge p50)', j.edge?.medianMs, 'ms', '<= 2,000', 'the seed event', SEED_GO_LIVE_MS, 'published'),
     ],
   },
+  'audience-egress': {
+    full: ['--seconds', '30'], quick: ['--seconds', '10'], timeoutS: 300,
+    rows: (j) => [
+      row('audience-egress', 'CDN egress per listener-second through the edge, compressed', j.after?.bytes, 'bytes', '<= 1.25x the audio', 'the audio payload itself', j.opusBytesPerSecond, 'same run'),
+      row('audience-egress', '... without compression (before)', j.before?.bytes, 'bytes', 'informative', 'the audio payload itself', j.opusBytesPerSecond, 'same run'),
+      row('audience-egress', 'requests per listener-second (blocking reload + part)', j.after?.requests, 'req/s', '<= 6'),
+    ],
+  },
   'audience-glass-to-glass': {
     full: ['--seconds', '60'], quick: ['--seconds', '20'], timeoutS: 300,
     rows: (j) => [
