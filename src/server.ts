@@ -69,10 +69,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   let audience: Audience | null = null;
   let media: MediaHooks = NO_MEDIA;
   if (options.media !== false) {
-    audience = createAudience({ dataDir: config.dataDir, partTargetMs: config.audience.partTargetMs, segmentTargetMs: config.audience.segmentTargetMs, retentionDays: config.audience.retentionDays });
+    audience = createAudience({ dataDir: config.dataDir, partTargetMs: config.audience.partTargetMs, segmentTargetMs: config.audience.segmentTargetMs, retentionDays: config.audience.retentionDays, opusBitrate: config.stage.programBitrate });
     stageMedia = createStageMedia({
       udpPort: config.stage.udpPort, bindAddress: config.stage.bindAddress, advertisedAddresses: config.stage.advertisedAddresses,
-      iceServers: config.stage.iceServers, maxSessions: config.stage.maxMediaSessions,
+      iceServers: config.stage.iceServers, maxSessions: config.stage.maxMediaSessions, opusBitrate: config.stage.programBitrate,
     });
     media = mediaHooks(stageMedia, audience);
   }

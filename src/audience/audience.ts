@@ -8,7 +8,7 @@ import { audienceMetrics } from './metrics.js';
 import { SPACE_ID_PATTERN } from './names.js';
 import { buildInitSegment } from './opus-init-segment.js';
 import { resolveAudienceOptions, type AudienceOptions, type ResolvedAudienceOptions } from './options.js';
-import { renderMediaPlaylist, renderMultivariantPlaylist, type MediaPlaylistView, type SkipRequest } from './playlist.js';
+import { renderMediaPlaylist, renderMultivariantPlaylist, variantBandwidth, type MediaPlaylistView, type SkipRequest } from './playlist.js';
 import { Recording } from './recording.js';
 import { recordingSize, recordingStream, replayPlaylist } from './replay.js';
 
@@ -62,8 +62,8 @@ class AudienceImpl implements Audience {
   readonly options: Readonly<ResolvedAudienceOptions>;
   readonly #init: Buffer;
   readonly #streams = new Map<string, LiveStream>();
-  /** The last rendered live playlist per Space and skip mode, with the stream version it shows. */
-  readonly #renders = new Map<string, { version: string; body: string }>();
+  /** The last rendered live playlist per stream and skip mode, with the stream version it shows. */
+  readonly #renders = new WeakMap<LiveStream, Map<SkipRequest, { version: string; body: string }>>();
   readonly #recordings = new Map<string, Recording>();
   readonly #mediaDir: string;
   readonly #evictions = new Set<NodeJS.Timeout>();
@@ -100,7 +100,7 @@ class AudienceImpl implements Audience {
         // ended playlist is rendered from the recording and the live window's memory is freed.
         const timer = setTimeout(() => {
           this.#evictions.delete(timer);
-          if (this.#streams.get(spaceId) === stream) { this.#streams.delete(spaceId); this.#forgetRenders(spaceId); }
+          if (this.#streams.get(spaceId) === stream) this.#streams.delete(spaceId);
         }, ENDED_STREAM_KEEP_MS);
         timer.unref();
         this.#evictions.add(timer);
@@ -130,7 +130,6 @@ class AudienceImpl implements Audience {
     const stream = this.#streams.get(spaceId);
     stream?.close();
     this.#streams.delete(spaceId);
-    this.#forgetRenders(spaceId);
     const rec = this.#findRecording(spaceId) ?? Recording.load(this.#dirOf(spaceId), this.options.fsync);
     this.#recordings.delete(spaceId);
     await rec.delete();
@@ -196,7 +195,7 @@ class AudienceImpl implements Audience {
       ? stream.hasMedia() || await stream.waitUntil(() => stream.hasMedia(), this.options.blockingTimeoutMs, signal)
       : this.hasReplay(spaceId);
     if (!ready) throw new TribuneError('PLAYLIST_NOT_READY', { spaceId });
-    return renderMultivariantPlaylist(this.options.bandwidth);
+    return renderMultivariantPlaylist(variantBandwidth(this.options.opusBitrate, this.options.partTargetMs));
   }
 
   async mediaPlaylist(spaceId: string, query: PlaylistQuery, signal?: AbortSignal): Promise<PlaylistAnswer> {
@@ -233,17 +232,14 @@ class AudienceImpl implements Audience {
    * same string (rendered once, and compressed once per encoding by the routes).
    */
   #rendered(stream: LiveStream, skip: SkipRequest): string {
-    const key = `${stream.spaceId}|${skip}`;
+    let renders = this.#renders.get(stream);
+    if (!renders) this.#renders.set(stream, (renders = new Map()));
     const version = `${stream.partsProduced}|${stream.state}`;
-    const last = this.#renders.get(key);
+    const last = renders.get(skip);
     if (last?.version === version) return last.body;
     const body = renderMediaPlaylist(stream.view(), skip);
-    this.#renders.set(key, { version, body });
+    renders.set(skip, { version, body });
     return body;
-  }
-
-  #forgetRenders(spaceId: string): void {
-    for (const skip of ['NO', 'YES', 'v2'] as const) this.#renders.delete(`${spaceId}|${skip}`);
   }
 
   initSegment(spaceId: string): Buffer {

@@ -14,8 +14,8 @@ export interface AudienceOptions {
   readonly retentionDays?: number;
   /** How long a blocking playlist reload or a preload-hinted part may be held before the 503 (§6.2.5.2). */
   readonly blockingTimeoutMs?: number;
-  /** BANDWIDTH of the multivariant playlist, bits/s: the peak segment bit rate, fMP4 overhead included. */
-  readonly bandwidth?: number;
+  /** The programme's Opus bit rate, bits/s: the multivariant playlist's BANDWIDTH follows from it. */
+  readonly opusBitrate?: number;
   /** Opus pre-skip written in dOps and the edit list (libopus look-ahead at 48 kHz is 312 samples). */
   readonly preSkip?: number;
   /**
@@ -38,7 +38,7 @@ export const AUDIENCE_DEFAULTS = {
   retentionDays: 30,
   // RFC 8216bis §6.2.5.2: a server that cannot answer within three target durations SHOULD return 503.
   blockingTimeoutMs: 6_000,
-  bandwidth: 96_000,
+  opusBitrate: 32_000,
   preSkip: 312,
   startupParts: 4,
   fsync: true,
@@ -60,7 +60,7 @@ export function resolveAudienceOptions(options: AudienceOptions): Readonly<Resol
   check(Number.isInteger(o.liveWindowSegments) && o.liveWindowSegments >= 3, 'liveWindowSegments must be >= 3 (§6.2.2)');
   check(o.retentionDays > 0, 'retentionDays must be > 0');
   check(o.blockingTimeoutMs > 0, 'blockingTimeoutMs must be > 0');
-  check(o.bandwidth > 0, 'bandwidth must be > 0');
+  check(Number.isInteger(o.opusBitrate) && o.opusBitrate > 0, 'opusBitrate must be a positive integer');
   check(Number.isInteger(o.startupParts) && o.startupParts >= 1, 'startupParts must be a positive integer');
   check(Number.isInteger(o.preSkip) && o.preSkip >= 0 && o.preSkip < 65_536, 'preSkip must fit 16 bits');
   return Object.freeze(o);

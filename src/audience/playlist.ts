@@ -107,13 +107,17 @@ export function renderMediaPlaylist(view: MediaPlaylistView, skip: SkipRequest =
   return lines.join('\n') + '\n';
 }
 
-/** §4.4.6.2 multivariant playlist: one audio-only variant. CODECS: see OPUS_CODECS_ATTRIBUTE. */
-export function renderMultivariantPlaylist(bandwidth: number, mediaPlaylist = 'audio.m3u8'): string {
+/**
+ * §4.4.6.2 multivariant playlist: one audio-only variant. CODECS: see OPUS_CODECS_ATTRIBUTE.
+ * BANDWIDTH is the peak segment bit rate and AVERAGE-BANDWIDTH the average (§4.4.6.2), both with
+ * the container's overhead: see variantBandwidth.
+ */
+export function renderMultivariantPlaylist(bandwidth: { peak: number; average: number }, mediaPlaylist = 'audio.m3u8'): string {
   return [
     '#EXTM3U',
     '#EXT-X-VERSION:9',
     '#EXT-X-INDEPENDENT-SEGMENTS',
-    `#EXT-X-STREAM-INF:BANDWIDTH=${Math.round(bandwidth)},CODECS="${OPUS_CODECS_ATTRIBUTE}"`,
+    `#EXT-X-STREAM-INF:BANDWIDTH=${Math.round(bandwidth.peak)},AVERAGE-BANDWIDTH=${Math.round(bandwidth.average)},CODECS="${OPUS_CODECS_ATTRIBUTE}"`,
     mediaPlaylist,
   ].join('\n') + '\n';
 }
@@ -142,4 +146,17 @@ export function renderVodPlaylist(segments: readonly VodSegment[], targetDuratio
   });
   lines.push('#EXT-X-ENDLIST');
   return lines.join('\n') + '\n';
+}
+
+/** fMP4 bytes per part besides the Opus packets (moof, traf, trun with a size per sample, mdat). */
+const PART_OVERHEAD_BYTES = 200;
+
+/**
+ * What the variant really costs: the Opus bit rate plus the container's overhead on average, and a
+ * quarter more at peak (Opus is variable-rate: loud, busy speech segments run above the target).
+ */
+export function variantBandwidth(opusBitrate: number, partTargetMs: number): { peak: number; average: number } {
+  const overhead = (PART_OVERHEAD_BYTES * 8 * 1000) / partTargetMs;
+  const round = (bps: number) => Math.ceil(bps / 1000) * 1000;
+  return { average: round(opusBitrate + overhead), peak: round(opusBitrate * 1.25 + overhead) };
 }

@@ -18,6 +18,7 @@ Options (each also from the environment variable shown; flags win):
                                                                    [TRIBUNE_ADVERTISED_ADDRESSES]
   --ice-server <url>      A STUN/TURN URL offered to WHIP/WHEP clients; repeatable
   --max-on-stage <n>      People on a stage, host and co-hosts included [TRIBUNE_MAX_ON_STAGE, default ${DEFAULTS.stage.maxOnStage}]
+  --program-bitrate <b/s> Opus bit rate of the programme listeners hear  [TRIBUNE_PROGRAM_BITRATE, default ${DEFAULTS.stage.programBitrate}]
   --retention-days <n>    Days a replay is kept after a Space ends  [TRIBUNE_RETENTION_DAYS, default ${DEFAULTS.audience.retentionDays}]
   --log-level <level>     fatal, error, warn, info, debug, trace or silent [TRIBUNE_LOG_LEVEL, default ${DEFAULTS.logLevel}]
   --trust-proxy <a,b>     Proxies whose X-Forwarded-For is believed: addresses or CIDRs of your edges
@@ -44,6 +45,7 @@ const OPTIONS = {
   advertise: { type: 'string' },
   'ice-server': { type: 'string', multiple: true },
   'max-on-stage': { type: 'string' },
+  'program-bitrate': { type: 'string' },
   'retention-days': { type: 'string' },
   'log-level': { type: 'string' },
   'trust-proxy': { type: 'string' },
@@ -64,6 +66,7 @@ export function parseServeFlags(argv: string[]): { flags: ConfigInput; help: boo
   if (values.advertise !== undefined) stage.advertisedAddresses = values.advertise.split(',').map((s) => s.trim()).filter(Boolean);
   if (values['ice-server'] !== undefined) stage.iceServers = values['ice-server'];
   if (values['max-on-stage'] !== undefined) stage.maxOnStage = integer(values['max-on-stage']);
+  if (values['program-bitrate'] !== undefined) stage.programBitrate = integer(values['program-bitrate']);
   const flags: ConfigInput = {
     port: integer(values.port),
     host: values.host,

@@ -17,6 +17,9 @@ export const DEFAULTS = {
     advertisedAddresses: [] as string[],
     iceServers: [] as string[],
     maxMediaSessions: 1_000,
+    // Speech, mono, fullband: Opus is near-transparent for speech from about 32 kb/s (RFC 6716 §2.1.1
+    // gives 28-40 kb/s for fullband speech); 48 kb/s cost listeners 50 % more for music they do not hear.
+    programBitrate: 32_000,
     inviteTtlHours: 24,
   },
   audience: {

@@ -31,11 +31,12 @@ export const ENV_VARS = {
   TRIBUNE_UDP_PORT: 'stage.udpPort',
   TRIBUNE_ADVERTISED_ADDRESSES: 'stage.advertisedAddresses',
   TRIBUNE_MAX_ON_STAGE: 'stage.maxOnStage',
+  TRIBUNE_PROGRAM_BITRATE: 'stage.programBitrate',
   TRIBUNE_RETENTION_DAYS: 'audience.retentionDays',
   TRIBUNE_WRITES_PER_SECOND: 'limits.writesPerSecond',
 } as const;
 
-const NUMERIC = new Set(['port', 'stage.udpPort', 'stage.maxOnStage', 'audience.retentionDays', 'limits.writesPerSecond']);
+const NUMERIC = new Set(['port', 'stage.udpPort', 'stage.maxOnStage', 'stage.programBitrate', 'audience.retentionDays', 'limits.writesPerSecond']);
 const LISTS = new Set(['stage.advertisedAddresses', 'trustProxy']);
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {

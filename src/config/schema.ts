@@ -34,6 +34,8 @@ export const ConfigSchema = Type.Object({
     advertisedAddresses: Type.Array(Type.String({ minLength: 1 })),
     iceServers: Type.Array(Type.String({ pattern: '^(stun|turn|turns):' })),
     maxMediaSessions: PositiveInt,
+    /** Opus bit rate of the programme (and of each speaker's mix-minus), bits/s. */
+    programBitrate: Type.Integer({ minimum: 12_000, maximum: 128_000 }),
     inviteTtlHours: PositiveInt,
   }, { additionalProperties: false }),
   audience: Type.Object({

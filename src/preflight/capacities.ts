@@ -56,10 +56,10 @@ const BENCH = 'docs/benchmarks.md';
 
 /** Every default, each labelled with where it came from; measured results replace them. */
 export const DEFAULT_CAPACITIES: Capacities = {
-  opusBitrateBps: F(48_000, 'b/s', 'src/stage/options.ts default'),
+  opusBitrateBps: F(32_000, 'b/s', 'the programme bit rate (--program-bitrate) default'),
   partMs: F(200, 'ms', 'src/config/defaults.ts audience.partTargetMs'),
   containerBytesPerPart: F(204, 'B', 'docs/audience.md (moof 116 + 8 x 10 samples, mdat header 8)'),
-  playlistBytes: F(3012, 'B', 'measured: audio.m3u8 at the live edge, uncompressed, 2026-11-22'),
+  playlistBytes: F(430, 'B', 'measured: a delta-update blocking reload at the live edge, brotli (bench/audience-egress.ts)'),
   responseHeaderBytes: F(240, 'B', 'measured: origin response headers, 2026-11-22'),
   requestsPerPart: F(2, 'req', 'LL-HLS player pattern (blocking reload + part)'),
   edgeRequestsPerCoreSecond: F(20_000, 'req/s', `${BENCH} Audience media: nginx ~5% of a core per 1k req/s (loopback)`),

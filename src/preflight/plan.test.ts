@@ -14,12 +14,13 @@ const base = { spaces: 1, headroom: 1, capacities: DEFAULT_CAPACITIES, behaviour
 
 test('1.5M listeners: bandwidth, requests and edges by hand', () => {
   const plan = computePlan({ ...base, expectedListeners: 1_500_000 });
-  // Per part: 48 kb/s x 0.2 s = 1200 B Opus + 204 B CMAF + 3012 B playlist + 2 x 240 B headers = 4896 B; x 5 parts/s x 8 bits.
-  assert.equal(value(plan, 'per-listener LL-HLS traffic'), 195.8);
-  assert.equal(value(plan, 'audio alone (Opus bitrate x listeners)'), 72);
-  assert.equal(value(plan, 'edge / CDN egress'), 293.76);
+  // Per part: 32 kb/s x 0.2 s = 800 B Opus + 204 B CMAF + 430 B playlist (brotli) + 2 x 240 B headers = 1914 B;
+  // x 5 parts/s x 8 bits = 76.56 kb/s.
+  assert.equal(value(plan, 'per-listener LL-HLS traffic'), 76.6);
+  assert.equal(value(plan, 'audio alone (Opus bitrate x listeners)'), 48);
+  assert.equal(value(plan, 'edge / CDN egress'), 114.84);
   assert.equal(value(plan, 'requests at the edge'), 15_000_000);
-  // CPU: 15M req/s / (20k x 8) = 93.75 -> 94; NIC: 293.76 Gb/s / 8 Gb/s = 36.72 -> 37.
+  // CPU: 15M req/s / (20k x 8) = 93.75 -> 94; NIC: 114.84 Gb/s / 8 Gb/s = 14.4 -> 15.
   assert.equal(plan.edges, 94);
   assert.equal(plan.origins, 2);
   assert.equal(value(plan, 'requests at each Space origin'), 94 * 2 * 5);

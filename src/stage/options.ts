@@ -51,7 +51,7 @@ export const STAGE_MEDIA_DEFAULTS = {
   pendingPerNetwork: 32,
   reconnectGraceMs: 30_000,
   mediaTimeoutMs: 5_000,
-  opusBitrate: 48_000,
+  opusBitrate: 32_000,
   sessionRateBurst: 20,
   sessionRatePerSecond: 5,
   gatheringTimeoutMs: 2_000,

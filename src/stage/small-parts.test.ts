@@ -34,7 +34,7 @@ test('frame clock keeps a 20 ms cadence without drift', async () => {
 test('options: defaults in one place, validated and frozen', () => {
   const options = resolveOptions({ udpPort: 0, maxSessions: 10 });
   assert.equal(options.reconnectGraceMs, STAGE_MEDIA_DEFAULTS.reconnectGraceMs);
-  assert.equal(options.opusBitrate, 48_000);
+  assert.equal(options.opusBitrate, 32_000);
   assert.ok(Object.isFrozen(options));
   assert.throws(() => resolveOptions({ udpPort: 70_000, maxSessions: 1 }), TypeError);
   assert.equal(resolveOptions({ udpPort: 0, maxSessions: 1, levelIntervalMs: 10 }).levelIntervalMs, 250);

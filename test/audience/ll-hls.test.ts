@@ -121,7 +121,7 @@ test('playlist conformance while live: parts, segments, preload hint, media sequ
 
   const mv = await r.app.inject('/hls/sp/index.m3u8');
   assert.equal(mv.statusCode, 200);
-  assert.match(mv.body, /#EXT-X-STREAM-INF:BANDWIDTH=\d+,CODECS="opus"\naudio\.m3u8/);
+  assert.match(mv.body, /#EXT-X-STREAM-INF:BANDWIDTH=\d+,AVERAGE-BANDWIDTH=\d+,CODECS="opus"\naudio\.m3u8/);
 });
 
 test('delta update: _HLS_skip=YES replaces old segments with EXT-X-SKIP', async (t) => {
