@@ -31,4 +31,9 @@ export const DEFAULTS = {
     writesPerSecond: 5,
   },
   sessionTtlDays: 30,
+  captions: {
+    engine: 'pocketsphinx',
+    modelDir: '/usr/share/pocketsphinx/model/en-us',
+    maxBacklogMs: 4_000,
+  },
 } as const;
