@@ -33,13 +33,13 @@ function cueBlock(cue: VttCue): string {
  * media timestamp (90 kHz, 33 bits), so any player puts the cues on the audio's timeline.
  */
 export function renderVttSegment(cues: readonly VttCue[], map: { readonly mpegts: number; readonly localStart: number }): string {
-  const header = `WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:${map.mpegts % 2 ** 33},LOCAL:${vttTime(map.localStart)}\n`;
-  return [header, ...cues.map(cueBlock)].join('\n') + '\n';
+  const header = `WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:${map.mpegts % 2 ** 33},LOCAL:${vttTime(map.localStart)}`;
+  return [header, ...cues.map(cueBlock)].join('\n\n') + '\n';
 }
 
 /** A whole transcript as one WebVTT file (the download). */
 export function renderVttDocument(cues: readonly VttCue[]): string {
-  return ['WEBVTT\n', ...cues.map(cueBlock)].join('\n') + '\n';
+  return ['WEBVTT', ...cues.map(cueBlock)].join('\n\n') + '\n';
 }
 
 /** "[00:01:02] Name: text" lines (the plain-text download). */

@@ -1,0 +1,98 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { startTestServer, register } from '../helpers/control-server.js';
+import { exitAfterNdcTests } from '../helpers/exit-after-ndc.js';
+import { librivoxAvailable, librivoxUtterances, pcm48k } from '../helpers/librivox.js';
+import { CaptionReader } from '../helpers/caption-reader.js';
+import { publishWhip } from '../../src/clients/index.js';
+import { normaliseWords, wordErrorRate } from '../../src/captions/index.js';
+
+exitAfterNdcTests();
+
+const available = librivoxAvailable();
+
+async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Recorded sentences with a second of silence after each, then silence for as long as asked. */
+function speechSource(clips: Int16Array[]): () => Int16Array {
+  const gap = new Int16Array(48_000);
+  const all = new Int16Array(clips.reduce((n, c) => n + c.length + gap.length, 0));
+  let at = 0;
+  for (const c of clips) { all.set(c, at); at += c.length + gap.length; }
+  let pos = 0;
+  return () => {
+    const frame = new Int16Array(960);
+    if (pos < all.length) frame.set(all.subarray(pos, pos + 960));
+    pos += 960;
+    return frame;
+  };
+}
+
+test('WHIP speech in, WebVTT cues out of the LL-HLS subtitles rendition, with the speaker\'s name; replay transcript; deleted with the recording', { skip: !available, timeout: 120_000 }, async (t) => {
+  const server = await startTestServer({ server: { media: true } });
+  t.after(() => server.close());
+  const host = await server.request('POST', '/api/v1/auth/register', { body: { handle: 'marianne', password: 'correct horse battery', displayName: 'Marianne D.' } });
+  assert.equal(host.status, 201);
+  const token = host.body.token as string;
+  const space = await server.request('POST', '/api/v1/spaces', { token, body: { title: 'Chapter one', language: 'en' } });
+  const id = space.body.id as string;
+  assert.equal((await server.request('POST', `/api/v1/spaces/${id}/start`, { token })).status, 200);
+
+  const utterances = librivoxUtterances().filter((u) => /0880|0930/.test(u.id));
+  const publisher = await publishWhip({ url: `${server.url}/api/v1/spaces/${id}/whip`, bearer: token, source: speechSource(utterances.map((u) => pcm48k(u.wav))) });
+  t.after(() => publisher.close());
+
+  const reader = new CaptionReader(`${server.url}/hls/${id}/`);
+  await until('the last sentence in the rendition', async () => {
+    await reader.poll();
+    return reader.cues.some((c) => /amiable|himself|made/.test(c.text)) ? true : undefined;
+  }, 60_000);
+
+  const master = await (await fetch(`${server.url}/hls/${id}/index.m3u8`)).text();
+  assert.match(master, /#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="captions",NAME="[^"]+",LANGUAGE="en"/);
+  assert.match(master, /SUBTITLES="captions"/);
+  const live = await fetch(`${server.url}/hls/${id}/captions/live.m3u8`);
+  assert.match(live.headers.get('cache-control') ?? '', /max-age=1/);
+  const firstSeg = /seg-\d+\.vtt/.exec(await live.text())![0];
+  const seg = await fetch(`${server.url}/hls/${id}/captions/${firstSeg}`);
+  assert.match(seg.headers.get('cache-control') ?? '', /immutable/);
+  assert.match(seg.headers.get('content-type') ?? '', /text\/vtt/);
+
+  for (const c of reader.cues) assert.equal(c.speaker, 'Marianne D.');
+  const reference = utterances.flatMap((u) => u.reference);
+  const wer = wordErrorRate(reference, reader.cues.flatMap((c) => normaliseWords(c.text))).wer;
+  assert.ok(wer < 0.6, `WER through WHIP, the mixer and the rendition: ${wer.toFixed(2)} (${reader.cues.map((c) => c.text).join(' | ')})`);
+
+  const cues = await (await fetch(`${server.url}/hls/${id}/captions/cues.json`)).json() as { cues: { speaker: string; text: string }[] };
+  assert.ok(cues.cues.length >= 1 && cues.cues[0]!.speaker === 'Marianne D.');
+
+  await publisher.close();
+  assert.equal((await server.request('POST', `/api/v1/spaces/${id}/end`, { token })).status, 200);
+  const transcript = await until('the replay transcript', async () => {
+    const res = await fetch(`${server.url}/hls/${id}/captions/transcript.json`);
+    return res.ok ? (await res.json()) as { lines: { start: number; text: string; speaker: string }[] } : undefined;
+  }, 10_000);
+  assert.ok(transcript.lines.length >= 2);
+  assert.ok(transcript.lines.every((l, i) => l.start >= 0 && (i === 0 || l.start >= transcript.lines[i - 1]!.start)));
+  const vtt = await (await fetch(`${server.url}/hls/${id}/captions/transcript.vtt`)).text();
+  assert.match(vtt, /^WEBVTT/);
+  assert.match(vtt, /<v Marianne D\.>/);
+  const replay = await (await fetch(`${server.url}/hls/${id}/captions/replay.m3u8`)).text();
+  assert.match(replay, /#EXT-X-PLAYLIST-TYPE:VOD[\s\S]*replay-\d+\.vtt[\s\S]*#EXT-X-ENDLIST/);
+
+  const file = join(server.dataDir, 'media', id, 'captions.jsonl');
+  assert.ok(existsSync(file));
+  assert.equal((await server.request('DELETE', `/api/v1/spaces/${id}/recording`, { token })).status, 204);
+  assert.equal(existsSync(file), false, 'captions are deleted with the recording');
+  assert.equal((await fetch(`${server.url}/hls/${id}/captions/transcript.vtt`)).status, 404);
+});
