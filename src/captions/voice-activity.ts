@@ -19,7 +19,7 @@ export interface VadOptions {
 }
 
 export const VAD_DEFAULTS: VadOptions = {
-  hangoverMs: 400, preRollMs: 300, softMaxMs: 6_000, hardMaxMs: 12_000, marginDb: 12, minDb: -50,
+  hangoverMs: 300, preRollMs: 300, softMaxMs: 3_000, hardMaxMs: 12_000, marginDb: 12, minDb: -50,
 };
 
 export interface VadEvents {

@@ -29,7 +29,7 @@ export function parseVttSegment(body: string): { map: { mpegts: number; local: n
     const [timing, ...rest] = block.split('\n');
     if (!timing?.includes('-->')) continue;
     const [a, b] = timing.split('-->').map((s) => s.trim());
-    const raw = rest.join(' ');
+    const raw = rest.join(' ').trim();
     const voice = /^<v ([^>]*)>/.exec(raw);
     const text = raw.replace(/^<v [^>]*>/, '').replace(/<\/v>$/, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
     cues.push({ start: seconds(a!), end: seconds(b!), speaker: voice?.[1] ?? '', text });
