@@ -7,7 +7,7 @@ import type { Subtitles } from './subtitles.js';
 /**
  * The captions under /hls/<spaceId>/captions/, cached like the audio (see routes.ts): segment names
  * are immutable, the live playlist lives one second, a blocking reload's answer three target
- * durations, the replay's files an hour; the cue endpoint one second (each `after` is its own key).
+ * durations, the replay's files an hour; the cue endpoint one second (each `from` is its own key).
  */
 const CACHE = {
   immutable: 'public, max-age=31536000, immutable',
@@ -111,8 +111,8 @@ export async function subtitleRoutes(app: FastifyInstance, deps: { subtitles: Su
 
   app.get('/hls/:spaceId/captions/cues.json', handle(async (request, reply) => {
     const spaceId = spaceIdOf(request);
-    const q = queryOf(request, ['after']);
-    const body = JSON.stringify(subtitles.liveCues(spaceId, uint('after', q.after)));
+    const q = queryOf(request, ['from']);
+    const body = JSON.stringify(subtitles.liveCues(spaceId, uint('from', q.from)));
     return send(reply, CACHE.live, 'application/json; charset=utf-8', body);
   }));
 

@@ -156,14 +156,18 @@ export class Subtitles {
     return renderPlainTranscript(this.transcript(spaceId).map(toVtt));
   }
 
-  /** For WHEP listeners and the listener page: the cues after `after` (wall-clock times), newest last. */
-  liveCues(spaceId: string, after: number | undefined): { language: string | null; cues: Omit<StoredCue, 'words'>[]; next: number } {
+  /**
+   * For WHEP listeners and the listener page: cues from sequence number `from` on (wall-clock times),
+   * oldest first; without `from`, the latest ones. `next` is what to ask for next time.
+   */
+  liveCues(spaceId: string, from: number | undefined): { language: string | null; cues: Omit<StoredCue, 'words'>[]; next: number } {
     const track = this.#tracks.get(spaceId);
-    const all = track?.cues ?? this.#stored(spaceId)?.cues ?? [];
-    const fresh = after === undefined ? all.slice(-CUES_PER_ANSWER) : all.filter((c) => c.seq > after).slice(0, CUES_PER_ANSWER);
-    const next = fresh.at(-1)?.seq ?? after ?? (all.at(-1)?.seq ?? -1);
+    const stored = track ? undefined : this.#stored(spaceId);
+    const all = track?.cues ?? stored?.cues ?? [];
+    const fresh = from === undefined ? all.slice(-CUES_PER_ANSWER) : all.filter((c) => c.seq >= from).slice(0, CUES_PER_ANSWER);
+    const next = fresh.length > 0 ? fresh.at(-1)!.seq + 1 : from ?? (all.at(-1)?.seq ?? -1) + 1;
     return {
-      language: track?.language ?? this.#stored(spaceId)?.language ?? null,
+      language: track?.language ?? stored?.language ?? null,
       cues: fresh.map(({ words: _words, ...c }) => c),
       next,
     };

@@ -20,10 +20,11 @@ function engineOnFile(pcm: Int16Array): { text: string; words: { startMs: number
 }
 
 /** Feeds 48 kHz speech as the mixer would: a frame per seat per tick, then tickEnd; `gapMs` of nothing between. */
-function feedSpeech(tap: { frame: (id: string, pcm: Float32Array, wall: number) => void; tickEnd: (wall: number) => void }, clips: Int16Array[], t0: number, gapMs = 1000): number {
+function feedSpeech(tap: { frame: (id: string, pcm: Float32Array, wall: number) => void; tickEnd: (wall: number) => void }, clips: Int16Array[], t0: number, gapMs = 1000, spans: [number, number][] = []): number {
   let wall = t0;
   const frame = new Float32Array(960);
   for (const clip of clips) {
+    spans.push([wall, wall + clip.length / 48]);
     for (let i = 0; i + 960 <= clip.length; i += 960) {
       for (let k = 0; k < 960; k++) frame[k] = clip[i + k]! / 32768;
       tap.frame('p1', frame, wall);
@@ -74,9 +75,10 @@ test('through the worker: VAD cuts the sentences, cues carry the name and wall-c
     const tap = captions.startSpace({ spaceId: 's1', language: 'en', sink: { push: (c) => cues.push(c) }, nameOf: () => 'Elinor' });
     const utterances = librivoxUtterances();
     const t0 = 1_700_000_000_000;
-    feedSpeech(tap, utterances.map((u) => pcm48k(u.wav)), t0);
+    const spans: [number, number][] = [];
+    feedSpeech(tap, utterances.map((u) => pcm48k(u.wav)), t0, 1000, spans);
     const reference = utterances.flatMap((u) => u.reference);
-    await until('the last sentence', () => (cues.some((c) => c.text.includes('amiable') && c.end > t0 + 30_000) ? true : undefined), 60_000);
+    await until('the last sentence', () => (cues.some((c) => c.text.includes('amiable') && c.start > spans[4]![0] - 300) ? true : undefined), 60_000);
     const hyp = cues.flatMap((c) => normaliseWords(c.text));
     const wer = wordErrorRate(reference, hyp).wer;
     assert.ok(wer < 0.45, `WER through VAD and resampling ${wer.toFixed(3)}`);
@@ -85,6 +87,8 @@ test('through the worker: VAD cuts the sentences, cues carry the name and wall-c
       assert.equal(c.speaker, 'Elinor');
       assert.equal(c.speakerId, 'p1');
       assert.ok(c.start >= t0 && c.end > c.start);
+      // Regression: the second part of a sentence cut for length was placed seconds late.
+      assert.ok(spans.some(([a, b]) => c.start >= a - 300 && c.end <= b + 300), `cue ${c.start - t0}..${c.end - t0} ms lies inside one spoken sentence`);
     }
     tap.close();
   } finally {

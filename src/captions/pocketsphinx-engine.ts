@@ -72,9 +72,7 @@ class PocketSphinxStream implements AsrStream {
   #config: unknown;
   #utterance = -1;
   #inUtterance = false;
-  /** The decoder's frame counter runs on across utterances: where the open one began. */
-  #samplesTotal = 0;
-  #uttStartFrame = 0;
+  #uttSamples = 0;
   #sinceP = 0;
   #lastPartial = '';
 
@@ -98,12 +96,12 @@ class PocketSphinxStream implements AsrStream {
       this.#n.startUtt(this.#ps);
       this.#inUtterance = true;
       this.#utterance += 1;
-      this.#uttStartFrame = Math.floor(this.#samplesTotal / SAMPLES_PER_FRAME);
+      this.#uttSamples = 0;
       this.#sinceP = 0;
       this.#lastPartial = '';
     }
     this.#n.processRaw(this.#ps, pcm, pcm.length, 0, 0);
-    this.#samplesTotal += pcm.length;
+    this.#uttSamples += pcm.length;
     this.#sinceP += pcm.length;
     if (this.#sinceP >= PARTIAL_EVERY_SAMPLES) {
       this.#sinceP = 0;
@@ -119,20 +117,21 @@ class PocketSphinxStream implements AsrStream {
     if (!this.#ps || !this.#inUtterance) return;
     this.#inUtterance = false;
     this.#n.endUtt(this.#ps);
-    const words: AsrWord[] = [];
-    let first = true;
-    let offset = 0;
+    const segs: { word: string; sf: number; ef: number }[] = [];
     for (let seg = this.#n.segIter(this.#ps); seg; seg = this.#n.segNext(seg)) {
       const sf = [0];
       const ef = [0];
       this.#n.segFrames(seg, sf, ef);
-      if (first) {
-        // Frames count from the decoder's creation in this version, from the utterance in others.
-        offset = sf[0]! >= this.#uttStartFrame ? this.#uttStartFrame : 0;
-        first = false;
-      }
-      const word = cleanWord(this.#n.segWord(seg));
-      if (word) words.push({ word, startMs: (sf[0]! - offset) * FRAME_MS, endMs: (ef[0]! - offset + 1) * FRAME_MS });
+      segs.push({ word: this.#n.segWord(seg), sf: sf[0]!, ef: ef[0]! });
+    }
+    // Frames count from the decoder's creation in this version (from the utterance in others), and
+    // not exactly as we count samples; the last segment (</s> or silence) ends with the utterance.
+    const uttFrames = Math.floor(this.#uttSamples / SAMPLES_PER_FRAME);
+    const offset = Math.max(0, (segs.at(-1)?.ef ?? 0) + 1 - uttFrames);
+    const words: AsrWord[] = [];
+    for (const s of segs) {
+      const word = cleanWord(s.word);
+      if (word) words.push({ word, startMs: Math.max(0, s.sf - offset) * FRAME_MS, endMs: (s.ef - offset + 1) * FRAME_MS });
     }
     if (words.length === 0) return;
     this.#onHypothesis({ utterance: this.#utterance, final: true, text: words.map((w) => w.word).join(' '), words });
