@@ -8,10 +8,13 @@
  * - caption latency: from the end of each word (its time on the mixer's clock, from the engine's word
  *   timings) to the first fetch of the WebVTT segment that carries it;
  * - captions worker time per second of speech (CPU per speaker);
- * - the mixer with captions on and off, same speech: its tick duration and how late ticks ran.
+ * - the mixer with captions on and off, same speech: its tick duration and how late ticks ran;
+ * - server-added latency speaker -> program (bench/stage-latency.ts) with captions off and on,
+ *   alternated, in this run.
  *
  *   npx tsx bench/captions-pipeline.ts [rounds=2]
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -145,6 +148,21 @@ for (let r = 0; r < rounds; r++) {
   on.push(await runOnce(true));
   log(`round ${r + 1}: WER ${round(on.at(-1)!.wer)}, latency p50 ${round(median(on.at(-1)!.latencies))} ms, ticks ${round(median(on.at(-1)!.tickMs), 4)} vs ${round(median(off.at(-1)!.tickMs), 4)} ms`);
 }
+/** bench/stage-latency.ts in a child process (it owns its process: UDP port, exit), off then on, `pairs` times. */
+function stageLatency(pairs: number): { off: number[]; on: number[] } {
+  const out = { off: [] as number[], on: [] as number[] };
+  for (let i = 0; i < pairs; i++) {
+    for (const mode of ['off', 'on'] as const) {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/stage-latency.ts', '5', '2', ...(mode === 'on' ? ['captions'] : [])], { encoding: 'utf8', timeout: 120_000 });
+      const p50 = /p50 ([\d.]+) ms/.exec(r.stdout)?.[1];
+      if (p50) out[mode].push(Number(p50));
+      log(`stage-latency captions ${mode}: p50 ${p50 ?? '?'} ms`);
+    }
+  }
+  return out;
+}
+const stage = stageLatency(rounds);
+
 const all = <K extends keyof Run>(runs: Run[], k: K): number[] => runs.flatMap((x) => x[k] as number[]);
 const latencies = all(on, 'latencies');
 const result = {
@@ -161,6 +179,13 @@ const result = {
   workerCorePerSpeaker: round(median(on.map((x) => x.workerMs / 1000)) / ((on[0]!.tickMs.length * 20) / 1000)),
   workerSecondsPerSpeechSecond: round(median(on.map((x) => x.workerMs / 1000)) / speechSeconds),
   audioDroppedSeconds: on.reduce((n, x) => n + x.dropped, 0),
+  serverAddedMs: {
+    captionsOff: round(median(stage.off), 2),
+    captionsOn: round(median(stage.on), 2),
+    ratio: round(median(stage.on) / median(stage.off), 3),
+    runsOff: stage.off,
+    runsOn: stage.on,
+  },
   mixer: {
     tickMsOn: { p50: round(median(all(on, 'tickMs')), 4), p99: round(percentile(all(on, 'tickMs'), 99), 4) },
     tickMsOff: { p50: round(median(all(off, 'tickMs')), 4), p99: round(percentile(all(off, 'tickMs'), 99), 4) },
