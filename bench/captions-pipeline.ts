@@ -90,10 +90,10 @@ async function sampleSum(metric: { get(): Promise<{ values: { value: number }[] 
   return (await metric.get()).values.reduce((n, v) => n + v.value, 0);
 }
 
-interface Run { wer: number; latencies: number[]; cues: number; workerMs: number; dropped: number; tickMs: number[]; lateMs: number[] }
+interface Run { wer: number; latencies: number[]; endpointLatencies: number[]; cues: number; workerMs: number; dropped: number; tickMs: number[]; lateMs: number[] }
 
 async function runOnce(captions: boolean): Promise<Run> {
-  const server: TestServer = await startTestServer({ server: { media: true }, overrides: { captions: { engine: captions ? 'pocketsphinx' : 'off' } } as never });
+  const server: TestServer = await startTestServer({ server: { media: true }, overrides: { captions: { engine: captions ? 'pocketsphinx' : 'off' } } });
   try {
     const reg = await server.request('POST', '/api/v1/auth/register', { body: { handle: 'reader', password: 'correct horse battery', displayName: 'Reader' } });
     const token = reg.body.token as string;
@@ -106,15 +106,20 @@ async function runOnce(captions: boolean): Promise<Run> {
     lateMs.length = 0;
     const publisher = await publishWhip({ url: `${server.url}/api/v1/spaces/${id}/whip`, bearer: token, source });
     const reader = new CaptionReader(`${server.url}/hls/${id}/`);
+    // The cue endpoint too (what the listener page and WHEP listeners read): when each line appeared.
+    const endpointSeen = new Map<string, number>();
     const endAt = Date.now() + frames * 20 + 5_000;
     while (Date.now() < endAt) {
       await reader.poll();
+      const cues = await (await fetch(`${server.url}/hls/${id}/captions/cues.json`)).json() as { cues: { text: string }[] };
+      for (const c of cues.cues) if (!endpointSeen.has(c.text)) endpointSeen.set(c.text, Date.now());
       await new Promise((r) => setTimeout(r, 100));
     }
     await publisher.close();
     const run: Run = {
       wer: wordErrorRate(reference, reader.cues.flatMap((c) => normaliseWords(c.text))).wer,
       latencies: captions ? wordLatencies(server, id, reader.cues) : [],
+      endpointLatencies: captions ? wordLatencies(server, id, [...endpointSeen].map(([text, seenAt]) => ({ text, seenAt }))) : [],
       cues: reader.cues.length,
       workerMs: ((await sampleSum(captionMetrics.cpu)) - cpuBefore) * 1000,
       dropped: (await sampleSum(captionMetrics.dropped)) - droppedBefore,
@@ -129,7 +134,7 @@ async function runOnce(captions: boolean): Promise<Run> {
 }
 
 /** Each stored word's end (mixer clock) to the first fetch of the segment carrying its cue. */
-function wordLatencies(server: TestServer, id: string, seen: readonly SeenCue[]): number[] {
+function wordLatencies(server: TestServer, id: string, seen: readonly Pick<SeenCue, 'text' | 'seenAt'>[]): number[] {
   const stored = readFileSync(join(server.dataDir, 'media', id, 'captions.jsonl'), 'utf8').split('\n').filter(Boolean)
     .map((l) => JSON.parse(l) as { text?: string; words?: [string, number, number][] }).filter((c) => c.text);
   const out: number[] = [];
@@ -175,6 +180,7 @@ const result = {
   werPipelineRuns: on.map((x) => round(x.wer)),
   werPointsAdded: round((median(on.map((x) => x.wer)) - directWer.wer) * 100, 1),
   captionLatencyMs: { p50: round(median(latencies), 0), p90: round(percentile(latencies, 90), 0), words: latencies.length },
+  cueEndpointLatencyMs: { p50: round(median(all(on, 'endpointLatencies')), 0), p90: round(percentile(all(on, 'endpointLatencies'), 90), 0) },
   engineRealTimeFactorDirect: round(directCpuMs / 1000 / speechSeconds),
   workerCorePerSpeaker: round(median(on.map((x) => x.workerMs / 1000)) / ((on[0]!.tickMs.length * 20) / 1000)),
   workerSecondsPerSpeechSecond: round(median(on.map((x) => x.workerMs / 1000)) / speechSeconds),

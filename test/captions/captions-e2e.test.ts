@@ -39,7 +39,7 @@ function speechSource(clips: Int16Array[]): () => Int16Array {
 }
 
 test('WHIP speech in, WebVTT cues out of the LL-HLS subtitles rendition, with the speaker\'s name; replay transcript; deleted with the recording', { skip: !available, timeout: 120_000 }, async (t) => {
-  const server = await startTestServer({ server: { media: true } });
+  const server = await startTestServer({ server: { media: true }, overrides: { captions: { engine: 'pocketsphinx' } } });
   t.after(() => server.close());
   const host = await server.request('POST', '/api/v1/auth/register', { body: { handle: 'marianne', password: 'correct horse battery', displayName: 'Marianne D.' } });
   assert.equal(host.status, 201);

@@ -21,6 +21,8 @@ export async function startTestServer(options: { overrides?: ConfigInput; server
   const config = loadConfig({
     overrides: {
       host: '127.0.0.1', port: 0, dataDir, logLevel: 'silent', limits: GENEROUS_LIMITS,
+      // Speech recognition costs CPU that suites about other things should not pay: on where asked.
+      captions: { engine: 'off' },
       ...options.overrides,
       stage: { udpPort: 0, bindAddress: '127.0.0.1', ...options.overrides?.stage },
     },

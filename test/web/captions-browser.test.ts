@@ -36,7 +36,7 @@ describe('captions in the browser: live toggle, replay transcript', { skip: !ava
 
   before(async () => {
     await buildWeb();
-    server = await startTestServer({ server: { media: true } });
+    server = await startTestServer({ server: { media: true }, overrides: { captions: { engine: 'pocketsphinx' } } });
     browser = await launchChromium(`${LIBRIVOX_DIR}/sense_and_sensibility_01_austen_64kb-0880.wav`);
     const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 390, height: 844 } });
     context.setDefaultTimeout(20_000);
