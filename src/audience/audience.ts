@@ -80,6 +80,7 @@ class AudienceImpl implements Audience {
     this.#init = buildInitSegment({ preSkip: this.options.preSkip });
     this.subtitles = new Subtitles({
       mediaDir: this.#mediaDir,
+      bandwidth: this.options.bandwidth,
       liveWindowSegments: this.options.liveWindowSegments,
       targetDuration: this.#targetDuration(),
       blockingTimeoutMs: this.options.blockingTimeoutMs,

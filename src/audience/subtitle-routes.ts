@@ -89,6 +89,12 @@ export async function subtitleRoutes(app: FastifyInstance, deps: { subtitles: Su
     return send(reply, CACHE.replay, PLAYLIST, subtitles.replayPlaylist(spaceId));
   }));
 
+  app.get('/hls/:spaceId/captions/replay-index.m3u8', handle(async (request, reply) => {
+    const spaceId = spaceIdOf(request);
+    queryOf(request, []);
+    return send(reply, CACHE.replay, PLAYLIST, subtitles.replayMultivariant(spaceId));
+  }));
+
   app.get('/hls/:spaceId/captions/transcript.vtt', handle(async (request, reply) => {
     const spaceId = spaceIdOf(request);
     queryOf(request, []);

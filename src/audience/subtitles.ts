@@ -3,6 +3,7 @@ import { PROGRAM_FORMAT, type CaptionSink } from '../media/types.js';
 import { TribuneError } from '../errors/catalogue.js';
 import { CaptionTrack, loadCues, type StoredCue } from './caption-track.js';
 import type { SegmentRecord } from './recording.js';
+import { renderMultivariantPlaylist } from './playlist.js';
 import { renderSubtitlePlaylist, type SubtitleRendition } from './subtitle-playlist.js';
 import { renderPlainTranscript, renderVttDocument, renderVttSegment, type VttCue } from './webvtt.js';
 
@@ -24,6 +25,8 @@ export interface RecordingFacts {
 
 export interface SubtitlesDeps {
   readonly mediaDir: string;
+  /** BANDWIDTH of the audio variant (the replay's multivariant playlist repeats it). */
+  readonly bandwidth: number;
   readonly liveWindowSegments: number;
   readonly targetDuration: number;
   readonly blockingTimeoutMs: number;
@@ -129,6 +132,14 @@ export class Subtitles {
       kind: 'vod', targetDuration: this.#deps.targetDuration, discontinuitySequence: 0,
       segments: rec.segments.map(view), nextMsn: 0, ended: true, segmentName: replaySubtitleName,
     });
+  }
+
+  /** The replay with captions for any HLS player: the audio VOD and the subtitles VOD in one multivariant. */
+  replayMultivariant(spaceId: string): string {
+    const { rec } = this.#replay(spaceId);
+    const language = this.#tracks.get(spaceId)?.language ?? loadCues(rec.dir).language;
+    if (!language) throw new TribuneError('REPLAY_NOT_AVAILABLE', { spaceId });
+    return renderMultivariantPlaylist(this.#deps.bandwidth, '../replay.m3u8', { language, name: `${languageName(language)} (auto)`, uri: 'replay.m3u8' });
   }
 
   replaySegment(spaceId: string, msn: number): string {

@@ -89,6 +89,10 @@ test('WHIP speech in, WebVTT cues out of the LL-HLS subtitles rendition, with th
   assert.match(vtt, /<v Marianne D\.>/);
   const replay = await (await fetch(`${server.url}/hls/${id}/captions/replay.m3u8`)).text();
   assert.match(replay, /#EXT-X-PLAYLIST-TYPE:VOD[\s\S]*replay-\d+\.vtt[\s\S]*#EXT-X-ENDLIST/);
+  const replayIndex = await (await fetch(`${server.url}/hls/${id}/captions/replay-index.m3u8`)).text();
+  assert.match(replayIndex, /#EXT-X-MEDIA:TYPE=SUBTITLES,[^\n]*URI="replay\.m3u8"[\s\S]*SUBTITLES="captions"\n\.\.\/replay\.m3u8/);
+  const firstReplaySeg = /replay-\d+\.vtt/.exec(replay)![0];
+  assert.match(await (await fetch(`${server.url}/hls/${id}/captions/${firstReplaySeg}`)).text(), /^WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:\d+,LOCAL:00:00:00\.000/);
 
   const file = join(server.dataDir, 'media', id, 'captions.jsonl');
   assert.ok(existsSync(file));
