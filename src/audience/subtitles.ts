@@ -12,6 +12,9 @@ export const LIVE_SUBTITLES_URI = 'captions/live.m3u8';
 export const REPLAY_SUBTITLES_URI = 'captions/replay.m3u8';
 export const liveSubtitleName = (msn: number): string => `seg-${msn}.vtt`;
 export const replaySubtitleName = (msn: number): string => `replay-${msn}.vtt`;
+const ENDED_TRACK_KEEP_MS = 60_000;
+/** How long a cue log read from disk is trusted (it only changes while its Space is live here). */
+const STORED_CACHE_MS = 10_000;
 /** Cues a poll of the cue endpoint returns at most. */
 const CUES_PER_ANSWER = 50;
 
@@ -61,6 +64,8 @@ function languageName(tag: string): string {
 export class Subtitles {
   readonly #deps: SubtitlesDeps;
   readonly #tracks = new Map<string, CaptionTrack>();
+  /** Cue logs read from disk (ended Spaces, or none): the multivariant playlist asks on every request. */
+  readonly #storedCache = new Map<string, { at: number; value: { language: string | undefined; cues: StoredCue[] } | undefined }>();
 
   constructor(deps: SubtitlesDeps) {
     this.#deps = deps;
@@ -82,10 +87,21 @@ export class Subtitles {
   }
 
   ended(spaceId: string): void {
-    this.#tracks.get(spaceId)?.end();
+    const track = this.#tracks.get(spaceId);
+    if (!track) return;
+    track.end();
+    // Players at the live edge get the ENDLIST from memory for a while; then the cue log on disk serves.
+    const timer = setTimeout(() => {
+      void track.flush().then(() => {
+        if (this.#tracks.get(spaceId) === track) this.#tracks.delete(spaceId);
+        this.#storedCache.delete(spaceId);
+      });
+    }, ENDED_TRACK_KEEP_MS);
+    timer.unref();
   }
 
   forget(spaceId: string): void {
+    this.#storedCache.delete(spaceId);
     this.#tracks.get(spaceId)?.delete();
     this.#tracks.delete(spaceId);
   }
@@ -137,7 +153,7 @@ export class Subtitles {
   /** The replay with captions for any HLS player: the audio VOD and the subtitles VOD in one multivariant. */
   replayMultivariant(spaceId: string): string {
     const { rec } = this.#replay(spaceId);
-    const language = this.#tracks.get(spaceId)?.language ?? loadCues(rec.dir).language;
+    const language = this.#tracks.get(spaceId)?.language ?? this.#stored(spaceId)?.language;
     if (!language) throw new TribuneError('REPLAY_NOT_AVAILABLE', { spaceId });
     return renderMultivariantPlaylist(this.#deps.bandwidth, '../replay.m3u8', { language, name: `${languageName(language)} (auto)`, uri: 'replay.m3u8' });
   }
@@ -185,14 +201,19 @@ export class Subtitles {
   }
 
   #stored(spaceId: string): { language: string | undefined; cues: StoredCue[] } | undefined {
+    const hit = this.#storedCache.get(spaceId);
+    if (hit && Date.now() - hit.at < STORED_CACHE_MS) return hit.value;
     const rec = this.#deps.recording(spaceId);
-    return rec ? loadCues(rec.dir) : undefined;
+    const value = rec ? loadCues(rec.dir) : undefined;
+    if (this.#storedCache.size > 1000) this.#storedCache.clear();
+    this.#storedCache.set(spaceId, { at: Date.now(), value });
+    return value;
   }
 
   #replay(spaceId: string): { rec: RecordingFacts; lines: TranscriptLine[] } {
     const rec = this.#deps.recording(spaceId);
     if (!rec?.replay) throw new TribuneError('REPLAY_NOT_AVAILABLE', { spaceId });
-    const { cues } = this.#tracks.get(spaceId) ?? loadCues(rec.dir);
+    const { cues } = this.#tracks.get(spaceId) ?? this.#stored(spaceId) ?? { cues: [] };
     return { rec, lines: cues.map((c) => onReplayTimeline(c, rec.segments)).filter((l): l is TranscriptLine => l !== undefined) };
   }
 }
