@@ -1,4 +1,3 @@
-import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import type { AsrEngine, AsrEngineFactory, AsrStream } from './asr-engine.js';
@@ -8,11 +7,12 @@ import { VAD_FRAME_SAMPLES, VoiceActivitySegmenter } from './voice-activity.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
 /**
- * The captions thread: resampling, voice activity and recognition for every seat of this origin, so
- * none of it runs on the thread that clocks the mixer.
+ * The captions process: resampling, voice activity and recognition for every seat of this origin, so
+ * none of it runs on the thread that clocks the mixer (see captions-worker-client.ts).
  */
-const port = parentPort!;
-const post = (m: FromWorker): void => port.postMessage(m);
+const post = (m: FromWorker): void => { if (process.connected) process.send?.(m); };
+// The origin went away: so do we.
+process.on('disconnect', () => process.exit(0));
 
 interface Seat {
   readonly resampler: Downsampler48to16;
@@ -78,13 +78,13 @@ function feed(seat: Seat, pcm48: Float32Array, wallClock: number): void {
 async function main(): Promise<void> {
   let engine: AsrEngine;
   try {
-    engine = await loadEngine(workerData as WorkerInit);
+    engine = await loadEngine(JSON.parse(process.env.TRIBUNE_CAPTIONS_INIT ?? '{}') as WorkerInit);
   } catch (err) {
     post({ type: 'fatal', message: (err as Error).message });
     return;
   }
   const seats = new Map<string, Seat>();
-  port.on('message', (m: ToWorker) => {
+  process.on('message', (m: ToWorker) => {
     try {
       switch (m.type) {
         case 'supports':
