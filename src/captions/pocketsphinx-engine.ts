@@ -31,7 +31,7 @@ let native: Native | undefined;
 
 /**
  * libpocketsphinx 5prealpha (Debian's libpocketsphinx3) through koffi: no compiler, no addon to build,
- * partial hypotheses and per-word frames straight from the decoder. Loaded once per thread.
+ * partial hypotheses and per-word frames straight from the decoder. Loaded once per process.
  */
 function load(): Native {
   if (native) return native;

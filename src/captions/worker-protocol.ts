@@ -1,4 +1,4 @@
-/** Messages between the captions worker thread and the main thread. */
+/** Messages between the captions process and the origin (Node IPC, structured clone). */
 
 export interface WorkerInit {
   /** Module that default-exports or exports `createEngine` (an AsrEngineFactory); empty for PocketSphinx. */
