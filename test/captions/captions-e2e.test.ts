@@ -81,6 +81,10 @@ test('WHIP speech in, WebVTT cues out of the LL-HLS subtitles rendition, with th
   const recall = reference.filter((w) => heard.has(w)).length / reference.length;
   assert.ok(recall >= 0.4, `words recognised through WHIP, the mixer and the rendition: ${recall.toFixed(2)} (${reader.cues.map((c) => c.text).join(' | ')})`);
 
+  const metrics = await (await fetch(`${server.url}/metrics`)).text();
+  assert.match(metrics, /^tribune_captions_words_total\{[^}]*\} [1-9]/m, 'words recognised, on /metrics');
+  assert.match(metrics, /^tribune_captions_engine_lag_seconds_count\{[^}]*\} [1-9]/m);
+  assert.match(metrics, /^tribune_captions_audio_dropped_seconds_total\{[^}]*\} 0$/m, 'nothing dropped for one speaker');
   const cues = await (await fetch(`${server.url}/hls/${id}/captions/cues.json`)).json() as { cues: { speaker: string; text: string }[] };
   assert.ok(cues.cues.length >= 1 && cues.cues[0]!.speaker === 'Marianne D.');
 
