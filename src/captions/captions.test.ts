@@ -16,6 +16,7 @@ function engineOnFile(pcm: Int16Array): { text: string; words: { startMs: number
   for (let i = 0; i < pcm.length; i += 320) stream.push(pcm.subarray(i, i + 320));
   stream.endUtterance();
   stream.close();
+  engine.close();
   return result;
 }
 
@@ -111,4 +112,26 @@ test('a slow engine drops caption audio (counted), and the tap stays a copy', { 
   } finally {
     await captions.close();
   }
+});
+
+test('decoders are leased per utterance: memory follows who is talking, not who is seated', { skip: !available }, () => {
+  const engine = createPocketSphinxEngine({});
+  const pcm = pcm16k(librivoxUtterances()[1]!.wav);
+  const finals: string[] = [];
+  const streams = Array.from({ length: 4 }, () => engine.openStream({ language: 'en', onHypothesis: (h) => { if (h.final) finals.push(h.text); } }));
+  assert.equal(engine.decodersLoaded, 0, 'a seat costs nothing until it speaks');
+  // Four speakers one after the other: one decoder serves them all.
+  for (const s of streams) {
+    s.push(pcm.subarray(0, 16_000));
+    s.endUtterance();
+  }
+  assert.equal(engine.decodersLoaded, 1);
+  // Three at once: three decoders; afterwards two stay loaded.
+  for (const s of streams.slice(0, 3)) s.push(pcm.subarray(0, 8_000));
+  assert.equal(engine.decodersLoaded, 3);
+  for (const s of streams.slice(0, 3)) s.endUtterance();
+  assert.equal(engine.decodersLoaded, 2);
+  assert.equal(finals.length, 7);
+  engine.close();
+  assert.equal(engine.decodersLoaded, 0);
 });

@@ -1,7 +1,7 @@
 import koffi from 'koffi';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { primaryLanguage, type AsrEngine, type AsrEngineFactory, type AsrHypothesis, type AsrStream, type AsrStreamOptions, type AsrWord } from './asr-engine.js';
+import { primaryLanguage, type AsrEngine, type AsrHypothesis, type AsrStream, type AsrStreamOptions, type AsrWord } from './asr-engine.js';
 
 /** Debian's pocketsphinx-en-us model. */
 export const DEFAULT_MODEL_DIR = '/usr/share/pocketsphinx/model/en-us';
@@ -65,47 +65,108 @@ function cleanWord(raw: string): string | undefined {
   return raw.replace(/\(\d+\)$/, '');
 }
 
+interface Decoder {
+  readonly ps: unknown;
+  readonly config: unknown;
+}
+
+/**
+ * Decoders are leased for one utterance, not held per speaker: each costs ~95 MB (model, dictionary,
+ * language model), and a stage of 13 seats rarely has more than two or three people talking at once.
+ * Memory follows concurrent utterances; at most KEEP_IDLE idle decoders stay loaded (creating one
+ * takes ~0.3 s). The price: cepstral mean normalisation carries over from the decoder's last speaker.
+ */
+const KEEP_IDLE = 2;
+
+class DecoderPool {
+  readonly #n: Native;
+  readonly #modelDir: string;
+  readonly #idle: Decoder[] = [];
+  #leased = 0;
+
+  constructor(n: Native, modelDir: string) {
+    this.#n = n;
+    this.#modelDir = modelDir;
+  }
+
+  get loaded(): number {
+    return this.#idle.length + this.#leased;
+  }
+
+  acquire(): Decoder {
+    this.#leased += 1;
+    return this.#idle.pop() ?? this.#create();
+  }
+
+  release(d: Decoder): void {
+    this.#leased -= 1;
+    if (this.#idle.length < KEEP_IDLE) this.#idle.push(d);
+    else this.#free(d);
+  }
+
+  close(): void {
+    for (const d of this.#idle.splice(0)) this.#free(d);
+  }
+
+  #create(): Decoder {
+    const n = this.#n;
+    const config = n.cmdLnInit(null, n.psArgs(), 1,
+      'str', '-hmm', 'str', join(this.#modelDir, 'en-us'),
+      'str', '-lm', 'str', join(this.#modelDir, 'en-us.lm.bin'),
+      'str', '-dict', 'str', join(this.#modelDir, 'cmudict-en-us.dict'),
+      'str', '-logfn', 'str', '/dev/null',
+      'void *', null);
+    if (!config) throw new Error('pocketsphinx: bad configuration');
+    const ps = n.init(config);
+    if (!ps) {
+      n.cmdLnFree(config);
+      throw new Error(`pocketsphinx: cannot load the model in ${this.#modelDir}`);
+    }
+    return { ps, config };
+  }
+
+  #free(d: Decoder): void {
+    this.#n.free(d.ps);
+    this.#n.cmdLnFree(d.config);
+  }
+}
+
 class PocketSphinxStream implements AsrStream {
   readonly #n: Native;
+  readonly #pool: DecoderPool;
   readonly #onHypothesis: (h: AsrHypothesis) => void;
-  #ps: unknown;
-  #config: unknown;
+  readonly #onClose: () => void;
+  #decoder: Decoder | undefined;
+  #closed = false;
   #utterance = -1;
-  #inUtterance = false;
   #uttSamples = 0;
   #sinceP = 0;
   #lastPartial = '';
 
-  constructor(n: Native, modelDir: string, options: AsrStreamOptions) {
+  constructor(n: Native, pool: DecoderPool, options: AsrStreamOptions, onClose: () => void) {
     this.#n = n;
+    this.#pool = pool;
     this.#onHypothesis = options.onHypothesis;
-    this.#config = n.cmdLnInit(null, n.psArgs(), 1,
-      'str', '-hmm', 'str', join(modelDir, 'en-us'),
-      'str', '-lm', 'str', join(modelDir, 'en-us.lm.bin'),
-      'str', '-dict', 'str', join(modelDir, 'cmudict-en-us.dict'),
-      'str', '-logfn', 'str', '/dev/null',
-      'void *', null);
-    if (!this.#config) throw new Error('pocketsphinx: bad configuration');
-    this.#ps = n.init(this.#config);
-    if (!this.#ps) throw new Error(`pocketsphinx: cannot load the model in ${modelDir}`);
+    this.#onClose = onClose;
   }
 
   push(pcm: Int16Array): void {
-    if (!this.#ps || pcm.length === 0) return;
-    if (!this.#inUtterance) {
-      this.#n.startUtt(this.#ps);
-      this.#inUtterance = true;
+    if (this.#closed || pcm.length === 0) return;
+    if (!this.#decoder) {
+      this.#decoder = this.#pool.acquire();
+      this.#n.startUtt(this.#decoder.ps);
       this.#utterance += 1;
       this.#uttSamples = 0;
       this.#sinceP = 0;
       this.#lastPartial = '';
     }
-    this.#n.processRaw(this.#ps, pcm, pcm.length, 0, 0);
+    const ps = this.#decoder.ps;
+    this.#n.processRaw(ps, pcm, pcm.length, 0, 0);
     this.#uttSamples += pcm.length;
     this.#sinceP += pcm.length;
     if (this.#sinceP >= PARTIAL_EVERY_SAMPLES) {
       this.#sinceP = 0;
-      const text = this.#n.getHyp(this.#ps, [0]) ?? '';
+      const text = this.#n.getHyp(ps, [0]) ?? '';
       if (text && text !== this.#lastPartial) {
         this.#lastPartial = text;
         this.#onHypothesis({ utterance: this.#utterance, final: false, text, words: [] });
@@ -114,11 +175,34 @@ class PocketSphinxStream implements AsrStream {
   }
 
   endUtterance(): void {
-    if (!this.#ps || !this.#inUtterance) return;
-    this.#inUtterance = false;
-    this.#n.endUtt(this.#ps);
+    const decoder = this.#decoder;
+    if (!decoder) return;
+    this.#decoder = undefined;
+    let words: AsrWord[];
+    try {
+      words = this.#finish(decoder.ps);
+    } finally {
+      this.#pool.release(decoder);
+    }
+    if (words.length === 0) return;
+    this.#onHypothesis({ utterance: this.#utterance, final: true, text: words.map((w) => w.word).join(' '), words });
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#decoder) {
+      this.#n.endUtt(this.#decoder.ps);
+      this.#pool.release(this.#decoder);
+      this.#decoder = undefined;
+    }
+    this.#onClose();
+  }
+
+  #finish(ps: unknown): AsrWord[] {
+    this.#n.endUtt(ps);
     const segs: { word: string; sf: number; ef: number }[] = [];
-    for (let seg = this.#n.segIter(this.#ps); seg; seg = this.#n.segNext(seg)) {
+    for (let seg = this.#n.segIter(ps); seg; seg = this.#n.segNext(seg)) {
       const sf = [0];
       const ef = [0];
       this.#n.segFrames(seg, sf, ef);
@@ -133,16 +217,7 @@ class PocketSphinxStream implements AsrStream {
       const word = cleanWord(s.word);
       if (word) words.push({ word, startMs: Math.max(0, s.sf - offset) * FRAME_MS, endMs: (s.ef - offset + 1) * FRAME_MS });
     }
-    if (words.length === 0) return;
-    this.#onHypothesis({ utterance: this.#utterance, final: true, text: words.map((w) => w.word).join(' '), words });
-  }
-
-  close(): void {
-    if (!this.#ps) return;
-    if (this.#inUtterance) this.#n.endUtt(this.#ps);
-    this.#n.free(this.#ps);
-    this.#n.cmdLnFree(this.#config);
-    this.#ps = undefined;
+    return words;
   }
 }
 
@@ -150,9 +225,15 @@ class PocketSphinxEngine implements AsrEngine {
   readonly name = 'pocketsphinx';
   readonly #modelDir: string;
   readonly #streams = new Set<PocketSphinxStream>();
+  #pool: DecoderPool | undefined;
 
   constructor(options: PocketSphinxOptions) {
     this.#modelDir = options.modelDir;
+  }
+
+  /** Decoders loaded now (leased and idle). */
+  get decodersLoaded(): number {
+    return this.#pool?.loaded ?? 0;
   }
 
   supports(language: string): boolean {
@@ -160,20 +241,17 @@ class PocketSphinxEngine implements AsrEngine {
   }
 
   openStream(options: AsrStreamOptions): AsrStream {
-    const stream = new PocketSphinxStream(load(), this.#modelDir, options);
+    this.#pool ??= new DecoderPool(load(), this.#modelDir);
+    const stream: PocketSphinxStream = new PocketSphinxStream(load(), this.#pool, options, () => this.#streams.delete(stream));
     this.#streams.add(stream);
-    const close = stream.close.bind(stream);
-    stream.close = () => {
-      this.#streams.delete(stream);
-      close();
-    };
     return stream;
   }
 
   close(): void {
     for (const s of [...this.#streams]) s.close();
+    this.#pool?.close();
   }
 }
 
-export const createPocketSphinxEngine: AsrEngineFactory = (options) =>
-  new PocketSphinxEngine({ modelDir: typeof options.modelDir === 'string' ? options.modelDir : DEFAULT_MODEL_DIR });
+export const createPocketSphinxEngine = (options: Readonly<Record<string, unknown>>): AsrEngine & { readonly decodersLoaded: number } =>
+  new PocketSphinxEngine({ modelDir: typeof options.modelDir === 'string' && options.modelDir ? options.modelDir : DEFAULT_MODEL_DIR });
