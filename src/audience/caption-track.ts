@@ -84,14 +84,16 @@ export class CaptionTrack {
   get nextMsn(): number { return (this.#timeline.at(-1)?.msn ?? -1) + 1; }
 
   push(cue: CaptionCue): void {
-    if (this.#ended || this.#deleted || !cue.text.trim()) return;
+    // After the end a cue still joins the log (the replay's transcript): the last utterance of a
+    // Space becomes final a moment after the host ended it.
+    if (this.#deleted || !cue.text.trim()) return;
     const stored: StoredCue = {
       seq: (this.#cues.at(-1)?.seq ?? -1) + 1,
       speakerId: cue.speakerId, speaker: cue.speaker, text: cue.text.trim(), start: cue.start, end: cue.end,
       words: cue.words.map((w) => [w.word, w.start, w.end] as const),
     };
     this.#cues.push(stored);
-    this.#pending.push(stored);
+    if (!this.#ended) this.#pending.push(stored);
     this.#append(stored);
   }
 

@@ -85,3 +85,18 @@ test('a restarted origin continues the cue log of the Space', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the last utterance, final after the Space ended, still reaches the transcript', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tribune-captions-'));
+  try {
+    const track = new CaptionTrack(dir, 'en', 3);
+    track.segmentClosed(seg(0, 1_000));
+    track.end();
+    track.push({ speakerId: 'p', speaker: 'A', text: 'goodnight', start: 1_500, end: 2_000, words: [] });
+    await track.flush();
+    assert.deepEqual(track.cues.map((c) => c.text), ['goodnight']);
+    assert.match(readFileSync(join(dir, CAPTIONS_FILE), 'utf8'), /goodnight/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
