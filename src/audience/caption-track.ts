@@ -102,7 +102,7 @@ export class CaptionTrack {
     if (this.#deleted) return;
     this.#timeline.push(record);
     const segStart = record.decodeTime / RATE;
-    const cues: VttCue[] = this.#pending.map((c) => {
+    const cues: VttCue[] = this.#pending.sort((a, b) => a.start - b.start).map((c) => {
       const start = Math.max(this.#mediaSeconds(c.start), segStart);
       return { start, end: Math.max(this.#mediaSeconds(c.end), start + displaySeconds(c.text)), speaker: c.speaker, text: c.text };
     });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { renderMultivariantPlaylist } from './playlist.js';
 import { renderVttSegment, vttTime } from './webvtt.js';
 import { CaptionTrack, CAPTIONS_FILE } from './caption-track.js';
+import { Subtitles } from './subtitles.js';
 import type { SegmentRecord } from './recording.js';
 
 const seg = (msn: number, pdt: number): SegmentRecord => ({
@@ -65,6 +66,28 @@ test('a caption track: segment m holds the cues final before the audio closed it
     track.push({ speakerId: 'p1', speaker: 'Ann', text: 'after', start: t0, end: t0 + 1, words: [] });
     await track.flush();
     assert.equal(existsSync(dir), false, 'a deleted recording is not brought back by captions');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('two speakers at once: cues become final out of order, segments and the transcript list them by start', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tribune-captions-'));
+  try {
+    const subtitles = new Subtitles({
+      mediaDir: dir, bandwidth: 96_000, liveWindowSegments: 3, targetDuration: 2, blockingTimeoutMs: 1_000,
+      recording: () => ({ dir: join(dir, 'sp'), segments: [seg(0, 1_000), seg(1, 3_000)], replay: true }),
+    });
+    mkdirSync(join(dir, 'sp'));
+    const sink = subtitles.sink('sp', 'en');
+    subtitles.segmentClosed('sp', seg(0, 1_000));
+    sink.push({ speakerId: 'b', speaker: 'B', text: 'short and late', start: 2_400, end: 2_900, words: [] });
+    sink.push({ speakerId: 'a', speaker: 'A', text: 'a long sentence that started first', start: 1_200, end: 3_100, words: [] });
+    subtitles.segmentClosed('sp', seg(1, 3_000));
+    subtitles.ended('sp');
+    assert.deepEqual(subtitles.transcript('sp').map((l) => l.speaker), ['A', 'B']);
+    const body = subtitles.liveSegment('sp', 1);
+    assert.ok(body.indexOf('<v A>') < body.indexOf('<v B>'), body);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

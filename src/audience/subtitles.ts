@@ -214,7 +214,10 @@ export class Subtitles {
     const rec = this.#deps.recording(spaceId);
     if (!rec?.replay) throw new TribuneError('REPLAY_NOT_AVAILABLE', { spaceId });
     const { cues } = this.#tracks.get(spaceId) ?? this.#stored(spaceId) ?? { cues: [] };
-    return { rec, lines: cues.map((c) => onReplayTimeline(c, rec.segments)).filter((l): l is TranscriptLine => l !== undefined) };
+    const lines = cues.map((c) => onReplayTimeline(c, rec.segments)).filter((l): l is TranscriptLine => l !== undefined);
+    // Cues are logged as they become final; speakers overlap, so a long line can end up after a later
+    // short one. WebVTT wants cues by start time, and so does a reader.
+    return { rec, lines: lines.sort((a, b) => a.start - b.start || a.seq - b.seq) };
   }
 }
 
