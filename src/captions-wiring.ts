@@ -64,13 +64,12 @@ export class CaptionsWiring {
     if (this.#captions) return this.#captions;
     const { engine, modelDir, maxBacklogMs } = this.#o.config;
     this.#captions = createCaptions({ engineModule: engine === 'pocketsphinx' ? '' : engine, engineOptions: { modelDir }, maxBacklogMs });
-    this.#captions.ready.then(
-      (name) => this.#o.log.info({ engine: name }, 'captions engine ready'),
-      (err: unknown) => {
-        this.#failed = true;
-        this.#o.log.error({ err }, 'captions engine failed to load: captions are off');
-      },
-    );
+    this.#captions.ready.then((name) => this.#o.log.info({ engine: name }, 'captions engine ready'), () => {});
+    this.#captions.onFatal((err) => {
+      if (this.#failed) return;
+      this.#failed = true;
+      this.#o.log.error({ err }, 'captions engine failed: captions are off until the server restarts');
+    });
     return this.#captions;
   }
 

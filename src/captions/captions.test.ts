@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { CaptionCue } from '../media/types.js';
 import { createPocketSphinxEngine } from './pocketsphinx-engine.js';
 import { createCaptions } from './captions.js';
@@ -134,4 +137,56 @@ test('decoders are leased per utterance: memory follows who is talking, not who 
   assert.equal(finals.length, 7);
   engine.close();
   assert.equal(engine.decodersLoaded, 0);
+});
+
+/** An operator's engine, as docs/captions.md describes it: a module exporting createEngine. */
+const ECHO_ENGINE = `
+export function createEngine(options) {
+  return {
+    name: 'echo',
+    supports: (language) => language.startsWith('fr'),
+    openStream({ onHypothesis }) {
+      let utterance = -1, samples = 0, open = false;
+      return {
+        push(pcm) { if (!open) { open = true; utterance++; samples = 0; } samples += pcm.length; },
+        endUtterance() {
+          if (!open) return;
+          open = false;
+          onHypothesis({ utterance, final: true, text: 'bonjour ' + options.modelDir, words: [{ word: 'bonjour', startMs: 0, endMs: samples / 16 }] });
+        },
+        close() {},
+      };
+    },
+    close() {},
+  };
+}
+`;
+
+test('another engine plugs in as a module: its languages, its words, through the same path', { skip: !available }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tribune-engine-'));
+  writeFileSync(join(dir, 'echo-engine.mjs'), ECHO_ENGINE);
+  const captions = createCaptions({ engineModule: join(dir, 'echo-engine.mjs'), engineOptions: { modelDir: 'model-x' } });
+  try {
+    assert.equal(await captions.ready, 'echo');
+    assert.equal(await captions.supports('fr-FR'), true);
+    assert.equal(await captions.supports('en'), false);
+    const cues: CaptionCue[] = [];
+    const tap = captions.startSpace({ spaceId: 's3', language: 'fr', sink: { push: (c) => cues.push(c) }, nameOf: () => 'Léa' });
+    feedSpeech(tap, [pcm48k(librivoxUtterances()[1]!.wav)], 1_000_000);
+    await until('the echo engine\'s line', () => (cues.length > 0 ? true : undefined), 30_000);
+    assert.equal(cues[0]!.text, 'bonjour model-x');
+    assert.equal(cues[0]!.speaker, 'Léa');
+    tap.close();
+  } finally {
+    await captions.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an engine that cannot load: ready rejects and onFatal reports it, nothing else breaks', async () => {
+  const captions = createCaptions({ engineModule: join(tmpdir(), 'no-such-engine-module.mjs') });
+  const fatal = new Promise<Error>((resolve) => captions.onFatal(resolve));
+  await assert.rejects(captions.ready);
+  assert.match((await fatal).message, /no-such-engine-module|Cannot find/);
+  await captions.close();
 });

@@ -16,6 +16,8 @@ export interface Captions {
   /** The engine's name once loaded; rejects if it cannot be (then captions are off). */
   readonly ready: Promise<string>;
   supports(language: string): Promise<boolean>;
+  /** The captions process died or could not start (captions are then off; the server runs on). */
+  onFatal(handler: (err: Error) => void): void;
   /** Starts captioning a Space: the returned tap goes on its mixer. */
   startSpace(options: { spaceId: string; language: string; sink: CaptionSink; nameOf: (participantId: string) => string | undefined }): SpaceCaptioner;
   close(): Promise<void>;
@@ -31,6 +33,7 @@ export function createCaptions(options: CaptionsOptions = {}): Captions {
   return {
     ready: worker.ready,
     supports: (language) => worker.supports(language),
+    onFatal: (handler) => worker.onFatal(handler),
     startSpace: ({ spaceId, language, sink, nameOf }) => {
       const captioner = new SpaceCaptioner(worker, { spaceId, language, sink, nameOf, maxBacklogMs });
       spaces.add(captioner);
