@@ -5,13 +5,17 @@
  * onset offset in it). It includes the jitter buffer wait (phase against the 20 ms mixer tick), the
  * mix, the Opus re-encode look-ahead, SRTP both ways and loopback UDP.
  *
- *   npx tsx bench/stage-latency.ts [seconds-per-run=10] [runs=6]
+ *   npx tsx bench/stage-latency.ts [seconds-per-run=10] [runs=6] [captions]
+ *
+ * With `captions`, the speaker is also transcribed (the mixer's seat tap feeds the captions worker),
+ * so the two runs tell what captions cost the stage.
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import Fastify from 'fastify';
 import opus from '@discordjs/opus';
 import ndc from 'node-datachannel';
 import { createStageMedia, stageRoutes } from '../src/stage/index.js';
+import { createCaptions } from '../src/captions/index.js';
 import type { ListenGrant, StageAuthority, StageSeat } from '../src/media/types.js';
 import { writeRtp } from '../src/stage/rtp.js';
 import { NdcPeer } from './lib/ndc-peers.js';
@@ -32,6 +36,11 @@ const app = Fastify();
 await app.register(async (scope) => stageRoutes(scope, { media, authority }));
 await app.ready();
 media.openSpace(SPACE, { push: () => {}, end: () => {} });
+const captions = process.argv[4] === 'captions' ? createCaptions() : undefined;
+if (captions) {
+  await captions.ready;
+  media.tapSeats(SPACE, captions.startSpace({ spaceId: SPACE, language: 'en', sink: { push: () => {} }, nameOf: () => 'speaker' }));
+}
 const exchange = (kind: 'whip' | 'whep') => async (offer: string): Promise<string> => {
   const res = await app.inject({ method: 'POST', url: `/api/v1/spaces/${SPACE}/${kind}`, payload: offer, headers: { 'content-type': 'application/sdp', authorization: 'Bearer x' } });
   if (res.statusCode !== 201) throw new Error(`${kind}: ${res.statusCode} ${res.body}`);
@@ -115,11 +124,13 @@ for (const t of inputOnsets) {
 }
 if (process.env.DEBUG) console.error(latencies.map((l) => l.toFixed(1)).join(' '));
 listener.close();
+await captions?.close();
 await media.close();
 await app.close();
 
 const result = {
   bench: 'stage-latency',
+  captions: captions !== undefined,
   seconds,
   runs,
   bursts: inputOnsets.length,

@@ -106,6 +106,16 @@ export const BENCHES: Record<string, BenchSpec> = {
       row('notes-scorer', 'one-sided notes shown helpful', j.oneSidedShown, 'notes', '0'),
     ],
   },
+  'captions-pipeline': {
+    full: ['3'], quick: ['1'], timeoutS: 900,
+    rows: (j) => [
+      row('captions-pipeline', `caption WER through WHIP -> mixer -> LL-HLS WebVTT (${j.words ?? '?'} words, recorded speech)`, num(j.werPipeline) === null ? null : r2(j.werPipeline * 100), '%', '<= engine + 10 pts', 'same engine on the files', num(j.werDirect) === null ? null : r2(j.werDirect * 100), 'same run'),
+      row('captions-pipeline', 'caption latency, end of word -> cue fetchable, p50', j.captionLatencyMs?.p50, 'ms', '<= 3,000'),
+      row('captions-pipeline', 'captions worker per speaking speaker', num(j.workerCorePerSpeaker) === null ? null : r2(j.workerCorePerSpeaker * 100), '% of a core', 'informative'),
+      row('captions-pipeline', 'server-added latency speaker -> program p50, captions on', j.serverAddedMs?.captionsOn, 'ms', 'within 10 % of off', 'captions off', j.serverAddedMs?.captionsOff, 'same run'),
+      row('captions-pipeline', 'mixer tick p50, captions on', j.mixer?.tickMsOn?.p50, 'ms', 'within 10 % of off', 'captions off', j.mixer?.tickMsOff?.p50, 'same run'),
+    ],
+  },
   'loadtest-capacity': {
     full: [], quick: ['--listeners', '5000', '--ramp', '2500', '--hold', '8', '--uncollapsed', '100'], timeoutS: 900,
     rows: (j) => [

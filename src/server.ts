@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import { createAudience, audienceRoutes, type Audience } from './audience/index.js';
+import { createAudience, audienceRoutes, subtitleRoutes, type Audience } from './audience/index.js';
+import { CaptionsWiring } from './captions-wiring.js';
 import { MemoryBus } from './bus/memory/memory-bus.js';
 import type { Bus } from './bus/bus.js';
 import type { Config } from './config/schema.js';
@@ -68,13 +69,15 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   let stageMedia: StageMedia | null = null;
   let audience: Audience | null = null;
   let media: MediaHooks = NO_MEDIA;
+  let captions: CaptionsWiring | null = null;
   if (options.media !== false) {
     audience = createAudience({ dataDir: config.dataDir, partTargetMs: config.audience.partTargetMs, segmentTargetMs: config.audience.segmentTargetMs, retentionDays: config.audience.retentionDays, opusBitrate: config.stage.programBitrate });
     stageMedia = createStageMedia({
       udpPort: config.stage.udpPort, bindAddress: config.stage.bindAddress, advertisedAddresses: config.stage.advertisedAddresses,
       iceServers: config.stage.iceServers, maxSessions: config.stage.maxMediaSessions, opusBitrate: config.stage.programBitrate,
     });
-    media = mediaHooks(stageMedia, audience);
+    captions = new CaptionsWiring({ config: config.captions, stageMedia, audience, store, log: app.log });
+    media = mediaHooks(stageMedia, audience, captions);
   }
 
   // A replay a moderation decision disabled is not offered, whichever service asks.
@@ -104,11 +107,16 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     await app.register(async (scope) => stageMediaRoutes(scope, planes));
     const hls = { audience };
     await app.register(async (scope) => audienceRoutes(scope, hls));
+    const subtitles = { subtitles: audience.subtitles, targetDuration: Math.max(1, Math.round(config.audience.segmentTargetMs / 1000)) };
+    await app.register(async (scope) => subtitleRoutes(scope, subtitles));
     stageMedia.events.on('levels', (levels) => {
       audienceService.noteLevels(levels);
       bus.publish(levels.spaceId, { type: 'stage.levels', levels: levels.levels });
     });
-    stageMedia.events.on('seat-state', (e) => bus.publish(e.spaceId, { type: 'stage.media', participantId: e.participantId, state: e.state }));
+    stageMedia.events.on('seat-state', (e) => {
+      bus.publish(e.spaceId, { type: 'stage.media', participantId: e.participantId, state: e.state });
+      if (e.state === 'connected') captions?.refreshNames(e.spaceId);
+    });
     stageMedia.events.on('error', (err) => app.log.error({ err }, 'stage media fault'));
     // A restart while Spaces were live: their program resumes (the playlist continues after a discontinuity).
     for (const space of await store.spaces.list({ states: ['live'], limit: 1000 })) {
@@ -135,6 +143,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         clearInterval(purge);
         live.close();
         await app.close();
+        await captions?.close();
         await stageMedia?.close();
         await audience?.close();
         await audienceService.close();
@@ -146,10 +155,16 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   };
 }
 
-function mediaHooks(stageMedia: StageMedia, audience: Audience): MediaHooks {
+function mediaHooks(stageMedia: StageMedia, audience: Audience, captions: CaptionsWiring): MediaHooks {
   return {
-    spaceLive: (spaceId) => stageMedia.openSpace(spaceId, audience.begin(spaceId)),
-    spaceEnded: (spaceId) => stageMedia.closeSpace(spaceId),
+    spaceLive: (spaceId) => {
+      stageMedia.openSpace(spaceId, audience.begin(spaceId));
+      captions.spaceLive(spaceId);
+    },
+    spaceEnded: async (spaceId) => {
+      captions.spaceEnded(spaceId);
+      await stageMedia.closeSpace(spaceId);
+    },
     setMuted: (spaceId, participantId, muted) => stageMedia.setMuted(spaceId, participantId, muted),
     removeSeat: (spaceId, participantId) => stageMedia.removeSeat(spaceId, participantId),
     deleteRecording: (spaceId) => audience.deleteRecording(spaceId),

@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { PROGRAM_FORMAT, type ProgramConsumer, type ProgramSink } from '../media/types.js';
+import { PROGRAM_FORMAT, type CaptionSink, type ProgramConsumer, type ProgramSink } from '../media/types.js';
 import { TribuneError } from '../errors/catalogue.js';
 import { LiveStream } from './live-stream.js';
 import { audienceMetrics } from './metrics.js';
@@ -11,6 +11,7 @@ import { resolveAudienceOptions, type AudienceOptions, type ResolvedAudienceOpti
 import { renderMediaPlaylist, renderMultivariantPlaylist, variantBandwidth, type MediaPlaylistView, type SkipRequest } from './playlist.js';
 import { Recording } from './recording.js';
 import { recordingSize, recordingStream, replayPlaylist } from './replay.js';
+import { Subtitles } from './subtitles.js';
 
 export interface AudienceStats {
   readonly liveSpaces: number;
@@ -53,6 +54,11 @@ export interface Audience extends ProgramConsumer {
   segment(spaceId: string, msn: number): Promise<Buffer>;
   replayPlaylist(spaceId: string): string;
   recording(spaceId: string): { readonly size: number; readonly stream: () => Readable };
+
+  /** The WebVTT captions rendition (its own routes: subtitle-routes.ts). */
+  readonly subtitles: Subtitles;
+  /** Where a live Space's captions go; its multivariant playlist then lists the rendition. */
+  captions(spaceId: string, language: string): CaptionSink;
 }
 
 /** How long an ended Space's live window stays in memory (its playlist then comes from disk). */
@@ -67,12 +73,28 @@ class AudienceImpl implements Audience {
   readonly #recordings = new Map<string, Recording>();
   readonly #mediaDir: string;
   readonly #evictions = new Set<NodeJS.Timeout>();
+  readonly subtitles: Subtitles;
   #closed: Promise<void> | undefined;
 
   constructor(options: AudienceOptions) {
     this.options = resolveAudienceOptions(options);
     this.#mediaDir = join(this.options.dataDir, 'media');
     this.#init = buildInitSegment({ preSkip: this.options.preSkip });
+    this.subtitles = new Subtitles({
+      mediaDir: this.#mediaDir,
+      bandwidth: variantBandwidth(this.options.opusBitrate, this.options.partTargetMs),
+      liveWindowSegments: this.options.liveWindowSegments,
+      targetDuration: this.#targetDuration(),
+      blockingTimeoutMs: this.options.blockingTimeoutMs,
+      recording: (spaceId) => {
+        const rec = this.#findRecording(spaceId);
+        return rec ? { dir: rec.dir, segments: rec.segments, replay: this.hasReplay(spaceId) } : undefined;
+      },
+    });
+  }
+
+  captions(spaceId: string, language: string): CaptionSink {
+    return this.subtitles.sink(spaceId, language);
   }
 
   begin(spaceId: string): ProgramSink {
@@ -92,10 +114,20 @@ class AudienceImpl implements Audience {
       startupParts: this.options.startupParts,
     }, recording);
     this.#streams.set(spaceId, stream);
+    // Subtitle segment m is published when the audio closes segment m (the recording learns it first).
+    let segments = recording.segments.length;
+    const segmentsClosed = (): void => {
+      while (segments < recording.segments.length) this.subtitles.segmentClosed(spaceId, recording.segments[segments++]!);
+    };
     return {
-      push: (frame) => stream.push(frame),
+      push: (frame) => {
+        stream.push(frame);
+        if (segments !== recording.segments.length) segmentsClosed();
+      },
       end: () => {
         stream.end();
+        segmentsClosed();
+        this.subtitles.ended(spaceId);
         // Players still at the live edge get the ENDLIST from memory for a while; afterwards the
         // ended playlist is rendered from the recording and the live window's memory is freed.
         const timer = setTimeout(() => {
@@ -130,6 +162,7 @@ class AudienceImpl implements Audience {
     const stream = this.#streams.get(spaceId);
     stream?.close();
     this.#streams.delete(spaceId);
+    this.subtitles.forget(spaceId);
     const rec = this.#findRecording(spaceId) ?? Recording.load(this.#dirOf(spaceId), this.options.fsync);
     this.#recordings.delete(spaceId);
     await rec.delete();
@@ -179,6 +212,7 @@ class AudienceImpl implements Audience {
       this.#evictions.clear();
       for (const s of this.#streams.values()) s.close();
       await Promise.all([...this.#recordings.values()].map((r) => r.flush()));
+      await this.subtitles.flush();
       this.#streams.clear();
     })();
     return this.#closed;
@@ -195,7 +229,7 @@ class AudienceImpl implements Audience {
       ? stream.hasMedia() || await stream.waitUntil(() => stream.hasMedia(), this.options.blockingTimeoutMs, signal)
       : this.hasReplay(spaceId);
     if (!ready) throw new TribuneError('PLAYLIST_NOT_READY', { spaceId });
-    return renderMultivariantPlaylist(variantBandwidth(this.options.opusBitrate, this.options.partTargetMs));
+    return renderMultivariantPlaylist(variantBandwidth(this.options.opusBitrate, this.options.partTargetMs), 'audio.m3u8', this.subtitles.rendition(spaceId));
   }
 
   async mediaPlaylist(spaceId: string, query: PlaylistQuery, signal?: AbortSignal): Promise<PlaylistAnswer> {

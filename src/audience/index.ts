@@ -5,3 +5,5 @@ export { AUDIENCE_DEFAULTS } from './options.js';
 export { audienceRoutes } from './routes.js';
 export { renderEdgeConfig } from './edge-config.js';
 export type { EdgeConfigParams } from './edge-config.js';
+export { subtitleRoutes } from './subtitle-routes.js';
+export type { Subtitles, TranscriptLine } from './subtitles.js';

@@ -1,5 +1,6 @@
 import { INIT_NAME, partName, segmentName } from './names.js';
 import { OPUS_CODECS_ATTRIBUTE } from './opus-init-segment.js';
+import { SUBTITLES_GROUP, subtitleMediaTag, type SubtitleRendition } from './subtitle-playlist.js';
 
 /** Rendering of playlists from a plain view: no I/O, no clocks (RFC 8216bis sections cited inline). */
 
@@ -108,16 +109,17 @@ export function renderMediaPlaylist(view: MediaPlaylistView, skip: SkipRequest =
 }
 
 /**
- * §4.4.6.2 multivariant playlist: one audio-only variant. CODECS: see OPUS_CODECS_ATTRIBUTE.
- * BANDWIDTH is the peak segment bit rate and AVERAGE-BANDWIDTH the average (§4.4.6.2), both with
- * the container's overhead: see variantBandwidth.
+ * §4.4.6.2 multivariant playlist: one audio-only variant, and the captions rendition when the Space
+ * has one (§4.4.6.1). CODECS: see OPUS_CODECS_ATTRIBUTE. BANDWIDTH is the peak segment bit rate and
+ * AVERAGE-BANDWIDTH the average (§4.4.6.2), both with the container's overhead: see variantBandwidth.
  */
-export function renderMultivariantPlaylist(bandwidth: { peak: number; average: number }, mediaPlaylist = 'audio.m3u8'): string {
+export function renderMultivariantPlaylist(bandwidth: { peak: number; average: number }, mediaPlaylist = 'audio.m3u8', subtitles?: SubtitleRendition): string {
   return [
     '#EXTM3U',
     '#EXT-X-VERSION:9',
     '#EXT-X-INDEPENDENT-SEGMENTS',
-    `#EXT-X-STREAM-INF:BANDWIDTH=${Math.round(bandwidth.peak)},AVERAGE-BANDWIDTH=${Math.round(bandwidth.average)},CODECS="${OPUS_CODECS_ATTRIBUTE}"`,
+    ...(subtitles ? [subtitleMediaTag(subtitles)] : []),
+    `#EXT-X-STREAM-INF:BANDWIDTH=${Math.round(bandwidth.peak)},AVERAGE-BANDWIDTH=${Math.round(bandwidth.average)},CODECS="${OPUS_CODECS_ATTRIBUTE}"${subtitles ? `,SUBTITLES="${SUBTITLES_GROUP}"` : ''}`,
     mediaPlaylist,
   ].join('\n') + '\n';
 }

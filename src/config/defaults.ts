@@ -42,4 +42,9 @@ export const DEFAULTS = {
   shedding: { eventLoopDelayMs: 200, rssMb: 1_536, inFlight: 4_000 },
   // 2^16 hashes: about a second of a mid-range phone's WebCrypto, one HMAC and one hash for the server.
   underAttack: { setting: 'auto' as const, baseDifficulty: 16, holdMinutes: 10 },
+  captions: {
+    engine: 'pocketsphinx',
+    modelDir: '/usr/share/pocketsphinx/model/en-us',
+    maxBacklogMs: 4_000,
+  },
 } as const;

@@ -34,6 +34,8 @@ export const ENV_VARS = {
   TRIBUNE_PROGRAM_BITRATE: 'stage.programBitrate',
   TRIBUNE_RETENTION_DAYS: 'audience.retentionDays',
   TRIBUNE_WRITES_PER_SECOND: 'limits.writesPerSecond',
+  TRIBUNE_CAPTIONS_ENGINE: 'captions.engine',
+  TRIBUNE_CAPTIONS_MODEL: 'captions.modelDir',
 } as const;
 
 const NUMERIC = new Set(['port', 'stage.udpPort', 'stage.maxOnStage', 'stage.programBitrate', 'audience.retentionDays', 'limits.writesPerSecond']);

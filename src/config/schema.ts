@@ -67,6 +67,13 @@ export const ConfigSchema = Type.Object({
     rssMb: Type.Number({ minimum: 16 }),
     inFlight: PositiveInt,
   }, { additionalProperties: false }),
+  captions: Type.Object({
+    /** 'pocketsphinx' (built in), 'off', or the path of a module exporting createEngine (docs/captions.md). */
+    engine: Type.String({ minLength: 1 }),
+    /** Handed to the engine as options.modelDir (PocketSphinx: a model directory; another engine: its model). */
+    modelDir: Type.String(),
+    maxBacklogMs: Type.Integer({ minimum: 500, maximum: 60_000 }),
+  }, { additionalProperties: false }),
 }, { additionalProperties: false });
 
 export type Config = Readonly<Static<typeof ConfigSchema>>;

@@ -77,3 +77,41 @@ export interface SpeakerLevels {
 }
 
 export type SeatMediaState = 'connected' | 'reconnecting' | 'disconnected';
+
+/**
+ * Per-seat audio for captions: the mixer calls `frame` during its tick with each seat's decoded,
+ * mute-aware contribution (a muted or silent seat gets no call), then `tickEnd`. Both run on the
+ * mixer's clock: an implementation copies what it needs and returns at once.
+ */
+export interface SeatAudioTap {
+  /** 20 ms of PROGRAM_FORMAT float audio; the array is reused after the call returns. */
+  frame(participantId: string, pcm: Float32Array, wallClock: number): void;
+  tickEnd(wallClock: number): void;
+}
+
+/** Implemented by the stage plane. Returns the function that removes the tap. */
+export interface SeatAudioTaps {
+  tapSeats(spaceId: string, tap: SeatAudioTap): () => void;
+}
+
+export interface CaptionWord {
+  readonly word: string;
+  /** Wall clock, ms since the epoch (the same clock as EncodedFrame.wallClock). */
+  readonly start: number;
+  readonly end: number;
+}
+
+/** One final line of captions: what one speaker said in one utterance. */
+export interface CaptionCue {
+  readonly speakerId: string;
+  readonly speaker: string;
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+  readonly words: readonly CaptionWord[];
+}
+
+/** Where a Space's captions go (the audience plane's subtitles rendition, a test). */
+export interface CaptionSink {
+  push(cue: CaptionCue): void;
+}

@@ -1,4 +1,4 @@
-import { PROGRAM_FORMAT, type EncodedFrame } from '../media/types.js';
+import { PROGRAM_FORMAT, type EncodedFrame, type SeatAudioTap } from '../media/types.js';
 import { LevelMeter } from './level-meter.js';
 import { SoftLimiter } from './limiter.js';
 import { OpusDecoderPath } from './opus-decoder-path.js';
@@ -53,6 +53,7 @@ export class Mixer {
   readonly #scratch = new Float32Array(FRAME);
   readonly #bitrate: number;
   readonly #onError: (err: unknown) => void;
+  #tap: SeatAudioTap | undefined;
 
   constructor(bitrate: number, onError: (err: unknown) => void = () => {}) {
     this.#bitrate = bitrate;
@@ -96,6 +97,11 @@ export class Mixer {
     if (input) input.gain = Math.max(0, Math.min(4, gain));
   }
 
+  /** Hands each contributing seat's frame to `tap` every tick (captions); one tap at a time. */
+  setTap(tap: SeatAudioTap | undefined): void {
+    this.#tap = tap;
+  }
+
   subscribeProgram(sink: FrameSink): () => void {
     this.#program.sinks.add(sink);
     return () => this.#program.sinks.delete(sink);
@@ -120,6 +126,7 @@ export class Mixer {
       this.#pullInput(input, sum);
       if (input.removing && input.applied === 0) this.#inputs.delete(input.participantId);
     }
+    if (this.#tap) this.#feedTap(this.#tap, wallClock);
     this.#emit(this.#program, sum, pts, wallClock);
     for (const [participantId, output] of this.#mixMinus) {
       const own = this.#inputs.get(participantId);
@@ -140,6 +147,15 @@ export class Mixer {
     const levels: Record<string, { level: number; speaking: boolean }> = {};
     for (const input of this.#inputs.values()) levels[input.participantId] = input.meter.take();
     return levels;
+  }
+
+  #feedTap(tap: SeatAudioTap, wallClock: number): void {
+    try {
+      for (const input of this.#inputs.values()) if (input.contributing) tap.frame(input.participantId, input.contribution, wallClock);
+      tap.tickEnd(wallClock);
+    } catch (err) {
+      this.#onError(err);
+    }
   }
 
   #pullInput(input: MixerInput, sum: Float32Array): void {

@@ -1,4 +1,4 @@
-import type { ListenGrant, ProgramSink, SeatMediaState, SpeakerLevels, StageSeat } from '../media/types.js';
+import type { ListenGrant, ProgramSink, SeatAudioTap, SeatMediaState, SpeakerLevels, StageSeat } from '../media/types.js';
 import { PROGRAM_FORMAT } from '../media/types.js';
 import { TribuneError } from '../errors/catalogue.js';
 import { FrameClock } from './frame-clock.js';
@@ -181,6 +181,12 @@ export class SpaceMedia {
       entry.unsubscribe();
       this.#mixMinus.delete(participantId);
     }
+  }
+
+  /** Per-seat audio for captions; returns the function that removes it. */
+  tapSeats(tap: SeatAudioTap): () => void {
+    this.#mixer.setTap(tap);
+    return () => this.#mixer.setTap(undefined);
   }
 
   setMuted(participantId: string, muted: boolean): void {

@@ -1,4 +1,4 @@
-import type { SeatMediaState, SpeakerLevels, StageAuthority, StageMediaControl } from '../media/types.js';
+import type { SeatAudioTaps, SeatMediaState, SpeakerLevels, StageAuthority, StageMediaControl } from '../media/types.js';
 import type { TypedEmitter } from './typed-emitter.js';
 
 export interface SeatStateEvent {
@@ -38,7 +38,7 @@ export interface StageMediaStats {
   readonly bySpace: Readonly<Record<string, { seats: number; publishing: number; listeners: number; mixMinusStreams: number; packetsSent: number }>>;
 }
 
-export interface StageMedia extends StageMediaControl {
+export interface StageMedia extends StageMediaControl, SeatAudioTaps {
   readonly events: TypedEmitter<StageMediaEvents>;
   /** The UDP port all sessions share. */
   readonly udpPort: number;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ProgramSink, StageAuthority } from '../media/types.js';
+import type { ProgramSink, SeatAudioTap, StageAuthority } from '../media/types.js';
 import { TribuneError } from '../errors/catalogue.js';
 import { resolveOptions, type ResolvedStageMediaOptions, type StageMediaOptions } from './options.js';
 import { RateLimiter } from '../domain/rate-limiter.js';
@@ -79,6 +79,10 @@ class StageMediaImpl implements StageMedia {
 
   removeSeat(spaceId: string, participantId: string): void {
     this.#spaces.get(spaceId)?.removeSeat(participantId);
+  }
+
+  tapSeats(spaceId: string, tap: SeatAudioTap): () => void {
+    return this.#liveSpace(spaceId).tapSeats(tap);
   }
 
   async publish(spaceId: string, request: SessionRequest, authority: StageAuthority): Promise<SessionAnswer> {

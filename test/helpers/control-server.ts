@@ -28,6 +28,8 @@ export async function startTestServer(options: { overrides?: ConfigInput; server
       // A loaded test machine must not trip the defences of tests that are about something else;
       // the defences' own tests switch them on.
       shedding: CALM, underAttack: { setting: 'off' },
+      // Speech recognition costs CPU that suites about other things should not pay: on where asked.
+      captions: { engine: 'off' },
       ...options.overrides,
       stage: { udpPort: 0, bindAddress: '127.0.0.1', ...options.overrides?.stage },
     },

@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { AuthForm } from '../components/auth-form.js';
 import { LiveAudio } from '../components/live-audio.js';
+import { LiveCaptions } from '../components/live-captions.js';
+import { ReplayTranscript } from '../components/replay-transcript.js';
 import { ListenerQuestions } from '../components/questions.js';
 import { Reactions } from '../components/reactions.js';
 import { ShareLink } from '../components/share-link.js';
@@ -54,6 +56,7 @@ function Replay({ url, spaceId }: { url: string; spaceId: string }) {
       <h2 id="replay-h">{t('listener.replay')}</h2>
       <audio ref={audio} controls preload="metadata" aria-label={t('listener.replay')} data-testid="replay-audio" />
       <p><a href={`/hls/${spaceId}/recording.m4a`} download>{t('listener.download')}</a></p>
+      <ReplayTranscript spaceId={spaceId} replayUrl={url} audio={audio} />
     </section>
   );
 }
@@ -140,6 +143,7 @@ function ListenerPage() {
         {space?.description && <p class="description">{space.description}</p>}
         {state.state === 'scheduled' && <Countdown state={state} />}
         <LiveAudio state={state} onPlaying={setPlaying} />
+        {live && <LiveCaptions spaceId={state.id} hlsUrl={state.media.hlsUrl} language={state.language} />}
         {live && <p class="listeners" data-testid="listener-count">{tn('listener.count', state.listeners.count)}</p>}
         <SpaceLabels spaceId={state.id} />
         {(live || state.state === 'scheduled') && <RecordingNotice to="listener" />}
