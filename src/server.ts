@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { createAudience, audienceRoutes, type Audience } from './audience/index.js';
 import { MemoryBus } from './bus/memory/memory-bus.js';
 import type { Bus } from './bus/bus.js';
 import type { Config } from './config/schema.js';
 import { createHttpApp, registerControlPlane } from './control/app.js';
 import type { ControlContext } from './control/context.js';
+import { cookieOf, SESSION_COOKIE } from './control/request-context.js';
 import { createRateLimits } from './control/rate-limits.js';
 import { AudienceService } from './services/audience-service.js';
 import { AuthService } from './services/auth-service.js';
@@ -79,7 +80,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   await app.register(webappRoutes, { distDir: WEB_DIST_DIR });
 
   if (stageMedia && audience) {
-    const planes = { media: stageMedia, authority: stage };
+    const planes = { media: stageMedia, authority: stage, credentialOf: (request: FastifyRequest) => cookieOf(request, SESSION_COOKIE) };
     await app.register(async (scope) => stageMediaRoutes(scope, planes));
     const hls = { audience };
     await app.register(async (scope) => audienceRoutes(scope, hls));

@@ -38,7 +38,7 @@ export const CreateSpaceBody = Type.Object({
   timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
 }, strict);
 export const UpdateSpaceBody = Type.Partial(CreateSpaceBody, strict);
-export const SpaceStateName = Type.Union(['scheduled', 'live', 'ended', 'cancelled'].map((s) => Type.Literal(s)));
+export const SpaceStateName = Type.Union([Type.Literal('scheduled'), Type.Literal('live'), Type.Literal('ended'), Type.Literal('cancelled')]);
 export const ListSpacesQuery = Type.Object({
   state: Type.Optional(Type.String({ pattern: '^(scheduled|live|ended|cancelled)(,(scheduled|live|ended|cancelled))*$' })),
   mine: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
@@ -65,6 +65,11 @@ export const StageView = Type.Object({ participants: Type.Array(ParticipantView)
 export const StageTokenBody = Type.Object({ role: Type.Union([Type.Literal('speaker'), Type.Literal('cohost')]) }, strict);
 export const StageTokenView = Type.Object({ token: Type.String(), role: Type.String(), expiresAt: Instant, inviteUrl: Type.String() });
 export const RedeemBody = Type.Object({ token: Type.String({ minLength: 10, maxLength: 80 }), displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })) }, strict);
+export const CheckInviteBody = Type.Object({ token: Type.String({ minLength: 10, maxLength: 80 }) }, strict);
+export const InviteCheckView = Type.Object({
+  role: Type.Union([Type.Literal('speaker'), Type.Literal('cohost')]), expiresAt: Instant,
+  seated: Type.Boolean({ description: 'the invite already holds this holder\'s seat (a reload)' }),
+});
 export const MuteBody = Type.Object({ muted: Type.Boolean() }, strict);
 export const RoleBody = Type.Object({ role: Type.Union([Type.Literal('cohost'), Type.Literal('speaker')]) }, strict);
 export const BlockBody = Type.Object({ userId: Type.Optional(Id), participantId: Type.Optional(Id) }, { ...strict, minProperties: 1 });
@@ -75,7 +80,7 @@ export const SpeakRequestView = Type.Object({
 export const SpeakRequestList = Type.Object({ requests: Type.Array(SpeakRequestView) });
 export const AnswerRequestBody = Type.Object({ approve: Type.Boolean() }, strict);
 
-export const QuestionStateName = Type.Union(['pending', 'approved', 'dismissed', 'answered'].map((s) => Type.Literal(s)));
+export const QuestionStateName = Type.Union([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('dismissed'), Type.Literal('answered')]);
 export const SubmitQuestionBody = Type.Object({
   text: Type.String({ minLength: 1, maxLength: QUESTION_MAX_LENGTH * 4, description: `at most ${QUESTION_MAX_LENGTH} characters` }),
   anonymous: Type.Optional(Type.Boolean()),
