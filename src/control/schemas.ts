@@ -107,7 +107,7 @@ export const SpaceStateView = Type.Object({
     participantId: Type.String(), displayName: Type.String(), role: Type.String(), muted: Type.Boolean(),
     speaking: Type.Boolean(), level: Type.Number(),
   })),
-  listeners: Type.Object({ count: Type.Integer(), peak: Type.Integer() }),
+  listeners: Type.Object({ count: Type.Integer(), peak: Type.Integer(), total: Type.Integer({ description: 'distinct listeners since the start' }) }),
   reactions: Type.Object({ totals: Type.Record(Type.String(), Type.Integer()), perSecond: Type.Record(Type.String(), Type.Number()) }),
   questions: Type.Object({ highlighted: Nullable(QuestionView), top: Type.Array(QuestionView), approved: Type.Integer(), answered: Type.Integer() }),
   media: Type.Object({ hlsUrl: Url, whepUrl: Url, replayUrl: Url }),

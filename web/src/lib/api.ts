@@ -1,4 +1,4 @@
-import type { Participant, Question, SessionView, Space, SpaceState, SpeakRequest, StageRole, StageToken, User } from './types.js';
+import type { InviteCheck, Participant, Question, SessionView, Space, SpaceState, SpeakRequest, StageRole, StageToken, User } from './types.js';
 
 /** An API error, by its catalogue code (docs/errors.md): pages branch on `code`, never on the message. */
 export class ApiError extends Error {
@@ -45,6 +45,7 @@ export const api = {
 
   stage: (id: string) => call<{ participants: Participant[] }>('GET', `${sp(id)}/stage`),
   invite: (id: string, role: 'speaker' | 'cohost') => call<StageToken>('POST', `${sp(id)}/stage-tokens`, { role }),
+  checkInvite: (id: string, token: string) => call<InviteCheck>('POST', `${sp(id)}/stage-tokens/check`, { token }, token),
   redeem: (id: string, token: string, displayName?: string) =>
     call<Participant>('POST', `${sp(id)}/stage-tokens/redeem`, { token, ...(displayName ? { displayName } : {}) }, token),
   mute: (id: string, participantId: string, muted: boolean, bearer?: string) =>
