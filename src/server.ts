@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Agent as HttpsAgent } from 'node:https';
 import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { createAudience, audienceRoutes, type Audience } from './audience/index.js';
 import { MemoryBus } from './bus/memory/memory-bus.js';
@@ -8,10 +9,13 @@ import { createHttpApp, registerControlPlane } from './control/app.js';
 import type { ControlContext } from './control/context.js';
 import { cookieOf, SESSION_COOKIE } from './control/request-context.js';
 import { createRateLimits } from './control/rate-limits.js';
+import { pageHeads } from './control/routes/sharing.js';
 import { AudienceService } from './services/audience-service.js';
 import { AuthService } from './services/auth-service.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { NO_MEDIA, type MediaHooks } from './services/media-hooks.js';
+import { FollowService } from './services/follow-service.js';
+import { PushNotifier, loadVapidKeys } from './services/push-notifier.js';
 import { QuestionService } from './services/question-service.js';
 import { SpaceService } from './services/space-service.js';
 import { StageService } from './services/stage-service.js';
@@ -28,6 +32,8 @@ export interface ServerOptions {
   readonly clock?: Clock;
   /** Trust X-Forwarded-For from these proxies (an edge in front). */
   readonly trustProxy?: boolean | string | string[];
+  /** The HTTPS agent for Web Push requests (a test's push service with its own certificate). */
+  readonly pushAgent?: HttpsAgent;
 }
 
 export interface RunningServer {
@@ -54,6 +60,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const app = await createHttpApp({ logger: options.logger ?? false, bodyLimit: config.bodyLimitBytes, trustProxy: options.trustProxy ?? false, version: VERSION });
   const bus = new MemoryBus({ onError: (err, event) => app.log.error({ err, event: event.type }, 'bus subscriber failed') });
 
+  /** The address the server listens on, known once listening (page links when no publicUrl is set). */
+  let url = '';
   let stageMedia: StageMedia | null = null;
   let audience: Audience | null = null;
   let media: MediaHooks = NO_MEDIA;
@@ -67,17 +75,27 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   }
 
   const auth = new AuthService(store, clock, { sessionTtlDays: config.sessionTtlDays });
-  const spaces = new SpaceService({ store, bus, media, clock, limits: { maxOnStage: config.stage.maxOnStage, maxCohosts: config.stage.maxCohosts } });
+  const push = new PushNotifier({
+    store, keys: loadVapidKeys(config.dataDir), agent: options.pushAgent,
+    subject: config.publicUrl?.startsWith('https:') ? config.publicUrl : 'mailto:tribune@localhost',
+    onError: (err) => app.log.warn({ err }, 'web push failed'),
+  });
+  const pageBase = () => (config.publicUrl ?? url).replace(/\/+$/, '');
+  const spaces = new SpaceService({
+    store, bus, media, clock, limits: { maxOnStage: config.stage.maxOnStage, maxCohosts: config.stage.maxCohosts },
+    onLive: (space) => push.spaceLive(space, `${pageBase()}/s/${space.id}`),
+  });
+  const follows = new FollowService({ store, clock });
   const stage = new StageService({ store, bus, media, clock, spaces, auth, inviteTtlHours: config.stage.inviteTtlHours });
   const questions = new QuestionService({ store, bus, clock, stage, questionsPerMinute: config.limits.questionsPerMinute });
   const audienceService = new AudienceService({ store, bus, clock, secret: config.secret, onError: (err) => app.log.error({ err }, 'audience flush failed') });
   audienceService.start();
 
   let ready = false;
-  const ctx: ControlContext = { config, store, bus, media, auth, spaces, stage, questions, audience: audienceService, limits: createRateLimits(config.limits), isReady: () => ready };
+  const ctx: ControlContext = { config, store, bus, media, auth, spaces, stage, questions, audience: audienceService, follows, push, limits: createRateLimits(config.limits), isReady: () => ready };
   const live = registerControlPlane(app, ctx);
   // The pages and their content-hashed assets, built by Vite into dist/web.
-  await app.register(webappRoutes, { distDir: WEB_DIST_DIR });
+  await app.register(webappRoutes, { distDir: WEB_DIST_DIR, heads: pageHeads(ctx) });
 
   if (stageMedia && audience) {
     const planes = { media: stageMedia, authority: stage, credentialOf: (request: FastifyRequest) => cookieOf(request, SESSION_COOKIE) };
@@ -104,7 +122,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
   const address = await app.listen({ port: config.port, host: config.host });
   ready = true;
-  const url = address.replace(/:\/\/(0\.0\.0\.0|127\.0\.0\.1|\[::1?\])/, '://localhost');
+  url = address.replace(/:\/\/(0\.0\.0\.0|127\.0\.0\.1|\[::1?\])/, '://localhost');
 
   let closing: Promise<void> | undefined;
   return {
@@ -113,6 +131,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       closing ??= (async () => {
         ready = false;
         clearInterval(purge);
+        await push.idle();
         live.close();
         await app.close();
         await stageMedia?.close();
@@ -135,5 +154,6 @@ function mediaHooks(stageMedia: StageMedia, audience: Audience): MediaHooks {
     deleteRecording: (spaceId) => audience.deleteRecording(spaceId),
     hasReplay: (spaceId) => audience.hasReplay(spaceId),
     hasLiveMedia: (spaceId) => audience.isLive(spaceId),
+    recordingBytes: (spaceId) => (audience.hasReplay(spaceId) ? audience.recording(spaceId).size : null),
   };
 }

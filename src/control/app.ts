@@ -10,6 +10,8 @@ import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { questionRoutes } from './routes/questions.js';
 import { spaceRoutes } from './routes/spaces.js';
+import { followRoutes } from './routes/follows.js';
+import { sharingRoutes } from './routes/sharing.js';
 import { stageSeatRoutes } from './routes/stage.js';
 import { ErrorBody } from './schemas.js';
 
@@ -75,5 +77,7 @@ export function registerControlPlane(app: FastifyInstance, ctx: ControlContext):
   stageSeatRoutes(app, ctx);
   questionRoutes(app, ctx);
   audienceInteractionRoutes(app, ctx);
+  sharingRoutes(app, ctx);
+  followRoutes(app, ctx);
   return attachLiveChannel(app, ctx);
 }

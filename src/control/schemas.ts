@@ -55,6 +55,12 @@ export const SpaceView = Type.Object({
   listenPageUrl: Type.String(), hlsUrl: Url, whepUrl: Url, whipUrl: Url, replayUrl: Url,
 });
 export const SpaceList = Type.Object({ spaces: Type.Array(SpaceView) });
+export const ProfileView = Type.Object({
+  handle: Type.String(), displayName: Type.String(),
+  rssUrl: Type.String({ description: 'the host\'s replays as a podcast (RSS 2.0)' }),
+  calendarUrl: Type.String({ description: 'the host\'s Spaces as an iCalendar feed (webcal)' }),
+  live: Type.Array(SpaceView), upcoming: Type.Array(SpaceView), replays: Type.Array(SpaceView),
+});
 
 export const ParticipantView = Type.Object({
   id: Type.String(), userId: Nullable(Type.String()), displayName: Type.String(),

@@ -14,6 +14,8 @@ export interface MediaHooks {
   hasReplay(spaceId: string): boolean;
   /** Whether live LL-HLS media exists for the Space on this origin. */
   hasLiveMedia(spaceId: string): boolean;
+  /** Size of the single-file recording (the podcast enclosure), or null without a replay. */
+  recordingBytes(spaceId: string): number | null;
 }
 
 export const NO_MEDIA: MediaHooks = Object.freeze({
@@ -24,4 +26,5 @@ export const NO_MEDIA: MediaHooks = Object.freeze({
   deleteRecording: async () => {},
   hasReplay: () => false,
   hasLiveMedia: () => false,
+  recordingBytes: () => null,
 });

@@ -11,6 +11,7 @@ export interface Store {
   readonly stage: StageRepository;
   readonly questions: QuestionRepository;
   readonly audience: AudienceStatsRepository;
+  readonly follows: FollowRepository;
   /** Cheap round-trip for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -90,4 +91,30 @@ export interface AudienceStatsRepository {
   reactionTotals(spaceId: string): Promise<ReactionCounts>;
   recordListeners(spaceId: string, minute: number, count: number): Promise<void>;
   listenerHistory(spaceId: string): Promise<Array<{ minute: number; count: number }>>;
+}
+
+export interface PushSubscriptionRecord {
+  readonly endpoint: string;
+  readonly userId: string;
+  readonly p256dh: string;
+  readonly auth: string;
+  readonly createdAt: string;
+}
+
+/** Follows of hosts, reminders of Spaces, and where to push: read-time fan-out, no per-follower write. */
+export interface FollowRepository {
+  /** False if already following. */
+  follow(followerId: string, hostId: string, at: string): Promise<boolean>;
+  unfollow(followerId: string, hostId: string): Promise<void>;
+  isFollowing(followerId: string, hostId: string): Promise<boolean>;
+  followerCount(hostId: string): Promise<number>;
+  remind(userId: string, spaceId: string, at: string): Promise<void>;
+  unremind(userId: string, spaceId: string): Promise<void>;
+  isReminded(userId: string, spaceId: string): Promise<boolean>;
+  /** Live Spaces whose host this user follows or that they asked to be reminded of, newest first. */
+  liveFor(userId: string, limit: number): Promise<Space[]>;
+  savePushSubscription(sub: PushSubscriptionRecord): Promise<void>;
+  deletePushSubscription(endpoint: string): Promise<void>;
+  /** One page (by endpoint) of the subscriptions of the host's followers and of the Space's reminded users. */
+  pushAudience(hostId: string, spaceId: string, afterEndpoint: string, limit: number): Promise<PushSubscriptionRecord[]>;
 }

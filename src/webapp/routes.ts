@@ -3,11 +3,20 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+/**
+ * What the server writes into a page's <head> for this request (link previews and feed readers run
+ * no JavaScript): tags, and a status (404 for an unknown Space or handle, the page still served).
+ * Given by the composition root, so this module knows nothing of Spaces or accounts.
+ */
+export type PageHead = (request: FastifyRequest) => Promise<{ head: string; status?: number }>;
 
 export interface WebappOptions {
   /** The Vite build output (dist/web): one HTML file per page and content-hashed assets/. */
   readonly distDir: string;
+  /** Per page path (as in PAGES), the head written on the server. */
+  readonly heads?: Readonly<Record<string, PageHead>>;
 }
 
 /**
@@ -25,6 +34,9 @@ const PAGES: ReadonlyArray<[string, string]> = [
   ['/s/:spaceId/join', 'speaker.html'],
   ['/s/:spaceId/studio', 'studio.html'],
   ['/moderation', 'moderation.html'],
+  ['/u/:handle', 'profile.html'],
+  // The only page another site may frame: its own route, so a frame-ancestors exception names it alone.
+  ['/embed/:spaceId', 'embed.html'],
 ];
 
 const MISSING_BUILD = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Tribune</title></head>
@@ -32,6 +44,17 @@ const MISSING_BUILD = `<!doctype html><html lang="en"><head><meta charset="utf-8
 The API is up: <a href="/api/openapi.json">/api/openapi.json</a>.</p></main></body></html>`;
 
 interface Page { body: Buffer; etag: string }
+
+function page(body: Buffer): Page {
+  return { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+}
+
+/** The template's own <title> gives way to the written one; the rest goes before </head>. */
+function withHead(template: Page, head: string): Page {
+  let html = template.body.toString('utf8');
+  if (head.includes('<title>')) html = html.replace(/<title>[^<]*<\/title>/, '');
+  return page(Buffer.from(html.replace('</head>', `${head}\n</head>`)));
+}
 
 function sendPage(reply: FastifyReply, page: Page, ifNoneMatch: string | undefined): FastifyReply {
   reply.header('cache-control', PAGE_CACHE).header('etag', page.etag)
@@ -53,13 +76,19 @@ export async function webappRoutes(app: FastifyInstance, opts: WebappOptions): P
   // Read once: a page is a few hundred bytes and only changes with a new build (and a restart).
   const pages = new Map<string, Page>();
   for (const [, file] of PAGES) {
-    if (pages.has(file)) continue;
-    const body = readFileSync(join(opts.distDir, file));
-    pages.set(file, { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` });
+    if (pages.has(file) || !existsSync(join(opts.distDir, file))) continue;
+    pages.set(file, page(readFileSync(join(opts.distDir, file))));
   }
   for (const [path, file] of PAGES) {
-    const page = pages.get(file)!;
-    app.get(path, { schema: { hide: true } }, async (request, reply) => sendPage(reply, page, request.headers['if-none-match']));
+    const template = pages.get(file);
+    if (!template) continue;
+    const head = opts.heads?.[path];
+    app.get(path, { schema: { hide: true } }, async (request, reply) => {
+      if (!head) return sendPage(reply, template, request.headers['if-none-match']);
+      const written = await head(request);
+      if (written.status) void reply.code(written.status);
+      return sendPage(reply, withHead(template, written.head), request.headers['if-none-match']);
+    });
   }
 
   await app.register(fastifyStatic, {

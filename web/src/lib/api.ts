@@ -1,4 +1,4 @@
-import type { InviteCheck, Participant, Question, SessionView, Space, SpaceState, SpeakRequest, StageRole, StageToken, User } from './types.js';
+import type { InviteCheck, Participant, Profile, Question, SessionView, Space, SpaceState, SpeakRequest, StageRole, StageToken, User } from './types.js';
 
 /** An API error, by its catalogue code (docs/errors.md): pages branch on `code`, never on the message. */
 export class ApiError extends Error {
@@ -63,6 +63,8 @@ export const api = {
   vote: (id: string, questionId: string) => call<Question>('POST', `${sp(id)}/questions/${questionId}/vote`),
   questionAction: (id: string, questionId: string, action: 'approve' | 'dismiss' | 'highlight' | 'answer') =>
     call<Question>('POST', `${sp(id)}/questions/${questionId}/action`, { action }),
+
+  profile: (handle: string) => call<Profile>('GET', `${V1}/profiles/${encodeURIComponent(handle)}`),
 
   listenerToken: () => call<{ listenerToken: string; heartbeatSeconds: number }>('POST', `${V1}/listener-token`),
   heartbeat: (id: string, listenerToken: string) => call<void>('POST', `${sp(id)}/heartbeat`, { listenerToken }),

@@ -1,6 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import type {
-  InviteCheckView, ParticipantView, QuestionView, SessionView as SessionSchema, SpaceStateView, SpaceView,
+  InviteCheckView, ParticipantView, ProfileView, QuestionView, SessionView as SessionSchema, SpaceStateView, SpaceView,
   SpeakRequestView, StageTokenView, UserView,
 } from '../../../src/control/schemas.js';
 import type { LiveMessage } from '../../../src/control/live-messages.js';
@@ -23,6 +23,7 @@ export type StageEntry = SpaceState['stage'][number];
 export type SpeakRequest = Static<typeof SpeakRequestView>;
 export type StageToken = Static<typeof StageTokenView>;
 export type InviteCheck = Static<typeof InviteCheckView>;
+export type Profile = Static<typeof ProfileView>;
 export type LiveEvent = LiveMessage;
 export type Reaction = DomainReaction;
 

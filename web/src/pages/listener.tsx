@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { AroundTheEvent } from '../components/around-the-event.js';
 import { AuthForm } from '../components/auth-form.js';
 import { LiveAudio } from '../components/live-audio.js';
 import { ListenerQuestions } from '../components/questions.js';
@@ -153,6 +154,7 @@ function ListenerPage() {
       <section class="card">
         <ShareLink id="share-url" url={space?.listenPageUrl ?? location.href} label={t('share.label')} />
       </section>
+      {space && <AroundTheEvent space={space} state={state} user={user} />}
     </div>
   );
 }
