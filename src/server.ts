@@ -154,6 +154,8 @@ function mediaHooks(stageMedia: StageMedia, audience: Audience): MediaHooks {
     deleteRecording: (spaceId) => audience.deleteRecording(spaceId),
     hasReplay: (spaceId) => audience.hasReplay(spaceId),
     hasLiveMedia: (spaceId) => audience.isLive(spaceId),
+    makeClip: (spaceId, fromMs, durationMs) => audience.makeClip(spaceId, fromMs, durationMs),
+    clipInfo: async (spaceId, clipId) => (await audience.clip(spaceId, clipId)).info,
     recordingBytes: (spaceId) => (audience.hasReplay(spaceId) ? audience.recording(spaceId).size : null),
   };
 }

@@ -11,6 +11,7 @@ import { resolveAudienceOptions, type AudienceOptions, type ResolvedAudienceOpti
 import { renderMediaPlaylist, renderMultivariantPlaylist, type MediaPlaylistView, type SkipRequest } from './playlist.js';
 import { Recording } from './recording.js';
 import { recordingSize, recordingStream, replayPlaylist } from './replay.js';
+import { makeClip, readClip, type ClipInfo } from './clip-files.js';
 
 export interface AudienceStats {
   readonly liveSpaces: number;
@@ -53,6 +54,9 @@ export interface Audience extends ProgramConsumer {
   segment(spaceId: string, msn: number): Promise<Buffer>;
   replayPlaylist(spaceId: string): string;
   recording(spaceId: string): { readonly size: number; readonly stream: () => Readable };
+  /** Cuts [fromMs, fromMs + durationMs) of the recording (the replay, or the live programme so far). */
+  makeClip(spaceId: string, fromMs: number, durationMs: number): Promise<ClipInfo>;
+  clip(spaceId: string, clipId: string): Promise<{ info: ClipInfo; data: () => Promise<Buffer> }>;
 }
 
 /** How long an ended Space's live window stays in memory (its playlist then comes from disk). */
@@ -282,6 +286,16 @@ class AudienceImpl implements Audience {
       ended: true,
       nextMsn: (keep.at(-1)?.msn ?? -1) + 1,
     };
+  }
+
+  makeClip(spaceId: string, fromMs: number, durationMs: number): Promise<ClipInfo> {
+    const rec = this.#findRecording(spaceId);
+    if (!rec) throw new TribuneError('REPLAY_NOT_AVAILABLE', { spaceId });
+    return makeClip(rec, spaceId, fromMs, durationMs);
+  }
+
+  clip(spaceId: string, clipId: string): Promise<{ info: ClipInfo; data: () => Promise<Buffer> }> {
+    return readClip(this.#findRecording(spaceId), clipId);
   }
 
   #dirOf(spaceId: string): string {

@@ -154,6 +154,20 @@ export async function audienceRoutes(app: FastifyInstance, deps: { audience: Aud
       .send(rec.stream());
   }));
 
+  app.get('/hls/:spaceId/clips/:file', handle(async (request, reply) => {
+    const spaceId = spaceIdOf(request);
+    queryOf(request, []);
+    const file = (request.params as Params).file ?? '';
+    if (!file.endsWith('.m4a')) throw new TribuneError('CLIP_NOT_FOUND', { clipId: file.slice(0, 40) });
+    const clip = await audience.clip(spaceId, file.slice(0, -4));
+    const data = await clip.data();
+    audienceMetrics.bytesServed.inc({ kind: 'clip' }, data.length);
+    // Not immutable: a clip goes when its recording is deleted, and caches should not outlive that by a year.
+    return reply.header('Cache-Control', CACHE.recording)
+      .header('Content-Disposition', `attachment; filename="${clip.info.id}.m4a"`)
+      .type(MP4_TYPE).send(data);
+  }));
+
   app.get('/hls/:spaceId/:file', handle(async (request, reply) => {
     const spaceId = spaceIdOf(request);
     const name = parseMediaName((request.params as Params).file ?? '');

@@ -10,6 +10,7 @@ import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { questionRoutes } from './routes/questions.js';
 import { spaceRoutes } from './routes/spaces.js';
+import { clipRoutes } from './routes/clips.js';
 import { followRoutes } from './routes/follows.js';
 import { sharingRoutes } from './routes/sharing.js';
 import { stageSeatRoutes } from './routes/stage.js';
@@ -79,5 +80,6 @@ export function registerControlPlane(app: FastifyInstance, ctx: ControlContext):
   audienceInteractionRoutes(app, ctx);
   sharingRoutes(app, ctx);
   followRoutes(app, ctx);
+  clipRoutes(app, ctx);
   return attachLiveChannel(app, ctx);
 }
