@@ -29,7 +29,7 @@ export default defineConfig({
     // .vite/manifest.json: the budget test walks it from listener.html to every chunk the page can load.
     manifest: true,
     rollupOptions: {
-      input: { home: page('index'), listener: page('listener'), speaker: page('speaker'), studio: page('studio'), moderation: page('moderation'), profile: page('profile'), embed: page('embed') },
+      input: { home: page('index'), listener: page('listener'), speaker: page('speaker'), studio: page('studio'), moderation: page('moderation'), profile: page('profile'), embed: page('embed'), clip: page('clip') },
     },
   },
   server: {

@@ -82,7 +82,7 @@ export function buildClip(init: Buffer, samples: readonly Sample[], offsetMs: nu
     taken.push(samples[i]!);
     ticks += samples[i++]!.duration;
   }
-  const parts: Buffer[] = [init];
+  const parts: Buffer[] = [initWithDuration(init, ticks)];
   let decodeTime = 0;
   for (let f = 0; f * SAMPLES_PER_FRAGMENT < taken.length; f++) {
     const chunk = taken.slice(f * SAMPLES_PER_FRAGMENT, (f + 1) * SAMPLES_PER_FRAGMENT);
@@ -90,4 +90,46 @@ export function buildClip(init: Buffer, samples: readonly Sample[], offsetMs: nu
     decodeTime += chunk.reduce((n, s) => n + s.duration, 0);
   }
   return { data: Buffer.concat(parts), durationMs: ticks / TICKS_PER_MS };
+}
+
+function box(type: string, ...payload: Buffer[]): Buffer {
+  const body = Buffer.concat(payload);
+  const header = Buffer.alloc(8);
+  header.writeUInt32BE(8 + body.length, 0);
+  header.write(type, 4, 'latin1');
+  return Buffer.concat([header, body]);
+}
+
+/**
+ * The live init segment says "duration unknown" (fragmented, mvhd duration 0); a clip is a whole
+ * file, so its init carries its length: mvhd's duration and an mehd in mvex (ISO/IEC 14496-12
+ * §8.8.2), which players read to show a length without scanning every fragment.
+ */
+export function initWithDuration(init: Buffer, ticks: number): Buffer {
+  const out: Buffer[] = [];
+  for (const top of boxes(init)) {
+    if (top.type !== 'moov') {
+      out.push(init.subarray(top.at, top.at + top.size));
+      continue;
+    }
+    const children: Buffer[] = [];
+    for (const child of boxes(init, top.at + 8, top.at + top.size)) {
+      const bytes = Buffer.from(init.subarray(child.at, child.at + child.size));
+      if (child.type === 'mvhd') {
+        if (bytes[8] !== 0) throw new Error('mvhd version 1 is not written by this muxer');
+        const timescale = bytes.readUInt32BE(20);
+        bytes.writeUInt32BE(Math.round((ticks * timescale) / 48_000), 24);
+        children.push(bytes);
+      } else if (child.type === 'mvex') {
+        const mvhdScale = boxes(init, top.at + 8, top.at + top.size).find((b) => b.type === 'mvhd');
+        const timescale = mvhdScale ? init.readUInt32BE(mvhdScale.at + 20) : 48_000;
+        const mehd = Buffer.alloc(8);
+        mehd.writeUInt32BE(0, 0); // version 0, flags 0
+        mehd.writeUInt32BE(Math.round((ticks * timescale) / 48_000), 4);
+        children.push(box('mvex', box('mehd', mehd), bytes.subarray(8)));
+      } else children.push(bytes);
+    }
+    out.push(box('moov', ...children));
+  }
+  return Buffer.concat(out);
 }

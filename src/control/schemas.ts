@@ -119,6 +119,10 @@ export const SpaceStateView = Type.Object({
   media: Type.Object({ hlsUrl: Url, whepUrl: Url, replayUrl: Url }),
   generatedAt: Instant,
 });
+export const ClipView = Type.Object({
+  id: Type.String(), spaceId: Type.String(), url: Type.String({ description: 'the clip\'s page' }),
+  downloadUrl: Type.String({ description: 'the audio file (audio/mp4)' }), durationMs: Type.Integer(), fromMs: Type.Integer(),
+});
 export const ListenerHistory = Type.Object({ peak: Type.Integer(), minutes: Type.Array(Type.Object({ minute: Instant, count: Type.Integer() })) });
 
 export const ErrorBody = Type.Object({

@@ -35,6 +35,7 @@ const PAGES: ReadonlyArray<[string, string]> = [
   ['/s/:spaceId/studio', 'studio.html'],
   ['/moderation', 'moderation.html'],
   ['/u/:handle', 'profile.html'],
+  ['/s/:spaceId/clips/:clipId', 'clip.html'],
   // The only page another site may frame: its own route, so a frame-ancestors exception names it alone.
   ['/embed/:spaceId', 'embed.html'],
 ];

@@ -81,6 +81,10 @@ describe('clips: cut from the recorded segments, deleted with the recording', { 
     const p = probe(file);
     assert.ok(Math.abs(p.duration - 2.5) < 0.05, `duration ${p.duration}`);
     assert.ok(decodes(file));
+    const ranged = await server.app.inject({ url: new URL(res.body.downloadUrl).pathname, headers: { range: 'bytes=0-99' } });
+    assert.equal(ranged.statusCode, 206, 'a media element can read it by ranges');
+    assert.equal(ranged.rawPayload.length, 100);
+    assert.match(String(ranged.headers['content-range']), /^bytes 0-99\/\d+$/);
     const info = await server.request('GET', `/api/v1/spaces/${spaceId}/clips/${res.body.id}`);
     assert.equal(info.status, 200);
     assert.equal(info.body.downloadUrl, res.body.downloadUrl);

@@ -6,7 +6,7 @@ import type { ControlContext } from '../context.js';
 import { baseUrlOf } from '../presenters.js';
 import { enforce } from '../rate-limits.js';
 import { actorOf } from '../request-context.js';
-import { ErrorBody, Id } from '../schemas.js';
+import { ClipView, ErrorBody, Id } from '../schemas.js';
 
 const strict = { additionalProperties: false } as const;
 export const CLIP_MAX_MS = 60_000;
@@ -16,10 +16,7 @@ const ClipBody = Type.Object({
 }, strict);
 const ClipParams = Type.Object({ spaceId: Id, clipId: Type.String({ pattern: '^cl_[A-Za-z0-9_-]{12}$' }) }, strict);
 const SpaceOnly = Type.Object({ spaceId: Id }, strict);
-export const ClipView = Type.Object({
-  id: Type.String(), spaceId: Type.String(), url: Type.String({ description: 'the clip\'s page' }),
-  downloadUrl: Type.String({ description: 'the audio file (audio/mp4)' }), durationMs: Type.Integer(), fromMs: Type.Integer(),
-});
+
 
 /** Clips of up to a minute, from the replay or the live programme so far; cut on the server. */
 export function clipRoutes(app: FastifyInstance, ctx: ControlContext): void {

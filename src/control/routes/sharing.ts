@@ -176,6 +176,15 @@ export function pageHeads(ctx: ControlContext) {
   }
   return {
     '/s/:spaceId': spacePage,
+    '/s/:spaceId/clips/:clipId': async (request: FastifyRequest) => {
+      const written = await spacePage(request);
+      const clipId = (request.params as { clipId?: string }).clipId ?? '';
+      const clip = written.status ? null : await ctx.media.clipInfo((request.params as { spaceId: string }).spaceId, clipId).catch(() => null);
+      if (!clip) return { head: '<meta name="robots" content="noindex">', status: 404 };
+      const b = base(request);
+      const audio = `${b}/hls/${(request.params as { spaceId: string }).spaceId}/clips/${clip.id}.m4a`;
+      return { head: `${written.head}\n<meta property="og:audio" content="${audio}">\n<meta property="og:audio:type" content="audio/mp4">` };
+    },
     '/embed/:spaceId': spacePage,
     '/u/:handle': async (request: FastifyRequest) => {
       const handle = (request.params as { handle?: string }).handle ?? '';

@@ -3,6 +3,7 @@ import { t } from '../i18n/index.js';
 import { call } from '../lib/api.js';
 import { errorText } from '../lib/error-text.js';
 import type { Space, SpaceState, User } from '../lib/types.js';
+import { ClipMaker } from './clip-maker.js';
 import { FollowButton } from './follow-button.js';
 
 /** "Remind me when it starts", for a logged-in listener of a Space not yet over. */
@@ -43,6 +44,7 @@ export function AroundTheEvent({ space, state, user }: { space: Space; state: Sp
           {user && state.state === 'scheduled' && <RemindMe spaceId={space.id} />}
         </div>
       )}
+      {user && (state.state === 'live' || (state.state === 'ended' && state.media.replayUrl)) && <ClipMaker state={state} />}
       <details class="qr">
         <summary>{t('around.qr')}</summary>
         <img src={`/api/v1/spaces/${space.id}/qr.svg`} width={160} height={160} alt={t('around.qrAlt', { title: space.title })} loading="lazy" />

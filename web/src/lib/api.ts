@@ -1,4 +1,4 @@
-import type { InviteCheck, Participant, Profile, Question, SessionView, Space, SpaceState, SpeakRequest, StageRole, StageToken, User } from './types.js';
+import type { Clip, InviteCheck, Participant, Profile, Question, SessionView, Space, SpaceState, SpeakRequest, StageRole, StageToken, User } from './types.js';
 
 /** An API error, by its catalogue code (docs/errors.md): pages branch on `code`, never on the message. */
 export class ApiError extends Error {
@@ -64,6 +64,8 @@ export const api = {
   questionAction: (id: string, questionId: string, action: 'approve' | 'dismiss' | 'highlight' | 'answer') =>
     call<Question>('POST', `${sp(id)}/questions/${questionId}/action`, { action }),
 
+  makeClip: (id: string, fromMs: number, durationMs: number) => call<Clip>('POST', `${sp(id)}/clips`, { fromMs, durationMs }),
+  clip: (id: string, clipId: string) => call<Clip>('GET', `${sp(id)}/clips/${encodeURIComponent(clipId)}`),
   profile: (handle: string) => call<Profile>('GET', `${V1}/profiles/${encodeURIComponent(handle)}`),
 
   listenerToken: () => call<{ listenerToken: string; heartbeatSeconds: number }>('POST', `${V1}/listener-token`),

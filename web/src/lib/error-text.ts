@@ -14,6 +14,7 @@ const BY_CODE: Readonly<Record<string, MessageKey>> = {
   STAGE_TOKEN_USED: 'speaker.badInvite',
   VALIDATION_FAILED: 'error.invalid',
   NETWORK: 'error.network',
+  CLIP_OUT_OF_RANGE: 'clip.outOfRange',
 };
 
 /** `invalid` names what was wrong with the form when the server refused its input. */

@@ -1,6 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import type {
-  InviteCheckView, ParticipantView, ProfileView, QuestionView, SessionView as SessionSchema, SpaceStateView, SpaceView,
+  ClipView, InviteCheckView, ParticipantView, ProfileView, QuestionView, SessionView as SessionSchema, SpaceStateView, SpaceView,
   SpeakRequestView, StageTokenView, UserView,
 } from '../../../src/control/schemas.js';
 import type { LiveMessage } from '../../../src/control/live-messages.js';
@@ -24,6 +24,7 @@ export type SpeakRequest = Static<typeof SpeakRequestView>;
 export type StageToken = Static<typeof StageTokenView>;
 export type InviteCheck = Static<typeof InviteCheckView>;
 export type Profile = Static<typeof ProfileView>;
+export type Clip = Static<typeof ClipView>;
 export type LiveEvent = LiveMessage;
 export type Reaction = DomainReaction;
 
