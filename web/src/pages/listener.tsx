@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { AroundTheEvent } from '../components/around-the-event.js';
 import { AuthForm } from '../components/auth-form.js';
+import { ErrorPage } from '../components/error-page.js';
+import { RichText } from '../components/rich-text.js';
 import { LiveAudio } from '../components/live-audio.js';
 import { ListenerQuestions } from '../components/questions.js';
 import { Reactions } from '../components/reactions.js';
@@ -115,7 +117,7 @@ function ListenerPage() {
     await api.heartbeat(spaceId, listenerToken.current);
   }, 30_000, playing);
 
-  if (!spaceId || missing) return <p class="error" role="alert">{t('listener.notFound')}</p>;
+  if (!spaceId || missing) return <ErrorPage message={t('listener.notFound')} />;
   if (!state) return <p role="status">{t('common.loading')}</p>;
   const live = state.state === 'live';
 
@@ -125,7 +127,7 @@ function ListenerPage() {
         <p class={`pill ${state.state}`}>{t(`state.${state.state}`)}</p>
         <h1 id="title-h">{state.title}</h1>
         {space && <p class="host">{t('listener.hostedBy', { name: space.host.displayName })}</p>}
-        {space?.description && <p class="description">{space.description}</p>}
+        {space?.description && <RichText class="description" text={space.description} />}
         {state.state === 'scheduled' && <Countdown state={state} />}
         <LiveAudio state={state} onPlaying={setPlaying} />
         {live && <p class="listeners" data-testid="listener-count">{tn('listener.count', state.listeners.count)}</p>}

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { AirStatusBadge } from '../components/air-status.js';
+import { ErrorPage } from '../components/error-page.js';
 import { MicCheck } from '../components/mic-check.js';
 import { mountPage } from '../components/shell.js';
 import { StageList } from '../components/stage-list.js';
@@ -139,7 +140,7 @@ function SpeakerPage() {
     setMessage(why === 'ended' ? t('speaker.ended') : t('speaker.removed'));
   }
 
-  if (!invite && !account) return <p class="error" role="alert">{t('speaker.noInvite')}</p>;
+  if (!invite && !account) return <ErrorPage message={t('speaker.noInvite')} />;
   const preparing = phase === 'ready' || phase === 'error';
   return (
     <div class="speaker">
