@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, measureAudio, watchPage } from '../helpers/browser.js';
-import { startTestServer, type TestServer } from '../helpers/control-server.js';
+import { register, startTestServer, type TestServer } from '../helpers/control-server.js';
 import { requireProgram } from '../helpers/require-program.js';
 import { voiceWav } from '../helpers/voice-fixtures.js';
 import { buildWeb } from '../helpers/web-build.js';
@@ -110,6 +110,30 @@ describe('the studio and the speaker view survive what a live show does to them'
     await listener.getByRole('button', { name: 'Listen live' }).click();
     await listener.locator('[data-status="playing"][data-via="whep"]').waitFor();
     await untilHeard(listener, HOST_HZ, 'the host before any reload');
+  });
+
+  it('the stage is an avatar grid, host first; a raised hand alerts the host; reactions float up; the speaker sees the room', async () => {
+    const tiles = studio.locator('.stage.grid li');
+    await waitUntil(async () => (await tiles.count()) === 2, 'two on stage');
+    assert.equal(await tiles.first().getAttribute('data-role'), 'host');
+    assert.equal(await tiles.first().locator('.avatar').innerText(), 'H', 'the initial of host_anna');
+
+    const asker = await register(server, 'hand_raiser');
+    assert.equal((await server.request('POST', `/api/v1/spaces/${spaceId}/speak-requests`, { token: asker.token })).status, 201);
+    await studio.getByTestId('hand-alert').getByText('hand_raiser raised their hand to speak.').waitFor();
+
+    // Reactions arrive through the cached room state (per-second rates): a few glyphs float up.
+    const sendReactions = async () => { for (let i = 0; i < 6; i++) await server.request('POST', `/api/v1/spaces/${spaceId}/reactions`, { body: { reaction: i % 2 ? 'heart' : 'clap' } }); };
+    await sendReactions();
+    await studio.locator('[data-testid="floating-reactions"] .bubble svg').first().waitFor();
+    await studio.emulateMedia({ reducedMotion: 'reduce' });
+    await sendReactions();
+    await studio.locator('.floating.still').waitFor();
+    assert.equal(await studio.locator('.floating .bubble').count(), 0, 'nothing moves with reduced motion');
+    await studio.emulateMedia({ reducedMotion: 'no-preference' });
+
+    await speaker.getByTestId('speaker-listeners').waitFor();
+    await speaker.getByRole('heading', { name: 'The room' }).waitFor();
   });
 
   it('a reload of the studio while on air warns first, then puts the host back on air by itself', async () => {

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { AroundTheEvent } from '../components/around-the-event.js';
 import { AuthForm } from '../components/auth-form.js';
 import { ErrorPage } from '../components/error-page.js';
+import { FloatingReactions } from '../components/floating-reactions.js';
 import { RichText } from '../components/rich-text.js';
 import { LiveAudio } from '../components/live-audio.js';
 import { ListenerQuestions } from '../components/questions.js';
@@ -137,7 +138,10 @@ function ListenerPage() {
 
       <section class="card" aria-labelledby="stage-h">
         <h2 id="stage-h">{t('stage.heading')}</h2>
-        <StageList stage={state.stage} />
+        <div class="stage-area">
+          <StageList stage={state.stage} />
+          {live && <FloatingReactions perSecond={state.reactions.perSecond} />}
+        </div>
         {live && user && <SpeakRequest spaceId={state.id} user={user} />}
       </section>
 

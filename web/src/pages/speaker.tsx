@@ -3,6 +3,7 @@ import { AirStatusBadge } from '../components/air-status.js';
 import { ErrorPage } from '../components/error-page.js';
 import { MicCheck } from '../components/mic-check.js';
 import { mountPage } from '../components/shell.js';
+import { SpeakerRoom } from '../components/speaker-room.js';
 import { StageList } from '../components/stage-list.js';
 import { t } from '../i18n/index.js';
 import { api, ApiError } from '../lib/api.js';
@@ -176,6 +177,7 @@ function SpeakerPage() {
         {state && <StageList stage={state.stage} />}
       </section>
 
+      {state && phase === 'on-stage' && <SpeakerRoom state={state} />}
       {air.refusal && <p class="error" role="alert">{errorText({ code: air.refusal })}</p>}
       <p role={phase === 'invalid' ? 'alert' : 'status'} class={phase === 'invalid' ? 'error' : 'notice'} data-testid="speaker-message">{message}</p>
       {(phase === 'left' || phase === 'ended' || phase === 'invalid') && <p><a href={`/s/${spaceId}`}>{t('speaker.backToListen')}</a></p>}

@@ -4,6 +4,7 @@ import { AuthForm } from '../components/auth-form.js';
 import { QuestionQueue, type QuestionAction } from '../components/question-queue.js';
 import { mountPage } from '../components/shell.js';
 import { EndedSummary } from '../components/studio/ended-summary.js';
+import { HandAlert } from '../components/studio/hand-alert.js';
 import { InvitePanel } from '../components/studio/invite-panel.js';
 import { MicPanel } from '../components/studio/mic-panel.js';
 import { RequestsList } from '../components/studio/requests-list.js';
@@ -89,7 +90,12 @@ function StudioPage() {
 
   const mine = participants.find((p) => p.userId === user.id);
   const isHost = space.host.id === user.id;
-  const stage: StageEntry[] = state?.stage ?? participants.map((p) => ({ participantId: p.id, displayName: p.displayName, role: p.role, muted: p.muted, speaking: false, level: 0 }));
+  const base: StageEntry[] = state?.stage ?? participants.map((p) => ({ participantId: p.id, displayName: p.displayName, role: p.role, muted: p.muted, speaking: false, level: 0 }));
+  // The channel's levels (4 Hz) drive the rings while live; the room state (1 s) fills the rest.
+  const stage = live ? base.map((p) => {
+    const l = data.levels[p.participantId];
+    return l && !p.muted ? { ...p, level: l.level, speaking: l.speaking } : p;
+  }) : base;
   const shown = { ...space, state: phase ?? space.state };
 
   return (
@@ -100,7 +106,8 @@ function StudioPage() {
         <MicPanel live={live} mic={mic} onMic={setMic} air={air} wantAir={wantAir} setWantAir={setWantAir}
           muted={mine ? mine.muted : null} onMute={(m) => onStage({ participantId: mine!.id }, m ? 'mute' : 'unmute')} />
       )}
-      <StagePanel stage={stage} live={!over} isHost={isHost} onAction={onStage}>
+      {!over && <HandAlert requests={data.requests} />}
+      <StagePanel stage={stage} live={!over} isHost={isHost} onAction={onStage} perSecond={live ? state?.reactions.perSecond : undefined}>
         {!over && <InvitePanel spaceId={spaceId} participants={participants} onError={fail} />}
         {!over && <RequestsList requests={data.requests} onAnswer={(r, approve) => api.answerRequest(spaceId, r.userId, approve).then(data.reload, fail)} />}
       </StagePanel>

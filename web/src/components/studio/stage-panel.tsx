@@ -1,13 +1,15 @@
 import type { ComponentChildren } from 'preact';
 import { t } from '../../i18n/index.js';
 import type { StageEntry } from '../../lib/types.js';
+import { FloatingReactions } from '../floating-reactions.js';
 import { StageList } from '../stage-list.js';
 
 export type StageAction = 'mute' | 'unmute' | 'remove' | 'promote' | 'demote';
 
 /** The stage with the host's per-person controls (none once the Space is over). */
-export function StagePanel({ stage, live, isHost, onAction, children }: {
-  stage: StageEntry[]; live: boolean; isHost: boolean; onAction: (p: StageEntry, a: StageAction) => void; children?: ComponentChildren;
+export function StagePanel({ stage, live, isHost, onAction, perSecond, children }: {
+  stage: StageEntry[]; live: boolean; isHost: boolean; onAction: (p: StageEntry, a: StageAction) => void;
+  perSecond?: Record<string, number> | undefined; children?: ComponentChildren;
 }) {
   const actions = (p: StageEntry) => p.role === 'host' ? null : (
     <>
@@ -19,7 +21,10 @@ export function StagePanel({ stage, live, isHost, onAction, children }: {
   return (
     <section class="card" aria-labelledby="stage-h">
       <h2 id="stage-h">{t('stage.heading')}</h2>
-      <StageList stage={stage} {...(live ? { actions } : {})} />
+      <div class="stage-area">
+        <StageList stage={stage} {...(live ? { actions } : {})} />
+        {live && perSecond && <FloatingReactions perSecond={perSecond} />}
+      </div>
       {children}
     </section>
   );

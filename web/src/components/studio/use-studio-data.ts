@@ -11,6 +11,8 @@ export interface StudioData {
   readonly participants: Participant[];
   readonly requests: SpeakRequest[];
   readonly questions: Question[];
+  /** Speaking levels from the stage channel (4 Hz), fresher than the 1 s room state. */
+  readonly levels: Record<string, { level: number; speaking: boolean }>;
   readonly reload: () => Promise<void>;
   readonly setSpace: (space: Space) => void;
 }
@@ -24,6 +26,7 @@ export function useStudioData(spaceId: string, enabled: boolean, onError: (err: 
   const [participants, setParticipants] = useState<Participant[]>([]);
   const [requests, setRequests] = useState<SpeakRequest[]>([]);
   const [questions, setQuestions] = useState<Question[]>([]);
+  const [levels, setLevels] = useState<Record<string, { level: number; speaking: boolean }>>({});
 
   async function reload() {
     const [sp, st, qs] = await Promise.all([api.space(spaceId), api.stage(spaceId), api.questions(spaceId, 'pending,approved')]);
@@ -38,6 +41,7 @@ export function useStudioData(spaceId: string, enabled: boolean, onError: (err: 
     reload().catch(onError);
     let pending: ReturnType<typeof setTimeout> | undefined;
     const close = openLiveChannel(spaceId, (e) => {
+      if (e.type === 'stage.levels') { setLevels(e.levels); return; }
       if (NOT_LIST_CHANGES.has(e.type)) return;
       clearTimeout(pending);
       pending = setTimeout(() => void reload().catch(() => {}), 100);
@@ -45,5 +49,5 @@ export function useStudioData(spaceId: string, enabled: boolean, onError: (err: 
     return () => { clearTimeout(pending); close(); };
   }, [enabled, spaceId]);
 
-  return { space, participants, requests, questions, reload, setSpace };
+  return { space, participants, requests, questions, levels, reload, setSpace };
 }
