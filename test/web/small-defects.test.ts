@@ -142,6 +142,34 @@ describe('the smaller defects, each in a real browser on a phone', { skip: !avai
     await studio.close();
   });
 
+  it('the host manages a scheduled Space from the studio: title, description, language, time in a chosen zone, then cancels it', async () => {
+    const { body } = await server.request('POST', '/api/v1/spaces', { token: host.token, body: { title: 'Draft', scheduledStart: new Date(Date.now() + 86_400_000).toISOString() } });
+    const studio = watchPage(await hostContext.newPage(), 'manage', problems);
+    await studio.goto(`${server.url}/s/${body.id}/studio`);
+    await studio.getByRole('heading', { name: 'Before it starts' }).waitFor();
+    assert.equal(await studio.getByLabel('Time zone').inputValue(), 'Europe/Paris', 'the browser\'s zone first');
+    await studio.getByLabel('Title').fill('Sleeper trains, at last');
+    await studio.getByLabel('Description', { exact: true }).fill('Line one\nLine two');
+    await studio.getByLabel('Language of the conversation').selectOption('fr');
+    await studio.getByLabel('Start (date and time)').fill('2027-03-14T09:00');
+    await studio.getByLabel('Time zone').selectOption('America/New_York');
+    await studio.getByRole('button', { name: 'Save the changes' }).click();
+    await studio.getByText('Saved.').waitFor();
+    const { body: saved } = await server.request('GET', `/api/v1/spaces/${body.id}`);
+    assert.equal(saved.title, 'Sleeper trains, at last');
+    assert.equal(saved.description, 'Line one\nLine two');
+    assert.equal(saved.language, 'fr');
+    assert.equal(saved.scheduledStart, '2027-03-14T13:00:00.000Z', '09:00 in New York that day (EDT)');
+    assert.equal(saved.timeZone, 'America/New_York');
+    await studio.getByRole('heading', { name: 'Sleeper trains, at last' }).waitFor();
+
+    await studio.getByRole('button', { name: 'Cancel this Space' }).click();
+    await studio.getByRole('button', { name: 'Yes, cancel it' }).click();
+    await studio.locator('.pill.cancelled').waitFor();
+    assert.equal((await server.request('GET', `/api/v1/spaces/${body.id}`)).body.state, 'cancelled');
+    await studio.close();
+  });
+
   it('an error page has a heading and a way home', async () => {
     const lost = await context.newPage();
     await lost.goto(`${server.url}/s/sp_AAAAAAAAAAAA`);

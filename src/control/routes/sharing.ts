@@ -66,11 +66,24 @@ export function sharingRoutes(app: FastifyInstance, ctx: ControlContext): void {
       .type('text/calendar; charset=utf-8').send(body);
   });
 
+  // Rendering costs ~20 ms of CPU: the same card (Space, state, title) is rendered once, and a client
+  // that varies the query to dodge caches still hits this memo (bounded, oldest out first).
+  const cards = new Map<string, Buffer>();
+  const CARD_MEMO = 256;
+
   app.get('/api/v1/spaces/:spaceId/card.png', {
     schema: { tags: ['spaces'], summary: 'The link-preview image (1200×630 PNG)', params: SpaceParams, querystring: CardQuery, response: { '4xx': ErrorBody } },
   }, async (request, reply) => {
     const space = await ctx.spaces.get((request.params as { spaceId: string }).spaceId);
-    const png = renderCard({ title: space.title, host: await hostOf(space), status: spaceStatus(space), live: space.state === 'live' });
+    const host = await hostOf(space);
+    const status = spaceStatus(space);
+    const key = JSON.stringify([space.id, space.title, host, status]);
+    let png = cards.get(key);
+    if (!png) {
+      png = renderCard({ title: space.title, host, status, live: space.state === 'live' });
+      cards.set(key, png);
+      if (cards.size > CARD_MEMO) cards.delete(cards.keys().next().value!);
+    }
     return reply.header('cache-control', 'public, max-age=300').type('image/png').send(png);
   });
 

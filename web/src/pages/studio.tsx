@@ -5,6 +5,7 @@ import { QuestionQueue, type QuestionAction } from '../components/question-queue
 import { mountPage } from '../components/shell.js';
 import { EndedSummary } from '../components/studio/ended-summary.js';
 import { HandAlert } from '../components/studio/hand-alert.js';
+import { ManageSpace } from '../components/studio/manage-space.js';
 import { InvitePanel } from '../components/studio/invite-panel.js';
 import { MicPanel } from '../components/studio/mic-panel.js';
 import { RequestsList } from '../components/studio/requests-list.js';
@@ -101,7 +102,8 @@ function StudioPage() {
   return (
     <div class="studio">
       <SpaceHeader space={shown} state={state} message={message} onTransition={transition} />
-      {over && <EndedSummary space={space} state={state} />}
+      {phase === 'ended' && <EndedSummary space={space} state={state} />}
+      {phase === 'scheduled' && <ManageSpace space={space} onChange={data.setSpace} />}
       {!over && (
         <MicPanel live={live} mic={mic} onMic={setMic} air={air} wantAir={wantAir} setWantAir={setWantAir}
           muted={mine ? mine.muted : null} onMute={(m) => onStage({ participantId: mine!.id }, m ? 'mute' : 'unmute')} />
