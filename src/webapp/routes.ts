@@ -92,6 +92,16 @@ export async function webappRoutes(app: FastifyInstance, opts: WebappOptions): P
     });
   }
 
+  // The service worker (Web Push) must be served from the root to control the whole origin, and
+  // revalidated on every registration check so a new build reaches browsers.
+  const worker = join(opts.distDir, 'sw.js');
+  if (existsSync(worker)) {
+    const body = readFileSync(worker);
+    app.get('/sw.js', { schema: { hide: true } }, async (_request, reply) => reply
+      .header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff')
+      .type('text/javascript; charset=utf-8').send(body));
+  }
+
   await app.register(fastifyStatic, {
     root: join(opts.distDir, 'assets'),
     prefix: '/assets/',

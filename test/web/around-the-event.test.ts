@@ -119,6 +119,33 @@ describe('around the event in a real browser: remind, calendar, follow, profile,
     await frame.locator('[data-status="playing"]').waitFor({ timeout: 15_000 });
   });
 
+  it('the service worker shows a pushed go-live as a notification that opens the Space', async () => {
+    await context.grantPermissions(['notifications'], { origin: server.url });
+    const sw = await context.newPage();
+    await sw.goto(`${server.url}/u/iris_hosts`);
+    const worker = await sw.request.get(`${server.url}/sw.js`);
+    assert.match(worker.headers()['content-type'] ?? '', /^text\/javascript/);
+    assert.equal(worker.headers()['cache-control'], 'no-cache');
+    const cdp = await context.newCDPSession(sw);
+    const registrations: Array<{ registrationId: string; scopeURL: string; isDeleted: boolean }> = [];
+    cdp.on('ServiceWorker.workerRegistrationUpdated', (e: { registrations: typeof registrations }) => registrations.push(...e.registrations));
+    await cdp.send('ServiceWorker.enable');
+    await sw.evaluate('navigator.serviceWorker.register("/sw.js").then(() => navigator.serviceWorker.ready)');
+    const end = Date.now() + 10_000;
+    while (!registrations.some((r) => !r.isDeleted) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    const registration = registrations.find((r) => !r.isDeleted);
+    assert.ok(registration, 'the worker registered');
+    const payload = { type: 'space.live', spaceId, title: 'Ask me anything about trains', host: 'iris_hosts', url: `${server.url}/s/${spaceId}` };
+    await cdp.send('ServiceWorker.deliverPushMessage', { origin: new URL(server.url).origin, registrationId: registration.registrationId, data: JSON.stringify(payload) });
+    let shown: Array<{ title: string; body: string; url: string }> = [];
+    while (shown.length === 0 && Date.now() < end + 5000) {
+      shown = await sw.evaluate('navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((ns) => ns.map((n) => ({ title: n.title, body: n.body, url: n.data && n.data.url })))') as typeof shown;
+      if (!shown.length) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.deepEqual(shown, [{ title: 'Ask me anything about trains', body: 'iris_hosts', url: `${server.url}/s/${spaceId}` }]);
+    await sw.close();
+  });
+
   it('axe finds nothing serious on the profile, clip and embed pages, in English and French, at 390 px', async () => {
     const clipUrl = page.url();
     const violations: string[] = [];

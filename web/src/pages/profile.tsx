@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { mountPage } from '../components/shell.js';
 import { SpaceCard } from '../components/space-card.js';
 import { FollowButton } from '../components/follow-button.js';
+import { PushToggle } from '../components/push-toggle.js';
 import { t } from '../i18n/index.js';
 import { api, ApiError } from '../lib/api.js';
 import { useNow } from '../lib/hooks.js';
@@ -54,6 +55,7 @@ function ProfilePage() {
           <a class="button" href={webcal}>{t('profile.subscribeCalendar')}</a>
           <a class="button" href={profile.rssUrl}>{t('profile.podcast')}</a>
         </div>
+        {me && me.handle !== profile.handle && <PushToggle />}
       </section>
       {profile.live.length > 0 && <SpaceSection id="live-h" title={t('home.live')} spaces={profile.live} empty="" now={now} />}
       <SpaceSection id="upcoming-h" title={t('home.upcoming')} spaces={profile.upcoming} empty={t('home.noUpcoming')} now={now} />
