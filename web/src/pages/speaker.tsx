@@ -178,6 +178,9 @@ function SpeakerPage() {
       </section>
 
       {state && phase === 'on-stage' && <SpeakerRoom state={state} />}
+      {phase === 'on-stage' && seat?.role === 'cohost' && account && (
+        <p><a class="button" href={`/s/${spaceId}/studio`} target="_blank" rel="noopener">{t('speaker.openStudio')}</a></p>
+      )}
       {air.refusal && <p class="error" role="alert">{errorText({ code: air.refusal })}</p>}
       <p role={phase === 'invalid' ? 'alert' : 'status'} class={phase === 'invalid' ? 'error' : 'notice'} data-testid="speaker-message">{message}</p>
       {(phase === 'left' || phase === 'ended' || phase === 'invalid') && <p><a href={`/s/${spaceId}`}>{t('speaker.backToListen')}</a></p>}
