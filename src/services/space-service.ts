@@ -91,6 +91,14 @@ export class SpaceService {
     return space;
   }
 
+  /** A Space that never went live can be deleted outright (the same people who may cancel it). */
+  async delete(actor: Actor, spaceId: string): Promise<void> {
+    const space = await this.get(spaceId);
+    demand(await accessTo(this.#store, actor, space), 'space.cancel');
+    if (space.state !== 'scheduled' && space.state !== 'cancelled') throw new TribuneError('SPACE_STATE_CONFLICT', { state: space.state, action: 'delete' });
+    await this.#store.spaces.delete(spaceId);
+  }
+
   async update(actor: Actor, spaceId: string, patch: Partial<CreateSpaceInput>): Promise<Space> {
     const space = await this.get(spaceId);
     demand(await accessTo(this.#store, actor, space), 'space.update');

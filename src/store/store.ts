@@ -48,6 +48,8 @@ export interface SpaceRepository {
   transition(id: string, from: Space['state'], patch: Partial<Pick<Space, 'state' | 'startedAt' | 'endedAt'>>): Promise<Space | null>;
   update(id: string, patch: Partial<Pick<Space, 'title' | 'description' | 'language' | 'scheduledStart' | 'timeZone'>>): Promise<Space | null>;
   list(filter: { states?: readonly Space['state'][]; hostId?: string; limit: number }): Promise<Space[]>;
+  /** Deletes a Space that never went live, and every row that belongs to it, in one transaction. */
+  delete(id: string): Promise<void>;
 }
 
 export interface StageRepository {

@@ -142,7 +142,7 @@ describe('the smaller defects, each in a real browser on a phone', { skip: !avai
     await studio.close();
   });
 
-  it('the host manages a scheduled Space from the studio: title, description, language, time in a chosen zone, then cancels it', async () => {
+  it('the host manages a scheduled Space from the studio: title, description, language, time in a chosen zone, then cancels and deletes it', async () => {
     const { body } = await server.request('POST', '/api/v1/spaces', { token: host.token, body: { title: 'Draft', scheduledStart: new Date(Date.now() + 86_400_000).toISOString() } });
     const studio = watchPage(await hostContext.newPage(), 'manage', problems);
     await studio.goto(`${server.url}/s/${body.id}/studio`);
@@ -167,6 +167,11 @@ describe('the smaller defects, each in a real browser on a phone', { skip: !avai
     await studio.getByRole('button', { name: 'Yes, cancel it' }).click();
     await studio.locator('.pill.cancelled').waitFor();
     assert.equal((await server.request('GET', `/api/v1/spaces/${body.id}`)).body.state, 'cancelled');
+    await studio.getByRole('heading', { name: 'This Space was cancelled' }).waitFor();
+    await studio.getByRole('button', { name: 'Delete this Space' }).click();
+    await studio.getByRole('button', { name: 'Yes, delete it for good' }).click();
+    await studio.waitForURL(`${server.url}/`);
+    assert.equal((await server.request('GET', `/api/v1/spaces/${body.id}`)).body.error.code, 'SPACE_NOT_FOUND');
     await studio.close();
   });
 

@@ -24,7 +24,23 @@ function assignments(patch: object): { sql: string; values: unknown[] } {
   return { sql: entries.map(([k]) => `${COLUMNS[k]} = ?`).join(', '), values: entries.map(([, v]) => v) };
 }
 
+/** Child tables first (foreign keys); question votes go through their questions. */
+const DELETE_SPACE = [
+  'DELETE FROM question_votes WHERE question_id IN (SELECT id FROM questions WHERE space_id = ?)',
+  'DELETE FROM questions WHERE space_id = ?',
+  'DELETE FROM invites WHERE space_id = ?',
+  'DELETE FROM speak_requests WHERE space_id = ?',
+  'DELETE FROM blocks WHERE space_id = ?',
+  'DELETE FROM participants WHERE space_id = ?',
+  'DELETE FROM reminders WHERE space_id = ?',
+  'DELETE FROM reaction_seconds WHERE space_id = ?',
+  'DELETE FROM listener_minutes WHERE space_id = ?',
+  'DELETE FROM spaces WHERE id = ?',
+];
+
 export function sqliteSpaces(db: Db): SpaceRepository {
+  const deletes = DELETE_SPACE.map((sql) => db.prepare(sql));
+  const remove = db.transaction((id: string) => { for (const d of deletes) d.run(id); });
   const insert = db.prepare(`INSERT INTO spaces (id, title, description, language, host_id, state, scheduled_start, time_zone,
       created_at, started_at, ended_at, max_on_stage, max_cohosts)
     VALUES (@id, @title, @description, @language, @hostId, @state, @scheduledStart, @timeZone,
@@ -44,6 +60,7 @@ export function sqliteSpaces(db: Db): SpaceRepository {
       if (sql) db.prepare(`UPDATE spaces SET ${sql} WHERE id = ?`).run(...values, id);
       return get(id);
     },
+    async delete(id) { remove(id); },
     async list({ states, hostId, limit }) {
       const where: string[] = [];
       const values: unknown[] = [];

@@ -40,6 +40,7 @@ export const api = {
   space: (id: string) => call<Space>('GET', sp(id)),
   createSpace: (input: { title: string; description?: string; scheduledStart?: string; timeZone?: string; language?: string }) => call<Space>('POST', `${V1}/spaces`, input),
   updateSpace: (id: string, patch: { title?: string; description?: string; language?: string; scheduledStart?: string; timeZone?: string }) => call<Space>('PATCH', sp(id), patch),
+  deleteSpace: (id: string) => call<void>('DELETE', sp(id)),
   transition: (id: string, action: 'start' | 'end' | 'cancel') => call<Space>('POST', `${sp(id)}/${action}`),
   state: (id: string) => call<SpaceState>('GET', `${sp(id)}/state`),
   listenerHistory: (id: string) => call<{ peak: number; minutes: Array<{ minute: string; count: number }> }>('GET', `${sp(id)}/listeners`),

@@ -103,7 +103,7 @@ function StudioPage() {
     <div class="studio">
       <SpaceHeader space={shown} state={state} message={message} onTransition={transition} />
       {phase === 'ended' && <EndedSummary space={space} state={state} />}
-      {phase === 'scheduled' && <ManageSpace space={space} onChange={data.setSpace} />}
+      {(phase === 'scheduled' || phase === 'cancelled') && <ManageSpace space={shown} onChange={data.setSpace} />}
       {!over && (
         <MicPanel live={live} mic={mic} onMic={setMic} air={air} wantAir={wantAir} setWantAir={setWantAir}
           muted={mine ? mine.muted : null} onMute={(m) => onStage({ participantId: mine!.id }, m ? 'mute' : 'unmute')} />

@@ -19,6 +19,7 @@ export function ManageSpace({ space, onChange }: { space: Space; onChange: (spac
   const [when, setWhen] = useState(space.scheduledStart ? localOf(Date.parse(space.scheduledStart), space.timeZone ?? browserTimeZone()) : '');
   const [message, setMessage] = useState('');
   const [confirmCancel, setConfirmCancel] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
 
   async function save(e: Event) {
     e.preventDefault();
@@ -31,6 +32,30 @@ export function ManageSpace({ space, onChange }: { space: Space; onChange: (spac
       onChange(updated);
       setMessage(t('manage.saved'));
     } catch (err) { setMessage(errorText(err, 'manage.invalid')); }
+  }
+
+  async function deleteSpace() {
+    try {
+      await api.deleteSpace(space.id);
+      location.assign('/');
+    } catch (err) { setMessage(errorText(err)); }
+  }
+
+  const deleteButtons = !confirmDelete
+    ? <button type="button" class="danger" onClick={() => setConfirmDelete(true)}>{t('manage.delete')}</button>
+    : <>
+        <button type="button" class="danger" onClick={deleteSpace}>{t('manage.confirmDelete')}</button>
+        <button type="button" onClick={() => setConfirmDelete(false)}>{t('common.cancel')}</button>
+      </>;
+
+  if (space.state === 'cancelled') {
+    return (
+      <section class="card" aria-labelledby="manage-h">
+        <h2 id="manage-h">{t('manage.cancelledHeading')}</h2>
+        <div class="row">{deleteButtons}</div>
+        <p role="status" class="notice">{message}</p>
+      </section>
+    );
   }
 
   async function cancelSpace() {
@@ -75,6 +100,7 @@ export function ManageSpace({ space, onChange }: { space: Space; onChange: (spac
                 <button type="button" class="danger" onClick={cancelSpace}>{t('manage.confirmCancel')}</button>
                 <button type="button" onClick={() => setConfirmCancel(false)}>{t('common.cancel')}</button>
               </>}
+          {deleteButtons}
         </div>
         <p role="status" class="notice">{message}</p>
       </form>
