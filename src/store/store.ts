@@ -115,7 +115,8 @@ export interface FollowRepository {
   isReminded(userId: string, spaceId: string): Promise<boolean>;
   /** Live Spaces whose host this user follows or that they asked to be reminded of, newest first. */
   liveFor(userId: string, limit: number): Promise<Space[]>;
-  savePushSubscription(sub: PushSubscriptionRecord): Promise<void>;
+  /** Keeps the account's newest `keep` subscriptions: a client cannot make one go-live cost it thousands of pushes. */
+  savePushSubscription(sub: PushSubscriptionRecord, keep: number): Promise<void>;
   deletePushSubscription(endpoint: string): Promise<void>;
   /** One page (by endpoint) of the subscriptions of the host's followers and of the Space's reminded users. */
   pushAudience(hostId: string, spaceId: string, afterEndpoint: string, limit: number): Promise<PushSubscriptionRecord[]>;

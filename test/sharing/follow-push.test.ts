@@ -106,5 +106,15 @@ describe('follow a host, remind me, and Web Push at go-live', { skip: !requirePr
     assert.equal((await server.request('PUT', '/api/v1/profiles/hostile_one/follow', { token: someone.token })).body.error.code, 'CANNOT_FOLLOW_SELF');
     assert.equal((await server.request('PUT', '/api/v1/profiles/push_host/follow')).body.error.code, 'AUTH_REQUIRED');
     assert.equal((await server.request('PUT', '/api/v1/profiles/nobody_at_all/follow', { token: someone.token })).body.error.code, 'HANDLE_NOT_FOUND');
+
+    // A flood of subscriptions from one account keeps only its newest ten.
+    for (let i = 0; i < 25; i++) {
+      const sub = push.subscription(`flood-${String(i).padStart(2, '0')}`);
+      assert.equal((await server.request('POST', '/api/v1/me/push-subscriptions', { token: someone.token, body: { endpoint: sub.endpoint, keys: sub.keys } })).status, 204);
+    }
+    const db = new Database(join(server.dataDir, 'tribune.db'), { readonly: true });
+    const kept = db.prepare(`SELECT COUNT(*) AS n FROM push_subscriptions p JOIN users u ON u.id = p.user_id WHERE u.handle = 'hostile_one'`).get() as { n: number };
+    db.close();
+    assert.equal(kept.n, 10);
   });
 });

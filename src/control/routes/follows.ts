@@ -18,6 +18,8 @@ export const PushSubscriptionBody = Type.Object({
 }, strict);
 const PushEndpointBody = Type.Object({ endpoint: Type.String({ maxLength: 1000 }) }, strict);
 const NoContent = { 204: Type.Null(), '4xx': ErrorBody };
+/** Browsers and devices per account that get a push: more than anyone has, few enough to bound a go-live. */
+const PUSH_SUBSCRIPTIONS_PER_ACCOUNT = 10;
 
 /** Follow a host, "remind me" of a Space, what is live for me now, and Web Push subscriptions. */
 export function followRoutes(app: FastifyInstance, ctx: ControlContext): void {
@@ -80,7 +82,7 @@ export function followRoutes(app: FastifyInstance, ctx: ControlContext): void {
   }, async (request, reply) => {
     const user = requireUser(await write(request));
     const { endpoint, keys } = request.body as { endpoint: string; keys: { p256dh: string; auth: string } };
-    await ctx.store.follows.savePushSubscription({ endpoint, userId: user.id, p256dh: keys.p256dh, auth: keys.auth, createdAt: new Date().toISOString() });
+    await ctx.store.follows.savePushSubscription({ endpoint, userId: user.id, p256dh: keys.p256dh, auth: keys.auth, createdAt: new Date().toISOString() }, PUSH_SUBSCRIPTIONS_PER_ACCOUNT);
     return reply.code(204).send();
   });
 

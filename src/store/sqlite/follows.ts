@@ -19,6 +19,12 @@ export function sqliteFollows(db: Db): FollowRepository {
   const savePush = db.prepare(`INSERT INTO push_subscriptions (endpoint, user_id, p256dh, auth, created_at) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (endpoint) DO UPDATE SET user_id = excluded.user_id, p256dh = excluded.p256dh, auth = excluded.auth`);
   const deletePush = db.prepare('DELETE FROM push_subscriptions WHERE endpoint = ?');
+  const trimPush = db.prepare(`DELETE FROM push_subscriptions WHERE user_id = ? AND endpoint NOT IN (
+    SELECT endpoint FROM push_subscriptions WHERE user_id = ? ORDER BY created_at DESC, endpoint DESC LIMIT ?)`);
+  const savePushKept = db.transaction((sub: PushSubscriptionRecord, keep: number) => {
+    savePush.run(sub.endpoint, sub.userId, sub.p256dh, sub.auth, sub.createdAt);
+    trimPush.run(sub.userId, sub.userId, keep);
+  });
   const pushAudience = db.prepare<[string, string, string, number], PushRow>(`SELECT p.* FROM push_subscriptions p
     WHERE p.user_id IN (SELECT follower_id FROM follows WHERE host_id = ? UNION SELECT user_id FROM reminders WHERE space_id = ?)
       AND p.endpoint > ? ORDER BY p.endpoint LIMIT ?`);
@@ -31,7 +37,7 @@ export function sqliteFollows(db: Db): FollowRepository {
     async unremind(userId, spaceId) { unremind.run(userId, spaceId); },
     async isReminded(userId, spaceId) { return isReminded.get(userId, spaceId) !== undefined; },
     async liveFor(userId, limit) { return liveFor.all(userId, userId, limit).map(toSpace); },
-    async savePushSubscription(sub) { savePush.run(sub.endpoint, sub.userId, sub.p256dh, sub.auth, sub.createdAt); },
+    async savePushSubscription(sub, keep) { savePushKept(sub, keep); },
     async deletePushSubscription(endpoint) { deletePush.run(endpoint); },
     async pushAudience(hostId, spaceId, afterEndpoint, limit) { return pushAudience.all(hostId, spaceId, afterEndpoint, limit).map(toPush); },
   };
