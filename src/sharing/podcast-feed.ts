@@ -8,6 +8,8 @@ export interface FeedEpisode {
   readonly publishedAt: string;
   readonly audioUrl: string;
   readonly audioBytes: number;
+  /** Seconds, for itunes:duration. */
+  readonly durationSeconds: number;
 }
 
 /**
@@ -26,7 +28,11 @@ export function renderPodcastFeed(opts: { title: string; description: string; li
     feedLinks: { rss: opts.feedUrl },
     updated: opts.episodes[0] ? new Date(opts.episodes[0].publishedAt) : new Date(0),
     generator: 'Tribune',
+    // The iTunes and Google Play namespaces podcast apps read (author, duration, explicit).
+    podcast: true,
   });
+  feed.addExtension({ name: 'itunes:explicit', objects: { _text: 'false' } });
+  feed.addExtension({ name: 'itunes:type', objects: { _text: 'episodic' } });
   for (const e of opts.episodes) {
     feed.addItem({
       title: e.title,
@@ -34,7 +40,7 @@ export function renderPodcastFeed(opts: { title: string; description: string; li
       link: e.url,
       description: e.description || e.title,
       date: new Date(e.publishedAt),
-      enclosure: { url: e.audioUrl, type: 'audio/mp4', length: e.audioBytes },
+      audio: { url: e.audioUrl, type: 'audio/mp4', length: e.audioBytes, duration: Math.max(1, Math.round(e.durationSeconds)) },
     });
   }
   return feed.rss2();

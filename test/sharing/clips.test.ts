@@ -81,6 +81,17 @@ describe('clips: cut from the recorded segments, deleted with the recording', { 
     const p = probe(file);
     assert.ok(Math.abs(p.duration - 2.5) < 0.05, `duration ${p.duration}`);
     assert.ok(decodes(file));
+    // The replay is an episode of the host's podcast: its enclosure is the single-file recording.
+    const feed = await server.app.inject({ url: '/api/v1/profiles/clip_host/feed.rss' });
+    assert.equal(feed.statusCode, 200);
+    assert.match(feed.body, /xmlns:itunes="http:\/\/www.itunes.com\/dtds\/podcast-1.0.dtd"/);
+    const enclosure = /<enclosure [^>]*\/>/.exec(feed.body)?.[0] ?? '';
+    const attr = (name: string) => new RegExp(`${name}="([^"]+)"`).exec(enclosure)?.[1];
+    assert.equal(attr('type'), 'audio/mp4', feed.body);
+    const recording = await server.app.inject({ url: new URL(attr('url')!).pathname });
+    assert.equal(recording.statusCode, 200);
+    assert.equal(Number(attr('length')), recording.rawPayload.length, 'the enclosure length is the file\'s');
+    assert.match(feed.body, /<item>[\s\S]*<title><!\[CDATA\[Clip me\]\]><\/title>[\s\S]*<itunes:duration>[\d:]+<\/itunes:duration>/);
     const ranged = await server.app.inject({ url: new URL(res.body.downloadUrl).pathname, headers: { range: 'bytes=0-99' } });
     assert.equal(ranged.statusCode, 206, 'a media element can read it by ranges');
     assert.equal(ranged.rawPayload.length, 100);

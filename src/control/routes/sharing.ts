@@ -143,6 +143,7 @@ export function sharingRoutes(app: FastifyInstance, ctx: ControlContext): void {
       episodes.push({
         id: s.id, title: s.title, description: s.description, url: `${b}/s/${s.id}`,
         publishedAt: s.endedAt ?? s.createdAt, audioUrl: `${b}/hls/${s.id}/recording.m4a`, audioBytes: bytes,
+        durationSeconds: s.startedAt && s.endedAt ? (Date.parse(s.endedAt) - Date.parse(s.startedAt)) / 1000 : 0,
       });
     }
     const body = renderPodcastFeed({
