@@ -158,6 +158,33 @@ describe('the studio and the speaker view survive what a live show does to them'
     await untilHeard(listener, SPEAKER_HZ, 'the speaker after the reload');
   });
 
+  it('a co-host on stage opens the studio in a new tab: no login again, and the host\'s controls', async () => {
+    const context = await newContext(speakerBrowser);
+    const carla = watchPage(await context.newPage(), 'cohost', problems);
+    await carla.goto(server.url);
+    await carla.getByRole('button', { name: 'No account? Create one' }).click();
+    await carla.getByLabel('Handle').fill('cohost_carla');
+    await carla.getByLabel('Password').fill('correct horse battery');
+    await carla.getByRole('button', { name: 'Create an account' }).click();
+    await carla.getByRole('heading', { name: 'Create a Space' }).waitFor();
+    const { body: session } = await server.request('POST', '/api/v1/auth/login', { body: { handle: 'host_anna', password: 'correct horse battery' } });
+    const { body: invite } = await server.request('POST', `/api/v1/spaces/${spaceId}/stage-tokens`, { token: session.token, body: { role: 'cohost' } });
+    await carla.goto(`${server.url}/s/${spaceId}/join#${invite.token}`);
+    await carla.getByRole('button', { name: 'Allow and check my microphone' }).click();
+    await carla.getByRole('button', { name: 'Join the stage' }).click();
+    await carla.getByTestId('speaker-status').filter({ hasText: 'Your microphone is live.' }).waitFor();
+
+    const [tab] = await Promise.all([context.waitForEvent('page'), carla.getByRole('link', { name: 'Open the studio (co-host controls)' }).click()]);
+    watchPage(tab, 'cohost-studio', problems);
+    await tab.getByRole('heading', { name: 'Resilient show' }).waitFor();
+    assert.equal(await tab.getByLabel('Password').count(), 0, 'no second login');
+    await tab.getByRole('button', { name: 'Mute Bruno' }).click();
+    await speaker.getByTestId('speaker-status').filter({ hasText: 'You are muted.' }).waitFor();
+    // The co-host's microphone stays on its speaker view: the studio does not take it over.
+    assert.equal(await tab.locator('[data-testid="on-air"][data-air="on-air"]').count(), 0);
+    await tab.close();
+  });
+
   it('invites are checked on load: a used one and a made-up one say so before any mic check', async () => {
     const context = await newContext(speakerBrowser);
     const used = await context.newPage();

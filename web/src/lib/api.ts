@@ -48,8 +48,9 @@ export const api = {
   stage: (id: string) => call<{ participants: Participant[] }>('GET', `${sp(id)}/stage`),
   invite: (id: string, role: 'speaker' | 'cohost') => call<StageToken>('POST', `${sp(id)}/stage-tokens`, { role }),
   checkInvite: (id: string, token: string) => call<InviteCheck>('POST', `${sp(id)}/stage-tokens/check`, { token }, token),
-  redeem: (id: string, token: string, displayName?: string) =>
-    call<Participant>('POST', `${sp(id)}/stage-tokens/redeem`, { token, ...(displayName ? { displayName } : {}) }, token),
+  /** `asAccount`: the session cookie speaks, so the seat is bound to the logged-in account (a co-host's studio then works). */
+  redeem: (id: string, token: string, displayName?: string, asAccount = false) =>
+    call<Participant>('POST', `${sp(id)}/stage-tokens/redeem`, { token, ...(displayName ? { displayName } : {}) }, asAccount ? undefined : token),
   mute: (id: string, participantId: string, muted: boolean, bearer?: string) =>
     call<Participant>('POST', `${sp(id)}/participants/${participantId}/mute`, { muted }, bearer),
   setRole: (id: string, participantId: string, role: 'cohost' | 'speaker') => call<Participant>('POST', `${sp(id)}/participants/${participantId}/role`, { role }),

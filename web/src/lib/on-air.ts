@@ -56,7 +56,7 @@ export function useOnAir(opts: { spaceId: string; mic: Mic | null; wanted: boole
   serverClosed.current = opts.serverClosed ?? false;
   const [status, setStatus] = useState<AirStatus>(() => (wasOnAir(spaceId) ? 'reconnecting' : 'off'));
   const [refusal, setRefusal] = useState<string | null>(null);
-  const current = useRef<{ session: MediaSession | null; stop: (notify: boolean) => void } | null>(null);
+  const current = useRef<{ session: MediaSession | null; stop: (notify: boolean) => Promise<void> } | null>(null);
 
   useEffect(() => {
     if (!wanted || !mic) return;
@@ -124,18 +124,19 @@ export function useOnAir(opts: { spaceId: string; mic: Mic | null; wanted: boole
 
     const onPageHide = () => session?.abandon();
     addEventListener('pagehide', onPageHide);
-    const stop = (notify: boolean) => {
+    const stop = async (notify: boolean) => {
       stopped = true;
       clearTimeout(timer);
       removeEventListener('pagehide', onPageHide);
-      void session?.close(notify);
+      const closing = session?.close(notify);
       session = null;
+      await closing;
     };
     current.current = { session: null, stop };
     void connect();
     return () => {
       if (serverClosed.current) markOnAir(spaceId, false);
-      stop(!serverClosed.current);
+      void stop(!serverClosed.current);
     };
   }, [wanted, mic, spaceId, bearer]);
 
@@ -144,12 +145,12 @@ export function useOnAir(opts: { spaceId: string; mic: Mic | null; wanted: boole
     refusal,
     async stop() {
       markOnAir(spaceId, false);
-      current.current?.stop(true);
       setStatus('off');
+      await current.current?.stop(true);
     },
     drop() {
       markOnAir(spaceId, false);
-      current.current?.stop(false);
+      void current.current?.stop(false);
       setStatus('off');
     },
   };

@@ -101,7 +101,7 @@ function SpeakerPage() {
     setPhase('joining');
     setMessage('');
     try {
-      const participant = invite ? await api.redeem(spaceId, invite, name.trim() || undefined) : await mySeat(spaceId);
+      const participant = invite ? await api.redeem(spaceId, invite, name.trim() || undefined, !!account) : await mySeat(spaceId);
       setSeat(participant);
       // The stage as this speaker hears it: everyone but themselves (mix-minus), by the same credential.
       const stage = await listen(`/api/v1/spaces/${spaceId}/whep`, invite ?? undefined, !invite);
@@ -123,9 +123,10 @@ function SpeakerPage() {
   }
 
   async function leave() {
-    await air.stop();
+    // Hearing first: ending the WHIP session also ends the seat's mix-minus on the server.
     await hearing.current?.close();
     hearing.current = null;
+    await air.stop();
     await api.leave(spaceId, invite ?? undefined).catch(() => {});
     setPhase('left');
     setMessage(t('speaker.leftMessage'));

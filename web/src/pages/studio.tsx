@@ -34,7 +34,9 @@ function StudioPage() {
   const [user, setUser] = useState<User | null>(knownUser());
   const [message, setMessage] = useState('');
   const [mic, setMic] = useState<Mic | null>(null);
-  const [wantAir, setWantAir] = useState(true);
+  // null: not chosen yet. The host goes on air by themselves; a co-host (often on stage from the
+  // speaker view already) presses the button.
+  const [chosenAir, setWantAir] = useState<boolean | null>(null);
   const fail = (err: unknown) => setMessage(errorText(err));
 
   useEffect(() => { void currentUser().then(setUser); }, []);
@@ -46,6 +48,7 @@ function StudioPage() {
   const live = phase === 'live';
   const over = phase === 'ended' || phase === 'cancelled';
 
+  const wantAir = chosenAir ?? (wasOnAir(spaceId) || (!!space && !!user && space.host.id === user.id));
   useMicResume(wasOnAir(spaceId), mic, setMic);
   const air = useOnAir({ spaceId, mic, wanted: wantAir && live, serverClosed: over });
   useLeaveGuard(air.status !== 'off');
