@@ -5,7 +5,7 @@ import { LiveForYou } from '../components/live-for-you.js';
 import { SpaceCard } from '../components/space-card.js';
 import { mountPage } from '../components/shell.js';
 import { t, type MessageKey } from '../i18n/index.js';
-import { api, ApiError } from '../lib/api.js';
+import { api } from '../lib/api.js';
 import { formatDateTime } from '../lib/format.js';
 import { errorText } from '../lib/error-text.js';
 import { useInterval, useNow } from '../lib/hooks.js';
