@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, watchPage } from '../helpers/browser.js';
+import { axeViolations, launchChromium, watchPage } from '../helpers/browser.js';
 import { register, startTestServer, type TestServer } from '../helpers/control-server.js';
 import { requireProgram } from '../helpers/require-program.js';
 import { voiceWav } from '../helpers/voice-fixtures.js';
@@ -148,6 +148,7 @@ describe('the smaller defects, each in a real browser on a phone', { skip: !avai
     await studio.goto(`${server.url}/s/${body.id}/studio`);
     await studio.getByRole('heading', { name: 'Before it starts' }).waitFor();
     assert.equal(await studio.getByLabel('Time zone').inputValue(), 'Europe/Paris', 'the browser\'s zone first');
+    assert.deepEqual(await axeViolations(studio), [], 'the studio before the start is accessible');
     await studio.getByLabel('Title').fill('Sleeper trains, at last');
     await studio.getByLabel('Description', { exact: true }).fill('Line one\nLine two');
     await studio.getByLabel('Language of the conversation').selectOption('fr');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, measureAudio, watchPage } from '../helpers/browser.js';
+import { axeViolations, launchChromium, measureAudio, watchPage } from '../helpers/browser.js';
 import { register, startTestServer, type TestServer } from '../helpers/control-server.js';
 import { requireProgram } from '../helpers/require-program.js';
 import { voiceWav } from '../helpers/voice-fixtures.js';
@@ -215,6 +215,8 @@ describe('the studio and the speaker view survive what a live show does to them'
     assert.equal(await speaker.getByText('You are no longer on stage.').count(), 0);
     assert.equal(await speaker.getByText('You are invited to speak').count(), 0, 'the invited label is gone');
 
+    assert.deepEqual(await axeViolations(studio), [], 'the ended studio is accessible');
+    assert.deepEqual(await axeViolations(speaker), [], 'the ended speaker view is accessible');
     await listener.getByTestId('replay-audio').waitFor();
     await waitUntil(async () => (await listener.locator('.stage li.speaking').count()) === 0, 'nobody speaking on the replay page');
   });
