@@ -148,6 +148,16 @@ describe('the studio and the speaker view survive what a live show does to them'
     await untilHeard(listener, HOST_HZ, 'the host after the reload');
   });
 
+  it('when the origin drops the host\'s media (a lost session), the studio publishes again by itself', async () => {
+    const { body: stage } = await server.request('GET', `/api/v1/spaces/${spaceId}/stage`);
+    const hostSeat = stage.participants.find((p: { role: string }) => p.role === 'host');
+    await studio.evaluate(RECORD_AIR('on-air'));
+    server.stageMedia!.removeSeat(spaceId, hostSeat.id);
+    await waitUntil(async () => ((await studio.evaluate('window.__air')) as string[]).includes('reconnecting'), 'the studio noticed');
+    await studio.locator('[data-testid="on-air"][data-air="on-air"]').waitFor({ timeout: 20_000 });
+    await untilHeard(listener, HOST_HZ, 'the host after the origin dropped the session');
+  });
+
   it('a reload of the speaker view while on stage warns first, then rejoins by itself', async () => {
     const dialogs: string[] = [];
     speaker.on('dialog', (d) => { dialogs.push(d.type()); void d.accept(); });

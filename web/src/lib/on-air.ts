@@ -40,6 +40,11 @@ export interface OnAir {
   stop(): Promise<void>;
   /** The server ended the session (Space ended, seat removed): close without a DELETE that would 404. */
   drop(): void;
+  /**
+   * The server says this seat's media is gone while the page still thinks it is on air (the origin
+   * dropped it, a restart): publish again at once.
+   */
+  republish(): void;
 }
 
 /**
@@ -56,7 +61,7 @@ export function useOnAir(opts: { spaceId: string; mic: Mic | null; wanted: boole
   serverClosed.current = opts.serverClosed ?? false;
   const [status, setStatus] = useState<AirStatus>(() => (wasOnAir(spaceId) ? 'reconnecting' : 'off'));
   const [refusal, setRefusal] = useState<string | null>(null);
-  const current = useRef<{ session: MediaSession | null; stop: (notify: boolean) => Promise<void> } | null>(null);
+  const current = useRef<{ session: MediaSession | null; stop: (notify: boolean) => Promise<void>; republish: () => void } | null>(null);
 
   useEffect(() => {
     if (!wanted || !mic) return;
@@ -132,7 +137,16 @@ export function useOnAir(opts: { spaceId: string; mic: Mic | null; wanted: boole
       session = null;
       await closing;
     };
-    current.current = { session: null, stop };
+    const republish = () => {
+      const s = session;
+      if (stopped || !s) return;
+      session = null;
+      void s.close(false);
+      attempt = Math.max(attempt, 1);
+      clearTimeout(timer);
+      retry(0);
+    };
+    current.current = { session: null, stop, republish };
     void connect();
     return () => {
       if (serverClosed.current) markOnAir(spaceId, false);
@@ -152,6 +166,9 @@ export function useOnAir(opts: { spaceId: string; mic: Mic | null; wanted: boole
       markOnAir(spaceId, false);
       void current.current?.stop(false);
       setStatus('off');
+    },
+    republish() {
+      current.current?.republish();
     },
   };
 }

@@ -40,7 +40,12 @@ function StudioPage() {
   const fail = (err: unknown) => setMessage(errorText(err));
 
   useEffect(() => { void currentUser().then(setUser); }, []);
-  const data = useStudioData(spaceId, !!user, fail);
+  // The stage plane says our seat's media is gone while we think we are on air: publish again.
+  const onMedia = (participantId: string, media: string) => {
+    const mine = data.participants.find((p) => p.userId === user?.id);
+    if (media === 'disconnected' && mine?.id === participantId && air.status === 'on-air') air.republish();
+  };
+  const data = useStudioData(spaceId, !!user, fail, (id, media) => onMedia(id, media));
   const { state, samples } = useAudience(spaceId, !!user);
   const { space, participants } = data;
   // The room state is fresher than the Space (one second): whichever says "ended" first wins.

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../../lib/api.js';
 import { openLiveChannel } from '../../lib/live-channel.js';
 import type { LiveEvent, Participant, Question, Space, SpeakRequest } from '../../lib/types.js';
@@ -21,12 +21,15 @@ export interface StudioData {
  * The Space and the three lists the studio acts on, re-read when the stage channel says something
  * changed (events carry ids, not views), at most once per 100 ms burst.
  */
-export function useStudioData(spaceId: string, enabled: boolean, onError: (err: unknown) => void): StudioData {
+/** `onMedia`: the stage plane's word on a seat's media (connected, reconnecting, disconnected). */
+export function useStudioData(spaceId: string, enabled: boolean, onError: (err: unknown) => void, onMedia?: (participantId: string, state: string) => void): StudioData {
   const [space, setSpace] = useState<Space | null>(null);
   const [participants, setParticipants] = useState<Participant[]>([]);
   const [requests, setRequests] = useState<SpeakRequest[]>([]);
   const [questions, setQuestions] = useState<Question[]>([]);
   const [levels, setLevels] = useState<Record<string, { level: number; speaking: boolean }>>({});
+  const onMediaRef = useRef(onMedia);
+  onMediaRef.current = onMedia;
 
   async function reload() {
     const [sp, st, qs] = await Promise.all([api.space(spaceId), api.stage(spaceId), api.questions(spaceId, 'pending,approved')]);
@@ -42,6 +45,7 @@ export function useStudioData(spaceId: string, enabled: boolean, onError: (err: 
     let pending: ReturnType<typeof setTimeout> | undefined;
     const close = openLiveChannel(spaceId, (e) => {
       if (e.type === 'stage.levels') { setLevels(e.levels); return; }
+      if (e.type === 'stage.media') onMediaRef.current?.(e.participantId, e.state);
       if (NOT_LIST_CHANGES.has(e.type)) return;
       clearTimeout(pending);
       pending = setTimeout(() => void reload().catch(() => {}), 100);
