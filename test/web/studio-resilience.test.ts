@@ -193,6 +193,8 @@ describe('the studio and the speaker view survive what a live show does to them'
     // The co-host's microphone stays on its speaker view: the studio does not take it over.
     assert.equal(await tab.locator('[data-testid="on-air"][data-air="on-air"]').count(), 0);
     await tab.close();
+    await carla.getByRole('button', { name: 'Leave the stage' }).click();
+    await carla.getByText('You left the stage.').waitFor();
   });
 
   it('invites are checked on load: a used one and a made-up one say so before any mic check', async () => {

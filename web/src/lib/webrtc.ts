@@ -17,6 +17,7 @@ export interface MediaSession {
 }
 
 const GATHER_TIMEOUT_MS = 3000;
+const DELETE_WAIT_MS = 2000;
 
 function gathered(pc: RTCPeerConnection): Promise<void> {
   if (pc.iceGatheringState === 'complete') return Promise.resolve();
@@ -72,8 +73,10 @@ export async function negotiate(pc: RTCPeerConnection, endpoint: string, bearer?
     async close(notifyServer = true) {
       if (closed) return;
       closed = true;
+      // The DELETE first: closing the peer first lets the server see the media go and forget the
+      // session before the DELETE arrives, which then 404s. Bounded, so a dead network cannot hold the peer.
+      if (notifyServer) await Promise.race([remove(false).catch(() => {}), new Promise((r) => setTimeout(r, DELETE_WAIT_MS))]);
       pc.close();
-      if (notifyServer) await remove(false).catch(() => {});
     },
     abandon() {
       if (closed) return;
