@@ -168,6 +168,22 @@ describe('the studio and the speaker view survive what a live show does to them'
     await untilHeard(listener, SPEAKER_HZ, 'the speaker after the reload');
   });
 
+  it('when the origin drops a speaker\'s media, the speaker view publishes and listens again by itself', async () => {
+    const { body: stage } = await server.request('GET', `/api/v1/spaces/${spaceId}/stage`);
+    const bruno = stage.participants.find((p: { displayName: string }) => p.displayName === 'Bruno');
+    await speaker.evaluate(RECORD_AIR('speaker-air'));
+    server.stageMedia!.removeSeat(spaceId, bruno.id);
+    await waitUntil(async () => ((await speaker.evaluate('window.__air')) as string[]).includes('reconnecting'), 'the speaker view noticed');
+    await speaker.locator('[data-testid="speaker-air"][data-air="on-air"]').waitFor({ timeout: 20_000 });
+    await untilHeard(listener, SPEAKER_HZ, 'the speaker after the origin dropped the session');
+    let heard: Record<string, number> = {};
+    for (let end = Date.now() + 15_000; Date.now() < end;) {
+      heard = (await measureAudio(speaker, '[data-testid="stage-audio"]', [HOST_HZ], 1000)).tones;
+      if (heard[HOST_HZ]! > PRESENT) break;
+    }
+    assert.ok(heard[HOST_HZ]! > PRESENT, `the speaker hears the host again: ${JSON.stringify(heard)}`);
+  });
+
   it('a co-host on stage opens the studio in a new tab: no login again, and the host\'s controls', async () => {
     const context = await newContext(speakerBrowser);
     const carla = watchPage(await context.newPage(), 'cohost', problems);

@@ -9,6 +9,7 @@ import { t } from '../i18n/index.js';
 import { api, ApiError } from '../lib/api.js';
 import { errorText } from '../lib/error-text.js';
 import { spaceIdFromPath, useInterval } from '../lib/hooks.js';
+import { openLiveChannel } from '../lib/live-channel.js';
 import { useLeaveGuard } from '../lib/leave-guard.js';
 import type { Mic } from '../lib/mic.js';
 import { useMicResume } from '../lib/mic-resume.js';
@@ -86,6 +87,33 @@ function SpeakerPage() {
     if (resuming.current && mic && phase === 'ready') { resuming.current = false; void join(); }
   }, [mic, phase]);
   useEffect(() => () => { void hearing.current?.close(); mic?.stop(); }, []);
+
+  // The stage plane's word on this seat's media: gone while the page thinks it is on stage (the
+  // origin dropped it, a restart) -> publish and listen again. The channel is open only while on stage.
+  const onMedia = useRef<(participantId: string, media: string) => void>(() => {});
+  onMedia.current = (participantId, media) => {
+    if (media !== 'disconnected' || participantId !== seat?.id || phase !== 'on-stage' || air.status !== 'on-air') return;
+    air.republish();
+    void rehear();
+  };
+  useEffect(() => {
+    if (phase !== 'on-stage') return;
+    return openLiveChannel(spaceId, (e) => { if (e.type === 'stage.media') onMedia.current(e.participantId, e.state); }, invite ?? undefined);
+  }, [phase]);
+
+  async function rehear() {
+    const old = hearing.current;
+    hearing.current = null;
+    await old?.close(false);
+    try {
+      // The Space ending drops every seat's media too: nothing to listen to again then.
+      if ((await api.space(spaceId)).state !== 'live') return;
+      const stage = await listen(`/api/v1/spaces/${spaceId}/whep`, invite ?? undefined, !invite);
+      hearing.current = stage;
+      stageAudio.current!.srcObject = stage.stream;
+      await stageAudio.current!.play().catch(() => {});
+    } catch { /* the next disconnect, or the state poll, settles the page */ }
+  }
 
   const me = state?.stage.find((p) => p.participantId === seat?.id);
   const muted = me?.muted ?? seat?.muted ?? false;
