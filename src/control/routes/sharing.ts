@@ -166,12 +166,15 @@ export function sharingRoutes(app: FastifyInstance, ctx: ControlContext): void {
 }
 
 /** The heads the server writes into pages (see src/webapp/routes.ts): previews, oEmbed and feed discovery. */
+const ID = new RegExp(Id.pattern ?? '^$');
+
 export function pageHeads(ctx: ControlContext) {
   const base = (request: FastifyRequest) => baseUrlOf(request, ctx.config.publicUrl);
   const spaceOf = async (request: FastifyRequest) => {
     const id = (request.params as { spaceId?: string }).spaceId ?? '';
-    if (!Id.pattern || !new RegExp(Id.pattern).test(id)) return null;
-    return ctx.store.spaces.byId(id);
+    if (!ID.test(id)) return null;
+    // A crowd opening the link at once reads the Space from the one-second cache, not the store.
+    return ctx.spaces.getRecent(id).catch(() => null);
   };
   async function spacePage(request: FastifyRequest) {
     const space = await spaceOf(request);
