@@ -64,6 +64,10 @@ export const BENCHES: Record<string, BenchSpec> = {
     full: [], quick: ['--seconds', '30', '--runs', '1'], timeoutS: 1200,
     rows: (j) => [row('audience-packaging-vs-ffmpeg', 'mix + encode + package CPU per program second', j.tribune?.cpuPerProgramSecondMs, 'ms', '<= 0.5x ffmpeg', 'ffmpeg amix+libopus+hls', j.ffmpeg?.cpuPerProgramSecondMs, 'same run')],
   },
+  'clip-vs-ffmpeg': {
+    full: [], quick: ['--minutes', '5', '--clips', '5'], timeoutS: 600,
+    rows: (j) => [row('clip-vs-ffmpeg', `cut a ${j.clipSeconds ?? 60} s clip from a ${j.recordingMinutes ?? '?'} min recording (wall, median)`, j.tribune?.medianMs, 'ms', '<= ffmpeg', 'ffmpeg -ss -t -c copy', j.ffmpeg?.medianMs, 'same run')],
+  },
   'audience-origin-load': {
     full: [], quick: ['--levels', '1000,5000', '--seconds', '5', '--direct', '500'], timeoutS: 1800,
     rows: (j) => {

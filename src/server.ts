@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { Agent as HttpsAgent } from 'node:https';
+import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { createAudience, audienceRoutes, subtitleRoutes, type Audience } from './audience/index.js';
 import { CaptionsWiring } from './captions-wiring.js';
 import { MemoryBus } from './bus/memory/memory-bus.js';
@@ -11,11 +12,15 @@ import { installPowGate } from './control/defence/pow-gate.js';
 import { ProofOfWork } from './control/defence/proof-of-work.js';
 import { UnderAttack } from './control/defence/under-attack.js';
 import type { ControlContext } from './control/context.js';
+import { cookieOf, SESSION_COOKIE } from './control/request-context.js';
 import { createRateLimits } from './control/rate-limits.js';
+import { pageHeads } from './control/routes/sharing.js';
 import { AudienceService } from './services/audience-service.js';
 import { AuthService } from './services/auth-service.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { NO_MEDIA, type MediaHooks } from './services/media-hooks.js';
+import { FollowService } from './services/follow-service.js';
+import { PushNotifier, loadVapidKeys } from './services/push-notifier.js';
 import { QuestionService } from './services/question-service.js';
 import { SpaceService } from './services/space-service.js';
 import { StageService } from './services/stage-service.js';
@@ -34,6 +39,8 @@ export interface ServerOptions {
   readonly clock?: Clock;
   /** The load gauges load shedding reads (tests reach a pressure level with their own). */
   readonly loadGauges?: LoadGauges;
+  /** The HTTPS agent for Web Push requests (a test's push service with its own certificate). */
+  readonly pushAgent?: HttpsAgent;
 }
 
 export interface RunningServer {
@@ -66,6 +73,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   installPowGate(app, underAttack, pow);
   const bus = new MemoryBus({ onError: (err, event) => app.log.error({ err, event: event.type }, 'bus subscriber failed') });
 
+  /** The address the server listens on, known once listening (page links when no publicUrl is set). */
+  let url = '';
   let stageMedia: StageMedia | null = null;
   let audience: Audience | null = null;
   let media: MediaHooks = NO_MEDIA;
@@ -86,7 +95,17 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   media = { ...ungated, hasReplay: (spaceId) => replayAllowed(spaceId) && ungated.hasReplay(spaceId) };
 
   const auth = new AuthService(store, clock, { sessionTtlDays: config.sessionTtlDays });
-  const spaces = new SpaceService({ store, bus, media, clock, limits: { maxOnStage: config.stage.maxOnStage, maxCohosts: config.stage.maxCohosts } });
+  const push = new PushNotifier({
+    store, keys: loadVapidKeys(config.dataDir), agent: options.pushAgent,
+    subject: config.publicUrl?.startsWith('https:') ? config.publicUrl : 'mailto:tribune@localhost',
+    onError: (err) => app.log.warn({ err }, 'web push failed'),
+  });
+  const pageBase = () => (config.publicUrl ?? url).replace(/\/+$/, '');
+  const spaces = new SpaceService({
+    store, bus, media, clock, limits: { maxOnStage: config.stage.maxOnStage, maxCohosts: config.stage.maxCohosts },
+    onLive: (space) => push.spaceLive(space, `${pageBase()}/s/${space.id}`),
+  });
+  const follows = new FollowService({ store, clock });
   const stage = new StageService({ store, bus, media, clock, spaces, auth, inviteTtlHours: config.stage.inviteTtlHours });
   const questions = new QuestionService({ store, bus, clock, stage, questionsPerMinute: config.limits.questionsPerMinute });
   const audienceService = new AudienceService({ store, bus, clock, secret: config.secret, onError: (err) => app.log.error({ err }, 'audience flush failed') });
@@ -97,13 +116,13 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const notes = new NotesService({ store, clock, spaces });
 
   let ready = false;
-  const ctx: ControlContext = { config, store, bus, media, auth, spaces, stage, questions, audience: audienceService, trustSafety, notes, limits: createRateLimits(config.limits), defence: { underAttack, pow }, isReady: () => ready };
+  const ctx: ControlContext = { config, store, bus, media, auth, spaces, stage, questions, audience: audienceService, trustSafety, notes, follows, push, limits: createRateLimits(config.limits), defence: { underAttack, pow }, isReady: () => ready };
   const live = registerControlPlane(app, ctx);
   // The pages and their content-hashed assets, built by Vite into dist/web.
-  await app.register(webappRoutes, { distDir: WEB_DIST_DIR });
+  await app.register(webappRoutes, { distDir: WEB_DIST_DIR, heads: pageHeads(ctx) });
 
   if (stageMedia && audience) {
-    const planes = { media: stageMedia, authority: stage };
+    const planes = { media: stageMedia, authority: stage, credentialOf: (request: FastifyRequest) => cookieOf(request, SESSION_COOKIE) };
     await app.register(async (scope) => stageMediaRoutes(scope, planes));
     const hls = { audience };
     await app.register(async (scope) => audienceRoutes(scope, hls));
@@ -132,7 +151,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
   const address = await app.listen({ port: config.port, host: config.host });
   ready = true;
-  const url = address.replace(/:\/\/(0\.0\.0\.0|127\.0\.0\.1|\[::1?\])/, '://localhost');
+  url = address.replace(/:\/\/(0\.0\.0\.0|127\.0\.0\.1|\[::1?\])/, '://localhost');
 
   let closing: Promise<void> | undefined;
   return {
@@ -141,6 +160,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       closing ??= (async () => {
         ready = false;
         clearInterval(purge);
+        await push.idle();
         live.close();
         await app.close();
         await captions?.close();
@@ -170,5 +190,8 @@ function mediaHooks(stageMedia: StageMedia, audience: Audience, captions: Captio
     deleteRecording: (spaceId) => audience.deleteRecording(spaceId),
     hasReplay: (spaceId) => audience.hasReplay(spaceId),
     hasLiveMedia: (spaceId) => audience.isLive(spaceId),
+    makeClip: (spaceId, fromMs, durationMs) => audience.makeClip(spaceId, fromMs, durationMs),
+    clipInfo: async (spaceId, clipId) => (await audience.clip(spaceId, clipId)).info,
+    recordingBytes: (spaceId) => (audience.hasReplay(spaceId) ? audience.recording(spaceId).size : null),
   };
 }

@@ -30,7 +30,7 @@ export default defineConfig({
     manifest: true,
     rollupOptions: {
       input: { home: page('index'), listener: page('listener'), speaker: page('speaker'), studio: page('studio'), moderation: page('moderation'),
-        statements: page('statements'), transparency: page('transparency') },
+        statements: page('statements'), transparency: page('transparency'), profile: page('profile'), embed: page('embed'), clip: page('clip') },
     },
   },
   server: {

@@ -12,6 +12,7 @@ import { renderMediaPlaylist, renderMultivariantPlaylist, variantBandwidth, type
 import { Recording } from './recording.js';
 import { recordingSize, recordingStream, replayPlaylist } from './replay.js';
 import { Subtitles } from './subtitles.js';
+import { makeClip, readClip, type ClipInfo } from './clip-files.js';
 
 export interface AudienceStats {
   readonly liveSpaces: number;
@@ -59,6 +60,9 @@ export interface Audience extends ProgramConsumer {
   readonly subtitles: Subtitles;
   /** Where a live Space's captions go; its multivariant playlist then lists the rendition. */
   captions(spaceId: string, language: string): CaptionSink;
+  /** Cuts [fromMs, fromMs + durationMs) of the recording (the replay, or the live programme so far). */
+  makeClip(spaceId: string, fromMs: number, durationMs: number): Promise<ClipInfo>;
+  clip(spaceId: string, clipId: string): Promise<{ info: ClipInfo; data: () => Promise<Buffer> }>;
 }
 
 /** How long an ended Space's live window stays in memory (its playlist then comes from disk). */
@@ -339,6 +343,16 @@ class AudienceImpl implements Audience {
       ended: true,
       nextMsn: (keep.at(-1)?.msn ?? -1) + 1,
     };
+  }
+
+  makeClip(spaceId: string, fromMs: number, durationMs: number): Promise<ClipInfo> {
+    const rec = this.#findRecording(spaceId);
+    if (!rec) throw new TribuneError('REPLAY_NOT_AVAILABLE', { spaceId });
+    return makeClip(rec, spaceId, fromMs, durationMs);
+  }
+
+  clip(spaceId: string, clipId: string): Promise<{ info: ClipInfo; data: () => Promise<Buffer> }> {
+    return readClip(this.#findRecording(spaceId), clipId);
   }
 
   #dirOf(spaceId: string): string {

@@ -56,6 +56,23 @@ function uint(name: string, value: string | undefined): number | undefined {
   return Number(value);
 }
 
+/** One `bytes=` range (RFC 9110 §14.1.2); several ranges are answered with the whole file. */
+function byteRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | null {
+  const m = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
+  if (!m || (m[1] === '' && m[2] === '')) return null;
+  let start: number;
+  let end: number;
+  if (m[1] === '') {
+    start = Math.max(0, size - Number(m[2]));
+    end = size - 1;
+  } else {
+    start = Number(m[1]);
+    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  }
+  if (start >= size || start > end) return 'unsatisfiable';
+  return { start, end };
+}
+
 /** Aborts when the client goes away, so a held request does not outlive its connection. */
 function abortOnClose(reply: FastifyReply): AbortSignal {
   const ac = new AbortController();
@@ -159,6 +176,25 @@ export async function audienceRoutes(app: FastifyInstance, deps: { audience: Aud
       .header('Content-Length', String(rec.size))
       .type(MP4_TYPE)
       .send(rec.stream());
+  }));
+
+  app.get('/hls/:spaceId/clips/:file', handle(async (request, reply) => {
+    const spaceId = spaceIdOf(request);
+    queryOf(request, []);
+    const file = (request.params as Params).file ?? '';
+    if (!file.endsWith('.m4a')) throw new TribuneError('CLIP_NOT_FOUND', { clipId: file.slice(0, 40) });
+    const clip = await audience.clip(spaceId, file.slice(0, -4));
+    const data = await clip.data();
+    // Not immutable: a clip goes when its recording is deleted, and caches should not outlive that by a year.
+    void reply.header('Cache-Control', CACHE.recording).header('Accept-Ranges', 'bytes')
+      .header('Content-Disposition', `inline; filename="${clip.info.id}.m4a"`).type(MP4_TYPE);
+    // A media element reads a file it can seek in by ranges (and shows its length only then).
+    const range = byteRange(request.headers.range, data.length);
+    if (range === 'unsatisfiable') return reply.code(416).header('Content-Range', `bytes */${data.length}`).send();
+    const body = range ? data.subarray(range.start, range.end + 1) : data;
+    audienceMetrics.bytesServed.inc({ kind: 'clip' }, body.length);
+    if (range) void reply.code(206).header('Content-Range', `bytes ${range.start}-${range.end}/${data.length}`);
+    return reply.send(body);
   }));
 
   app.get('/hls/:spaceId/:file', handle(async (request, reply) => {

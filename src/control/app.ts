@@ -13,6 +13,9 @@ import { defenceRoutes } from './routes/defence.js';
 import { healthRoutes } from './routes/health.js';
 import { questionRoutes } from './routes/questions.js';
 import { spaceRoutes } from './routes/spaces.js';
+import { clipRoutes } from './routes/clips.js';
+import { followRoutes } from './routes/follows.js';
+import { sharingRoutes } from './routes/sharing.js';
 import { stageSeatRoutes } from './routes/stage.js';
 import { trustSafetyRoutes } from './routes/trust-safety.js';
 import { transparencyRoutes } from './routes/transparency.js';
@@ -102,5 +105,8 @@ export function registerControlPlane(app: FastifyInstance, ctx: ControlContext):
   trustSafetyRoutes(app, ctx);
   transparencyRoutes(app, ctx);
   noteRoutes(app, ctx);
+  sharingRoutes(app, ctx);
+  followRoutes(app, ctx);
+  clipRoutes(app, ctx);
   return attachLiveChannel(app, ctx);
 }

@@ -2,7 +2,9 @@ import type { Bus } from '../bus/bus.js';
 import type { Config } from '../config/schema.js';
 import type { AudienceService } from '../services/audience-service.js';
 import type { AuthService } from '../services/auth-service.js';
+import type { FollowService } from '../services/follow-service.js';
 import type { MediaHooks } from '../services/media-hooks.js';
+import type { PushNotifier } from '../services/push-notifier.js';
 import type { QuestionService } from '../services/question-service.js';
 import type { SpaceService } from '../services/space-service.js';
 import type { StageService } from '../services/stage-service.js';
@@ -26,6 +28,8 @@ export interface ControlContext {
   readonly audience: AudienceService;
   readonly trustSafety: TrustSafetyService;
   readonly notes: NotesService;
+  readonly follows: FollowService;
+  readonly push: PushNotifier;
   readonly limits: RateLimits;
   readonly defence: { readonly underAttack: UnderAttack; readonly pow: ProofOfWork };
   /** Readiness beyond the store: false while starting or draining. */

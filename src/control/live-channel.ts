@@ -8,14 +8,10 @@ import { TribuneError, isTribuneError } from '../errors/catalogue.js';
 import { accessTo, demand } from '../services/actor.js';
 import type { ControlContext } from './context.js';
 import { controlMetrics } from './metrics.js';
+import type { LiveMessage } from './live-messages.js';
 import { SESSION_COOKIE } from './request-context.js';
 
-/** What the server sends on the stage channel: a hello, then the Space's events as they happen. */
-export type LiveMessage =
-  | { type: 'hello'; spaceId: string; roles: string[]; participantId: string | null }
-  | SpaceEvent
-  | { type: 'pong' }
-  | { type: 'error'; code: string; message: string };
+
 
 const PATH = /^\/api\/v1\/spaces\/([a-z]{1,3}_[A-Za-z0-9_-]{12})\/live$/;
 const PING_MS = 25_000;

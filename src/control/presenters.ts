@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { Participant, Question, Space, SpeakRequest, User } from '../domain/types.js';
 import type { MediaHooks } from '../services/media-hooks.js';
 import type { Store } from '../store/store.js';
@@ -10,6 +11,16 @@ import type { Store } from '../store/store.js';
  */
 export function publicBaseUrl(publicUrl: string | undefined): string {
   return publicUrl ? publicUrl.replace(/\/+$/, '') : '';
+}
+
+/**
+ * For the few formats that must carry absolute URLs (link previews, oEmbed, calendars, feeds): the
+ * public URL, else the address the client used. Those answers are never kept by the shipped edge
+ * (it caches only /hls/ and the room state); set --public-url in production so they never depend on
+ * the request.
+ */
+export function absoluteBaseUrl(request: FastifyRequest, publicUrl: string | undefined): string {
+  return publicUrl ? publicBaseUrl(publicUrl) : `${request.protocol}://${request.host}`;
 }
 
 export function spaceUrls(base: string, space: Space, media: MediaHooks) {

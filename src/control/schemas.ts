@@ -39,7 +39,7 @@ export const CreateSpaceBody = Type.Object({
   timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
 }, strict);
 export const UpdateSpaceBody = Type.Partial(CreateSpaceBody, strict);
-export const SpaceStateName = Type.Union(['scheduled', 'live', 'ended', 'cancelled'].map((s) => Type.Literal(s)));
+export const SpaceStateName = Type.Union([Type.Literal('scheduled'), Type.Literal('live'), Type.Literal('ended'), Type.Literal('cancelled')]);
 export const ListSpacesQuery = Type.Object({
   state: Type.Optional(Type.String({ pattern: '^(scheduled|live|ended|cancelled)(,(scheduled|live|ended|cancelled))*$' })),
   mine: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
@@ -56,6 +56,12 @@ export const SpaceView = Type.Object({
   listenPageUrl: Type.String(), hlsUrl: Url, whepUrl: Url, whipUrl: Url, replayUrl: Url,
 });
 export const SpaceList = Type.Object({ spaces: Type.Array(SpaceView) });
+export const ProfileView = Type.Object({
+  handle: Type.String(), displayName: Type.String(),
+  rssUrl: Type.String({ description: 'the host\'s replays as a podcast (RSS 2.0)' }),
+  calendarUrl: Type.String({ description: 'the host\'s Spaces as an iCalendar feed (webcal)' }),
+  live: Type.Array(SpaceView), upcoming: Type.Array(SpaceView), replays: Type.Array(SpaceView),
+});
 
 export const ParticipantView = Type.Object({
   id: Type.String(), userId: Nullable(Type.String()), displayName: Type.String(),
@@ -66,6 +72,11 @@ export const StageView = Type.Object({ participants: Type.Array(ParticipantView)
 export const StageTokenBody = Type.Object({ role: Type.Union([Type.Literal('speaker'), Type.Literal('cohost')]) }, strict);
 export const StageTokenView = Type.Object({ token: Type.String(), role: Type.String(), expiresAt: Instant, inviteUrl: Type.String() });
 export const RedeemBody = Type.Object({ token: Type.String({ minLength: 10, maxLength: 80 }), displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })) }, strict);
+export const CheckInviteBody = Type.Object({ token: Type.String({ minLength: 10, maxLength: 80 }) }, strict);
+export const InviteCheckView = Type.Object({
+  role: Type.Union([Type.Literal('speaker'), Type.Literal('cohost')]), expiresAt: Instant,
+  seated: Type.Boolean({ description: 'the invite already holds this holder\'s seat (a reload)' }),
+});
 export const MuteBody = Type.Object({ muted: Type.Boolean(), reason: Type.Optional(StaffReasonsBody) }, strict);
 export const RoleBody = Type.Object({ role: Type.Union([Type.Literal('cohost'), Type.Literal('speaker')]) }, strict);
 export const BlockBody = Type.Object({ userId: Type.Optional(Id), participantId: Type.Optional(Id) }, { ...strict, minProperties: 1 });
@@ -76,7 +87,7 @@ export const SpeakRequestView = Type.Object({
 export const SpeakRequestList = Type.Object({ requests: Type.Array(SpeakRequestView) });
 export const AnswerRequestBody = Type.Object({ approve: Type.Boolean() }, strict);
 
-export const QuestionStateName = Type.Union(['pending', 'approved', 'dismissed', 'answered'].map((s) => Type.Literal(s)));
+export const QuestionStateName = Type.Union([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('dismissed'), Type.Literal('answered')]);
 export const SubmitQuestionBody = Type.Object({
   text: Type.String({ minLength: 1, maxLength: QUESTION_MAX_LENGTH * 4, description: `at most ${QUESTION_MAX_LENGTH} characters` }),
   anonymous: Type.Optional(Type.Boolean()),
@@ -103,11 +114,15 @@ export const SpaceStateView = Type.Object({
     participantId: Type.String(), displayName: Type.String(), role: Type.String(), muted: Type.Boolean(),
     speaking: Type.Boolean(), level: Type.Number(),
   })),
-  listeners: Type.Object({ count: Type.Integer(), peak: Type.Integer() }),
+  listeners: Type.Object({ count: Type.Integer(), peak: Type.Integer(), total: Type.Integer({ description: 'distinct listeners since the start' }) }),
   reactions: Type.Object({ totals: Type.Record(Type.String(), Type.Integer()), perSecond: Type.Record(Type.String(), Type.Number()) }),
   questions: Type.Object({ highlighted: Nullable(QuestionView), top: Type.Array(QuestionView), approved: Type.Integer(), answered: Type.Integer() }),
   media: Type.Object({ hlsUrl: Url, whepUrl: Url, replayUrl: Url }),
   generatedAt: Instant,
+});
+export const ClipView = Type.Object({
+  id: Type.String(), spaceId: Type.String(), url: Type.String({ description: 'the clip\'s page' }),
+  downloadUrl: Type.String({ description: 'the audio file (audio/mp4)' }), durationMs: Type.Integer(), fromMs: Type.Integer(),
 });
 export const ListenerHistory = Type.Object({ peak: Type.Integer(), minutes: Type.Array(Type.Object({ minute: Instant, count: Type.Integer() })) });
 

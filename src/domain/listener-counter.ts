@@ -10,12 +10,15 @@ export class ListenerCounter {
   readonly #windowBuckets: number;
   readonly #precision: number;
   readonly #buckets = new Map<number, HyperLogLog>();
+  /** Everyone heard from since this counter began: the "total listeners" of a Space's summary. */
+  readonly #everyone: HyperLogLog;
   #peak = 0;
 
   constructor(options: { bucketMs?: number; windowBuckets?: number; precision?: number } = {}) {
     this.#bucketMs = options.bucketMs ?? 30_000;
     this.#windowBuckets = options.windowBuckets ?? 2;
     this.#precision = options.precision ?? 14;
+    this.#everyone = new HyperLogLog(this.#precision);
   }
 
   add(listenerId: Uint8Array, now: number): void {
@@ -27,6 +30,12 @@ export class ListenerCounter {
       for (const old of this.#buckets.keys()) if (old <= index - this.#windowBuckets) this.#buckets.delete(old);
     }
     sketch.addRandomBytes(listenerId);
+    this.#everyone.addRandomBytes(listenerId);
+  }
+
+  /** Distinct listeners over the counter's whole life (not only the window). */
+  get total(): number {
+    return Math.max(this.#peak, this.#everyone.count());
   }
 
   count(now: number): number {

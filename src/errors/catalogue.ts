@@ -90,6 +90,14 @@ export const ERRORS = {
   NOTE_NOT_FOUND: { status: 404, message: 'Note {noteId} not found', doc: 'No context note has this id (or it was removed).' },
   NOTE_INVALID: { status: 400, message: 'The note is not usable: {detail}', doc: 'A note is 1 to 280 characters with at least one http(s) source link, on a moment or a question of the Space.' },
   OWN_NOTE_RATING: { status: 403, message: 'You cannot rate your own note', doc: 'Notes are rated by others.' },
+  // Around the event: profiles, sharing, clips, follows and push
+  HANDLE_NOT_FOUND: { status: 404, message: 'No account has the handle {handle}', doc: 'The profile, feed or follow names an account that does not exist.' },
+  OEMBED_URL_UNSUPPORTED: { status: 404, message: 'No embeddable Space at {url}', doc: 'oEmbed answers for this server\'s listener pages (/s/{spaceId}) only.' },
+  OEMBED_FORMAT_UNSUPPORTED: { status: 501, message: 'oEmbed format {format} is not supported', doc: 'Only format=json is served (oEmbed §2.3.4 allows a 501 for the others).' },
+  CLIP_OUT_OF_RANGE: { status: 422, message: 'The clip {fromMs}+{durationMs} ms is outside the recording ({recordedMs} ms)', doc: 'A clip starts within what was recorded (the replay, or the live programme so far) and lasts 1 to 60 s.' },
+  CLIP_NOT_FOUND: { status: 404, message: 'Clip {clipId} not found', doc: 'No such clip, or its Space\'s recording was deleted (clips go with it).' },
+  CANNOT_FOLLOW_SELF: { status: 409, message: 'You cannot follow yourself', doc: 'Follow another host.' },
+  PUSH_NOT_CONFIGURED: { status: 503, message: 'Web Push is not configured on this server', doc: 'The server has no VAPID keys; in-app notifications still work.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

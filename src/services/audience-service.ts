@@ -71,7 +71,7 @@ export class AudienceService {
   }
 
   async snapshot(spaceId: string): Promise<{
-    listeners: { count: number; peak: number };
+    listeners: { count: number; peak: number; total: number };
     reactions: { totals: Record<string, number>; perSecond: Record<string, number> };
     levels: SpeakerLevels['levels'];
   }> {
@@ -84,7 +84,8 @@ export class AudienceService {
     const count = audience?.listeners.count(now) ?? 0;
     const peak = Math.max(count, audience?.listeners.peak ?? 0, ...history.map((h) => h.count));
     return {
-      listeners: { count, peak },
+      // The total lives in memory on this origin: after a restart it counts from the restart on.
+      listeners: { count, peak, total: Math.max(peak, audience?.listeners.total ?? 0) },
       reactions: { totals, perSecond: audience?.reactions.ratePerSecond(Math.floor(now / 1000)) ?? {} },
       levels: audience?.levels ?? {},
     };

@@ -1,3 +1,5 @@
+import { TribuneError } from '../errors/catalogue.js';
+
 /**
  * What the control plane tells the media planes. The composition root implements it over the stage
  * plane (StageMediaControl) and the audience plane (ProgramConsumer); without media (tests of the
@@ -14,6 +16,11 @@ export interface MediaHooks {
   hasReplay(spaceId: string): boolean;
   /** Whether live LL-HLS media exists for the Space on this origin. */
   hasLiveMedia(spaceId: string): boolean;
+  /** Size of the single-file recording (the podcast enclosure), or null without a replay. */
+  recordingBytes(spaceId: string): number | null;
+  /** Cuts a clip from the recording (no re-encoding); it is deleted with the recording. */
+  makeClip(spaceId: string, fromMs: number, durationMs: number): Promise<{ id: string; durationMs: number; fromMs: number }>;
+  clipInfo(spaceId: string, clipId: string): Promise<{ id: string; durationMs: number; fromMs: number; createdAt: string }>;
 }
 
 export const NO_MEDIA: MediaHooks = Object.freeze({
@@ -24,4 +31,7 @@ export const NO_MEDIA: MediaHooks = Object.freeze({
   deleteRecording: async () => {},
   hasReplay: () => false,
   hasLiveMedia: () => false,
+  recordingBytes: () => null,
+  makeClip: async (spaceId: string) => { throw new TribuneError('REPLAY_NOT_AVAILABLE', { spaceId }); },
+  clipInfo: async (_spaceId: string, clipId: string) => { throw new TribuneError('CLIP_NOT_FOUND', { clipId }); },
 });

@@ -24,14 +24,17 @@ export class SpaceService {
   readonly #store: Store;
   readonly #bus: Bus;
   readonly #media: MediaHooks;
+  readonly #onLive: (space: Space) => void;
   readonly #clock: Clock;
   readonly #limits: { maxOnStage: number; maxCohosts: number };
   readonly #recent = new Map<string, { space: Space; at: number }>();
 
-  constructor(deps: { store: Store; bus: Bus; media: MediaHooks; clock: Clock; limits: { maxOnStage: number; maxCohosts: number } }) {
+  /** `onLive`: told once per go-live (Web Push to followers); it must not block the transition. */
+  constructor(deps: { store: Store; bus: Bus; media: MediaHooks; clock: Clock; limits: { maxOnStage: number; maxCohosts: number }; onLive?: (space: Space) => void }) {
     this.#store = deps.store;
     this.#bus = deps.bus;
     this.#media = deps.media;
+    this.#onLive = deps.onLive ?? (() => {});
     this.#clock = deps.clock;
     this.#limits = deps.limits;
   }
@@ -88,6 +91,14 @@ export class SpaceService {
     return space;
   }
 
+  /** A Space that never went live can be deleted outright (the same people who may cancel it). */
+  async delete(actor: Actor, spaceId: string): Promise<void> {
+    const space = await this.get(spaceId);
+    demand(await accessTo(this.#store, actor, space), 'space.cancel');
+    if (space.state !== 'scheduled' && space.state !== 'cancelled') throw new TribuneError('SPACE_STATE_CONFLICT', { state: space.state, action: 'delete' });
+    await this.#store.spaces.delete(spaceId);
+  }
+
   async update(actor: Actor, spaceId: string, patch: Partial<CreateSpaceInput>): Promise<Space> {
     const space = await this.get(spaceId);
     demand(await accessTo(this.#store, actor, space), 'space.update');
@@ -120,7 +131,10 @@ export class SpaceService {
     const updated = await this.#store.spaces.transition(spaceId, space.state, patch);
     // Someone else moved it between our read and our write: report the state they left.
     if (!updated) return this.transition(actor, spaceId, transition);
-    if (state === 'live') this.#media.spaceLive(spaceId);
+    if (state === 'live') {
+      this.#media.spaceLive(spaceId);
+      this.#onLive(updated);
+    }
     if (state === 'ended') await this.#media.spaceEnded(spaceId);
     this.#bus.publish(spaceId, { type: 'space.state', state });
     return updated;

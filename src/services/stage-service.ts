@@ -62,6 +62,25 @@ export class StageService implements StageAuthority {
     return { token, role, expiresAt };
   }
 
+  /**
+   * Whether an invite can still be used by this holder, without taking the seat: the speaker page
+   * checks the link on load rather than after the mic check. Same rules as `redeem`.
+   */
+  async checkInvite(actor: Actor, spaceId: string, token: string): Promise<{ role: 'speaker' | 'cohost'; expiresAt: string; seated: boolean }> {
+    const space = await this.#spaces.get(spaceId);
+    assertOpen(space, 'join the stage');
+    const invite = await this.#store.stage.invite(hashToken(token));
+    if (!invite || invite.spaceId !== spaceId || invite.revokedAt || Date.parse(invite.expiresAt) <= this.#clock.now()) {
+      throw new TribuneError('STAGE_TOKEN_INVALID');
+    }
+    if (invite.participantId) {
+      const seat = await this.#store.stage.participant(invite.participantId);
+      const mine = seat && !seat.leftAt && (seat.userId === null || seat.userId === actor.user?.id || actor.inviteTokenHash === invite.tokenHash);
+      if (!mine) throw new TribuneError(seat?.leftAt ? 'STAGE_TOKEN_INVALID' : 'STAGE_TOKEN_USED');
+    }
+    return { role: invite.role, expiresAt: invite.expiresAt, seated: invite.participantId !== null };
+  }
+
   /** Takes the seat an invite offers. A logged-in user binds it to their account; a guest gets a guest seat. */
   async redeem(actor: Actor, spaceId: string, token: string, displayName?: string): Promise<Participant> {
     const space = await this.#spaces.get(spaceId);

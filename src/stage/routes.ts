@@ -7,6 +7,11 @@ import type { StageMedia } from './stage-media-types.js';
 export interface StageRoutesDeps {
   readonly media: StageMedia;
   readonly authority: StageAuthority;
+  /**
+   * The credential of a request without `Authorization` (the browser's session cookie), read by the
+   * composition root's control plane: the stage plane does not know how sessions are carried.
+   */
+  readonly credentialOf?: (request: FastifyRequest) => string | undefined;
 }
 
 /** SDP offers are a few KB; 64 KB leaves room for many candidates and still bounds the parser. */
@@ -21,6 +26,9 @@ type SessionParams = { spaceId: string; sessionId: string };
  */
 export function stageRoutes(app: FastifyInstance, deps: StageRoutesDeps): void {
   const { media, authority } = deps;
+  // A cookie reaches WHIP only from this origin: a cross-site POST of application/sdp needs a CORS
+  // preflight this server does not grant, and the session cookie is SameSite=Lax.
+  const credential = (request: FastifyRequest) => bearerOf(request) ?? (request.headers.authorization ? undefined : deps.credentialOf?.(request));
 
   app.addContentTypeParser('application/sdp', { parseAs: 'string', bodyLimit: SDP_BODY_LIMIT }, (_req, body, done) => {
     done(null, body);
@@ -52,7 +60,7 @@ export function stageRoutes(app: FastifyInstance, deps: StageRoutesDeps): void {
 
     app.post<{ Params: SpaceParams; Body: string }>(base, async (request, reply) => {
       const offer = sdpBody(request);
-      const sessionRequest = { offer, bearer: bearerOf(request), clientIp: request.ip };
+      const sessionRequest = { offer, bearer: credential(request), clientIp: request.ip };
       const { spaceId } = request.params;
       const result = kind === 'whip'
         ? await media.publish(spaceId, sessionRequest, authority)

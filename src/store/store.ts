@@ -14,6 +14,7 @@ export interface Store {
   readonly audience: AudienceStatsRepository;
   readonly trustSafety: TrustSafetyRepository;
   readonly notes: NotesRepository;
+  readonly follows: FollowRepository;
   /** Cheap round-trip for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -50,6 +51,8 @@ export interface SpaceRepository {
   transition(id: string, from: Space['state'], patch: Partial<Pick<Space, 'state' | 'startedAt' | 'endedAt'>>): Promise<Space | null>;
   update(id: string, patch: Partial<Pick<Space, 'title' | 'description' | 'language' | 'scheduledStart' | 'timeZone'>>): Promise<Space | null>;
   list(filter: { states?: readonly Space['state'][]; hostId?: string; limit: number }): Promise<Space[]>;
+  /** Deletes a Space that never went live, and every row that belongs to it, in one transaction. */
+  delete(id: string): Promise<void>;
 }
 
 export interface StageRepository {
@@ -93,4 +96,31 @@ export interface AudienceStatsRepository {
   reactionTotals(spaceId: string): Promise<ReactionCounts>;
   recordListeners(spaceId: string, minute: number, count: number): Promise<void>;
   listenerHistory(spaceId: string): Promise<Array<{ minute: number; count: number }>>;
+}
+
+export interface PushSubscriptionRecord {
+  readonly endpoint: string;
+  readonly userId: string;
+  readonly p256dh: string;
+  readonly auth: string;
+  readonly createdAt: string;
+}
+
+/** Follows of hosts, reminders of Spaces, and where to push: read-time fan-out, no per-follower write. */
+export interface FollowRepository {
+  /** False if already following. */
+  follow(followerId: string, hostId: string, at: string): Promise<boolean>;
+  unfollow(followerId: string, hostId: string): Promise<void>;
+  isFollowing(followerId: string, hostId: string): Promise<boolean>;
+  followerCount(hostId: string): Promise<number>;
+  remind(userId: string, spaceId: string, at: string): Promise<void>;
+  unremind(userId: string, spaceId: string): Promise<void>;
+  isReminded(userId: string, spaceId: string): Promise<boolean>;
+  /** Live Spaces whose host this user follows or that they asked to be reminded of, newest first. */
+  liveFor(userId: string, limit: number): Promise<Space[]>;
+  /** Keeps the account's newest `keep` subscriptions: a client cannot make one go-live cost it thousands of pushes. */
+  savePushSubscription(sub: PushSubscriptionRecord, keep: number): Promise<void>;
+  deletePushSubscription(endpoint: string): Promise<void>;
+  /** One page (by endpoint) of the subscriptions of the host's followers and of the Space's reminded users. */
+  pushAudience(hostId: string, spaceId: string, afterEndpoint: string, limit: number): Promise<PushSubscriptionRecord[]>;
 }

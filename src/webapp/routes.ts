@@ -3,11 +3,20 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+/**
+ * What the server writes into a page's <head> for this request (link previews and feed readers run
+ * no JavaScript): tags, and a status (404 for an unknown Space or handle, the page still served).
+ * Given by the composition root, so this module knows nothing of Spaces or accounts.
+ */
+export type PageHead = (request: FastifyRequest) => Promise<{ head: string; status?: number }>;
 
 export interface WebappOptions {
   /** The Vite build output (dist/web): one HTML file per page and content-hashed assets/. */
   readonly distDir: string;
+  /** Per page path (as in PAGES), the head written on the server. */
+  readonly heads?: Readonly<Record<string, PageHead>>;
 }
 
 /**
@@ -18,6 +27,13 @@ export interface WebappOptions {
 const ASSET_CACHE = 'public, max-age=31536000, immutable';
 const PAGE_CACHE = 'public, max-age=60';
 
+const EMBED_PATH = '/embed/:spaceId';
+const EMBED_POLICY = [
+  `default-src 'self'`, `script-src 'self'`, `style-src 'self' 'unsafe-inline'`, `img-src 'self' data: blob:`,
+  `media-src 'self' blob:`, `connect-src 'self'`, `worker-src 'self' blob:`, `object-src 'none'`, `base-uri 'none'`,
+  `frame-ancestors *`,
+].join('; ');
+
 /** Page paths -> the HTML file that renders them. Anything else stays with the API's JSON 404. */
 const PAGES: ReadonlyArray<[string, string]> = [
   ['/', 'index.html'],
@@ -27,6 +43,10 @@ const PAGES: ReadonlyArray<[string, string]> = [
   ['/moderation', 'moderation.html'],
   ['/me/statements', 'statements.html'],
   ['/transparency', 'transparency.html'],
+  ['/u/:handle', 'profile.html'],
+  ['/s/:spaceId/clips/:clipId', 'clip.html'],
+  // The only page another site may frame: its own route, so a frame-ancestors exception names it alone.
+  [EMBED_PATH, 'embed.html'],
 ];
 
 const MISSING_BUILD = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Tribune</title></head>
@@ -34,6 +54,17 @@ const MISSING_BUILD = `<!doctype html><html lang="en"><head><meta charset="utf-8
 The API is up: <a href="/api/openapi.json">/api/openapi.json</a>.</p></main></body></html>`;
 
 interface Page { body: Buffer; etag: string }
+
+function page(body: Buffer): Page {
+  return { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+}
+
+/** The template's own <title> gives way to the written one; the rest goes before </head>. */
+function withHead(template: Page, head: string): Page {
+  let html = template.body.toString('utf8');
+  if (head.includes('<title>')) html = html.replace(/<title>[^<]*<\/title>/, '');
+  return page(Buffer.from(html.replace('</head>', `${head}\n</head>`)));
+}
 
 function sendPage(reply: FastifyReply, page: Page, ifNoneMatch: string | undefined): FastifyReply {
   reply.header('cache-control', PAGE_CACHE).header('etag', page.etag)
@@ -55,13 +86,32 @@ export async function webappRoutes(app: FastifyInstance, opts: WebappOptions): P
   // Read once: a page is a few hundred bytes and only changes with a new build (and a restart).
   const pages = new Map<string, Page>();
   for (const [, file] of PAGES) {
-    if (pages.has(file)) continue;
-    const body = readFileSync(join(opts.distDir, file));
-    pages.set(file, { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` });
+    if (pages.has(file) || !existsSync(join(opts.distDir, file))) continue;
+    pages.set(file, page(readFileSync(join(opts.distDir, file))));
   }
   for (const [path, file] of PAGES) {
-    const page = pages.get(file)!;
-    app.get(path, { schema: { hide: true } }, async (request, reply) => sendPage(reply, page, request.headers['if-none-match']));
+    const template = pages.get(file);
+    if (!template) continue;
+    const head = opts.heads?.[path];
+    app.get(path, { schema: { hide: true } }, async (request, reply) => {
+      // The embeddable player is the one page other sites may frame; every other page refuses it
+      // (the control plane's security headers). Its own policy, otherwise as strict.
+      if (path === EMBED_PATH) void reply.header('content-security-policy', EMBED_POLICY);
+      if (!head) return sendPage(reply, template, request.headers['if-none-match']);
+      const written = await head(request);
+      if (written.status) void reply.code(written.status);
+      return sendPage(reply, withHead(template, written.head), request.headers['if-none-match']);
+    });
+  }
+
+  // The service worker (Web Push) must be served from the root to control the whole origin, and
+  // revalidated on every registration check so a new build reaches browsers.
+  const worker = join(opts.distDir, 'sw.js');
+  if (existsSync(worker)) {
+    const body = readFileSync(worker);
+    app.get('/sw.js', { schema: { hide: true } }, async (_request, reply) => reply
+      .header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff')
+      .type('text/javascript; charset=utf-8').send(body));
   }
 
   await app.register(fastifyStatic, {

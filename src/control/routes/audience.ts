@@ -30,7 +30,8 @@ export function audienceInteractionRoutes(app: FastifyInstance, ctx: ControlCont
       id: space.id, state: space.state, title: space.title, language: space.language,
       scheduledStart: space.scheduledStart, timeZone: space.timeZone, startedAt: space.startedAt, endedAt: space.endedAt,
       stage: stage.map((p) => {
-        const level = snapshot.levels[p.id];
+        // Levels linger in memory after the end; nobody speaks in an ended Space.
+        const level = space.state === 'live' ? snapshot.levels[p.id] : undefined;
         return { participantId: p.id, displayName: p.displayName, role: p.role, muted: p.muted, speaking: !p.muted && (level?.speaking ?? false), level: p.muted ? 0 : (level?.level ?? 0) };
       }),
       listeners: snapshot.listeners,

@@ -46,6 +46,13 @@ export function spaceRoutes(app: FastifyInstance, ctx: ControlContext): void {
     return present(space);
   });
 
+  app.delete('/api/v1/spaces/:spaceId', {
+    schema: { tags: ['spaces'], summary: 'Delete a Space that never went live (scheduled or cancelled)', params: SpaceParams, response: { 204: Type.Null(), '4xx': ErrorBody } },
+  }, async (request, reply) => {
+    await ctx.spaces.delete(await actorOf(request, ctx.auth), (request.params as { spaceId: string }).spaceId);
+    return reply.code(204).send();
+  });
+
   app.delete('/api/v1/spaces/:spaceId/recording', {
     schema: { tags: ['spaces'], summary: 'Delete the replay and its files (host, moderators); purge edges too', params: SpaceParams, response: { 204: Type.Null(), '4xx': ErrorBody } },
   }, async (request, reply) => {

@@ -2,10 +2,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { ControlContext } from '../context.js';
 import { publicBaseUrl, presentParticipant, presentRequest, userLookup } from '../presenters.js';
+import { addressKey, admit } from '../rate-limits.js';
 import { actorOf } from '../request-context.js';
 import type { StaffReasons } from '../../trust-safety/service.js';
 import {
-  AnswerRequestBody, BlockBody, ErrorBody, MuteBody, ParticipantParams, ParticipantView, RedeemBody, RoleBody,
+  AnswerRequestBody, BlockBody, CheckInviteBody, ErrorBody, InviteCheckView, MuteBody, ParticipantParams, ParticipantView, RedeemBody, RoleBody,
   SpaceParams, SpeakRequestList, SpeakRequestView, StageTokenBody, StageTokenView, StageView, UserParams,
 } from '../schemas.js';
 
@@ -34,6 +35,14 @@ export function stageSeatRoutes(app: FastifyInstance, ctx: ControlContext): void
   }, async (request) => {
     const { token, displayName } = request.body as { token: string; displayName?: string };
     return presentParticipant(await ctx.stage.redeem(await actor(request), spaceId(request), token, displayName));
+  });
+
+  app.post('/api/v1/spaces/:spaceId/stage-tokens/check', {
+    schema: { tags: ['stage'], summary: 'Whether an invite can still be used (nothing is taken); the token travels in the body, never in a URL', params: SpaceParams, body: CheckInviteBody, response: { 200: InviteCheckView, '4xx': ErrorBody } },
+  }, async (request) => {
+    await admit(ctx.limits.auth, addressKey(request));
+    const { token } = request.body as { token: string };
+    return ctx.stage.checkInvite(await actor(request), spaceId(request), token);
   });
 
   app.post('/api/v1/spaces/:spaceId/speak-requests', {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Store } from '../store.js';
 import { sqliteAudienceStats } from './audience-stats.js';
 import { openDatabase } from './database.js';
+import { sqliteFollows } from './follows.js';
 import { sqliteQuestions } from './questions.js';
 import { sqliteSpaces } from './spaces.js';
 import { sqliteStage } from './stage.js';
@@ -22,6 +23,7 @@ export function createSqliteStore(dataDir: string): Store {
     audience: sqliteAudienceStats(db),
     trustSafety: sqliteTrustSafety(db),
     notes: sqliteNotes(db),
+    follows: sqliteFollows(db),
     async ping() { db.prepare('SELECT 1').get(); },
     async close() {
       if (closed) return;

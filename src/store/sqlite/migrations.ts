@@ -256,4 +256,32 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (note_id, rater_id)
   );
   `,
+  // Follows, reminders and Web Push subscriptions. Nothing is written per follower when a Space goes
+  // live: who is told is found at read time (notifications) or by paging these tables (push).
+  `
+  CREATE TABLE follows (
+    follower_id TEXT NOT NULL REFERENCES users(id),
+    host_id TEXT NOT NULL REFERENCES users(id),
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (follower_id, host_id)
+  );
+  CREATE INDEX follows_host ON follows (host_id, follower_id);
+
+  CREATE TABLE reminders (
+    user_id TEXT NOT NULL REFERENCES users(id),
+    space_id TEXT NOT NULL REFERENCES spaces(id),
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, space_id)
+  );
+  CREATE INDEX reminders_space ON reminders (space_id, user_id);
+
+  CREATE TABLE push_subscriptions (
+    endpoint TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    p256dh TEXT NOT NULL,
+    auth TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX push_subscriptions_user ON push_subscriptions (user_id, endpoint);
+  `,
 ];

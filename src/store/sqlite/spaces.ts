@@ -2,13 +2,13 @@ import type { Space } from '../records.js';
 import type { SpaceRepository } from '../store.js';
 import type { Db } from './database.js';
 
-interface SpaceRow {
+export interface SpaceRow {
   id: string; title: string; description: string; language: string; host_id: string; state: Space['state'];
   scheduled_start: string | null; time_zone: string | null; created_at: string; started_at: string | null;
   ended_at: string | null; max_on_stage: number; max_cohosts: number;
 }
 
-const toSpace = (r: SpaceRow): Space => ({
+export const toSpace = (r: SpaceRow): Space => ({
   id: r.id, title: r.title, description: r.description, language: r.language, hostId: r.host_id, state: r.state,
   scheduledStart: r.scheduled_start, timeZone: r.time_zone, createdAt: r.created_at, startedAt: r.started_at,
   endedAt: r.ended_at, maxOnStage: r.max_on_stage, maxCohosts: r.max_cohosts,
@@ -24,7 +24,23 @@ function assignments(patch: object): { sql: string; values: unknown[] } {
   return { sql: entries.map(([k]) => `${COLUMNS[k]} = ?`).join(', '), values: entries.map(([, v]) => v) };
 }
 
+/** Child tables first (foreign keys); question votes go through their questions. */
+const DELETE_SPACE = [
+  'DELETE FROM question_votes WHERE question_id IN (SELECT id FROM questions WHERE space_id = ?)',
+  'DELETE FROM questions WHERE space_id = ?',
+  'DELETE FROM invites WHERE space_id = ?',
+  'DELETE FROM speak_requests WHERE space_id = ?',
+  'DELETE FROM blocks WHERE space_id = ?',
+  'DELETE FROM participants WHERE space_id = ?',
+  'DELETE FROM reminders WHERE space_id = ?',
+  'DELETE FROM reaction_seconds WHERE space_id = ?',
+  'DELETE FROM listener_minutes WHERE space_id = ?',
+  'DELETE FROM spaces WHERE id = ?',
+];
+
 export function sqliteSpaces(db: Db): SpaceRepository {
+  const deletes = DELETE_SPACE.map((sql) => db.prepare(sql));
+  const remove = db.transaction((id: string) => { for (const d of deletes) d.run(id); });
   const insert = db.prepare(`INSERT INTO spaces (id, title, description, language, host_id, state, scheduled_start, time_zone,
       created_at, started_at, ended_at, max_on_stage, max_cohosts)
     VALUES (@id, @title, @description, @language, @hostId, @state, @scheduledStart, @timeZone,
@@ -44,6 +60,7 @@ export function sqliteSpaces(db: Db): SpaceRepository {
       if (sql) db.prepare(`UPDATE spaces SET ${sql} WHERE id = ?`).run(...values, id);
       return get(id);
     },
+    async delete(id) { remove(id); },
     async list({ states, hostId, limit }) {
       const where: string[] = [];
       const values: unknown[] = [];

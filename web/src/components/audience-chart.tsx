@@ -1,5 +1,5 @@
 import { t } from '../i18n/index.js';
-import { formatNumber } from '../lib/format.js';
+import { formatNumber, formatTime } from '../lib/format.js';
 
 export interface ChartSample { at: number; listeners: number; reactions: number }
 
@@ -33,7 +33,14 @@ export function AudienceChart({ samples }: { samples: ChartSample[] }) {
         {samples.length > 1 && <path d={path(samples, (s) => s.listeners, maxL, t0, span)} class="line listeners" />}
         {samples.length > 1 && <path d={path(samples, (s) => s.reactions, maxR, t0, span)} class="line reactions" />}
       </svg>
+      {last && (
+        <div class="axis-x" aria-hidden="true">
+          <span>{formatTime(t0)}</span>
+          <span>{formatTime(last.at)}</span>
+        </div>
+      )}
       <figcaption>
+        <span class="now">{summary}</span>
         <span class="key listeners">{t('chart.listeners', { max: formatNumber(maxL) })}</span>
         <span class="key reactions">{t('chart.reactions', { max: formatNumber(maxR) })}</span>
       </figcaption>

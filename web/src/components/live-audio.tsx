@@ -46,6 +46,9 @@ export function LiveAudio({ state, onPlaying }: { state: SpaceState; onPlaying: 
     wasLive.current = live;
   }, [live, state.media.hlsUrl]);
 
+  // Another stream chosen while playing: switch to it now, not at the next press.
+  useEffect(() => { if (player.current) start(); }, [prefer]);
+
   useEffect(() => () => stop(), []);
 
   // Stays mounted after the end (renders nothing) so the live -> ended effect above closes the

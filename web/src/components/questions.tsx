@@ -1,3 +1,4 @@
+import { CharCount } from './char-count.js';
 import { useState } from 'preact/hooks';
 import { t, tn, type MessageKey } from '../i18n/index.js';
 import { api, ApiError } from '../lib/api.js';
@@ -38,12 +39,14 @@ export function ListenerQuestions({ spaceId, state, user, onChange }: { spaceId:
 
   async function ask(e: Event) {
     e.preventDefault();
+    if (!text.trim()) { setMessage('questions.empty'); return; }
     try {
       await api.ask(spaceId, text.trim());
       setText('');
       setMessage('questions.sent');
     } catch (err) {
-      setMessage(err instanceof ApiError && err.code === 'RATE_LIMITED' ? 'questions.tooSoon' : 'error.generic');
+      setMessage(err instanceof ApiError && err.code === 'RATE_LIMITED' ? 'questions.tooSoon'
+        : err instanceof ApiError && err.code === 'VALIDATION_FAILED' ? 'questions.empty' : 'error.generic');
     }
   }
 
@@ -77,7 +80,8 @@ export function ListenerQuestions({ spaceId, state, user, onChange }: { spaceId:
       {open && user && (
         <form class="ask" onSubmit={ask}>
           <label for="ask-text">{t('questions.ask')}</label>
-          <textarea id="ask-text" rows={2} maxLength={280} required value={text} onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)} />
+          <textarea id="ask-text" rows={2} maxLength={280} required aria-describedby="ask-count" value={text} onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)} />
+          <CharCount id="ask-count" length={text.length} max={280} />
           <div class="row">
             <button type="submit" class="primary">{t('questions.send')}</button>
             <span class="muted">{t('questions.moderated')}</span>

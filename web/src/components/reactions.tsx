@@ -3,10 +3,8 @@ import { t, type MessageKey } from '../i18n/index.js';
 import { api } from '../lib/api.js';
 import { formatNumber } from '../lib/format.js';
 import { REACTIONS, type Reaction } from '../lib/types.js';
+import { ReactionGlyph } from './reaction-glyph.js';
 
-export const REACTION_EMOJI: Record<Reaction, string> = {
-  clap: '👏', heart: '❤️', laugh: '😂', fire: '🔥', thumbsup: '👍', thinking: '🤔', hundred: '💯',
-};
 
 /** Reaction buttons with the running totals; sends are fire-and-forget (counted per second server-side). */
 export function Reactions({ spaceId, totals, enabled }: { spaceId: string; totals: Record<string, number>; enabled: boolean }) {
@@ -20,9 +18,9 @@ export function Reactions({ spaceId, totals, enabled }: { spaceId: string; total
       <h2 id="reactions-h">{t('reactions.heading')}</h2>
       <div class="reactions">
         {REACTIONS.map((r) => (
-          <button type="button" key={r} class="reaction" disabled={!enabled} onClick={() => send(r)} title={t(`reaction.${r}` as MessageKey)}>
-            <span aria-hidden="true">{REACTION_EMOJI[r]}</span>
-            <span class="sr-only">{t(`reaction.${r}` as MessageKey)}</span>
+          <button type="button" key={r} class="reaction" disabled={!enabled} onClick={() => send(r)}>
+            <ReactionGlyph reaction={r} />
+            <span class="label">{t(`reaction.${r}` as MessageKey)}</span>
             <span class="count">{formatNumber((totals[r] ?? 0) + (mine[r] ?? 0))}</span>
           </button>
         ))}

@@ -1,5 +1,5 @@
 import { solve, type PowChallenge } from './proof-of-work.js';
-import type { Participant, Question, SessionView, Space, SpaceState, SpeakRequest, StageRole, StageToken, User } from './types.js';
+import type { Clip, InviteCheck, Participant, Profile, Question, SessionView, Space, SpaceState, SpeakRequest, StageRole, StageToken, User } from './types.js';
 
 /** An API error, by its catalogue code (docs/errors.md): pages branch on `code`, never on the message. */
 export class ApiError extends Error {
@@ -43,14 +43,18 @@ export const api = {
   spaces: (state: string, mine = false) => call<{ spaces: Space[] }>('GET', `${V1}/spaces?state=${state}${mine ? '&mine=true' : ''}`),
   space: (id: string) => call<Space>('GET', sp(id)),
   createSpace: (input: { title: string; description?: string; scheduledStart?: string; timeZone?: string; language?: string }) => call<Space>('POST', `${V1}/spaces`, input),
+  updateSpace: (id: string, patch: { title?: string; description?: string; language?: string; scheduledStart?: string; timeZone?: string }) => call<Space>('PATCH', sp(id), patch),
+  deleteSpace: (id: string) => call<void>('DELETE', sp(id)),
   transition: (id: string, action: 'start' | 'end' | 'cancel') => call<Space>('POST', `${sp(id)}/${action}`),
   state: (id: string) => call<SpaceState>('GET', `${sp(id)}/state`),
   listenerHistory: (id: string) => call<{ peak: number; minutes: Array<{ minute: string; count: number }> }>('GET', `${sp(id)}/listeners`),
 
   stage: (id: string) => call<{ participants: Participant[] }>('GET', `${sp(id)}/stage`),
   invite: (id: string, role: 'speaker' | 'cohost') => call<StageToken>('POST', `${sp(id)}/stage-tokens`, { role }),
-  redeem: (id: string, token: string, displayName?: string) =>
-    call<Participant>('POST', `${sp(id)}/stage-tokens/redeem`, { token, ...(displayName ? { displayName } : {}) }, token),
+  checkInvite: (id: string, token: string) => call<InviteCheck>('POST', `${sp(id)}/stage-tokens/check`, { token }, token),
+  /** `asAccount`: the session cookie speaks, so the seat is bound to the logged-in account (a co-host's studio then works). */
+  redeem: (id: string, token: string, displayName?: string, asAccount = false) =>
+    call<Participant>('POST', `${sp(id)}/stage-tokens/redeem`, { token, ...(displayName ? { displayName } : {}) }, asAccount ? undefined : token),
   mute: (id: string, participantId: string, muted: boolean, bearer?: string) =>
     call<Participant>('POST', `${sp(id)}/participants/${participantId}/mute`, { muted }, bearer),
   setRole: (id: string, participantId: string, role: 'cohost' | 'speaker') => call<Participant>('POST', `${sp(id)}/participants/${participantId}/role`, { role }),
@@ -66,6 +70,10 @@ export const api = {
   vote: (id: string, questionId: string) => call<Question>('POST', `${sp(id)}/questions/${questionId}/vote`),
   questionAction: (id: string, questionId: string, action: 'approve' | 'dismiss' | 'highlight' | 'answer') =>
     call<Question>('POST', `${sp(id)}/questions/${questionId}/action`, { action }),
+
+  makeClip: (id: string, fromMs: number, durationMs: number) => call<Clip>('POST', `${sp(id)}/clips`, { fromMs, durationMs }),
+  clip: (id: string, clipId: string) => call<Clip>('GET', `${sp(id)}/clips/${encodeURIComponent(clipId)}`),
+  profile: (handle: string) => call<Profile>('GET', `${V1}/profiles/${encodeURIComponent(handle)}`),
 
   listenerToken: (id: string) => call<{ listenerToken: string; heartbeatSeconds: number }>('POST', `${sp(id)}/listener-token`),
   heartbeat: (id: string, listenerToken: string) => call<void>('POST', `${sp(id)}/heartbeat`, { listenerToken }),

@@ -1,5 +1,7 @@
+import type { LiveEvent } from './types.js';
+
 /** The stage WebSocket (src/control/live-channel.ts): events of one Space, for those who act on its stage. */
-export type LiveEvent = { type: string; [key: string]: unknown };
+export type { LiveEvent };
 
 const RETRY_MS = [500, 1000, 2000, 5000];
 const PING_MS = 20_000;

@@ -17,6 +17,7 @@ export async function openMic(): Promise<Mic> {
   analyser.fftSize = 1024;
   source.connect(analyser);
   const buf = new Float32Array(analyser.fftSize);
+  let stopped = false;
   return {
     stream, track,
     level() {
@@ -27,6 +28,8 @@ export async function openMic(): Promise<Mic> {
       return Math.min(1, Math.sqrt(sum / buf.length) * 4);
     },
     stop() {
+      if (stopped) return;
+      stopped = true;
       for (const t of stream.getTracks()) t.stop();
       void ctx.close();
     },

@@ -2,12 +2,13 @@ import { api, ApiError } from './api.js';
 import type { SessionView, User } from './types.js';
 
 /**
- * The browser's identity. The session cookie is httpOnly (the API reads it); the page keeps only a
- * marker of who is logged in (so anonymous listeners never call /me and get a 401), and, for the
- * studio's WHIP request, which must carry a bearer, the token in sessionStorage (this tab only).
+ * The browser's identity. The session cookie is httpOnly and the only credential the pages use,
+ * WHIP included, so one login serves every tab; the page keeps only a marker of who is logged in
+ * (so anonymous listeners never call /me and get a 401).
  */
 const USER_KEY = 'tribune.user';
-const TOKEN_KEY = 'tribune.token';
+/** Where earlier versions kept the bearer for WHIP: cleared on sight. */
+const OLD_TOKEN_KEY = 'tribune.token';
 
 function read<T>(storage: Storage, key: string): T | null {
   try { return JSON.parse(storage.getItem(key) ?? 'null') as T | null; } catch { return null; }
@@ -17,19 +18,15 @@ export function knownUser(): User | null {
   return read<User>(localStorage, USER_KEY);
 }
 
-export function sessionToken(): string | null {
-  return sessionStorage.getItem(TOKEN_KEY);
-}
-
 export function remember(session: SessionView): User {
   localStorage.setItem(USER_KEY, JSON.stringify(session.user));
-  sessionStorage.setItem(TOKEN_KEY, session.token);
+  sessionStorage.removeItem(OLD_TOKEN_KEY);
   return session.user;
 }
 
 export function forget(): void {
   localStorage.removeItem(USER_KEY);
-  sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(OLD_TOKEN_KEY);
 }
 
 /** Confirms the marker against the server; a session that expired clears it. */

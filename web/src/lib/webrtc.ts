@@ -9,9 +9,15 @@ export interface MediaSession {
    * the server already ended it (the Space ended, the seat was removed): a DELETE would only 404.
    */
   close(notifyServer?: boolean): Promise<void>;
+  /**
+   * The page is going away (reload, tab closed): free the server's seat at once with a keepalive
+   * DELETE, so the next page's WHIP is not refused while the server waits for the media to time out.
+   */
+  abandon(): void;
 }
 
 const GATHER_TIMEOUT_MS = 3000;
+const DELETE_WAIT_MS = 2000;
 
 function gathered(pc: RTCPeerConnection): Promise<void> {
   if (pc.iceGatheringState === 'complete') return Promise.resolve();
@@ -34,12 +40,23 @@ export class SignallingError extends Error {
   }
 }
 
-export async function negotiate(pc: RTCPeerConnection, endpoint: string, bearer?: string): Promise<MediaSession> {
+/**
+ * `bearer` is the whole credential when given; otherwise `asAccount` sends the session cookie (same
+ * origin): the WHIP of a logged-in host, or the mix-minus of a seat. A listener's WHEP sends neither.
+ */
+export async function negotiate(pc: RTCPeerConnection, endpoint: string, bearer?: string, asAccount = false): Promise<MediaSession> {
   await pc.setLocalDescription(await pc.createOffer());
   await gathered(pc);
   const headers: Record<string, string> = { 'content-type': 'application/sdp' };
   if (bearer) headers.authorization = `Bearer ${bearer}`;
-  const res = await fetch(endpoint, { method: 'POST', headers, body: pc.localDescription!.sdp, credentials: 'omit' });
+  const credentials: RequestCredentials = !bearer && asAccount ? 'same-origin' : 'omit';
+  let res: Response;
+  try {
+    res = await fetch(endpoint, { method: 'POST', headers, body: pc.localDescription!.sdp, credentials });
+  } catch (err) {
+    pc.close();
+    throw err;
+  }
   if (res.status !== 201) {
     let code = `HTTP_${res.status}`;
     try { code = ((await res.json()) as { error?: { code?: string } }).error?.code ?? code; } catch { /* not JSON */ }
@@ -50,13 +67,22 @@ export async function negotiate(pc: RTCPeerConnection, endpoint: string, bearer?
   const location = new URL(res.headers.get('location') ?? base.pathname, base).toString();
   await pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
   let closed = false;
+  const remove = (keepalive: boolean) => fetch(location, { method: 'DELETE', credentials, keepalive, ...(bearer ? { headers: { authorization: `Bearer ${bearer}` } } : {}) });
   return {
     pc,
     async close(notifyServer = true) {
       if (closed) return;
       closed = true;
+      // The DELETE first: closing the peer first lets the server see the media go and forget the
+      // session before the DELETE arrives, which then 404s. Bounded, so a dead network cannot hold the peer.
+      if (notifyServer) await Promise.race([remove(false).catch(() => {}), new Promise((r) => setTimeout(r, DELETE_WAIT_MS))]);
       pc.close();
-      if (notifyServer) await fetch(location, { method: 'DELETE', ...(bearer ? { headers: { authorization: `Bearer ${bearer}` } } : {}) }).catch(() => {});
+    },
+    abandon() {
+      if (closed) return;
+      closed = true;
+      void remove(true).catch(() => {});
+      pc.close();
     },
   };
 }

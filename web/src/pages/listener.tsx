@@ -1,5 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { AroundTheEvent } from '../components/around-the-event.js';
 import { AuthForm } from '../components/auth-form.js';
+import { ErrorPage } from '../components/error-page.js';
+import { FloatingReactions } from '../components/floating-reactions.js';
+import { RichText } from '../components/rich-text.js';
 import { LiveAudio } from '../components/live-audio.js';
 import { LiveCaptions } from '../components/live-captions.js';
 import { ReplayTranscript } from '../components/replay-transcript.js';
@@ -130,7 +134,7 @@ function ListenerPage() {
     }
   }, 30_000, playing);
 
-  if (!spaceId || missing) return <p class="error" role="alert">{t('listener.notFound')}</p>;
+  if (!spaceId || missing) return <ErrorPage message={t('listener.notFound')} />;
   if (!state) return <p role="status">{t('common.loading')}</p>;
   const live = state.state === 'live';
 
@@ -140,7 +144,7 @@ function ListenerPage() {
         <p class={`pill ${state.state}`}>{t(`state.${state.state}`)}</p>
         <h1 id="title-h">{state.title}</h1>
         {space && <p class="host">{t('listener.hostedBy', { name: space.host.displayName })}</p>}
-        {space?.description && <p class="description">{space.description}</p>}
+        {space?.description && <RichText class="description" text={space.description} />}
         {state.state === 'scheduled' && <Countdown state={state} />}
         <LiveAudio state={state} onPlaying={setPlaying} />
         {live && <LiveCaptions spaceId={state.id} hlsUrl={state.media.hlsUrl} language={state.language} />}
@@ -154,7 +158,10 @@ function ListenerPage() {
 
       <section class="card" aria-labelledby="stage-h">
         <h2 id="stage-h">{t('stage.heading')}</h2>
-        <StageList stage={state.stage} />
+        <div class="stage-area">
+          <StageList stage={state.stage} />
+          {live && <FloatingReactions perSecond={state.reactions.perSecond} />}
+        </div>
         {live && user && <SpeakRequest spaceId={state.id} user={user} />}
       </section>
 
@@ -174,6 +181,7 @@ function ListenerPage() {
       <section class="card">
         <ShareLink id="share-url" url={space?.listenPageUrl ?? location.href} label={t('share.label')} />
       </section>
+      {space && <AroundTheEvent space={space} state={state} user={user} />}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { AuthForm } from '../components/auth-form.js';
 import { QuestionQueue, type QuestionAction } from '../components/question-queue.js';
+import { ErrorPage } from '../components/error-page.js';
 import { mountPage } from '../components/shell.js';
 import { StageList } from '../components/stage-list.js';
 import { ModerationQueue } from '../components/moderation-queue.js';
@@ -92,7 +93,7 @@ function ModerationPage() {
   }
 
   if (!user) return <section class="card narrow"><h1>{t('moderation.heading')}</h1><AuthForm onDone={setUser} /></section>;
-  if (!allowed) return <p class="error" role="alert">{t('moderation.forbidden')}</p>;
+  if (!allowed) return <ErrorPage message={t('moderation.forbidden')} />;
   return (
     <div class="moderation">
       <h1>{t('moderation.heading')}</h1>

@@ -1,17 +1,24 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { AirStatusBadge } from '../components/air-status.js';
+import { ErrorPage } from '../components/error-page.js';
 import { MicCheck } from '../components/mic-check.js';
 import { RecordingNotice } from '../components/recording-notice.js';
 import { mountPage } from '../components/shell.js';
+import { SpeakerRoom } from '../components/speaker-room.js';
 import { StageList } from '../components/stage-list.js';
 import { t } from '../i18n/index.js';
 import { api, ApiError } from '../lib/api.js';
+import { errorText } from '../lib/error-text.js';
 import { spaceIdFromPath, useInterval } from '../lib/hooks.js';
+import { openLiveChannel } from '../lib/live-channel.js';
+import { useLeaveGuard } from '../lib/leave-guard.js';
 import type { Mic } from '../lib/mic.js';
+import { useMicResume } from '../lib/mic-resume.js';
+import { useOnAir, wasOnAir } from '../lib/on-air.js';
+import { knownUser } from '../lib/session.js';
 import type { Participant, Space, SpaceState } from '../lib/types.js';
 import type { MediaSession } from '../lib/webrtc.js';
 import { listen } from '../lib/whep.js';
-import { publish } from '../lib/whip.js';
-import { knownUser, sessionToken } from '../lib/session.js';
 
 /** An approved listener's seat: created by the host's approval, found by account. */
 async function mySeat(spaceId: string): Promise<Participant> {
@@ -36,81 +43,146 @@ function takeInvite(spaceId: string): string | null {
   return sessionStorage.getItem(key);
 }
 
-type Phase = 'ready' | 'joining' | 'on-stage' | 'left' | 'error';
+type Phase = 'checking' | 'ready' | 'joining' | 'on-stage' | 'left' | 'ended' | 'invalid' | 'error';
 
 function SpeakerPage() {
   const spaceId = spaceIdFromPath()!;
-  // An invite link's stage token, else (a listener whose request to speak was approved) this tab's session token.
-  const [token] = useState(() => takeInvite(spaceId) ?? sessionToken());
-  const guest = token?.startsWith('tkst_') ?? false;
+  // An invite link's stage token; without one, an approved listener's seat through their session cookie.
+  const [fromLink] = useState(() => location.hash.startsWith('#tkst_'));
+  const [invite] = useState(() => takeInvite(spaceId));
+  const guest = invite !== null;
+  const account = knownUser();
   const [space, setSpace] = useState<Space | null>(null);
   const [state, setState] = useState<SpaceState | null>(null);
   const [mic, setMic] = useState<Mic | null>(null);
   const [name, setName] = useState('');
   const [seat, setSeat] = useState<Participant | null>(null);
-  const [phase, setPhase] = useState<Phase>('ready');
+  const [phase, setPhase] = useState<Phase>(guest ? 'checking' : 'ready');
   const [message, setMessage] = useState('');
-  const sessions = useRef<MediaSession[]>([]);
+  const hearing = useRef<MediaSession | null>(null);
   const stageAudio = useRef<HTMLAudioElement>(null);
+  const resuming = useRef(wasOnAir(spaceId));
 
   useEffect(() => { api.space(spaceId).then(setSpace, () => setMessage(t('listener.notFound'))); }, []);
+  // The invite is checked on load, not after the mic check: a dead link says so at once.
+  useEffect(() => {
+    if (!invite) return;
+    // A link whose seat is already taken is a used invite, unless this very tab took it (a reload
+    // reads the token from this tab's storage, not from the link).
+    api.checkInvite(spaceId, invite).then((check) => {
+      if (check.seated && fromLink) { setPhase('invalid'); setMessage(t('speaker.badInvite')); }
+      else setPhase('ready');
+    }, (err) => {
+      const code = (err as { code?: string }).code;
+      if (code === 'SPACE_STATE_CONFLICT') { setPhase('ended'); setMessage(t('speaker.ended')); }
+      else { setPhase('invalid'); setMessage(code?.startsWith('STAGE_TOKEN') ? t('speaker.badInvite') : errorText(err)); }
+    });
+  }, []);
   useInterval(async () => setState(await api.state(spaceId)), 1000, phase === 'on-stage' || phase === 'joining');
-  useEffect(() => () => { for (const s of sessions.current) void s.close(); mic?.stop(); }, []);
+
+  const air = useOnAir({ spaceId, mic, wanted: phase === 'on-stage', bearer: invite ?? undefined });
+  useLeaveGuard(phase === 'on-stage');
+  useMicResume(resuming.current, mic, setMic);
+  // Back from a reload while on stage: rejoin by itself once the mic is open again.
+  useEffect(() => {
+    if (resuming.current && mic && phase === 'ready') { resuming.current = false; void join(); }
+  }, [mic, phase]);
+  useEffect(() => () => { void hearing.current?.close(); mic?.stop(); }, []);
+
+  // The stage plane's word on this seat's media: gone while the page thinks it is on stage (the
+  // origin dropped it, a restart) -> publish and listen again. The channel is open only while on stage.
+  const onMedia = useRef<(participantId: string, media: string) => void>(() => {});
+  onMedia.current = (participantId, media) => {
+    if (media !== 'disconnected' || participantId !== seat?.id || phase !== 'on-stage' || air.status !== 'on-air') return;
+    air.republish();
+    void rehear();
+  };
+  useEffect(() => {
+    if (phase !== 'on-stage') return;
+    return openLiveChannel(spaceId, (e) => { if (e.type === 'stage.media') onMedia.current(e.participantId, e.state); }, invite ?? undefined);
+  }, [phase]);
+
+  async function rehear() {
+    const old = hearing.current;
+    hearing.current = null;
+    await old?.close(false);
+    try {
+      // The Space ending drops every seat's media too: nothing to listen to again then.
+      if ((await api.space(spaceId)).state !== 'live') return;
+      const stage = await listen(`/api/v1/spaces/${spaceId}/whep`, invite ?? undefined, !invite);
+      hearing.current = stage;
+      stageAudio.current!.srcObject = stage.stream;
+      await stageAudio.current!.play().catch(() => {});
+    } catch { /* the next disconnect, or the state poll, settles the page */ }
+  }
 
   const me = state?.stage.find((p) => p.participantId === seat?.id);
   const muted = me?.muted ?? seat?.muted ?? false;
-  // Removed by the host (or the Space ended): the seat is gone from the stage.
+  // The Space ended, or the host removed this seat: the server already closed the media.
   useEffect(() => {
-    if (phase === 'on-stage' && state && (state.state !== 'live' || !me)) void leave(false);
+    if (phase !== 'on-stage' || !state) return;
+    if (state.state !== 'live') void settle('ended');
+    else if (!me) void settle('removed');
   }, [state]);
 
   async function join() {
-    if (!token || !mic) return;
+    if (!mic) return;
     setPhase('joining');
     setMessage('');
     try {
-      const participant = guest ? await api.redeem(spaceId, token, name.trim() || undefined) : await mySeat(spaceId);
+      const participant = invite ? await api.redeem(spaceId, invite, name.trim() || undefined, !!account) : await mySeat(spaceId);
       setSeat(participant);
-      const whipUrl = `/api/v1/spaces/${spaceId}/whip`;
-      sessions.current.push(await publish(whipUrl, mic.track, token));
-      // The stage as this speaker hears it: everyone but themselves (mix-minus), with the same bearer.
-      const hearing = await listen(`/api/v1/spaces/${spaceId}/whep`, token);
-      sessions.current.push(hearing);
-      stageAudio.current!.srcObject = hearing.stream;
+      // The stage as this speaker hears it: everyone but themselves (mix-minus), by the same credential.
+      const stage = await listen(`/api/v1/spaces/${spaceId}/whep`, invite ?? undefined, !invite);
+      hearing.current = stage;
+      stageAudio.current!.srcObject = stage.stream;
       await stageAudio.current!.play().catch(() => {});
       setPhase('on-stage');
     } catch (err) {
-      setPhase('error');
-      setMessage(err instanceof ApiError && err.code === 'SPACE_STATE_CONFLICT' ? t('speaker.notOpen')
-        : (err as { code?: string }).code === 'SPACE_NOT_LIVE' ? t('speaker.notLive')
-        : (err as { code?: string }).code?.startsWith('STAGE_TOKEN') ? t('speaker.badInvite') : t('error.generic'));
+      const code = (err as { code?: string }).code;
+      if (code === 'SPACE_STATE_CONFLICT') { setPhase('ended'); setMessage(t('speaker.ended')); return; }
+      setPhase(code?.startsWith('STAGE_TOKEN') ? 'invalid' : 'error');
+      setMessage(code === 'SPACE_NOT_LIVE' ? t('speaker.notLive') : code?.startsWith('STAGE_TOKEN') ? t('speaker.badInvite') : errorText(err));
     }
   }
 
   async function setMuted(next: boolean) {
     if (!seat) return;
-    try { setSeat(await api.mute(spaceId, seat.id, next, token ?? undefined)); } catch { setMessage(t('error.generic')); }
+    try { setSeat(await api.mute(spaceId, seat.id, next, invite ?? undefined)); } catch (err) { setMessage(errorText(err)); }
   }
 
-  async function leave(explicit = true) {
-    const open = sessions.current;
-    sessions.current = [];
-    for (const s of open) await s.close(explicit);
-    if (explicit && token) await api.leave(spaceId, token).catch(() => {});
+  async function leave() {
+    // Hearing first: ending the WHIP session also ends the seat's mix-minus on the server.
+    await hearing.current?.close();
+    hearing.current = null;
+    await air.stop();
+    await api.leave(spaceId, invite ?? undefined).catch(() => {});
     setPhase('left');
-    setMessage(explicit ? t('speaker.leftMessage') : t('speaker.removed'));
+    setMessage(t('speaker.leftMessage'));
   }
 
-  if (!token) return <p class="error" role="alert">{t('speaker.noInvite')}</p>;
+  async function settle(why: 'ended' | 'removed') {
+    air.drop();
+    await hearing.current?.close(false);
+    hearing.current = null;
+    mic?.stop();
+    setMic(null);
+    setPhase(why === 'ended' ? 'ended' : 'left');
+    setMessage(why === 'ended' ? t('speaker.ended') : t('speaker.removed'));
+  }
+
+  if (!invite && !account) return <ErrorPage message={t('speaker.noInvite')} />;
+  const preparing = phase === 'ready' || phase === 'error';
   return (
     <div class="speaker">
       <section class="hero" aria-labelledby="title-h">
-        <p class="pill">{t('speaker.invited')}</p>
+        {(phase === 'checking' || preparing || phase === 'joining' || phase === 'on-stage') && <p class="pill">{t('speaker.invited')}</p>}
         <h1 id="title-h">{space?.title ?? '…'}</h1>
         {space && <p class="host">{t('listener.hostedBy', { name: space.host.displayName })}</p>}
       </section>
 
-      {(phase === 'ready' || phase === 'error') && (
+      {phase === 'checking' && <p role="status">{t('speaker.checking')}</p>}
+      {preparing && (
         <section class="card" aria-labelledby="prep-h">
           <h2 id="prep-h">{t('speaker.prepare')}</h2>
           <MicCheck mic={mic} onMic={setMic} />
@@ -130,13 +202,19 @@ function SpeakerPage() {
         <div class="row">
           <button type="button" aria-pressed={muted} onClick={() => setMuted(!muted)} disabled={phase !== 'on-stage'}>{muted ? t('speaker.unmute') : t('speaker.mute')}</button>
           <button type="button" class="danger" onClick={() => leave()} disabled={phase !== 'on-stage'}>{t('speaker.leave')}</button>
+          <AirStatusBadge status={air.status} testId="speaker-air" />
         </div>
-        <p class="notice" data-testid="speaker-status">{phase === 'on-stage' ? (muted ? t('speaker.youAreMuted') : t('speaker.youAreLive')) : t('player.loading')}</p>
+        <p class="notice" data-testid="speaker-status">{phase === 'on-stage' && air.status === 'on-air' ? (muted ? t('speaker.youAreMuted') : t('speaker.youAreLive')) : t('player.loading')}</p>
         {state && <StageList stage={state.stage} />}
       </section>
 
-      <p role="status" class="notice">{message}</p>
-      {phase === 'left' && <p><a href={`/s/${spaceId}`}>{t('speaker.backToListen')}</a></p>}
+      {state && phase === 'on-stage' && <SpeakerRoom state={state} />}
+      {phase === 'on-stage' && seat?.role === 'cohost' && account && (
+        <p><a class="button" href={`/s/${spaceId}/studio`} target="_blank" rel="noopener">{t('speaker.openStudio')}</a></p>
+      )}
+      {air.refusal && <p class="error" role="alert">{errorText({ code: air.refusal })}</p>}
+      <p role={phase === 'invalid' ? 'alert' : 'status'} class={phase === 'invalid' ? 'error' : 'notice'} data-testid="speaker-message">{message}</p>
+      {(phase === 'left' || phase === 'ended' || phase === 'invalid') && <p><a href={`/s/${spaceId}`}>{t('speaker.backToListen')}</a></p>}
     </div>
   );
 }
