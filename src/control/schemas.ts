@@ -118,6 +118,10 @@ export const SpaceStateView = Type.Object({
   reactions: Type.Object({ totals: Type.Record(Type.String(), Type.Integer()), perSecond: Type.Record(Type.String(), Type.Number()) }),
   questions: Type.Object({ highlighted: Nullable(QuestionView), top: Type.Array(QuestionView), approved: Type.Integer(), answered: Type.Integer() }),
   media: Type.Object({ hlsUrl: Url, whepUrl: Url, replayUrl: Url }),
+  defence: Type.Object({
+    underAttack: Type.Boolean({ description: 'anonymous writes and logins carry a proof of work (docs/security.md)' }),
+    shedding: Type.Boolean({ description: 'the origin refuses some writes to keep the audience and the stage going' }),
+  }),
   generatedAt: Instant,
 });
 export const ClipView = Type.Object({

@@ -91,10 +91,17 @@ test('admins switch under-attack mode; automatic mode follows load shedding', as
 
   const auto = await startTestServer({ overrides: { underAttack: { setting: 'auto', baseDifficulty: 8 }, shedding: THRESHOLDS }, server: { loadGauges: () => ({ eventLoopDelayMs: 150, rssMb: 100 }) } });
   t.after(() => auto.close());
+  // The host learns it from the room state (the studio shows a banner).
+  const admin2 = await registerAdmin(auto, 'auto_admin', 'correct horse battery').catch((err: Error) => err);
+  assert.ok(admin2 instanceof Error, 'registration asks for work in automatic mode under pressure');
   const reaction = await auto.request('POST', '/api/v1/spaces/sp_x/reactions', { body: { reaction: 'clap' } });
   assert.equal(reaction.status, 503, 'level 1 sheds anonymous writes first');
   const login = await auto.request('POST', '/api/v1/auth/login', { body: { handle: 'someone', password: 'whatever password' } });
   assert.equal(login.status, 428, `automatic mode asks logins for work while shedding (${login.status})`);
+  const calm = await startTestServer();
+  t.after(() => calm.close());
+  const { id } = await liveSpace(calm);
+  assert.deepEqual((await calm.request('GET', `/api/v1/spaces/${id}/state`)).body.defence, { underAttack: false, shedding: false });
   const metrics = await auto.request('GET', '/metrics');
   assert.match(String(metrics.body), /tribune_refusals_total\{layer="(origin-shedding|proof-of-work)"/);
 });

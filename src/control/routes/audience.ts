@@ -19,6 +19,12 @@ export function audienceInteractionRoutes(app: FastifyInstance, ctx: ControlCont
   const spaceId = (request: FastifyRequest) => (request.params as { spaceId: string }).spaceId;
   const cache = new Map<string, Promise<CachedState>>();
 
+  /** What the studio tells the host: whether the origin sheds load or asks for proofs of work. */
+  const defenceNow = () => {
+    const d = ctx.defence.underAttack.state();
+    return { underAttack: d.underAttack, shedding: d.pressure.level > 0 };
+  };
+
   async function buildState(request: FastifyRequest, id: string): Promise<CachedState> {
     const space = await ctx.spaces.get(id);
     const [stage, snapshot, questions] = await Promise.all([
@@ -42,6 +48,7 @@ export function audienceInteractionRoutes(app: FastifyInstance, ctx: ControlCont
         approved: questions.counts.approved, answered: questions.counts.answered,
       },
       media: { hlsUrl: urls.hlsUrl, whepUrl: urls.whepUrl, replayUrl: urls.replayUrl },
+      defence: defenceNow(),
       generatedAt: new Date().toISOString(),
     };
     const body = JSON.stringify(state);

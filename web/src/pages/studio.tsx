@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { AudienceChart } from '../components/audience-chart.js';
 import { AuthForm } from '../components/auth-form.js';
 import { RecordingNotice } from '../components/recording-notice.js';
+import { DefenceBanner } from '../components/studio/defence-banner.js';
 import { QuestionQueue, type QuestionAction } from '../components/question-queue.js';
 import { mountPage } from '../components/shell.js';
 import { EndedSummary } from '../components/studio/ended-summary.js';
@@ -112,6 +113,7 @@ function StudioPage() {
     <div class="studio">
       <SpaceHeader space={shown} state={state} message={message} onTransition={transition} />
       <RecordingNotice to="host" />
+      <DefenceBanner state={state} />
       {phase === 'ended' && <EndedSummary space={space} state={state} />}
       {(phase === 'scheduled' || phase === 'cancelled') && <ManageSpace space={shown} onChange={data.setSpace} />}
       {!over && (
