@@ -31,7 +31,7 @@ const EMBED_PATH = '/embed/:spaceId';
 const EMBED_POLICY = [
   `default-src 'self'`, `script-src 'self'`, `style-src 'self' 'unsafe-inline'`, `img-src 'self' data: blob:`,
   `media-src 'self' blob:`, `connect-src 'self'`, `worker-src 'self' blob:`, `object-src 'none'`, `base-uri 'none'`,
-  `frame-ancestors *`,
+  // No frame-ancestors: any page may frame the player (a `*` would still refuse non-network schemes).
 ].join('; ');
 
 /** Page paths -> the HTML file that renders them. Anything else stays with the API's JSON 404. */
