@@ -11,6 +11,8 @@ import { StagePeers } from './stage-peers.js';
 import { percentile, round, Samples } from './stats.js';
 import { isLoopbackUrl, TargetRefused } from './target.js';
 import { summarizeRun } from './summarize.js';
+import { AttackRun, honestAccountAddress, honestListenerAddress } from './attack/attack-run.js';
+import { Counter } from './stats.js';
 
 /** What the live view draws each second. */
 export interface LiveSnapshot {
@@ -35,6 +37,20 @@ const RAMP_TICK_MS = 50;
  */
 export async function runLoadtest(options: LoadtestOptions, hooks: RunHooks = {}): Promise<LoadtestReport> {
   if (!options.allowRemote && !isLoopbackUrl(options.target)) throw new TargetRefused(options.target);
+  if (options.metricsUrl && !options.allowRemote && !isLoopbackUrl(options.metricsUrl)) throw new TargetRefused(options.metricsUrl);
+  // A run survives any of its clients failing and reports it: a rejection nobody awaited (a
+  // client library's bug) is counted here instead of ending the process with no report.
+  const clientFailures = new Counter();
+  const onUnhandled = (reason: unknown): void => { clientFailures.add(`unhandled rejection: ${String((reason as Error)?.message ?? reason).slice(0, 120)}`); };
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    return await runWithGuard(options, hooks, clientFailures);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+}
+
+async function runWithGuard(options: LoadtestOptions, hooks: RunHooks, clientFailures: Counter): Promise<LoadtestReport> {
   const d = LOADTEST_DEFAULTS;
   const startedAt = new Date();
   const run = newRunId();
@@ -43,20 +59,29 @@ export async function runLoadtest(options: LoadtestOptions, hooks: RunHooks = {}
   const setup = await prepareSpace(client, { spaceId: options.spaceId, create: options.create, handle: options.handle, password: options.password, run })
     .catch((err) => { scheduler.close(); client.close(); throw err; });
   const peers = new StagePeers(options.target, setup.spaceId);
+  let t0 = performance.now();
+  const elapsedS = (): number => round((performance.now() - t0) / 1000, 2);
+  const attack = options.attack
+    ? await AttackRun.prepare(options.attack, options.target, setup.spaceId, client, setup.hostToken, elapsedS).catch((err) => { scheduler.close(); client.close(); throw err; })
+    : undefined;
+  const flooding = attack ? (): boolean => attack.flooding : undefined;
   const interactions = new Interactions(client, scheduler, {
     spaceId: setup.spaceId, run, askers: Math.min(options.askers, d.maxAccounts), voters: Math.min(options.voters, d.maxAccounts),
     tappers: Math.min(options.tappers, d.maxListeners), tapIntervalMs: options.tapIntervalMs,
     askIntervalMs: d.askIntervalMs, voteIntervalMs: d.voteIntervalMs, spoofForwardedFor: options.spoofForwardedFor,
     hostToken: setup.hostToken, moderateIntervalMs: d.moderateIntervalMs,
+    addressOf: attack ? honestAccountAddress : undefined, flooding,
   });
   const ctx: AudienceContext = {
     client, scheduler, spaceId: setup.spaceId, collapse: options.collapse, playerBufferMs: options.playerBufferMs,
     heartbeats: options.heartbeats, heartbeatIntervalMs: d.heartbeatIntervalMs, spoofForwardedFor: options.spoofForwardedFor,
+    addressOf: attack ? honestListenerAddress : undefined, flooding, firstAudioDuringFloodMs: new Samples(),
     joinMs: new Samples(), firstAudioMs: new Samples(), stallMs: new Samples(),
   };
   // Its own connection: a scrape queued behind a join storm would report the origin's CPU late.
-  const metricsClient = new HttpClient(options.target, { maxSockets: 1, timeoutMs: 2000 });
-  const origin = new OriginMetrics(metricsClient);
+  // An edge does not pass /metrics on: --metrics names the origin to scrape.
+  const metricsClient = new HttpClient(options.metricsUrl ?? options.target, { maxSockets: 1, timeoutMs: 2000 });
+  const origin = new OriginMetrics(metricsClient, options.metricsToken);
   const durationMs = profileDurationMs(options.profile);
   const timeline: TimelinePoint[] = [];
   const all: HlsListener[] = [];
@@ -80,11 +105,15 @@ export async function runLoadtest(options: LoadtestOptions, hooks: RunHooks = {}
   // WebRTC listeners connect before the storm: their handshakes are what we measure, not queueing
   // behind thousands of HTTP joins on this machine.
   await peers.addListeners(Math.min(options.whepListeners, d.maxPeers));
+  // Under attack, the honest accounts exist before the flood (registering hashes a password, which
+  // the origin rightly bounds while a login flood runs).
   const interactionsDone = interactions.start();
+  if (attack) await interactionsDone;
 
-  const t0 = performance.now();
+  t0 = performance.now();
   const elapsed = (): number => performance.now() - t0;
   phase = 'running';
+  attack?.start({ listeners: () => all, speakers: () => peers.stats().speakers, rssMB: () => origin.latest()?.rssMB ?? null, elapsedS });
 
   const ramp = setInterval(() => {
     const target = Math.min(d.maxListeners, targetAt(options.profile, elapsed()));
@@ -134,7 +163,7 @@ export async function runLoadtest(options: LoadtestOptions, hooks: RunHooks = {}
       firstAudioP99: firsts.length ? round(percentile(firsts, 99)) : null,
       whep: stage.whep, speakers: stage.speakers,
       generatorCores: round(generatorCores, 3),
-      originCpuCores: o?.cpuCores ?? null, originRssMB: o?.rssMB ?? null,
+      originCpuCores: o?.cpuCores ?? null, originRssMB: o?.rssMB ?? null, originEventLoopP99Ms: o?.eventLoopP99Ms ?? null,
     };
     lastSent = client.sent;
     lastLogical = client.logical;
@@ -144,9 +173,14 @@ export async function runLoadtest(options: LoadtestOptions, hooks: RunHooks = {}
 
   const tick = (): void => {
     origin.scrape(round(elapsed() / 1000, 2));
-    const point = sample();
+    const sampled = sample();
+    const point = attack ? { ...sampled, ...attack.tick(sampled) } : sampled;
     timeline.push(point);
-    hooks.onTick?.({ elapsedS: point.t, durationS: durationMs / 1000, point, errors: { ...client.errors.toJSON(), ...peers.errors.toJSON() }, peakTarget, phase });
+    try {
+      hooks.onTick?.({ elapsedS: point.t, durationS: durationMs / 1000, point, errors: { ...client.errors.toJSON(), ...peers.errors.toJSON() }, peakTarget, phase });
+    } catch (err) {
+      clientFailures.add(`live view: ${String((err as Error).message).slice(0, 120)}`);
+    }
   };
   const ticker = setInterval(tick, d.tickMs);
 
@@ -158,6 +192,7 @@ export async function runLoadtest(options: LoadtestOptions, hooks: RunHooks = {}
   clearInterval(ramp);
   for (const l of active) l.leave();
   interactions.stop();
+  await attack?.stop();
   await Promise.race([interactionsDone, sleep(d.drainMs)]);
   const stageFinal = peers.stats();
   await peers.close();
@@ -180,6 +215,8 @@ export async function runLoadtest(options: LoadtestOptions, hooks: RunHooks = {}
     target: options.target, spaceId: setup.spaceId, options: { ...shown, password: options.password ? '***' : undefined },
     durationS: round(durationMs / 1000, 2), summary, timeline, originSamples: origin.samples,
     notes: notesFor(options, summary.errors),
+    clientFailures: clientFailures.toJSON(),
+    ...(attack ? { attack: attack.report({ listeners: all, firstAudioDuringFlood: ctx.firstAudioDuringFloodMs!, interactions, timeline }) } : {}),
   };
 }
 
