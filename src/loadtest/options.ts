@@ -116,7 +116,7 @@ export const ATTACK_DEFAULTS = {
   tailS: 10,
   rssLimitMB: 1024,
   probeIntervalMs: 5_000,
-  pipeline: 16,
+  pipeline: 8,
   /** Hard bounds: whatever the flags say. */
   maxFloodRate: 100_000,
   maxFloodDurationS: 600,

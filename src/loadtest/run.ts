@@ -209,14 +209,20 @@ async function runWithGuard(options: LoadtestOptions, hooks: RunHooks, clientFai
     timeline, ctx, all, peakTarget, client, peers, stageFinal, interactions, origin, options,
     generatorCpuSeconds: (cpuEnd.user + cpuEnd.system) / 1e6, wallSeconds: (performance.now() - t0) / 1000, peakRssMB: peakRss / 1e6,
   });
-  const { password: _omit, ...shown } = options;
+  const { password: _omit, metricsToken: _token, ...shown } = options;
+  const attackReport = attack?.report({ listeners: all, firstAudioDuringFlood: ctx.firstAudioDuringFloodMs!, interactions, timeline });
+  const notes = notesFor(options, summary.errors);
+  if (attackReport && attackReport.flood.achievedAnsweredPerSecond < 0.9 * attackReport.flood.targetRate) {
+    const f = attackReport.flood;
+    notes.push(`The flood reached ${f.achievedAnsweredPerSecond.toLocaleString('en-US')} answered req/s of the ${f.targetRate.toLocaleString('en-US')} aimed at (${f.achievedSentPerSecond.toLocaleString('en-US')} req/s written, the rest still queued when it ended): the load generator, the edge and the origin share this machine, and no faster was possible. Every figure is for the rate achieved.`);
+  }
   return {
     tool: 'tribune loadtest', reportVersion: 1, startedAt: startedAt.toISOString(), endedAt: new Date().toISOString(),
     target: options.target, spaceId: setup.spaceId, options: { ...shown, password: options.password ? '***' : undefined },
     durationS: round(durationMs / 1000, 2), summary, timeline, originSamples: origin.samples,
-    notes: notesFor(options, summary.errors),
+    notes,
     clientFailures: clientFailures.toJSON(),
-    ...(attack ? { attack: attack.report({ listeners: all, firstAudioDuringFlood: ctx.firstAudioDuringFloodMs!, interactions, timeline }) } : {}),
+    ...(attackReport ? { attack: attackReport } : {}),
   };
 }
 

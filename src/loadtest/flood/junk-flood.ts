@@ -42,6 +42,7 @@ const REFILL_MS = 5;
 const BURST_MS = 50;
 /** A connection moves to another source address after this many requests (thousands get used). */
 const REQUESTS_PER_CONNECTION = 64;
+const MAX_CONNECTIONS = 1024;
 
 /**
  * The junk flood: many keep-alive connections, each from a loopback address of its own, each writing
@@ -95,7 +96,9 @@ export class JunkFlood {
       new SlowSockets('slowloris', half, slowTarget, o.addresses),
       new SlowSockets('endless-body', o.slowSockets - half, slowTarget, o.addresses + half),
     ];
-    const connections = Math.min(512, Math.max(8, Math.ceil(o.rate / 100)));
+    // Open loop, as an attacker: enough connections that a slow answer does not slow the flood
+    // (a connection keeps up to `pipeline` requests outstanding).
+    const connections = Math.min(MAX_CONNECTIONS, Math.max(16, Math.ceil(o.rate / 40)));
     for (let i = 0; i < connections; i++) this.#connections.push(new FloodConnection(this));
     for (const c of this.#connections) c.open();
     return new Promise((resolve) => {
@@ -132,7 +135,10 @@ export class JunkFlood {
   take(n: number, c: FloodConnection): number {
     if (!this.#running) return 0;
     const k = Math.min(n, Math.floor(this.#budget), this.#maxRequests - this.stats.sent);
-    if (k <= 0) { this.#waiting.push(c); return 0; }
+    if (k <= 0) {
+      if (!c.parked) { c.parked = true; this.#waiting.push(c); }
+      return 0;
+    }
     this.#budget -= k;
     return k;
   }
@@ -165,7 +171,11 @@ export class JunkFlood {
     const rate = this.#o.rate / 1000;
     this.#budget = Math.min(this.#budget + (now - this.#lastRefill) * rate, Math.max(this.#o.pipeline, BURST_MS * rate));
     this.#lastRefill = now;
-    while (this.#budget >= 1 && this.#waiting.length) this.#waiting.shift()!.pump();
+    while (this.#budget >= 1 && this.#waiting.length) {
+      const c = this.#waiting.shift()!;
+      c.parked = false;
+      c.pump();
+    }
   }
 }
 
@@ -175,6 +185,8 @@ function sortDesc(counts: Record<string, number>): Record<string, number> {
 
 /** One pipelined keep-alive connection of the flood; reconnects from the next address when closed. */
 class FloodConnection {
+  /** Waiting in the flood's queue for budget (at most once). */
+  parked = false;
   readonly #flood: JunkFlood;
   #socket: net.Socket | undefined;
   #parser = new ResponseParser();
@@ -203,7 +215,7 @@ class FloodConnection {
     });
     socket.on('close', () => {
       if (this.#socket !== socket) return;
-      for (const kind of this.#outstanding) this.#flood.stats.onNoAnswer(kind, this.#closed ? 'flood-ended' : 'closed');
+      for (const kind of this.#outstanding) this.#flood.stats.onNoAnswer(kind, this.#closed ? 'queued-at-end' : 'closed');
       this.#outstanding = [];
       this.#socket = undefined;
       // Refused or cut: come back from another address, a little later if we never got in.
@@ -216,12 +228,17 @@ class FloodConnection {
     this.#socket?.destroy();
   }
 
-  /** Writes the next batch if the last one is fully answered and the budget allows. */
+  /** Tops the pipeline up to `pipeline` outstanding requests, as far as the budget allows. */
   pump(): void {
     const socket = this.#socket;
-    if (this.#closed || !socket || !this.#connected || this.#outstanding.length > 0) return;
-    if (this.#onThisSocket >= REQUESTS_PER_CONNECTION) { socket.end(); return; }
-    const n = this.#flood.take(Math.min(this.#flood.pipeline, REQUESTS_PER_CONNECTION - this.#onThisSocket), this);
+    if (this.#closed || !socket || !this.#connected) return;
+    const room = this.#flood.pipeline - this.#outstanding.length;
+    if (room <= 0) return;
+    if (this.#onThisSocket >= REQUESTS_PER_CONNECTION) {
+      if (this.#outstanding.length === 0) socket.end();
+      return;
+    }
+    const n = this.#flood.take(Math.min(room, REQUESTS_PER_CONNECTION - this.#onThisSocket), this);
     if (n === 0) return;
     const chunks: Buffer[] = [];
     for (let i = 0; i < n; i++) {
@@ -247,6 +264,6 @@ class FloodConnection {
       if (kind) this.#flood.stats.onAnswer(kind, res);
       if (res.close) { this.#socket?.end(); return; }
     }
-    if (this.#outstanding.length === 0) this.pump();
+    this.pump();
   }
 }
