@@ -215,7 +215,7 @@ class FloodConnection {
     });
     socket.on('close', () => {
       if (this.#socket !== socket) return;
-      for (const kind of this.#outstanding) this.#flood.stats.onNoAnswer(kind, this.#closed ? 'queued-at-end' : 'closed');
+      for (const kind of this.#outstanding) this.#flood.stats.onNoAnswer(kind, 'closed');
       this.#outstanding = [];
       this.#socket = undefined;
       // Refused or cut: come back from another address, a little later if we never got in.
@@ -225,6 +225,9 @@ class FloodConnection {
 
   close(): void {
     this.#closed = true;
+    // Counted now, not on 'close' (which comes a tick later): the report is read right after stop().
+    for (const kind of this.#outstanding) this.#flood.stats.onNoAnswer(kind, 'queued-at-end');
+    this.#outstanding = [];
     this.#socket?.destroy();
   }
 
