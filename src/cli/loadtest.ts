@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import ndc from 'node-datachannel';
+import { MAX_BROWSER_PLAYERS } from '../loadtest/browser-players.js';
 import { ATTACK_DEFAULTS as A, attackProfile, LiveView, LOADTEST_DEFAULTS as D, parseProfile, rampProfile, renderSummary, runLoadtest, validateProfile, writeReport, type AttackOptions, type LoadtestOptions } from '../loadtest/index.js';
 
 export const LOADTEST_HELP = `tribune loadtest — drive a Tribune deployment with a realistic audience and stage, then report
@@ -30,6 +31,10 @@ The audience (LL-HLS players at the live edge: blocking playlist reload, part fe
                           listeners asking for the same URL at the same moment share one request,
                           as they would behind an edge cache (joins are always per listener)
   --max-sockets <n>       Keep-alive connections in the shared pool             [default ${D.maxSockets}]
+  --browsers <n>          Also this many real players: the listener page /s/<id> in Chromium
+                          (hls.js), play pressed; their stalls and requests/s are reported beside
+                          the simulated players' (at most ${MAX_BROWSER_PLAYERS}; the deployment must serve the web app)
+  --chromium <path>       The Chromium to drive                                 [default /usr/bin/chromium]
 
 The stage and the interactive audience:
   --speakers <n>          Speakers publishing generated audio over WHIP (needs the host) [default ${D.speakers}]
@@ -93,7 +98,7 @@ const OPTIONS = {
   'allow-remote': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
   'flood-rate': { type: 'string' }, 'flood-duration': { type: 'string' }, 'flood-addresses': { type: 'string' }, 'slow-sockets': { type: 'string' },
   warmup: { type: 'string' }, tail: { type: 'string' }, joiners: { type: 'string' }, 'rss-limit': { type: 'string' }, seed: { type: 'string' },
-  metrics: { type: 'string' },
+  metrics: { type: 'string' }, browsers: { type: 'string' }, chromium: { type: 'string' },
 } as const;
 
 class UsageError extends Error {}
@@ -176,6 +181,7 @@ export function parseLoadtestFlags(argv: string[], env: NodeJS.ProcessEnv = proc
     metricsIntervalMs: D.metricsIntervalMs,
     reportDir: values['no-report'] ? undefined : values['report-dir'] ?? `loadtest-${stamp}`,
     metricsUrl: values.metrics, metricsToken: env.TRIBUNE_METRICS_TOKEN, attack,
+    browsers: int(values.browsers, 'browsers', 0, MAX_BROWSER_PLAYERS), chromiumPath: values.chromium,
   };
   if (values.metrics) { try { new URL(values.metrics); } catch { throw new UsageError(`--metrics: not a URL: '${values.metrics}'`); } }
   if (attack && !hasHost) throw new UsageError('--profile attack needs the host (for the speaker and the WHIP probe): --create or --user/--password');

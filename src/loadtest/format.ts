@@ -8,7 +8,8 @@ export function count(n: number | null | undefined, unit = ''): string {
 
 export function decimal(n: number | null | undefined, unit: string, digits = 1): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '-';
-  return `${n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })} ${unit}`;
+  const figure = n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return unit ? `${figure} ${unit}` : figure;
 }
 
 /** A latency distribution: "p50 22.7 ms, p90 40.1 ms, p99 95.0 ms, max 120.3 ms (10,000 samples)". */

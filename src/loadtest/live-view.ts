@@ -72,6 +72,10 @@ export function renderSummary(r: LoadtestReport): string {
     `  interactions    ${fmt(s.interactions.questions)} questions, ${fmt(s.interactions.votes)} votes, ${fmt(s.interactions.reactions)} reactions`,
     `  origin          cpu mean ${s.origin.cpuCoresMean ?? '-'} / peak ${s.origin.cpuCoresPeak ?? '-'} cores, rss peak ${fmt(s.origin.rssMBPeak, ' MB')}`,
     `  load generator  ${s.generator.coresMean} cores mean, ${fmt(s.generator.listenersPerCore)} listeners per core, rss peak ${fmt(s.generator.peakRssMB, ' MB')}`,
+    ...(r.browsers ? [
+      `  real players    ${r.browsers.error ?? `${r.browsers.players.filter((p) => p.firstAudioMs !== null).length} of ${r.browsers.players.length} played (hls.js in Chromium); stalls ${r.browsers.players.map((p) => p.stalls).join(', ')}`}`,
+      `  real vs model   requests/s per player: real ${decimal(r.browsers.realRequestsPerSecond, 'req/s')}, simulated ${decimal(r.browsers.simulatedRequestsPerListenerSecond, 'req/s')}; stalls per player: real ${decimal(r.browsers.realStallsPerPlayer, '', 2)}, simulated ${decimal(r.browsers.simulatedStallsPerListener, '', 2)}`,
+    ] : []),
     ...(r.attack ? attackSummary(r) : []),
     ...Object.entries(r.clientFailures ?? {}).map(([k, v]) => `  client failure  ${k} (${fmt(v)})`),
     ...r.notes.map((n) => `  note: ${n}`),

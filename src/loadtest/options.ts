@@ -44,6 +44,9 @@ export interface LoadtestOptions {
   readonly metricsToken?: string | undefined;
   /** The night of the attack: a junk flood while the audience listens and asks (--profile attack). */
   readonly attack?: AttackOptions | undefined;
+  /** Real players (the listener page, hls.js in Chromium) beside the simulated ones. */
+  readonly browsers?: number | undefined;
+  readonly chromiumPath?: string | undefined;
 }
 
 export interface AttackOptions {

@@ -34,6 +34,16 @@ export function summaryRows(r: LoadtestReport): string[] {
     row('Origin (from /metrics)', `CPU mean ${decimal(s.origin.cpuCoresMean, 'cores', 2)}, peak ${decimal(s.origin.cpuCoresPeak, 'cores', 2)}; RSS peak ${decimal(s.origin.rssMBPeak, 'MB', 0)}; failed scrapes ${count(s.origin.scrapeFailures)}`),
     row('Load generator', `${decimal(s.generator.cpuSeconds, 'CPU s', 1)} (${decimal(s.generator.coresMean, 'cores', 2)} mean), ${count(s.generator.listenersPerCore)} listeners per core, RSS peak ${decimal(s.generator.peakRssMB, 'MB', 0)}`),
     row('Client failures survived', reasons(r.clientFailures ?? {})),
+    ...(r.browsers ? browserRows(r.browsers) : []),
+  ];
+}
+
+/** Real players beside the simulated ones: if these two disagree, the model of a player is wrong. */
+export function browserRows(b: NonNullable<LoadtestReport['browsers']>): string[] {
+  const played = b.players.filter((p) => p.firstAudioMs !== null);
+  return [
+    row('Real players (hls.js in Chromium)', b.error ?? `${played.length} of ${b.players.length} played; first audio ${played.map((p) => count(p.firstAudioMs, 'ms')).join(', ') || '-'}; stalls ${b.players.map((p) => count(p.stalls)).join(', ')}${b.players.some((p) => p.error) ? `; problems: ${b.players.filter((p) => p.error).map((p) => `#${p.index + 1} ${p.error}`).join('; ')}` : ''}`),
+    row('Real vs simulated player', `requests per second per player: real ${decimal(b.realRequestsPerSecond, 'req/s')}, simulated ${decimal(b.simulatedRequestsPerListenerSecond, 'req/s')}; stalls per player: real ${decimal(b.realStallsPerPlayer, '', 2)}, simulated ${decimal(b.simulatedStallsPerListener, '', 2)}`),
   ];
 }
 

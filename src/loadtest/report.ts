@@ -1,6 +1,7 @@
 import type { OriginSample } from './origin-metrics.js';
 import type { Percentiles } from './stats.js';
 import type { AttackReport } from './attack/attack-run.js';
+import type { BrowserPlayerReport } from './browser-players.js';
 
 /** One second of the run, as plotted. Latencies are of the joins/first audio completed in that second. */
 export interface TimelinePoint {
@@ -77,6 +78,16 @@ export interface LoadtestReport {
   readonly clientFailures: Record<string, number>;
   /** --profile attack: the flood, the honest side, and the verdict against each goal. */
   readonly attack?: AttackReport;
+  /** --browsers: real players beside the simulated ones, and the two side by side. */
+  readonly browsers?: {
+    readonly players: readonly BrowserPlayerReport[];
+    readonly error: string | undefined;
+    /** Requests per second per real page (mean), and per simulated listener playing (steady state, as the target saw them without collapsing). */
+    readonly realRequestsPerSecond: number | null;
+    readonly simulatedRequestsPerListenerSecond: number | null;
+    readonly realStallsPerPlayer: number | null;
+    readonly simulatedStallsPerListener: number | null;
+  };
 }
 
 /** Checks the shape of a report read back from disk (preflight --from, tests). */

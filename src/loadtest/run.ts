@@ -13,6 +13,7 @@ import { isLoopbackUrl, TargetRefused } from './target.js';
 import { summarizeRun } from './summarize.js';
 import { AttackRun, honestAccountAddress, honestListenerAddress } from './attack/attack-run.js';
 import { Counter } from './stats.js';
+import { BrowserPlayers } from './browser-players.js';
 
 /** What the live view draws each second. */
 export interface LiveSnapshot {
@@ -105,6 +106,9 @@ async function runWithGuard(options: LoadtestOptions, hooks: RunHooks, clientFai
   // WebRTC listeners connect before the storm: their handshakes are what we measure, not queueing
   // behind thousands of HTTP joins on this machine.
   await peers.addListeners(Math.min(options.whepListeners, d.maxPeers));
+  // Real players open their pages before the clock starts: launching Chromium takes seconds.
+  const browsers = new BrowserPlayers();
+  await browsers.start(options.target, setup.spaceId, { count: options.browsers ?? 0, executablePath: options.chromiumPath ?? '/usr/bin/chromium', elapsedMs: () => performance.now() - t0 });
   // Under attack, the honest accounts exist before the flood (registering hashes a password, which
   // the origin rightly bounds while a login flood runs).
   const interactionsDone = interactions.start();
@@ -193,6 +197,7 @@ async function runWithGuard(options: LoadtestOptions, hooks: RunHooks, clientFai
   for (const l of active) l.leave();
   interactions.stop();
   await attack?.stop();
+  const real = options.browsers ? await browsers.stop() : undefined;
   await Promise.race([interactionsDone, sleep(d.drainMs)]);
   const stageFinal = peers.stats();
   await peers.close();
@@ -223,6 +228,25 @@ async function runWithGuard(options: LoadtestOptions, hooks: RunHooks, clientFai
     notes,
     clientFailures: clientFailures.toJSON(),
     ...(attackReport ? { attack: attackReport } : {}),
+    ...(real ? { browsers: compareBrowsers(real, timeline, all) } : {}),
+  };
+}
+
+/** Real and simulated players side by side: requests per second each, and stalls per player. */
+function compareBrowsers(real: Awaited<ReturnType<BrowserPlayers['stop']>>, timeline: readonly TimelinePoint[], all: readonly HlsListener[]): NonNullable<LoadtestReport['browsers']> {
+  const played = real.players.filter((p) => p.firstAudioMs !== null);
+  const rates = played.map((p) => p.requestsPerSecond).filter((x): x is number => x !== null);
+  // Simulated: requests the listeners made (collapsed or not) per listener playing, in the seconds at >= 95 % of the peak.
+  const peak = Math.max(0, ...timeline.map((p) => p.playing));
+  const steady = timeline.filter((p) => peak > 0 && p.playing >= 0.95 * peak);
+  const perListener = steady.map((p) => p.listenerRequestsPerSecond / Math.max(1, p.playing));
+  const played2 = all.filter((l) => l.played);
+  return {
+    players: real.players, error: real.error,
+    realRequestsPerSecond: rates.length ? round(rates.reduce((a, b) => a + b, 0) / rates.length, 1) : null,
+    simulatedRequestsPerListenerSecond: perListener.length ? round(perListener.reduce((a, b) => a + b, 0) / perListener.length, 1) : null,
+    realStallsPerPlayer: played.length ? round(played.reduce((s, p) => s + p.stalls, 0) / played.length, 2) : null,
+    simulatedStallsPerListener: played2.length ? round(played2.reduce((s, l) => s + l.stalls, 0) / played2.length, 2) : null,
   };
 }
 
