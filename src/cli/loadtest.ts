@@ -58,6 +58,7 @@ slowloris headers and never-ending bodies; the host publishes a WHIP probe every
 gives a PASS/FAIL verdict per goal: 0 stalls, >= 99 % honest writes accepted, the host on air
 throughout, the origin's RSS under --rss-limit. Point <url> at the edge and --metrics at the origin.
   --flood-rate <r>/s      Junk requests per second aimed at (the achieved rate is reported) [default ${A.floodRate}/s]
+                          0: the same night with the flood switched off (the baseline to compare)
   --flood-duration <s>    Length of the flood: 60, 60s, 2m                  [default ${A.floodDurationS}s]
   --flood-addresses <n>   Distinct loopback source addresses of the flood  [default ${A.floodAddresses}]
   --slow-sockets <n>      Slowloris + never-ending-body sockets, in all     [default ${A.slowSockets}]
@@ -129,7 +130,7 @@ export function parseLoadtestFlags(argv: string[], env: NodeJS.ProcessEnv = proc
     if (values.ramp || values.duration) throw new UsageError('--profile attack sets its own length: use --warmup, --flood-duration and --tail');
     const listeners = int(values.listeners, 'listeners', A.listeners, D.maxListeners);
     const rate = values['flood-rate'] === undefined ? A.floodRate : Number(/^(\d+(?:\.\d+)?)(?:\/s)?$/.exec(values['flood-rate'])?.[1] ?? NaN);
-    if (!(rate > 0) || rate > A.maxFloodRate) throw new UsageError(`--flood-rate must look like 2000/s, at most ${A.maxFloodRate}/s`);
+    if (!(rate >= 0) || rate > A.maxFloodRate) throw new UsageError(`--flood-rate must look like 2000/s, at most ${A.maxFloodRate}/s`);
     const floodDurationS = values['flood-duration'] ? parseDuration(values['flood-duration']) : A.floodDurationS;
     if (!(floodDurationS > 0) || floodDurationS > A.maxFloodDurationS) throw new UsageError(`--flood-duration must be from 1 to ${A.maxFloodDurationS} s`);
     attack = {

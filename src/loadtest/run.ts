@@ -217,7 +217,7 @@ async function runWithGuard(options: LoadtestOptions, hooks: RunHooks, clientFai
   const { password: _omit, metricsToken: _token, ...shown } = options;
   const attackReport = attack?.report({ listeners: all, firstAudioDuringFlood: ctx.firstAudioDuringFloodMs!, interactions, timeline });
   const notes = notesFor(options, summary.errors);
-  if (attackReport && attackReport.flood.achievedAnsweredPerSecond < 0.9 * attackReport.flood.targetRate) {
+  if (attackReport && attackReport.flood.targetRate > 0 && attackReport.flood.achievedAnsweredPerSecond < 0.9 * attackReport.flood.targetRate) {
     const f = attackReport.flood;
     notes.push(`The flood reached ${f.achievedAnsweredPerSecond.toLocaleString('en-US')} answered req/s of the ${f.targetRate.toLocaleString('en-US')} aimed at (${f.achievedSentPerSecond.toLocaleString('en-US')} req/s written, the rest still queued when it ended): the load generator, the edge and the origin share this machine, and no faster was possible. Every figure is for the rate achieved.`);
   }

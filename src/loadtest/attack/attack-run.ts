@@ -58,6 +58,9 @@ export class AttackRun {
   #secondsOffAir = 0;
   #lastTick: number | undefined;
   #stopped = false;
+  #inWindow = false;
+  #windowTimer: NodeJS.Timeout | undefined;
+  #endWindow: (() => void) | undefined;
   readonly #stallsBefore = new Map<HlsListener, number>();
 
   private constructor(o: AttackOptions, flood: JunkFlood, probe: HostProbe | undefined) {
@@ -81,8 +84,9 @@ export class AttackRun {
     return new AttackRun(o, flood, probe);
   }
 
+  /** Inside the flood's window (also with --flood-rate 0: the same run with the flood switched off). */
   get flooding(): boolean {
-    return this.#flood.running;
+    return this.#inWindow;
   }
 
   /** Starts the probe now and the flood after the warm-up. */
@@ -97,7 +101,15 @@ export class AttackRun {
       this.#rssBefore = state.rssMB();
       this.#floodStartS = state.elapsedS();
       this.#lastTick = performance.now();
-      this.#floodDone = this.#flood.start().then(() => { this.#floodEndS = state.elapsedS(); });
+      this.#inWindow = true;
+      const ended = (): void => { this.#inWindow = false; this.#floodEndS = state.elapsedS(); };
+      // Flood switched off (--flood-rate 0): the window passes with nothing sent, for a side-by-side run.
+      this.#floodDone = this.#o.floodRate > 0
+        ? this.#flood.start().then(ended)
+        : new Promise<void>((resolve) => {
+          this.#endWindow = () => { if (this.#inWindow) ended(); resolve(); };
+          this.#windowTimer = setTimeout(() => this.#endWindow?.(), this.#o.floodDurationS * 1000);
+        });
     }, this.#o.warmupS * 1000);
   }
 
@@ -119,7 +131,9 @@ export class AttackRun {
     this.#stopped = true;
     clearTimeout(this.#startTimer);
     this.#flood.stop();
-    await this.#floodDone;
+    clearTimeout(this.#windowTimer);
+    this.#endWindow?.();
+    await this.#floodDone.catch(() => undefined);
     await this.#probe?.stop();
   }
 
