@@ -25,7 +25,7 @@ export function renderLive(s: LiveSnapshot): string[] {
     `join       p50 ${fmt(p.joinP50, ' ms')}  p99 ${fmt(p.joinP99, ' ms')}   first audio p50 ${fmt(p.firstAudioP50, ' ms')}  p99 ${fmt(p.firstAudioP99, ' ms')}`,
     `stalls     ${fmt(p.stalledNow)} stalled now, ${fmt(p.stallsTotal)} in all`,
     `stage      ${fmt(p.speakers)} speakers, ${fmt(p.whep)} WHEP listeners`,
-    `origin     cpu ${p.originCpuCores === null ? '-' : p.originCpuCores.toFixed(2)} cores, rss ${fmt(p.originRssMB, ' MB')}   generator ${p.generatorCores.toFixed(2)} cores`,
+    `origin     cpu ${p.originCpuCores === null ? '-' : p.originCpuCores.toFixed(2)} cores, rss ${fmt(p.originRssMB, ' MB')}   generator ${p.generatorCores.toFixed(2)} cores, event loop p99 ${fmt(p.generatorEventLoopP99Ms, ' ms')}`,
     `errors     ${errorsLine(s.errors)}`,
     ...(p.floodSent !== undefined ? [`flood      ${fmt(p.floodSent)}/s sent: ${fmt(p.floodRefusedAtEdge)}/s refused at the edge, ${fmt(p.floodRefusedAtOrigin)}/s at the origin, ${fmt(p.floodAccepted)}/s accepted, ${fmt(p.floodNoAnswer)}/s unanswered   origin event loop p99 ${fmt(p.originEventLoopP99Ms, ' ms')}`] : []),
   ];
@@ -34,7 +34,7 @@ export function renderLive(s: LiveSnapshot): string[] {
 /** One line per tick when stdout is not a terminal (CI logs, files). */
 export function renderLine(s: LiveSnapshot): string {
   const p = s.point;
-  return `t=${p.t}s playing=${p.playing} joining=${p.joining} target=${p.target} req/s=${p.requestsPerSecond} errors/s=${p.errorsPerSecond} join_p50=${fmt(p.joinP50)}ms join_p99=${fmt(p.joinP99)}ms stalled=${p.stalledNow} stalls=${p.stallsTotal} whep=${p.whep} speakers=${p.speakers} origin_cpu=${p.originCpuCores ?? '-'} origin_rss_mb=${p.originRssMB ?? '-'}${p.originEventLoopP99Ms != null ? ` origin_lag_p99_ms=${p.originEventLoopP99Ms}` : ''}${p.floodSent !== undefined ? ` flood/s=${p.floodSent} flood_edge/s=${p.floodRefusedAtEdge} flood_origin/s=${p.floodRefusedAtOrigin} flood_accepted/s=${p.floodAccepted}` : ''}`;
+  return `t=${p.t}s playing=${p.playing} joining=${p.joining} target=${p.target} req/s=${p.requestsPerSecond} errors/s=${p.errorsPerSecond} join_p50=${fmt(p.joinP50)}ms join_p99=${fmt(p.joinP99)}ms stalled=${p.stalledNow} stalls=${p.stallsTotal} whep=${p.whep} speakers=${p.speakers} origin_cpu=${p.originCpuCores ?? '-'} gen_lag_p99_ms=${p.generatorEventLoopP99Ms ?? '-'} origin_rss_mb=${p.originRssMB ?? '-'}${p.originEventLoopP99Ms != null ? ` origin_lag_p99_ms=${p.originEventLoopP99Ms}` : ''}${p.floodSent !== undefined ? ` flood/s=${p.floodSent} flood_edge/s=${p.floodRefusedAtEdge} flood_origin/s=${p.floodRefusedAtOrigin} flood_accepted/s=${p.floodAccepted}` : ''}`;
 }
 
 /** Redraws in place with ANSI (cursor up, clear to end of screen) on a TTY; plain lines otherwise. */

@@ -21,6 +21,8 @@ export interface TimelinePoint {
   readonly whep: number;
   readonly speakers: number;
   readonly generatorCores: number;
+  /** The load generator's own event-loop delay (p99 over the second), ms: when high, its clients were late, not the target. */
+  readonly generatorEventLoopP99Ms?: number;
   readonly originCpuCores: number | null;
   readonly originRssMB: number | null;
   /** The origin's event-loop delay p99 from /metrics, ms. */

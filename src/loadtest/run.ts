@@ -1,4 +1,4 @@
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { HttpClient } from './http-client.js';
 import { HlsListener, type AudienceContext } from './hls-listener.js';
 import { Interactions } from './interactions.js';
@@ -93,6 +93,9 @@ async function runWithGuard(options: LoadtestOptions, hooks: RunHooks, clientFai
   let lastLogical = 0;
   let lastErrors = 0;
   let peakRss = 0;
+  // Our own lateness: a simulated player whose callbacks run late stalls because of us, not the target.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const cpuStart = process.cpuUsage();
   let cpuLast = cpuStart;
   let tickLast = performance.now();
@@ -167,8 +170,10 @@ async function runWithGuard(options: LoadtestOptions, hooks: RunHooks, clientFai
       firstAudioP99: firsts.length ? round(percentile(firsts, 99)) : null,
       whep: stage.whep, speakers: stage.speakers,
       generatorCores: round(generatorCores, 3),
+      generatorEventLoopP99Ms: round(loopDelay.percentile(99) / 1e6, 1),
       originCpuCores: o?.cpuCores ?? null, originRssMB: o?.rssMB ?? null, originEventLoopP99Ms: o?.eventLoopP99Ms ?? null,
     };
+    loopDelay.reset();
     lastSent = client.sent;
     lastLogical = client.logical;
     lastErrors = errorsTotal;
@@ -205,6 +210,7 @@ async function runWithGuard(options: LoadtestOptions, hooks: RunHooks, clientFai
   clearInterval(ticker);
   tick();
   phase = 'done';
+  loopDelay.disable();
   scheduler.close();
   const cpuEnd = process.cpuUsage(cpuStart);
   client.close();
@@ -217,6 +223,10 @@ async function runWithGuard(options: LoadtestOptions, hooks: RunHooks, clientFai
   const { password: _omit, metricsToken: _token, ...shown } = options;
   const attackReport = attack?.report({ listeners: all, firstAudioDuringFlood: ctx.firstAudioDuringFloodMs!, interactions, timeline });
   const notes = notesFor(options, summary.errors);
+  const lateSeconds = timeline.filter((p) => (p.generatorEventLoopP99Ms ?? 0) > 200).length;
+  if (lateSeconds > 0) {
+    notes.push(`In ${lateSeconds} of ${timeline.length} seconds this load generator's own event loop was more than 200 ms late (p99): its simulated players were late too, so stalls in those seconds may be the generator's, not the target's. The real players (--browsers) and a second machine tell them apart.`);
+  }
   if (attackReport && attackReport.flood.targetRate > 0 && attackReport.flood.achievedAnsweredPerSecond < 0.9 * attackReport.flood.targetRate) {
     const f = attackReport.flood;
     notes.push(`The flood reached ${f.achievedAnsweredPerSecond.toLocaleString('en-US')} answered req/s of the ${f.targetRate.toLocaleString('en-US')} aimed at (${f.achievedSentPerSecond.toLocaleString('en-US')} req/s written, the rest still queued when it ended): the load generator, the edge and the origin share this machine, and no faster was possible. Every figure is for the rate achieved.`);

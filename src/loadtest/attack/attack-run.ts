@@ -5,7 +5,9 @@ import type { AttackOptions } from '../options.js';
 import type { TimelinePoint } from '../report.js';
 import { summarize, type Percentiles, type Samples } from '../stats.js';
 import { honestAddress } from '../flood/addresses.js';
-import { JunkFlood, type FloodReport } from '../flood/junk-flood.js';
+import type { FloodReport } from '../flood/junk-flood.js';
+import { FloodThread } from '../flood/flood-thread.js';
+import type { FloodWorkerData } from '../flood/flood-worker.js';
 import { deadWhepOffer } from '../flood/whep-offer.js';
 import { evaluateGoals, type GoalVerdict } from './goals.js';
 import { HostProbe, type ProbeResult } from './host-probe.js';
@@ -37,6 +39,15 @@ export interface AttackReport {
 export const honestListenerAddress = (id: number): string => honestAddress(1000 + id);
 export const honestAccountAddress = (i: number): string => honestAddress(i);
 
+/** The flood switched off (--flood-rate 0), or its thread failed: nothing sent, said so. */
+function emptyFloodReport(o: AttackOptions, error: string | undefined): FloodReport {
+  return {
+    targetRate: o.floodRate, durationS: 0, addresses: o.floodAddresses, seed: o.seed, sent: 0, answered: 0,
+    achievedSentPerSecond: 0, achievedAnsweredPerSecond: 0, peakSentPerSecond: 0,
+    byLayer: { edge: 0, origin: 0, accepted: 0, 'no-answer': 0 }, kinds: {}, slow: [], connectErrors: error ? { [`flood thread: ${error}`]: 1 } : {}, timeline: [],
+  };
+}
+
 const pctOf = (a: number, b: number): number | null => (b > 0 ? Math.round((1000 * a) / b) / 10 : null);
 
 /**
@@ -45,7 +56,10 @@ const pctOf = (a: number, b: number): number | null => (b > 0 ? Math.round((1000
  */
 export class AttackRun {
   readonly #o: AttackOptions;
-  readonly #flood: JunkFlood;
+  readonly #flood = new FloodThread();
+  readonly #floodData: FloodWorkerData;
+  #floodReport: FloodReport | undefined;
+  #floodError: string | undefined;
   readonly #probe: HostProbe | undefined;
   #startTimer: NodeJS.Timeout | undefined;
   #floodStartS: number | null = null;
@@ -56,16 +70,15 @@ export class AttackRun {
   #speakersAtStart = 0;
   #rssBefore: number | null = null;
   #secondsOffAir = 0;
-  #lastTick: number | undefined;
   #stopped = false;
   #inWindow = false;
   #windowTimer: NodeJS.Timeout | undefined;
   #endWindow: (() => void) | undefined;
   readonly #stallsBefore = new Map<HlsListener, number>();
 
-  private constructor(o: AttackOptions, flood: JunkFlood, probe: HostProbe | undefined) {
+  private constructor(o: AttackOptions, floodData: FloodWorkerData, probe: HostProbe | undefined) {
     this.#o = o;
-    this.#flood = flood;
+    this.#floodData = floodData;
     this.#probe = probe;
   }
 
@@ -75,13 +88,14 @@ export class AttackRun {
     const minted = await client.requestAsync(`/api/v1/spaces/${spaceId}/listener-token`, { method: 'POST', body: '{}', localAddress: honestAddress(60_000) });
     let replayed: string | undefined;
     try { replayed = (JSON.parse(minted.body.toString()) as { listenerToken?: string }).listenerToken; } catch { /* the flood forges one then */ }
-    const flood = new JunkFlood(
-      { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 80) },
-      { host: url.host, spaceId, replayedListenerToken: replayed, whepOffer: await deadWhepOffer() },
-      { rate: o.floodRate, durationS: o.floodDurationS, addresses: o.floodAddresses, slowSockets: o.slowSockets, seed: o.seed, pipeline: o.pipeline },
-    );
+    const floodData: FloodWorkerData = {
+      target: { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 80) },
+      ctx: { host: url.host, spaceId, replayedListenerToken: replayed, whepOffer: await deadWhepOffer() },
+      options: { rate: o.floodRate, durationS: o.floodDurationS, addresses: o.floodAddresses, slowSockets: o.slowSockets, seed: o.seed, pipeline: o.pipeline },
+      runStartEpochMs: 0,
+    };
     const probe = hostToken ? new HostProbe(`${target.replace(/\/$/, '')}/api/v1/spaces/${spaceId}/whip`, hostToken, o.probeIntervalMs, elapsedS) : undefined;
-    return new AttackRun(o, flood, probe);
+    return new AttackRun(o, floodData, probe);
   }
 
   /** Inside the flood's window (also with --flood-rate 0: the same run with the flood switched off). */
@@ -100,12 +114,12 @@ export class AttackRun {
       this.#speakersAtStart = state.speakers();
       this.#rssBefore = state.rssMB();
       this.#floodStartS = state.elapsedS();
-      this.#lastTick = performance.now();
       this.#inWindow = true;
       const ended = (): void => { this.#inWindow = false; this.#floodEndS = state.elapsedS(); };
       // Flood switched off (--flood-rate 0): the window passes with nothing sent, for a side-by-side run.
+      const runStartEpochMs = Date.now() - state.elapsedS() * 1000;
       this.#floodDone = this.#o.floodRate > 0
-        ? this.#flood.start().then(ended)
+        ? this.#flood.start({ ...this.#floodData, runStartEpochMs }).then((report) => { this.#floodReport = report; ended(); }, (err: Error) => { this.#floodError = err.message; ended(); })
         : new Promise<void>((resolve) => {
           this.#endWindow = () => { if (this.#inWindow) ended(); resolve(); };
           this.#windowTimer = setTimeout(() => this.#endWindow?.(), this.#o.floodDurationS * 1000);
@@ -115,15 +129,13 @@ export class AttackRun {
 
   /** Once a second: the flood's timeline, and whether the speakers are still on air. */
   tick(point: TimelinePoint): Partial<TimelinePoint> {
-    // The tick's real length: a late timer must not inflate the per-second rates.
-    const now = performance.now();
-    const wallS = this.#lastTick === undefined ? 1 : (now - this.#lastTick) / 1000;
-    this.#lastTick = now;
     // After stop() the run is winding down (peers closing): nothing more counts against the goals.
     if (this.#floodStartS === null || this.#stopped) return {};
     if (point.speakers < this.#speakersAtStart) this.#secondsOffAir += 1;
-    if (this.#floodEndS !== null && point.t > this.#floodEndS + 1.5) return {};
-    const s = this.#flood.stats.tick(point.t, wallS);
+    // The flood counts in its own thread; the live view shows the latest second it reported.
+    const s = this.#flood.latest;
+    this.#flood.latest = undefined;
+    if (!s) return {};
     return { floodSent: s.sent, floodAccepted: s.accepted, floodRefusedAtEdge: s.refusedAtEdge, floodRefusedAtOrigin: s.refusedAtOrigin, floodNoAnswer: s.noAnswer };
   }
 
@@ -143,7 +155,7 @@ export class AttackRun {
     const withStalls = all.filter((l) => l.stalls > (this.#stallsBefore.get(l) ?? 0)).length;
     const joined = all.filter((l) => l.joinedDuringFlood);
     const i = inputs.interactions;
-    const flood = this.#flood.report();
+    const flood = this.#floodReport ?? emptyFloodReport(this.#o, this.#floodError);
     const during = inputs.timeline.filter((p) => this.#floodStartS !== null && p.t >= this.#floodStartS && (this.#floodEndS === null || p.t <= this.#floodEndS));
     const rss = inputs.timeline.map((p) => p.originRssMB).filter((x): x is number => x !== null);
     const lagAll = inputs.timeline.map((p) => p.originEventLoopP99Ms).filter((x): x is number => x !== null && x !== undefined);

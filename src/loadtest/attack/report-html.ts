@@ -51,8 +51,10 @@ export function attackCharts(r: LoadtestReport): string[] {
   const window = a.floodStartS === null ? '' : ` (flood ${a.floodStartS.toFixed(0)}–${(a.floodEndS ?? r.durationS).toFixed(0)} s)`;
   const probeOk = a.host.probes.map((p) => [p.t, p.ok ? p.connectMs : null] as const);
   return [
-    lineChart(series(t, [['floodSent', 'sent'], ['floodRefusedAtEdge', 'refused at the edge'], ['floodAccepted', 'accepted'], ['floodRefusedAtOrigin', 'refused at the origin'], ['floodNoAnswer', 'no answer']]), { title: `Junk flood per second${window}`, yLabel: 'req/s' }),
-    lineChart(series(t, [['originEventLoopP99Ms', 'event-loop delay p99']]), { title: `Origin event-loop delay (p99, from /metrics)${window}`, yLabel: 'ms' }),
+    lineChart(([['sent', 'written'], ['refusedAtEdge', 'refused at the edge'], ['accepted', 'accepted'], ['refusedAtOrigin', 'refused at the origin'], ['noAnswer', 'no answer']] as const).map(([field, name], i) => ({
+      name, color: COLORS[i % COLORS.length]!, points: a.flood.timeline.map((s) => [s.t, s[field]] as const),
+    })), { title: `Junk flood per second${window}`, yLabel: 'req/s' }),
+    lineChart(series(t, [['originEventLoopP99Ms', 'origin (from /metrics)'], ['generatorEventLoopP99Ms', 'load generator (its own)']]), { title: `Event-loop delay p99: the origin's, and the load generator's own${window}`, yLabel: 'ms' }),
     lineChart([{ name: 'origin rss', color: COLORS[2]!, points: t.map((p) => [p.t, p.originRssMB] as const) }, { name: 'goal', color: COLORS[1]!, points: t.map((p) => [p.t, a.origin.rssLimitMB] as const) }], { title: `Origin resident memory against the goal${window}`, yLabel: 'MB' }),
     lineChart([{ name: 'WHIP probe connect (gap: failed)', color: COLORS[0]!, points: probeOk }], { title: `The host's WHIP probe${window}`, yLabel: 'ms' }),
     lineChart(series(t, [['speakers', 'speakers on air'], ['stalledNow', 'listeners stalled now']]), { title: `Speakers on air and stalled listeners${window}`, yLabel: 'count' }),
