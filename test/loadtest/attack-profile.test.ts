@@ -5,15 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestServer } from '../helpers/control-server.js';
 import { startEdge } from '../helpers/nginx-edge.js';
-import { after } from 'node:test';
+import { exitAfterNdcTests } from '../helpers/exit-after-ndc.js';
 import { ERROR_CODES } from '../../src/errors/catalogue.js';
 import { attackProfile, isLoadtestReport, renderSummary, runLoadtest, writeReport, LOADTEST_DEFAULTS as D, type AttackOptions, type LoadtestReport } from '../../src/loadtest/index.js';
 import { FLOOD_KINDS } from '../../src/loadtest/flood/junk-requests.js';
 
-// Not exitAfterNdcTests(): ndc.cleanup() right after the origin closed with never-connected WHEP
-// sessions pending (what this flood leaves) crashes libdatachannel (SIGSEGV). Exit without it, after
-// the runner has set the exit code; the libdatachannel threads would otherwise keep the process alive.
-after(() => { setTimeout(() => process.exit(), 100).unref(); });
+exitAfterNdcTests();
 
 // The short form of the night of the attack: a real origin with media, the shipped nginx edge in
 // front, 100 listeners and honest askers through it, and a junk flood of 1,500 req/s for 15 s. It

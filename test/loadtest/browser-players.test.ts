@@ -1,12 +1,12 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer } from '../helpers/control-server.js';
+import { exitAfterNdcTests } from '../helpers/exit-after-ndc.js';
 import { buildWeb } from '../helpers/web-build.js';
 import { requireProgram } from '../helpers/require-program.js';
 import { rampProfile, renderReportHtml, renderSummary, runLoadtest, LOADTEST_DEFAULTS as D } from '../../src/loadtest/index.js';
 
-// libdatachannel's threads keep the process alive after the last peer closed (see exit-after-ndc).
-after(() => { setTimeout(() => process.exit(), 100).unref(); });
+exitAfterNdcTests();
 
 test('--browsers: a real player (the listener page, hls.js in Chromium) beside the simulated ones, both reported', { timeout: 120_000, skip: !requireProgram('chromium') }, async (t) => {
   await buildWeb();
