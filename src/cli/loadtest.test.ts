@@ -50,4 +50,5 @@ test('--profile attack: a warm-up, the flood, a tail; defaults from the issue, b
   assert.throws(() => parseLoadtestFlags(['http://127.0.0.1:8081', '--create', '--profile', 'attack', '--flood-rate', '1000000/s'], {}), /flood-rate/);
   assert.throws(() => parseLoadtestFlags(['http://127.0.0.1:8081', '--space', 'x', '--profile', 'attack'], {}), /needs the host/);
   assert.throws(() => parseLoadtestFlags(['http://127.0.0.1:8081', '--create', '--profile', 'attack', '--duration', '60'], {}), /sets its own length/);
+  assert.throws(() => parseLoadtestFlags(['http://192.0.2.10:8081', '--create', '--profile', 'attack', '--allow-remote'], {}), /loopback targets only/);
 });

@@ -185,6 +185,7 @@ export function parseLoadtestFlags(argv: string[], env: NodeJS.ProcessEnv = proc
     browsers: int(values.browsers, 'browsers', 0, MAX_BROWSER_PLAYERS), chromiumPath: values.chromium,
   };
   if (values.metrics) { try { new URL(values.metrics); } catch { throw new UsageError(`--metrics: not a URL: '${values.metrics}'`); } }
+  if (attack && options.allowRemote) throw new UsageError('--profile attack floods loopback targets only: --allow-remote does not apply to it');
   if (attack && !hasHost) throw new UsageError('--profile attack needs the host (for the speaker and the WHIP probe): --create or --user/--password');
   if (options.speakers > 0 && !hasHost) throw new UsageError('--speakers needs the host: --create or --user/--password');
   return { options, plain: values.plain ?? false, help: false };

@@ -39,6 +39,8 @@ const RAMP_TICK_MS = 50;
 export async function runLoadtest(options: LoadtestOptions, hooks: RunHooks = {}): Promise<LoadtestReport> {
   if (!options.allowRemote && !isLoopbackUrl(options.target)) throw new TargetRefused(options.target);
   if (options.metricsUrl && !options.allowRemote && !isLoopbackUrl(options.metricsUrl)) throw new TargetRefused(options.metricsUrl);
+  // The flood forges thousands of source addresses from 127.0.0.0/8: it is for this machine only, whatever --allow-remote says.
+  if (options.attack && !isLoopbackUrl(options.target)) throw new TargetRefused(options.target, 'the attack profile floods loopback targets only');
   // A run survives any of its clients failing and reports it: a rejection nobody awaited (a
   // client library's bug) is counted here instead of ending the process with no report.
   const clientFailures = new Counter();

@@ -108,3 +108,8 @@ test('a run survives its clients failing, and reports each failure', { timeout: 
   assert.equal(out.whep, 0);
   assert.deepEqual(out.clientFailures, { 'unhandled rejection: a client library bug': 1 });
 });
+
+test('the attack profile refuses a target that is not loopback, even with --allow-remote', async () => {
+  const attack = { floodRate: 10, floodDurationS: 1, floodAddresses: 1, slowSockets: 0, seed: 1, warmupS: 0, tailS: 0, joinersDuringFlood: 0, rssLimitMB: 1, probeIntervalMs: 1000, pipeline: 1 };
+  await assert.rejects(runLoadtest(options('http://192.0.2.10:8080', { allowRemote: true, attack })), (err: unknown) => (err as { code?: string }).code === 'TARGET_NOT_LOOPBACK');
+});
