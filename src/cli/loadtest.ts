@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import ndc from 'node-datachannel';
-import { LiveView, LOADTEST_DEFAULTS as D, parseProfile, rampProfile, renderSummary, runLoadtest, validateProfile, writeReport, type LoadtestOptions } from '../loadtest/index.js';
+import { MAX_BROWSER_PLAYERS } from '../loadtest/browser-players.js';
+import { ATTACK_DEFAULTS as A, attackProfile, LiveView, LOADTEST_DEFAULTS as D, parseProfile, rampProfile, renderSummary, runLoadtest, validateProfile, writeReport, type AttackOptions, type LoadtestOptions } from '../loadtest/index.js';
 
 export const LOADTEST_HELP = `tribune loadtest — drive a Tribune deployment with a realistic audience and stage, then report
 
@@ -23,12 +24,17 @@ The audience (LL-HLS players at the live edge: blocking playlist reload, part fe
   --profile <file.json>   A staged profile instead of the three flags above:
                           {"stages":[{"durationS":10,"listeners":5000},{"durationS":60,"listeners":20000}]}
                           (each stage moves linearly from the previous level to its own)
+  --profile attack        The night of the attack: see below
   --heartbeats            Each listener takes a listener token and heartbeats every 30 s, like the web player
   --player-buffer <ms>    Playback starts this long after the first part (the player's margin) [default ${D.playerBufferMs}]
   --no-collapse           Every listener sends its own playlist and part requests. By default
                           listeners asking for the same URL at the same moment share one request,
                           as they would behind an edge cache (joins are always per listener)
   --max-sockets <n>       Keep-alive connections in the shared pool             [default ${D.maxSockets}]
+  --browsers <n>          Also this many real players: the listener page /s/<id> in Chromium
+                          (hls.js), play pressed; their stalls and requests/s are reported beside
+                          the simulated players' (at most ${MAX_BROWSER_PLAYERS}; the deployment must serve the web app)
+  --chromium <path>       The Chromium to drive                                 [default /usr/bin/chromium]
 
 The stage and the interactive audience:
   --speakers <n>          Speakers publishing generated audio over WHIP (needs the host) [default ${D.speakers}]
@@ -42,6 +48,27 @@ The stage and the interactive audience:
   --spoof-forwarded-for   Give each simulated client its own X-Forwarded-For address; counts only when
                           the origin runs with --trust-proxy (otherwise per-address rate limits apply
                           to the whole load generator)
+
+The night of the attack (--profile attack): a live Space with its speaker, --listeners LL-HLS
+listeners (default ${A.listeners}) and --askers/--voters honest accounts (default ${A.askers} each), each from its
+own loopback address (127.10.0.0/16); after a ${A.warmupS} s warm-up, a junk flood from --flood-addresses
+loopback addresses (127.64.0.0/10): random paths, forged and replayed tokens, question, vote,
+reaction, login and listener-token floods, WHEP offers that never connect, forged X-Forwarded-For,
+slowloris headers and never-ending bodies; the host publishes a WHIP probe every ${A.probeIntervalMs / 1000} s. The report
+gives a PASS/FAIL verdict per goal: 0 stalls, >= 99 % honest writes accepted, the host on air
+throughout, the origin's RSS under --rss-limit. Point <url> at the edge and --metrics at the origin.
+  --flood-rate <r>/s      Junk requests per second aimed at (the achieved rate is reported) [default ${A.floodRate}/s]
+                          0: the same night with the flood switched off (the baseline to compare)
+  --flood-duration <s>    Length of the flood: 60, 60s, 2m                  [default ${A.floodDurationS}s]
+  --flood-addresses <n>   Distinct loopback source addresses of the flood  [default ${A.floodAddresses}]
+  --slow-sockets <n>      Slowloris + never-ending-body sockets, in all     [default ${A.slowSockets}]
+  --warmup <s>            Audience settles before the flood                 [default ${A.warmupS}s]
+  --tail <s>              Measured after the flood (recovery)               [default ${A.tailS}s]
+  --joiners <n>           Listeners who join during the flood (time to first audio) [default listeners / 10]
+  --rss-limit <MB>        The "RSS bounded" goal                            [default ${A.rssLimitMB}]
+  --seed <n>              Seed of the flood's random mix (same seed, same requests) [default ${A.seed}]
+  --metrics <url>         The origin whose /metrics is scraped (an edge does not serve it) [default: <url>]
+                          A --metrics-token origin: TRIBUNE_METRICS_TOKEN in the environment
 
 Output:
   --report-dir <dir>      Where report.json and report.html go       [default ./loadtest-<timestamp>]
@@ -57,6 +84,8 @@ Examples:
   tribune loadtest http://localhost:8080 --create --listeners 20000 --ramp 2000/s --duration 60
   tribune loadtest http://localhost:8080 --create --speakers 3 --whep 20 --askers 20 --voters 100 --tappers 200
   tribune loadtest http://127.0.0.1:8081 --space 01HZX... --profile storm.json --no-collapse
+  tribune loadtest http://127.0.0.1:8081 --create --profile attack --metrics http://127.0.0.1:8080
+  tribune loadtest http://127.0.0.1:8081 --create --profile attack --listeners 100 --flood-rate 2000/s --flood-duration 20
 `;
 
 const OPTIONS = {
@@ -68,6 +97,9 @@ const OPTIONS = {
   'max-sockets': { type: 'string' }, 'player-buffer': { type: 'string' },
   'report-dir': { type: 'string' }, 'no-report': { type: 'boolean' }, plain: { type: 'boolean' },
   'allow-remote': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  'flood-rate': { type: 'string' }, 'flood-duration': { type: 'string' }, 'flood-addresses': { type: 'string' }, 'slow-sockets': { type: 'string' },
+  warmup: { type: 'string' }, tail: { type: 'string' }, joiners: { type: 'string' }, 'rss-limit': { type: 'string' }, seed: { type: 'string' },
+  metrics: { type: 'string' }, browsers: { type: 'string' }, chromium: { type: 'string' },
 } as const;
 
 class UsageError extends Error {}
@@ -92,7 +124,31 @@ export function parseLoadtestFlags(argv: string[], env: NodeJS.ProcessEnv = proc
   const target = positionals[0]!;
   try { new URL(target); } catch { throw new UsageError(`not a URL: '${target}'`); }
   let profile;
-  if (values.profile) {
+  let attack: AttackOptions | undefined;
+  const attackFlags = ['flood-rate', 'flood-duration', 'flood-addresses', 'slow-sockets', 'warmup', 'tail', 'joiners', 'rss-limit', 'seed'] as const;
+  if (values.profile === 'attack') {
+    if (values.ramp || values.duration) throw new UsageError('--profile attack sets its own length: use --warmup, --flood-duration and --tail');
+    const listeners = int(values.listeners, 'listeners', A.listeners, D.maxListeners);
+    const rate = values['flood-rate'] === undefined ? A.floodRate : Number(/^(\d+(?:\.\d+)?)(?:\/s)?$/.exec(values['flood-rate'])?.[1] ?? NaN);
+    if (!(rate >= 0) || rate > A.maxFloodRate) throw new UsageError(`--flood-rate must look like 2000/s, at most ${A.maxFloodRate}/s`);
+    const floodDurationS = values['flood-duration'] ? parseDuration(values['flood-duration']) : A.floodDurationS;
+    if (!(floodDurationS > 0) || floodDurationS > A.maxFloodDurationS) throw new UsageError(`--flood-duration must be from 1 to ${A.maxFloodDurationS} s`);
+    attack = {
+      floodRate: rate, floodDurationS,
+      floodAddresses: Math.max(1, int(values['flood-addresses'], 'flood-addresses', A.floodAddresses, A.maxFloodAddresses)),
+      slowSockets: int(values['slow-sockets'], 'slow-sockets', A.slowSockets, A.maxSlowSockets),
+      seed: int(values.seed, 'seed', A.seed),
+      warmupS: values.warmup ? parseDuration(values.warmup) : A.warmupS,
+      tailS: values.tail ? parseDuration(values.tail) : A.tailS,
+      joinersDuringFlood: int(values.joiners, 'joiners', Math.round(listeners / 10), D.maxListeners),
+      rssLimitMB: Math.max(1, int(values['rss-limit'], 'rss-limit', A.rssLimitMB)),
+      probeIntervalMs: A.probeIntervalMs, pipeline: A.pipeline,
+    };
+    profile = attackProfile(listeners, attack);
+    try { validateProfile(profile); } catch (err) { throw new UsageError((err as Error).message); }
+  } else if (attackFlags.some((f) => values[f] !== undefined)) {
+    throw new UsageError(`--${attackFlags.find((f) => values[f] !== undefined)} belongs to --profile attack`);
+  } else if (values.profile) {
     if (values.listeners || values.ramp || values.duration) throw new UsageError('--profile replaces --listeners, --ramp and --duration');
     try { profile = parseProfile(JSON.parse(readFileSync(values.profile, 'utf8'))); } catch (err) { throw new UsageError(`--profile: ${(err as Error).message}`); }
   } else {
@@ -113,8 +169,8 @@ export function parseLoadtestFlags(argv: string[], env: NodeJS.ProcessEnv = proc
     whepListeners: int(values.whep, 'whep', D.whepListeners, D.maxPeers),
     speakers: int(values.speakers, 'speakers', hasHost ? D.speakers : 0, D.maxPeers),
     speech: values.speech,
-    askers: int(values.askers, 'askers', D.askers, D.maxAccounts),
-    voters: int(values.voters, 'voters', D.voters, D.maxAccounts),
+    askers: int(values.askers, 'askers', attack ? A.askers : D.askers, D.maxAccounts),
+    voters: int(values.voters, 'voters', attack ? A.voters : D.voters, D.maxAccounts),
     tappers: int(values.tappers, 'tappers', D.tappers, D.maxListeners),
     tapIntervalMs: Math.max(50, int(values['tap-interval'], 'tap-interval', D.tapIntervalMs)),
     heartbeats: values.heartbeats ?? D.heartbeats,
@@ -125,7 +181,12 @@ export function parseLoadtestFlags(argv: string[], env: NodeJS.ProcessEnv = proc
     requestTimeoutMs: D.requestTimeoutMs,
     metricsIntervalMs: D.metricsIntervalMs,
     reportDir: values['no-report'] ? undefined : values['report-dir'] ?? `loadtest-${stamp}`,
+    metricsUrl: values.metrics, metricsToken: env.TRIBUNE_METRICS_TOKEN, attack,
+    browsers: int(values.browsers, 'browsers', 0, MAX_BROWSER_PLAYERS), chromiumPath: values.chromium,
   };
+  if (values.metrics) { try { new URL(values.metrics); } catch { throw new UsageError(`--metrics: not a URL: '${values.metrics}'`); } }
+  if (attack && options.allowRemote) throw new UsageError('--profile attack floods loopback targets only: --allow-remote does not apply to it');
+  if (attack && !hasHost) throw new UsageError('--profile attack needs the host (for the speaker and the WHIP probe): --create or --user/--password');
   if (options.speakers > 0 && !hasHost) throw new UsageError('--speakers needs the host: --create or --user/--password');
   return { options, plain: values.plain ?? false, help: false };
 }

@@ -59,15 +59,31 @@ export function gatheredOffer(pc: ndc.PeerConnection): Promise<string> {
   });
 }
 
-export function waitOpen(track: ndc.Track, pc: ndc.PeerConnection, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const fail = (reason: string): void => { clearTimeout(timer); reject(new Error(reason)); };
-    const timer = setTimeout(() => fail(`media did not connect within ${timeoutMs} ms`), timeoutMs);
-    signal?.addEventListener('abort', () => fail('aborted'), { once: true });
-    pc.onStateChange((state) => { if (state === 'failed') fail('ICE/DTLS failed'); });
-    if (track.isOpen()) { clearTimeout(timer); resolve(); return; }
-    track.onOpen(() => { clearTimeout(timer); resolve(); });
+/**
+ * Resolves when the track opens. `cancel()` stops the timer and settles the wait quietly: a caller
+ * whose offer was refused must not leave a timeout behind that rejects, unobserved, seconds later
+ * (an unhandled rejection ends the process: a load test with one refused WHEP listener died of it).
+ */
+export function waitOpen(track: ndc.Track, pc: ndc.PeerConnection, timeoutMs: number, signal?: AbortSignal): { opened: Promise<void>; cancel: () => void } {
+  let cancel = (): void => undefined;
+  const opened = new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const settle = (err?: Error): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      if (err) reject(err); else resolve();
+    };
+    const onAbort = (): void => settle(new Error('aborted'));
+    const timer = setTimeout(() => settle(new Error(`media did not connect within ${timeoutMs} ms`)), timeoutMs);
+    cancel = () => settle();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    pc.onStateChange((state) => { if (state === 'failed') settle(new Error('ICE/DTLS failed')); });
+    if (track.isOpen()) { settle(); return; }
+    track.onOpen(() => settle());
   });
+  return { opened, cancel };
 }
 
 let peers = 0;
@@ -89,14 +105,15 @@ export async function negotiate(pc: ndc.PeerConnection, track: ndc.Track, reques
   readonly requestTimeoutMs: number; readonly signal?: AbortSignal | undefined;
 }): Promise<string | undefined> {
   let location: string | undefined;
+  const wait = waitOpen(track, pc, request.connectTimeoutMs, request.signal);
   try {
-    const opened = waitOpen(track, pc, request.connectTimeoutMs, request.signal);
     const session = await postOffer(request.url, await gatheredOffer(pc), request.bearer, request.requestTimeoutMs, request.signal);
     location = session.location;
     pc.setRemoteDescription(session.answer, 'answer');
-    await opened;
+    await wait.opened;
     return location;
   } catch (err) {
+    wait.cancel();
     closePeer(pc);
     await deleteSession(location, request.bearer, request.requestTimeoutMs);
     throw err;

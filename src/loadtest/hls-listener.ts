@@ -12,6 +12,11 @@ export interface AudienceContext {
   readonly heartbeats: boolean;
   readonly heartbeatIntervalMs: number;
   readonly spoofForwardedFor: boolean;
+  /** Each listener's own loopback source address (the attack profile); undefined: the machine's. */
+  readonly addressOf?: ((id: number) => string) | undefined;
+  /** True while the attack's flood runs: listeners who join then are measured on their own. */
+  readonly flooding?: (() => boolean) | undefined;
+  readonly firstAudioDuringFloodMs?: Samples | undefined;
   readonly joinMs: Samples;
   readonly firstAudioMs: Samples;
   readonly stallMs: Samples;
@@ -31,9 +36,14 @@ const DEFAULT_PART_MS = 200;
 export class HlsListener {
   state: ListenerState = 'joining';
   stalls = 0;
+  /** Joined while the flood was running. */
+  readonly joinedDuringFlood: boolean;
+  /** Heard its first part. */
+  played = false;
   readonly #ctx: AudienceContext;
   readonly #joinAt = now();
   readonly #headers: Record<string, string>;
+  readonly #localAddress: string | undefined;
   #msn = 0;
   #part = 0;
   #partMs = DEFAULT_PART_MS;
@@ -45,6 +55,8 @@ export class HlsListener {
   constructor(ctx: AudienceContext, id: number) {
     this.#ctx = ctx;
     this.#headers = ctx.spoofForwardedFor ? { 'x-forwarded-for': `10.${(id >> 16) & 255}.${(id >> 8) & 255}.${id & 255}` } : {};
+    this.#localAddress = ctx.addressOf?.(id);
+    this.joinedDuringFlood = ctx.flooding?.() ?? false;
     this.#join();
   }
 
@@ -63,17 +75,17 @@ export class HlsListener {
 
   #get(path: string, done: ResponseCallback): void {
     if (this.#ctx.collapse) this.#ctx.client.getShared(path, done);
-    else this.#ctx.client.request(path, { headers: this.#headers }, done);
+    else this.#ctx.client.request(path, { headers: this.#headers, localAddress: this.#localAddress }, done);
   }
 
   #join(): void {
     const base = `/hls/${this.#ctx.spaceId}`;
     // The multivariant playlist, then the media playlist: each listener's own (the join storm is
     // what an origin or edge sees first; collapsing it would hide the storm).
-    this.#ctx.client.request(`${base}/index.m3u8`, { headers: this.#headers }, (multi) => {
+    this.#ctx.client.request(`${base}/index.m3u8`, { headers: this.#headers, localAddress: this.#localAddress }, (multi) => {
       if (!this.active) return;
       if (multi.status !== 200) return this.#retry(() => this.#join());
-      this.#ctx.client.request(`${base}/audio.m3u8`, { headers: this.#headers }, (media) => {
+      this.#ctx.client.request(`${base}/audio.m3u8`, { headers: this.#headers, localAddress: this.#localAddress }, (media) => {
         if (!this.active) return;
         const scan = media.status === 200 ? scanResponse(media) : undefined;
         if (!scan?.hint) return this.#retry(() => this.#join());
@@ -127,7 +139,9 @@ export class HlsListener {
   #onMedia(t: number): void {
     if (this.#playStart < 0) {
       this.state = 'playing';
+      this.played = true;
       this.#ctx.firstAudioMs.add(t - this.#joinAt);
+      if (this.joinedDuringFlood) this.#ctx.firstAudioDuringFloodMs?.add(t - this.#joinAt);
       this.#playStart = t + this.#ctx.playerBufferMs;
       this.#mediaMs = this.#partMs;
       return;
@@ -144,12 +158,12 @@ export class HlsListener {
 
   #startHeartbeats(): void {
     const client = this.#ctx.client;
-    client.request(`/api/v1/spaces/${this.#ctx.spaceId}/listener-token`, { method: 'POST', body: '{}', headers: this.#headers }, (res) => {
+    client.request(`/api/v1/spaces/${this.#ctx.spaceId}/listener-token`, { method: 'POST', body: '{}', headers: this.#headers, localAddress: this.#localAddress }, (res) => {
       if (!this.active || res.status !== 201) return;
       try { this.#token = (JSON.parse(res.body.toString()) as { listenerToken: string }).listenerToken; } catch { return; }
       const beat = (): void => {
         if (!this.active) return;
-        client.request(`/api/v1/spaces/${this.#ctx.spaceId}/heartbeat`, { method: 'POST', body: JSON.stringify({ listenerToken: this.#token }), headers: this.#headers }, () => {});
+        client.request(`/api/v1/spaces/${this.#ctx.spaceId}/heartbeat`, { method: 'POST', body: JSON.stringify({ listenerToken: this.#token }), headers: this.#headers, localAddress: this.#localAddress }, () => {});
         this.#ctx.scheduler.after(this.#ctx.heartbeatIntervalMs, beat);
       };
       beat();

@@ -20,6 +20,8 @@ export interface RequestOptions {
   readonly body?: string;
   readonly headers?: Record<string, string>;
   readonly timeoutMs?: number;
+  /** A loopback source address (127.x.y.z): the target sees this simulated client as its own address. */
+  readonly localAddress?: string;
 }
 
 /**
@@ -102,6 +104,8 @@ export class HttpClient {
       method: options.method ?? 'GET',
       headers,
       agent: this.#agent,
+      // The agent pools keep-alive sockets per source address, so each simulated client keeps its own.
+      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
     }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));

@@ -1,7 +1,8 @@
 export { runLoadtest } from './run.js';
 export type { LiveSnapshot, RunHooks } from './run.js';
-export { LOADTEST_DEFAULTS, parseProfile, profileDurationMs, rampProfile, targetAt, validateProfile } from './options.js';
-export type { LoadtestOptions, ProfileStage } from './options.js';
+export { ATTACK_DEFAULTS, attackProfile, LOADTEST_DEFAULTS, parseProfile, profileDurationMs, rampProfile, targetAt, validateProfile } from './options.js';
+export type { AttackOptions, LoadtestOptions, ProfileStage } from './options.js';
+export type { AttackReport } from './attack/attack-run.js';
 export { isLoadtestReport } from './report.js';
 export type { LoadtestReport, LoadtestSummary, TimelinePoint } from './report.js';
 export { renderReportHtml } from './report-html.js';

@@ -1,4 +1,5 @@
-import type { HttpClient } from './http-client.js';
+import type { HttpClient, HttpResponse } from './http-client.js';
+import { Counter } from './stats.js';
 import type { Scheduler } from './scheduler.js';
 import { accountToken, runHandle } from './setup.js';
 
@@ -17,6 +18,20 @@ export interface InteractionOptions {
   /** With the host's token, pending questions are approved (as a moderator would) so voters see them. */
   readonly hostToken: string | undefined;
   readonly moderateIntervalMs: number;
+  /** Each account's (and tapper's) own loopback source address; undefined: the machine's. */
+  readonly addressOf?: ((i: number) => string) | undefined;
+  /** True while the attack's flood runs: writes sent then are also counted on their own. */
+  readonly flooding?: (() => boolean) | undefined;
+}
+
+/** Why a write was not accepted: "origin RATE_LIMITED", "edge 429", "no answer timeout", "http 500". */
+export function refusalOf(res: HttpResponse): string {
+  if (res.error) return `no answer ${res.error}`;
+  const body = res.body.toString('utf8', 0, Math.min(res.body.length, 512));
+  const code = /"code"\s*:\s*"([A-Z_]+)"/.exec(body)?.[1];
+  if (code) return `origin ${code}`;
+  if (/<center>nginx/.test(body)) return `edge ${res.status}`;
+  return `http ${res.status}`;
 }
 
 /** The audience's writes: questions, votes and reactions, each from its own simulated client. */
@@ -26,6 +41,11 @@ export class Interactions {
   reactions = 0;
   approved = 0;
   accountsFailed = 0;
+  /** Honest writes (questions, votes, reactions) sent, accepted, and why the others were refused. */
+  writesAttempted = 0;
+  writesAccepted = 0;
+  readonly refusals = new Counter();
+  readonly duringFlood = { attempted: 0, accepted: 0, refusals: new Counter() };
   readonly #client: HttpClient;
   readonly #scheduler: Scheduler;
   readonly #options: InteractionOptions;
@@ -42,7 +62,7 @@ export class Interactions {
     // Accounts are made a few at a time: registration hashes a password (deliberately slow).
     const tokens = await mapLimited(o.askers + o.voters, 8, async (i) => {
       try {
-        return await accountToken(this.#client, runHandle('lt', i + 1, o.run), `loadtest-${o.run}-${i}`, true);
+        return await accountToken(this.#client, runHandle('lt', i + 1, o.run), `loadtest-${o.run}-${i}`, true, o.addressOf?.(i));
       } catch {
         this.accountsFailed += 1;
         return undefined;
@@ -64,13 +84,29 @@ export class Interactions {
     return h;
   }
 
+  /** One honest write: counted as attempted, then accepted (the expected status) or refused with its reason. */
+  #write(path: string, body: string, token: string | undefined, id: number, expect: number, onAccepted: () => void): void {
+    const flood = this.#options.flooding?.() ? this.duringFlood : undefined;
+    this.writesAttempted += 1;
+    if (flood) flood.attempted += 1;
+    this.#client.request(path, { method: 'POST', body, headers: this.#headers(token, id), localAddress: this.#options.addressOf?.(id) }, (res) => {
+      if (res.status === expect) {
+        this.writesAccepted += 1;
+        if (flood) flood.accepted += 1;
+        onAccepted();
+      } else {
+        const why = refusalOf(res);
+        this.refusals.add(why);
+        flood?.refusals.add(why);
+      }
+    });
+  }
+
   #asker(token: string, i: number): void {
     const ask = (n: number): void => {
       if (this.#stopped) return;
       const text = `Load test question ${n} from asker ${i}: how does this scale?`;
-      this.#client.request(`/api/v1/spaces/${this.#options.spaceId}/questions`, { method: 'POST', body: JSON.stringify({ text }), headers: this.#headers(token, i) }, (res) => {
-        if (res.status === 201) this.questions += 1;
-      });
+      this.#write(`/api/v1/spaces/${this.#options.spaceId}/questions`, JSON.stringify({ text }), token, i, 201, () => { this.questions += 1; });
       this.#scheduler.after(this.#options.askIntervalMs, () => ask(n + 1));
     };
     this.#scheduler.after(Math.random() * 2000, () => ask(1));
@@ -87,9 +123,7 @@ export class Interactions {
           const pick = list[Math.floor(Math.random() * list.length)];
           if (pick) {
             voted.add(pick.id);
-            this.#client.request(`/api/v1/spaces/${this.#options.spaceId}/questions/${pick.id}/vote`, { method: 'POST', body: '{}', headers: this.#headers(token, 1000 + i) }, (r) => {
-              if (r.status === 200) this.votes += 1;
-            });
+            this.#write(`/api/v1/spaces/${this.#options.spaceId}/questions/${pick.id}/vote`, '{}', token, this.#options.askers + i, 200, () => { this.votes += 1; });
           }
         }
         this.#scheduler.after(this.#options.voteIntervalMs, vote);
@@ -115,9 +149,7 @@ export class Interactions {
   #tap(i: number): void {
     if (this.#stopped) return;
     const reaction = REACTIONS[Math.floor(Math.random() * REACTIONS.length)];
-    this.#client.request(`/api/v1/spaces/${this.#options.spaceId}/reactions`, { method: 'POST', body: JSON.stringify({ reaction }), headers: this.#headers(undefined, 5000 + i) }, (res) => {
-      if (res.status === 202) this.reactions += 1;
-    });
+    this.#write(`/api/v1/spaces/${this.#options.spaceId}/reactions`, JSON.stringify({ reaction }), undefined, this.#options.askers + this.#options.voters + i, 202, () => { this.reactions += 1; });
     this.#scheduler.after(this.#options.tapIntervalMs, () => this.#tap(i));
   }
 }

@@ -1,5 +1,6 @@
 import type { LiveSnapshot } from './run.js';
 import type { LoadtestReport } from './report.js';
+import { count, decimal, latency, percent, reasons } from './format.js';
 
 const fmt = (n: number | null | undefined, unit = ''): string => (n === null || n === undefined || Number.isNaN(n) ? '-' : `${Math.round(n).toLocaleString('en-US')}${unit}`);
 
@@ -24,15 +25,16 @@ export function renderLive(s: LiveSnapshot): string[] {
     `join       p50 ${fmt(p.joinP50, ' ms')}  p99 ${fmt(p.joinP99, ' ms')}   first audio p50 ${fmt(p.firstAudioP50, ' ms')}  p99 ${fmt(p.firstAudioP99, ' ms')}`,
     `stalls     ${fmt(p.stalledNow)} stalled now, ${fmt(p.stallsTotal)} in all`,
     `stage      ${fmt(p.speakers)} speakers, ${fmt(p.whep)} WHEP listeners`,
-    `origin     cpu ${p.originCpuCores === null ? '-' : p.originCpuCores.toFixed(2)} cores, rss ${fmt(p.originRssMB, ' MB')}   generator ${p.generatorCores.toFixed(2)} cores`,
+    `origin     cpu ${p.originCpuCores === null ? '-' : p.originCpuCores.toFixed(2)} cores, rss ${fmt(p.originRssMB, ' MB')}   generator ${p.generatorCores.toFixed(2)} cores, event loop p99 ${fmt(p.generatorEventLoopP99Ms, ' ms')}`,
     `errors     ${errorsLine(s.errors)}`,
+    ...(p.floodSent !== undefined ? [`flood      ${fmt(p.floodSent)}/s sent: ${fmt(p.floodRefusedAtEdge)}/s refused at the edge, ${fmt(p.floodRefusedAtOrigin)}/s at the origin, ${fmt(p.floodAccepted)}/s accepted, ${fmt(p.floodNoAnswer)}/s unanswered   origin event loop p99 ${fmt(p.originEventLoopP99Ms, ' ms')}`] : []),
   ];
 }
 
 /** One line per tick when stdout is not a terminal (CI logs, files). */
 export function renderLine(s: LiveSnapshot): string {
   const p = s.point;
-  return `t=${p.t}s playing=${p.playing} joining=${p.joining} target=${p.target} req/s=${p.requestsPerSecond} errors/s=${p.errorsPerSecond} join_p50=${fmt(p.joinP50)}ms join_p99=${fmt(p.joinP99)}ms stalled=${p.stalledNow} stalls=${p.stallsTotal} whep=${p.whep} speakers=${p.speakers} origin_cpu=${p.originCpuCores ?? '-'} origin_rss_mb=${p.originRssMB ?? '-'}`;
+  return `t=${p.t}s playing=${p.playing} joining=${p.joining} target=${p.target} req/s=${p.requestsPerSecond} errors/s=${p.errorsPerSecond} join_p50=${fmt(p.joinP50)}ms join_p99=${fmt(p.joinP99)}ms stalled=${p.stalledNow} stalls=${p.stallsTotal} whep=${p.whep} speakers=${p.speakers} origin_cpu=${p.originCpuCores ?? '-'} gen_lag_p99_ms=${p.generatorEventLoopP99Ms ?? '-'} origin_rss_mb=${p.originRssMB ?? '-'}${p.originEventLoopP99Ms != null ? ` origin_lag_p99_ms=${p.originEventLoopP99Ms}` : ''}${p.floodSent !== undefined ? ` flood/s=${p.floodSent} flood_edge/s=${p.floodRefusedAtEdge} flood_origin/s=${p.floodRefusedAtOrigin} flood_accepted/s=${p.floodAccepted}` : ''}`;
 }
 
 /** Redraws in place with ANSI (cursor up, clear to end of screen) on a TTY; plain lines otherwise. */
@@ -70,7 +72,33 @@ export function renderSummary(r: LoadtestReport): string {
     `  interactions    ${fmt(s.interactions.questions)} questions, ${fmt(s.interactions.votes)} votes, ${fmt(s.interactions.reactions)} reactions`,
     `  origin          cpu mean ${s.origin.cpuCoresMean ?? '-'} / peak ${s.origin.cpuCoresPeak ?? '-'} cores, rss peak ${fmt(s.origin.rssMBPeak, ' MB')}`,
     `  load generator  ${s.generator.coresMean} cores mean, ${fmt(s.generator.listenersPerCore)} listeners per core, rss peak ${fmt(s.generator.peakRssMB, ' MB')}`,
+    ...(r.browsers ? [
+      `  real players    ${r.browsers.error ?? `${r.browsers.players.filter((p) => p.firstAudioMs !== null).length} of ${r.browsers.players.length} played (hls.js in Chromium); stalls ${r.browsers.players.map((p) => p.stalls).join(', ')}`}`,
+      `  real vs model   requests/s per player: real ${decimal(r.browsers.realRequestsPerSecond, 'req/s')}, simulated ${decimal(r.browsers.simulatedRequestsPerListenerSecond, 'req/s')}; stalls per player: real ${decimal(r.browsers.realStallsPerPlayer, '', 2)}, simulated ${decimal(r.browsers.simulatedStallsPerListener, '', 2)}`,
+    ] : []),
+    ...(r.attack ? attackSummary(r) : []),
+    ...Object.entries(r.clientFailures ?? {}).map(([k, v]) => `  client failure  ${k} (${fmt(v)})`),
     ...r.notes.map((n) => `  note: ${n}`),
     '',
   ].join('\n');
+}
+
+/** The night of the attack, in the terminal: goals first, then the flood and what refused it. */
+function attackSummary(r: LoadtestReport): string[] {
+  const a = r.attack!;
+  const f = a.flood;
+  const h = a.honestWrites;
+  return [
+    '',
+    `The night of the attack — flood ${a.floodStartS?.toFixed(0) ?? '-'}–${a.floodEndS?.toFixed(0) ?? '-'} s`,
+    ...a.goals.map((g) => `  ${g.verdict.padEnd(7)} ${g.goal.padEnd(28)} ${g.measured}  (goal: ${g.target})`),
+    `  flood           aimed at ${count(f.targetRate, 'req/s')}, achieved ${count(f.achievedAnsweredPerSecond, 'req/s')} answered (${percent(f.achievedAnsweredPerSecond, f.targetRate)} of the aim), ${count(f.achievedSentPerSecond, 'req/s')} written, from ${count(f.addresses)} addresses`,
+    `  refused         at the edge ${count(f.byLayer.edge ?? 0)}, at the origin ${count(f.byLayer.origin ?? 0)}; accepted ${count(f.byLayer.accepted ?? 0)}; no answer ${count(f.byLayer['no-answer'] ?? 0)}`,
+    ...Object.entries(f.kinds).sort((x, y) => y[1].sent - x[1].sent).map(([kind, k]) => `    ${kind.padEnd(15)} ${count(k.sent).padStart(9)} sent: ${reasons(k.outcomes, 4)}`),
+    ...f.slow.map((s) => `    ${s.kind.padEnd(15)} ${count(s.opened).padStart(9)} sockets: ${count(s.cut)} cut by the server (p50 ${decimal(s.cutAfterSP50, 's')}), ${count(s.heldToTheEnd)} held to the end`),
+    `  joining         ${count(a.listeners.joinedDuringFlood)} joined during the flood, ${count(a.listeners.joinedDuringFloodPlayed)} heard audio; first audio ${latency(a.listeners.firstAudioDuringFloodMs)}`,
+    `  honest writes   ${count(h.accepted)} of ${count(h.attempted)} accepted; refused: ${reasons(h.refusals)}`,
+    `  host            ${count(a.host.probesOk)} of ${count(a.host.probes.length)} WHIP probes connected; ${count(a.host.secondsOffAir, 's')} with a speaker off air`,
+    `  origin          RSS ${decimal(a.origin.rssMBBeforeFlood, 'MB', 0)} before, peak ${decimal(a.origin.rssMBPeak, 'MB', 0)}; event-loop p99 median ${decimal(a.origin.eventLoopP99MsMedianDuringFlood, 'ms')} during the flood, peak ${decimal(a.origin.eventLoopP99MsPeak, 'ms')}`,
+  ];
 }

@@ -39,6 +39,35 @@ export interface LoadtestOptions {
   readonly metricsIntervalMs: number;
   /** Where to write report.json and report.html; undefined: no files. */
   readonly reportDir: string | undefined;
+  /** Where the origin's /metrics is scraped (an edge does not pass /metrics on); default: the target. */
+  readonly metricsUrl?: string | undefined;
+  readonly metricsToken?: string | undefined;
+  /** The night of the attack: a junk flood while the audience listens and asks (--profile attack). */
+  readonly attack?: AttackOptions | undefined;
+  /** Real players (the listener page, hls.js in Chromium) beside the simulated ones. */
+  readonly browsers?: number | undefined;
+  readonly chromiumPath?: string | undefined;
+}
+
+export interface AttackOptions {
+  /** Junk requests per second aimed at; the report says what was achieved. */
+  readonly floodRate: number;
+  readonly floodDurationS: number;
+  /** Distinct loopback source addresses of the flood (127.64.0.0/10, 64 per /24). */
+  readonly floodAddresses: number;
+  /** Slowloris and never-ending-body sockets, in all. */
+  readonly slowSockets: number;
+  readonly seed: number;
+  /** Before the flood: the audience joins and settles. After it: how the service recovers. */
+  readonly warmupS: number;
+  readonly tailS: number;
+  /** Listeners who join during the flood (their time to first audio is reported on its own). */
+  readonly joinersDuringFlood: number;
+  /** The "RSS bounded" goal: the origin's resident memory never above this. */
+  readonly rssLimitMB: number;
+  /** A WHIP publish by the host, connected then closed, every this many ms. */
+  readonly probeIntervalMs: number;
+  readonly pipeline: number;
 }
 
 /** Every default and hard bound of the load test, in one place. */
@@ -68,13 +97,46 @@ export const LOADTEST_DEFAULTS = {
   tickMs: 1000,
   /** Heartbeats as the web player sends them (server's HEARTBEAT_SECONDS). */
   heartbeatIntervalMs: 30_000,
-  /** The server accepts one question per account per minute by default. */
-  askIntervalMs: 60_000,
+  /** The server accepts one question per account per minute by default: ask a little less often, so an honest asker never trips it. */
+  askIntervalMs: 61_000,
   voteIntervalMs: 5_000,
   moderateIntervalMs: 2_000,
   /** After the profile ends, time given to peers and requests to wind down. */
   drainMs: 3_000,
 } as const;
+
+/** Defaults and bounds of --profile attack (the night of the attack, docs/loadtest.md). */
+export const ATTACK_DEFAULTS = {
+  listeners: 1000,
+  askers: 10,
+  voters: 10,
+  floodRate: 20_000,
+  floodDurationS: 60,
+  floodAddresses: 4096,
+  slowSockets: 300,
+  seed: 1,
+  warmupS: 10,
+  tailS: 10,
+  rssLimitMB: 1024,
+  probeIntervalMs: 5_000,
+  pipeline: 8,
+  /** Hard bounds: whatever the flags say. */
+  maxFloodRate: 100_000,
+  maxFloodDurationS: 600,
+  /** 127.64.0.0/10 holds 4M addresses; far fewer are needed to look like a botnet. */
+  maxFloodAddresses: 65_536,
+  maxSlowSockets: 2_000,
+} as const;
+
+/** The attack's audience: ramp to `listeners` during the warm-up, `joiners` more arrive during the flood, then hold. */
+export function attackProfile(listeners: number, attack: Pick<AttackOptions, 'warmupS' | 'floodDurationS' | 'tailS' | 'joinersDuringFlood'>): ProfileStage[] {
+  return [
+    { durationS: Math.max(1, attack.warmupS * 0.6), listeners },
+    { durationS: Math.max(0, attack.warmupS * 0.4), listeners },
+    { durationS: attack.floodDurationS, listeners: listeners + attack.joinersDuringFlood },
+    { durationS: attack.tailS, listeners: listeners + attack.joinersDuringFlood },
+  ];
+}
 
 export function rampProfile(listeners: number, rampPerSecond: number, durationS: number): ProfileStage[] {
   const rampS = rampPerSecond > 0 ? listeners / rampPerSecond : 0;

@@ -1,5 +1,7 @@
 import type { OriginSample } from './origin-metrics.js';
 import type { Percentiles } from './stats.js';
+import type { AttackReport } from './attack/attack-run.js';
+import type { BrowserPlayerReport } from './browser-players.js';
 
 /** One second of the run, as plotted. Latencies are of the joins/first audio completed in that second. */
 export interface TimelinePoint {
@@ -19,8 +21,18 @@ export interface TimelinePoint {
   readonly whep: number;
   readonly speakers: number;
   readonly generatorCores: number;
+  /** The load generator's own event-loop delay (p99 over the second), ms: when high, its clients were late, not the target. */
+  readonly generatorEventLoopP99Ms?: number;
   readonly originCpuCores: number | null;
   readonly originRssMB: number | null;
+  /** The origin's event-loop delay p99 from /metrics, ms. */
+  readonly originEventLoopP99Ms?: number | null;
+  /** The attack profile's flood, per second (absent outside it). */
+  readonly floodSent?: number;
+  readonly floodAccepted?: number;
+  readonly floodRefusedAtEdge?: number;
+  readonly floodRefusedAtOrigin?: number;
+  readonly floodNoAnswer?: number;
 }
 
 export interface LoadtestSummary {
@@ -37,7 +49,11 @@ export interface LoadtestSummary {
     readonly whipConnectMs: Percentiles; readonly whepConnectMs: Percentiles; readonly whepFirstPacketMs: Percentiles;
     readonly packetsSent: number; readonly packetsReceived: number; readonly packetsLost: number;
   };
-  readonly interactions: { readonly questions: number; readonly approved: number; readonly votes: number; readonly reactions: number; readonly accountsFailed: number };
+  readonly interactions: {
+    readonly questions: number; readonly approved: number; readonly votes: number; readonly reactions: number; readonly accountsFailed: number;
+    /** Honest writes (questions, votes, reactions): sent, accepted, and the reasons of the others. */
+    readonly writesAttempted: number; readonly writesAccepted: number; readonly writeRefusals: Record<string, number>;
+  };
   readonly origin: { readonly cpuCoresMean: number | null; readonly cpuCoresPeak: number | null; readonly rssMBPeak: number | null; readonly scrapeFailures: number };
   readonly generator: {
     readonly cpuSeconds: number; readonly coresMean: number; readonly peakRssMB: number;
@@ -60,6 +76,20 @@ export interface LoadtestReport {
   readonly originSamples: readonly OriginSample[];
   /** What the numbers do and do not mean (collapsing, rate limits, the machine). */
   readonly notes: readonly string[];
+  /** Failures of the load generator's own clients that it survived (e.g. an unhandled rejection), by message. */
+  readonly clientFailures: Record<string, number>;
+  /** --profile attack: the flood, the honest side, and the verdict against each goal. */
+  readonly attack?: AttackReport;
+  /** --browsers: real players beside the simulated ones, and the two side by side. */
+  readonly browsers?: {
+    readonly players: readonly BrowserPlayerReport[];
+    readonly error: string | undefined;
+    /** Requests per second per real page (mean), and per simulated listener playing (steady state, as the target saw them without collapsing). */
+    readonly realRequestsPerSecond: number | null;
+    readonly simulatedRequestsPerListenerSecond: number | null;
+    readonly realStallsPerPlayer: number | null;
+    readonly simulatedStallsPerListener: number | null;
+  };
 }
 
 /** Checks the shape of a report read back from disk (preflight --from, tests). */

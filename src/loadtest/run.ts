@@ -1,4 +1,4 @@
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { HttpClient } from './http-client.js';
 import { HlsListener, type AudienceContext } from './hls-listener.js';
 import { Interactions } from './interactions.js';
@@ -11,6 +11,9 @@ import { StagePeers } from './stage-peers.js';
 import { percentile, round, Samples } from './stats.js';
 import { isLoopbackUrl, TargetRefused } from './target.js';
 import { summarizeRun } from './summarize.js';
+import { AttackRun, honestAccountAddress, honestListenerAddress } from './attack/attack-run.js';
+import { Counter } from './stats.js';
+import { BrowserPlayers } from './browser-players.js';
 
 /** What the live view draws each second. */
 export interface LiveSnapshot {
@@ -35,6 +38,22 @@ const RAMP_TICK_MS = 50;
  */
 export async function runLoadtest(options: LoadtestOptions, hooks: RunHooks = {}): Promise<LoadtestReport> {
   if (!options.allowRemote && !isLoopbackUrl(options.target)) throw new TargetRefused(options.target);
+  if (options.metricsUrl && !options.allowRemote && !isLoopbackUrl(options.metricsUrl)) throw new TargetRefused(options.metricsUrl);
+  // The flood forges thousands of source addresses from 127.0.0.0/8: it is for this machine only, whatever --allow-remote says.
+  if (options.attack && !isLoopbackUrl(options.target)) throw new TargetRefused(options.target, 'the attack profile floods loopback targets only');
+  // A run survives any of its clients failing and reports it: a rejection nobody awaited (a
+  // client library's bug) is counted here instead of ending the process with no report.
+  const clientFailures = new Counter();
+  const onUnhandled = (reason: unknown): void => { clientFailures.add(`unhandled rejection: ${String((reason as Error)?.message ?? reason).slice(0, 120)}`); };
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    return await runWithGuard(options, hooks, clientFailures);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+}
+
+async function runWithGuard(options: LoadtestOptions, hooks: RunHooks, clientFailures: Counter): Promise<LoadtestReport> {
   const d = LOADTEST_DEFAULTS;
   const startedAt = new Date();
   const run = newRunId();
@@ -43,20 +62,29 @@ export async function runLoadtest(options: LoadtestOptions, hooks: RunHooks = {}
   const setup = await prepareSpace(client, { spaceId: options.spaceId, create: options.create, handle: options.handle, password: options.password, run })
     .catch((err) => { scheduler.close(); client.close(); throw err; });
   const peers = new StagePeers(options.target, setup.spaceId);
+  let t0 = performance.now();
+  const elapsedS = (): number => round((performance.now() - t0) / 1000, 2);
+  const attack = options.attack
+    ? await AttackRun.prepare(options.attack, options.target, setup.spaceId, client, setup.hostToken, elapsedS).catch((err) => { scheduler.close(); client.close(); throw err; })
+    : undefined;
+  const flooding = attack ? (): boolean => attack.flooding : undefined;
   const interactions = new Interactions(client, scheduler, {
     spaceId: setup.spaceId, run, askers: Math.min(options.askers, d.maxAccounts), voters: Math.min(options.voters, d.maxAccounts),
     tappers: Math.min(options.tappers, d.maxListeners), tapIntervalMs: options.tapIntervalMs,
     askIntervalMs: d.askIntervalMs, voteIntervalMs: d.voteIntervalMs, spoofForwardedFor: options.spoofForwardedFor,
     hostToken: setup.hostToken, moderateIntervalMs: d.moderateIntervalMs,
+    addressOf: attack ? honestAccountAddress : undefined, flooding,
   });
   const ctx: AudienceContext = {
     client, scheduler, spaceId: setup.spaceId, collapse: options.collapse, playerBufferMs: options.playerBufferMs,
     heartbeats: options.heartbeats, heartbeatIntervalMs: d.heartbeatIntervalMs, spoofForwardedFor: options.spoofForwardedFor,
+    addressOf: attack ? honestListenerAddress : undefined, flooding, firstAudioDuringFloodMs: new Samples(),
     joinMs: new Samples(), firstAudioMs: new Samples(), stallMs: new Samples(),
   };
   // Its own connection: a scrape queued behind a join storm would report the origin's CPU late.
-  const metricsClient = new HttpClient(options.target, { maxSockets: 1, timeoutMs: 2000 });
-  const origin = new OriginMetrics(metricsClient);
+  // An edge does not pass /metrics on: --metrics names the origin to scrape.
+  const metricsClient = new HttpClient(options.metricsUrl ?? options.target, { maxSockets: 1, timeoutMs: 2000 });
+  const origin = new OriginMetrics(metricsClient, options.metricsToken);
   const durationMs = profileDurationMs(options.profile);
   const timeline: TimelinePoint[] = [];
   const all: HlsListener[] = [];
@@ -67,6 +95,9 @@ export async function runLoadtest(options: LoadtestOptions, hooks: RunHooks = {}
   let lastLogical = 0;
   let lastErrors = 0;
   let peakRss = 0;
+  // Our own lateness: a simulated player whose callbacks run late stalls because of us, not the target.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const cpuStart = process.cpuUsage();
   let cpuLast = cpuStart;
   let tickLast = performance.now();
@@ -80,11 +111,18 @@ export async function runLoadtest(options: LoadtestOptions, hooks: RunHooks = {}
   // WebRTC listeners connect before the storm: their handshakes are what we measure, not queueing
   // behind thousands of HTTP joins on this machine.
   await peers.addListeners(Math.min(options.whepListeners, d.maxPeers));
+  // Real players open their pages before the clock starts: launching Chromium takes seconds.
+  const browsers = new BrowserPlayers();
+  await browsers.start(options.target, setup.spaceId, { count: options.browsers ?? 0, executablePath: options.chromiumPath ?? '/usr/bin/chromium', elapsedMs: () => performance.now() - t0 });
+  // Under attack, the honest accounts exist before the flood (registering hashes a password, which
+  // the origin rightly bounds while a login flood runs).
   const interactionsDone = interactions.start();
+  if (attack) await interactionsDone;
 
-  const t0 = performance.now();
+  t0 = performance.now();
   const elapsed = (): number => performance.now() - t0;
   phase = 'running';
+  attack?.start({ listeners: () => all, speakers: () => peers.stats().speakers, rssMB: () => origin.latest()?.rssMB ?? null, elapsedS });
 
   const ramp = setInterval(() => {
     const target = Math.min(d.maxListeners, targetAt(options.profile, elapsed()));
@@ -134,8 +172,10 @@ export async function runLoadtest(options: LoadtestOptions, hooks: RunHooks = {}
       firstAudioP99: firsts.length ? round(percentile(firsts, 99)) : null,
       whep: stage.whep, speakers: stage.speakers,
       generatorCores: round(generatorCores, 3),
-      originCpuCores: o?.cpuCores ?? null, originRssMB: o?.rssMB ?? null,
+      generatorEventLoopP99Ms: round(loopDelay.percentile(99) / 1e6, 1),
+      originCpuCores: o?.cpuCores ?? null, originRssMB: o?.rssMB ?? null, originEventLoopP99Ms: o?.eventLoopP99Ms ?? null,
     };
+    loopDelay.reset();
     lastSent = client.sent;
     lastLogical = client.logical;
     lastErrors = errorsTotal;
@@ -144,9 +184,14 @@ export async function runLoadtest(options: LoadtestOptions, hooks: RunHooks = {}
 
   const tick = (): void => {
     origin.scrape(round(elapsed() / 1000, 2));
-    const point = sample();
+    const sampled = sample();
+    const point = attack ? { ...sampled, ...attack.tick(sampled) } : sampled;
     timeline.push(point);
-    hooks.onTick?.({ elapsedS: point.t, durationS: durationMs / 1000, point, errors: { ...client.errors.toJSON(), ...peers.errors.toJSON() }, peakTarget, phase });
+    try {
+      hooks.onTick?.({ elapsedS: point.t, durationS: durationMs / 1000, point, errors: { ...client.errors.toJSON(), ...peers.errors.toJSON() }, peakTarget, phase });
+    } catch (err) {
+      clientFailures.add(`live view: ${String((err as Error).message).slice(0, 120)}`);
+    }
   };
   const ticker = setInterval(tick, d.tickMs);
 
@@ -158,6 +203,8 @@ export async function runLoadtest(options: LoadtestOptions, hooks: RunHooks = {}
   clearInterval(ramp);
   for (const l of active) l.leave();
   interactions.stop();
+  await attack?.stop();
+  const real = options.browsers ? await browsers.stop() : undefined;
   await Promise.race([interactionsDone, sleep(d.drainMs)]);
   const stageFinal = peers.stats();
   await peers.close();
@@ -165,6 +212,7 @@ export async function runLoadtest(options: LoadtestOptions, hooks: RunHooks = {}
   clearInterval(ticker);
   tick();
   phase = 'done';
+  loopDelay.disable();
   scheduler.close();
   const cpuEnd = process.cpuUsage(cpuStart);
   client.close();
@@ -174,12 +222,43 @@ export async function runLoadtest(options: LoadtestOptions, hooks: RunHooks = {}
     timeline, ctx, all, peakTarget, client, peers, stageFinal, interactions, origin, options,
     generatorCpuSeconds: (cpuEnd.user + cpuEnd.system) / 1e6, wallSeconds: (performance.now() - t0) / 1000, peakRssMB: peakRss / 1e6,
   });
-  const { password: _omit, ...shown } = options;
+  const { password: _omit, metricsToken: _token, ...shown } = options;
+  const attackReport = attack?.report({ listeners: all, firstAudioDuringFlood: ctx.firstAudioDuringFloodMs!, interactions, timeline });
+  const notes = notesFor(options, summary.errors);
+  const lateSeconds = timeline.filter((p) => (p.generatorEventLoopP99Ms ?? 0) > 200).length;
+  if (lateSeconds > 0) {
+    notes.push(`In ${lateSeconds} of ${timeline.length} seconds this load generator's own event loop was more than 200 ms late (p99): its simulated players were late too, so stalls in those seconds may be the generator's, not the target's. The real players (--browsers) and a second machine tell them apart.`);
+  }
+  if (attackReport && attackReport.flood.targetRate > 0 && attackReport.flood.achievedAnsweredPerSecond < 0.9 * attackReport.flood.targetRate) {
+    const f = attackReport.flood;
+    notes.push(`The flood reached ${f.achievedAnsweredPerSecond.toLocaleString('en-US')} answered req/s of the ${f.targetRate.toLocaleString('en-US')} aimed at (${f.achievedSentPerSecond.toLocaleString('en-US')} req/s written, the rest still queued when it ended): the load generator, the edge and the origin share this machine, and no faster was possible. Every figure is for the rate achieved.`);
+  }
   return {
     tool: 'tribune loadtest', reportVersion: 1, startedAt: startedAt.toISOString(), endedAt: new Date().toISOString(),
     target: options.target, spaceId: setup.spaceId, options: { ...shown, password: options.password ? '***' : undefined },
     durationS: round(durationMs / 1000, 2), summary, timeline, originSamples: origin.samples,
-    notes: notesFor(options, summary.errors),
+    notes,
+    clientFailures: clientFailures.toJSON(),
+    ...(attackReport ? { attack: attackReport } : {}),
+    ...(real ? { browsers: compareBrowsers(real, timeline, all) } : {}),
+  };
+}
+
+/** Real and simulated players side by side: requests per second each, and stalls per player. */
+function compareBrowsers(real: Awaited<ReturnType<BrowserPlayers['stop']>>, timeline: readonly TimelinePoint[], all: readonly HlsListener[]): NonNullable<LoadtestReport['browsers']> {
+  const played = real.players.filter((p) => p.firstAudioMs !== null);
+  const rates = played.map((p) => p.requestsPerSecond).filter((x): x is number => x !== null);
+  // Simulated: requests the listeners made (collapsed or not) per listener playing, in the seconds at >= 95 % of the peak.
+  const peak = Math.max(0, ...timeline.map((p) => p.playing));
+  const steady = timeline.filter((p) => peak > 0 && p.playing >= 0.95 * peak);
+  const perListener = steady.map((p) => p.listenerRequestsPerSecond / Math.max(1, p.playing));
+  const played2 = all.filter((l) => l.played);
+  return {
+    players: real.players, error: real.error,
+    realRequestsPerSecond: rates.length ? round(rates.reduce((a, b) => a + b, 0) / rates.length, 1) : null,
+    simulatedRequestsPerListenerSecond: perListener.length ? round(perListener.reduce((a, b) => a + b, 0) / perListener.length, 1) : null,
+    realStallsPerPlayer: played.length ? round(played.reduce((s, p) => s + p.stalls, 0) / played.length, 2) : null,
+    simulatedStallsPerListener: played2.length ? round(played2.reduce((s, l) => s + l.stalls, 0) / played2.length, 2) : null,
   };
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { HttpClient } from './http-client.js';
+import type { HttpClient, HttpResponse } from './http-client.js';
 
 export interface SpaceSetup {
   readonly spaceId: string;
@@ -31,13 +31,26 @@ export function runHandle(prefix: string, index: number, run: string): string {
 
 export const newRunId = (): string => randomBytes(3).toString('hex');
 
-export async function accountToken(client: HttpClient, handle: string, password: string, register: boolean): Promise<string> {
+/** Password hashing is bounded at the origin (503 OVERLOADED) and at the edge (429): wait as told, a few times. */
+const ACCOUNT_TRIES = 6;
+
+export async function accountToken(client: HttpClient, handle: string, password: string, register: boolean, localAddress?: string): Promise<string> {
+  const post = async (path: string): Promise<HttpResponse> => {
+    for (let attempt = 1; ; attempt++) {
+      const res = await client.requestAsync(path, { method: 'POST', body: JSON.stringify({ handle, password }), localAddress });
+      if ((res.status !== 503 && res.status !== 429) || attempt >= ACCOUNT_TRIES) return res;
+      const retryAfterS = Math.min(10, Number(res.headers['retry-after']) || 1);
+      await new Promise((r) => setTimeout(r, retryAfterS * 1000 * (0.5 + Math.random())));
+    }
+  };
   if (register) {
-    const res = await client.requestAsync('/api/v1/auth/register', { method: 'POST', body: JSON.stringify({ handle, password }) });
+    const res = await post('/api/v1/auth/register');
     if (res.status === 201) return (JSON.parse(res.body.toString()) as { token: string }).token;
     if (res.status !== 409) throw new SetupError(`register ${handle}`, res.status, res.error ?? res.body.toString());
   }
-  return (await json(client, `login ${handle}`, '/api/v1/auth/login', 'POST', { handle, password })).token as string;
+  const res = await post('/api/v1/auth/login');
+  if (res.status !== 200) throw new SetupError(`login ${handle}`, res.status, res.error ?? res.body.toString());
+  return (JSON.parse(res.body.toString()) as { token: string }).token;
 }
 
 /**

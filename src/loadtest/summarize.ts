@@ -54,7 +54,10 @@ export function summarizeRun(r: RunTotals): LoadtestSummary {
       whepFirstPacketMs: summarize(r.peers.whepFirstPacketMs.all),
       packetsSent: r.stageFinal.packetsSent, packetsReceived: r.stageFinal.packetsReceived, packetsLost: r.stageFinal.packetsLost,
     },
-    interactions: { questions: r.interactions.questions, approved: r.interactions.approved, votes: r.interactions.votes, reactions: r.interactions.reactions, accountsFailed: r.interactions.accountsFailed },
+    interactions: {
+      questions: r.interactions.questions, approved: r.interactions.approved, votes: r.interactions.votes, reactions: r.interactions.reactions, accountsFailed: r.interactions.accountsFailed,
+      writesAttempted: r.interactions.writesAttempted, writesAccepted: r.interactions.writesAccepted, writeRefusals: r.interactions.refusals.toJSON(),
+    },
     origin: {
       cpuCoresMean: cpu.length ? round(mean(cpu)!, 3) : null,
       cpuCoresPeak: cpu.length ? round(Math.max(...cpu), 3) : null,

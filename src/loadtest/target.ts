@@ -16,8 +16,10 @@ export function isLoopbackUrl(raw: string): boolean {
 
 export class TargetRefused extends Error {
   readonly code = 'TARGET_NOT_LOOPBACK';
-  constructor(target: string) {
-    super(`refusing to load ${target}: not a loopback address (127.0.0.0/8, ::1, localhost). Pass --allow-remote for a deployment you operate.`);
+  constructor(target: string, why?: string) {
+    super(why
+      ? `refusing to load ${target}: ${why} (127.0.0.0/8, ::1, localhost)`
+      : `refusing to load ${target}: not a loopback address (127.0.0.0/8, ::1, localhost). Pass --allow-remote for a deployment you operate.`);
     this.name = 'TargetRefused';
   }
 }

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -52,6 +54,9 @@ test('a few seconds of load against an in-process Tribune: every kind of client,
   const html = readFileSync(files.html, 'utf8');
   assert.ok((html.match(/<svg /g) ?? []).length >= 6);
   assert.doesNotMatch(html, /<script|(?:src|href)="https?:/, 'self-contained: no script, no outside resource');
+  // Figures with units, never a raw JSON object ({"count":10000,"p50":22.7,...}) in the summary.
+  assert.doesNotMatch(html, /<td[^>]*>[^<]*\{&quot;/);
+  assert.match(html, /Time to first audio<\/th><td>p50 [\d.,]+ ms, p90 [\d.,]+ ms, p99 [\d.,]+ ms, max [\d.,]+ m?s \(50 samples\)/);
 
   await t.test('the HTML report opens in Chromium without console errors', { skip: !requireProgram('chromium') }, async () => {
     const { chromium } = await import('playwright-core');
@@ -76,4 +81,35 @@ test('a few seconds of load against an in-process Tribune: every kind of client,
 
 test('a target that is not loopback is refused before any request', async () => {
   await assert.rejects(runLoadtest(options('http://192.0.2.10:8080')), (err: unknown) => (err as { code?: string }).code === 'TARGET_NOT_LOOPBACK');
+});
+
+test('a run survives its clients failing, and reports each failure', { timeout: 60_000 }, async (t) => {
+  // No media on this origin: every WHEP listener is refused. One tick also leaves a rejection no one
+  // awaits, as a client library's bug would; the run must count it, not die of it. In a child
+  // process: the test runner would otherwise claim the unhandled rejection for itself.
+  const server = await startTestServer({ server: { media: false } });
+  t.after(() => server.close());
+  const script = `
+    import { rampProfile, runLoadtest, LOADTEST_DEFAULTS as D } from ${JSON.stringify(new URL('../../src/loadtest/index.ts', import.meta.url).href)};
+    let injected = 0;
+    const report = await runLoadtest({
+      target: process.argv[1], allowRemote: false, spaceId: undefined, create: true, handle: undefined, password: undefined,
+      profile: rampProfile(5, 10, 3), whepListeners: 2, speakers: 0, speech: undefined, askers: 0, voters: 0, tappers: 0, tapIntervalMs: 1000,
+      heartbeats: false, collapse: true, spoofForwardedFor: false, maxSockets: 16, playerBufferMs: D.playerBufferMs, requestTimeoutMs: 5000,
+      metricsIntervalMs: 1000, reportDir: undefined,
+    }, { onTick: () => { if (injected++ === 0) void Promise.reject(new Error('a client library bug')); } });
+    process.stdout.write(JSON.stringify({ errors: report.summary.errors, whep: report.summary.stage.whepConnected, clientFailures: report.clientFailures }), () => process.exit(0));
+  `;
+  // Asynchronously: the origin under test lives in this process.
+  const child = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, server.url], { encoding: 'utf8', timeout: 45_000 });
+  const out = JSON.parse(child.stdout) as { errors: Record<string, number>; whep: number; clientFailures: Record<string, number> };
+  const whepRefused = Object.entries(out.errors).filter(([k]) => k.startsWith('whep-')).reduce((sum, [, v]) => sum + v, 0);
+  assert.equal(whepRefused, 2, JSON.stringify(out.errors));
+  assert.equal(out.whep, 0);
+  assert.deepEqual(out.clientFailures, { 'unhandled rejection: a client library bug': 1 });
+});
+
+test('the attack profile refuses a target that is not loopback, even with --allow-remote', async () => {
+  const attack = { floodRate: 10, floodDurationS: 1, floodAddresses: 1, slowSockets: 0, seed: 1, warmupS: 0, tailS: 0, joinersDuringFlood: 0, rssLimitMB: 1, probeIntervalMs: 1000, pipeline: 1 };
+  await assert.rejects(runLoadtest(options('http://192.0.2.10:8080', { allowRemote: true, attack })), (err: unknown) => (err as { code?: string }).code === 'TARGET_NOT_LOOPBACK');
 });
