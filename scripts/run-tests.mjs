@@ -3,7 +3,7 @@
 // Node 20's --test takes no globs, so the files are listed here. Arguments filter by substring.
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 const root = new URL('..', import.meta.url).pathname;
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -25,6 +25,13 @@ const files = ['src', 'test'].flatMap((d) => walk(join(root, d), []))
 if (files.length === 0) {
   console.error(`no test files match ${filters.join(' ')}`);
   process.exit(1);
+}
+// The browser suites serve dist/web: build it once, before any file runs, rather than in each file
+// (two files building side by side empty the directory under each other's pages).
+if (files.some((f) => f.startsWith('test/web/') || f.startsWith('test/loadtest/'))) {
+  const built = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'error'], { cwd: root, stdio: 'inherit' });
+  if (built.status !== 0) process.exit(built.status ?? 1);
+  process.env.TRIBUNE_TEST_WEB_BUILT = '1';
 }
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
 const child = spawn(process.execPath, [

@@ -218,7 +218,7 @@ describe('audience', () => {
     assert.equal(first.status, 200);
     assert.equal(first.headers['cache-control'], 'public, max-age=1');
     assert.ok(first.headers.etag);
-    assert.deepEqual(Object.keys(first.body).sort(), ['endedAt', 'generatedAt', 'id', 'language', 'listeners', 'media', 'questions', 'reactions', 'scheduledStart', 'stage', 'startedAt', 'state', 'timeZone', 'title'].sort());
+    assert.deepEqual(Object.keys(first.body).sort(), ['defence', 'endedAt', 'generatedAt', 'id', 'language', 'listeners', 'media', 'questions', 'reactions', 'scheduledStart', 'stage', 'startedAt', 'state', 'timeZone', 'title'].sort());
     const second = await server.request('GET', `/api/v1/spaces/${space.id}/state`, { headers: { 'if-none-match': String(first.headers.etag) } });
     assert.equal(second.status, 304);
   });

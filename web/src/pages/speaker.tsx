@@ -80,7 +80,10 @@ function SpeakerPage() {
   }, []);
   useInterval(async () => setState(await api.state(spaceId)), 1000, phase === 'on-stage' || phase === 'joining');
 
-  const air = useOnAir({ spaceId, mic, wanted: phase === 'on-stage', bearer: invite ?? undefined });
+  // A seat an account redeemed is that account's: its session cookie speaks for it, and the link's
+  // token no longer does (the server refuses it). A guest's seat keeps the token as its credential.
+  const stageBearer = seat?.userId ? undefined : invite ?? undefined;
+  const air = useOnAir({ spaceId, mic, wanted: phase === 'on-stage', bearer: stageBearer });
   useLeaveGuard(phase === 'on-stage');
   useMicResume(resuming.current, mic, setMic);
   // Back from a reload while on stage: rejoin by itself once the mic is open again.
@@ -99,7 +102,7 @@ function SpeakerPage() {
   };
   useEffect(() => {
     if (phase !== 'on-stage') return;
-    return openLiveChannel(spaceId, (e) => { if (e.type === 'stage.media') onMedia.current(e.participantId, e.state); }, invite ?? undefined);
+    return openLiveChannel(spaceId, (e) => { if (e.type === 'stage.media') onMedia.current(e.participantId, e.state); }, stageBearer);
   }, [phase]);
 
   async function rehear() {
@@ -109,7 +112,7 @@ function SpeakerPage() {
     try {
       // The Space ending drops every seat's media too: nothing to listen to again then.
       if ((await api.space(spaceId)).state !== 'live') return;
-      const stage = await listen(`/api/v1/spaces/${spaceId}/whep`, invite ?? undefined, !invite);
+      const stage = await listen(`/api/v1/spaces/${spaceId}/whep`, stageBearer, !stageBearer);
       hearing.current = stage;
       stageAudio.current!.srcObject = stage.stream;
       await stageAudio.current!.play().catch(() => {});
@@ -133,7 +136,8 @@ function SpeakerPage() {
       const participant = invite ? await api.redeem(spaceId, invite, name.trim() || undefined, !!account) : await mySeat(spaceId);
       setSeat(participant);
       // The stage as this speaker hears it: everyone but themselves (mix-minus), by the same credential.
-      const stage = await listen(`/api/v1/spaces/${spaceId}/whep`, invite ?? undefined, !invite);
+      const bearer = participant.userId ? undefined : invite ?? undefined;
+      const stage = await listen(`/api/v1/spaces/${spaceId}/whep`, bearer, !bearer);
       hearing.current = stage;
       stageAudio.current!.srcObject = stage.stream;
       await stageAudio.current!.play().catch(() => {});
@@ -148,7 +152,7 @@ function SpeakerPage() {
 
   async function setMuted(next: boolean) {
     if (!seat) return;
-    try { setSeat(await api.mute(spaceId, seat.id, next, invite ?? undefined)); } catch (err) { setMessage(errorText(err)); }
+    try { setSeat(await api.mute(spaceId, seat.id, next, stageBearer)); } catch (err) { setMessage(errorText(err)); }
   }
 
   async function leave() {
@@ -156,7 +160,7 @@ function SpeakerPage() {
     await hearing.current?.close();
     hearing.current = null;
     await air.stop();
-    await api.leave(spaceId, invite ?? undefined).catch(() => {});
+    await api.leave(spaceId, stageBearer).catch(() => {});
     setPhase('left');
     setMessage(t('speaker.leftMessage'));
   }
