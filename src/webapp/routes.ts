@@ -67,8 +67,8 @@ function withHead(template: Page, head: string): Page {
 }
 
 function sendPage(reply: FastifyReply, page: Page, ifNoneMatch: string | undefined): FastifyReply {
-  reply.header('cache-control', PAGE_CACHE).header('etag', page.etag)
-    .header('x-content-type-options', 'nosniff').header('referrer-policy', 'strict-origin-when-cross-origin');
+  // nosniff, the referrer policy and the CSP come from the server's security headers (control plane).
+  reply.header('cache-control', PAGE_CACHE).header('etag', page.etag);
   if (ifNoneMatch === page.etag) return reply.code(304).send();
   return reply.type('text/html; charset=utf-8').send(page.body);
 }
