@@ -58,4 +58,11 @@ test('through the shipped nginx edge: forged X-Forwarded-For buys nothing, and e
   for (const other of ['127.0.0.6', '127.0.0.7']) {
     assert.equal(await postFrom(other, edge.port, `/api/v1/spaces/${spaceId}/listener-token`, {}), 201, `${other} has a bucket of its own`);
   }
+  // Every location of the edge passes the address on, not only the one above (an nginx location that
+  // sets a header of its own inherits none of the server's): the general API path, for a Space's writes.
+  const viaApi = async (from: string) => postFrom(from, edge.port, `/api/v1/spaces/${spaceId}/speak-requests`, { authorization: 'Bearer tks_not_a_session' });
+  const seen: string[] = [];
+  server.app.server.on('request', (req: { headers: Record<string, string | string[] | undefined> }) => { const xff = req.headers['x-forwarded-for']; if (typeof xff === 'string') seen.push(xff); });
+  assert.equal(await viaApi('127.0.0.8'), 401);
+  assert.deepEqual(seen, ['127.0.0.8'], 'the origin is told the client\'s own address on the general API path');
 });
