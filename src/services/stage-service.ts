@@ -3,7 +3,7 @@ import type { Participant, Space, SpeakRequest, StageRole } from '../domain/type
 import { primaryRole } from '../domain/permissions.js';
 import { TribuneError } from '../errors/catalogue.js';
 import type { ListenGrant, StageAuthority, StageSeat } from '../media/types.js';
-import type { Store } from '../store/store.js';
+import type { SeatOutcome, Store } from '../store/store.js';
 import { accessTo, demand, requireUser, type Actor, type SpaceAccess } from './actor.js';
 import type { AuthService } from './auth-service.js';
 import { iso, type Clock } from './clock.js';
@@ -77,21 +77,13 @@ export class StageService implements StageAuthority {
       if (mine) return seat;
       throw new TribuneError(seat?.leftAt ? 'STAGE_TOKEN_INVALID' : 'STAGE_TOKEN_USED');
     }
-    if (actor.user) {
-      if (await this.#store.stage.isBlocked(spaceId, actor.user.id)) throw new TribuneError('BLOCKED_FROM_SPACE');
-      if (await this.#store.stage.seatOfUser(spaceId, actor.user.id)) throw new TribuneError('ALREADY_ON_STAGE');
-    }
-    await this.#assertRoom(space, invite.role);
+    if (actor.user && await this.#store.stage.isBlocked(spaceId, actor.user.id)) throw new TribuneError('BLOCKED_FROM_SPACE');
     const seat: Participant = {
       id: newId('p'), spaceId, userId: actor.user?.id ?? null,
       displayName: (displayName?.trim() || actor.user?.displayName) ?? 'Guest',
       role: invite.role, muted: false, joinedAt: iso(this.#clock.now()), leftAt: null,
     };
-    await this.#store.stage.addParticipant(seat);
-    if (!(await this.#store.stage.redeemInvite(invite.tokenHash, seat.id))) {
-      await this.#store.stage.updateParticipant(seat.id, { leftAt: seat.joinedAt });
-      throw new TribuneError('STAGE_TOKEN_USED');
-    }
+    assertSeated(space, await this.#store.stage.takeSeat(seat, { inviteTokenHash: invite.tokenHash }));
     this.#changed(spaceId, 'joined', seat.id);
     return seat;
   }
@@ -157,10 +149,9 @@ export class StageService implements StageAuthority {
     let seat: Participant | null = null;
     if (approve) {
       assertOpen(space, 'approve a request');
-      await this.#assertRoom(space, 'speaker');
       const user = await this.#store.users.byId(userId);
       seat = { id: newId('p'), spaceId, userId, displayName: user?.displayName ?? 'Speaker', role: 'speaker', muted: false, joinedAt: iso(this.#clock.now()), leftAt: null };
-      await this.#store.stage.addParticipant(seat);
+      assertSeated(space, await this.#store.stage.takeSeat(seat));
       this.#changed(spaceId, 'joined', seat.id);
     }
     const state = approve ? 'approved' : 'denied';
@@ -219,11 +210,9 @@ export class StageService implements StageAuthority {
     demand(access, 'stage.promote');
     const target = await this.#seat(spaceId, participantId);
     if (target.role === 'host') throw new TribuneError('FORBIDDEN', { role: 'host', action: 'change the host\'s role' });
-    if (role === 'cohost' && target.role !== 'cohost') {
-      const cohosts = (await this.#store.stage.onStage(spaceId)).filter((p) => p.role === 'cohost').length;
-      if (cohosts >= space.maxCohosts) throw new TribuneError('COHOSTS_FULL', { max: space.maxCohosts });
-    }
-    const updated = (await this.#store.stage.updateParticipant(target.id, { role }))!;
+    const updated = await this.#store.stage.setRole(target.id, role);
+    if (updated === 'cohosts-full') throw new TribuneError('COHOSTS_FULL', { max: space.maxCohosts });
+    if (!updated) throw new TribuneError('PARTICIPANT_NOT_FOUND', { participantId });
     this.#changed(spaceId, 'promoted', target.id);
     return updated;
   }
@@ -256,16 +245,19 @@ export class StageService implements StageAuthority {
     if (!staff && target.role === 'cohost') throw new TribuneError('FORBIDDEN', { role: 'cohost', action: `${action} a co-host` });
   }
 
-  async #assertRoom(space: Space, role: 'speaker' | 'cohost'): Promise<void> {
-    const seated = await this.#store.stage.onStage(space.id);
-    if (seated.length >= space.maxOnStage) throw new TribuneError('STAGE_FULL', { max: space.maxOnStage });
-    if (role === 'cohost' && seated.filter((p) => p.role === 'cohost').length >= space.maxCohosts) {
-      throw new TribuneError('COHOSTS_FULL', { max: space.maxCohosts });
-    }
-  }
-
   #changed(spaceId: string, reason: 'joined' | 'left' | 'removed' | 'muted' | 'unmuted' | 'promoted' | 'blocked', participantId: string): void {
     this.#bus.publish(spaceId, { type: 'stage.changed', reason, participantId });
+  }
+}
+
+/** Maps what the store's conditional seat write did to the error a client sees. */
+function assertSeated(space: Space, outcome: SeatOutcome): void {
+  switch (outcome) {
+    case 'seated': return;
+    case 'stage-full': throw new TribuneError('STAGE_FULL', { max: space.maxOnStage });
+    case 'cohosts-full': throw new TribuneError('COHOSTS_FULL', { max: space.maxCohosts });
+    case 'already-seated': throw new TribuneError('ALREADY_ON_STAGE');
+    case 'invite-used': throw new TribuneError('STAGE_TOKEN_USED');
   }
 }
 

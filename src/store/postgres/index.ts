@@ -1,0 +1,35 @@
+import type { Store } from '../store.js';
+import { postgresAudienceStats } from './audience-stats.js';
+import { migrate, openPool, type PostgresOptions } from './database.js';
+import { postgresQuestions } from './questions.js';
+import { postgresSpaces } from './spaces.js';
+import { postgresStage } from './stage.js';
+import { postgresSessions, postgresUsers } from './users.js';
+
+export type { PostgresOptions } from './database.js';
+
+/** Cluster mode: every origin shares one PostgreSQL database, the source of truth. Migrates before it answers. */
+export async function createPostgresStore(options: PostgresOptions): Promise<Store> {
+  const pool = openPool(options);
+  try {
+    await migrate(pool, options.schema);
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw err;
+  }
+  let closed = false;
+  return {
+    users: postgresUsers(pool),
+    sessions: postgresSessions(pool),
+    spaces: postgresSpaces(pool),
+    stage: postgresStage(pool),
+    questions: postgresQuestions(pool),
+    audience: postgresAudienceStats(pool),
+    async ping() { await pool.query('SELECT 1'); },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}
