@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyServerOptions } from 'fastify';
 import { createAudience, audienceRoutes, type Audience } from './audience/index.js';
 import { MemoryBus } from './bus/memory/memory-bus.js';
 import type { Bus } from './bus/bus.js';
-import type { Config } from './config/schema.js';
+import type { SpaceEvent } from './bus/events.js';
+import { isClusterMode, type Config } from './config/schema.js';
+import { RedisBus } from './bus/redis/redis-bus.js';
+import { createPostgresStore } from './store/postgres/index.js';
 import { createHttpApp, registerControlPlane } from './control/app.js';
 import type { ControlContext } from './control/context.js';
 import { createRateLimits } from './control/rate-limits.js';
@@ -49,9 +52,11 @@ const DAY_MS = 86_400_000;
  */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
-  const store = createSqliteStore(config.dataDir);
   const app = await createHttpApp({ logger: options.logger ?? false, bodyLimit: config.bodyLimitBytes, trustProxy: options.trustProxy ?? false, version: VERSION });
-  const bus = new MemoryBus({ onError: (err, event) => app.log.error({ err, event: event.type }, 'bus subscriber failed') });
+  const { store, bus } = await openEngines(config, clock, app.log);
+  const publishQuietly = (spaceId: string, event: SpaceEvent) => {
+    bus.publish(spaceId, event).catch((err: unknown) => app.log.warn({ err, event: event.type }, 'bus publish failed'));
+  };
 
   let stageMedia: StageMedia | null = null;
   let audience: Audience | null = null;
@@ -85,12 +90,15 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     await app.register(async (scope) => audienceRoutes(scope, hls));
     stageMedia.events.on('levels', (levels) => {
       audienceService.noteLevels(levels);
-      bus.publish(levels.spaceId, { type: 'stage.levels', levels: levels.levels });
+      publishQuietly(levels.spaceId, { type: 'stage.levels', levels: levels.levels });
     });
-    stageMedia.events.on('seat-state', (e) => bus.publish(e.spaceId, { type: 'stage.media', participantId: e.participantId, state: e.state }));
+    stageMedia.events.on('seat-state', (e) => publishQuietly(e.spaceId, { type: 'stage.media', participantId: e.participantId, state: e.state }));
     stageMedia.events.on('error', (err) => app.log.error({ err }, 'stage media fault'));
     // A restart while Spaces were live: their program resumes (the playlist continues after a discontinuity).
-    for (const space of await store.spaces.list({ states: ['live'], limit: 1000 })) {
+    // Not in cluster mode: there every origin would open every live Space; which origin runs a Space's
+    // media is for placement to decide (docs/cluster.md: not built yet).
+    const resumed = isClusterMode(config) ? [] : await store.spaces.list({ states: ['live'], limit: 1000 });
+    for (const space of resumed) {
       media.spaceLive(space.id);
       for (const seat of await store.stage.onStage(space.id)) if (seat.muted) media.setMuted(space.id, seat.id, true);
     }
@@ -123,6 +131,31 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       return closing;
     },
   };
+}
+
+/**
+ * The embedded default: SQLite in the data directory and the in-process bus. Cluster mode: PostgreSQL
+ * (migrated before this origin answers) and Redis, shared by every origin of the deployment.
+ */
+async function openEngines(config: Config, clock: Clock, log: FastifyBaseLogger): Promise<{ store: Store; bus: Bus }> {
+  const now = () => clock.now();
+  if (!isClusterMode(config)) {
+    const bus = new MemoryBus({ now, onError: (err, envelope) => log.error({ err, event: envelope.event.type }, 'bus subscriber failed') });
+    return { store: createSqliteStore(config.dataDir), bus };
+  }
+  const { databaseUrl, redisUrl, originId, redisPrefix } = config.cluster;
+  const store = await createPostgresStore({ url: databaseUrl! });
+  // ioredis reports every failed reconnection: say it once per outage, not ten times a second.
+  let redisDown = false;
+  const bus = new RedisBus({
+    url: redisUrl!, prefix: redisPrefix, origin: originId!, now,
+    onError: (err) => {
+      if (!redisDown) log.error({ err }, 'redis bus error');
+      redisDown = true;
+      setTimeout(() => { redisDown = false; }, 10_000).unref();
+    },
+  });
+  return { store, bus };
 }
 
 function mediaHooks(stageMedia: StageMedia, audience: Audience): MediaHooks {

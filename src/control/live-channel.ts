@@ -2,19 +2,26 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { SpaceEvent } from '../bus/events.js';
+import type { Envelope, SpaceEvent } from '../bus/events.js';
 import { TribuneError, isTribuneError } from '../errors/catalogue.js';
 import { accessTo, demand } from '../services/actor.js';
 import type { ControlContext } from './context.js';
 import { controlMetrics } from './metrics.js';
 import { SESSION_COOKIE } from './request-context.js';
 
-/** What the server sends on the stage channel: a hello, then the Space's events as they happen. */
+/**
+ * What the server sends on the stage channel: a hello, then the Space's events as they happen, each
+ * with its place in the Space's log (`id`: pass it back as ?after= after a reconnect, to any origin, to
+ * receive what was missed; `resync` says the log no longer reaches back that far: re-read the state).
+ */
 export type LiveMessage =
   | { type: 'hello'; spaceId: string; roles: string[]; participantId: string | null }
-  | SpaceEvent
+  | (SpaceEvent & { id: string | null; seq: number | null; at: number })
+  | { type: 'resync' }
   | { type: 'pong' }
   | { type: 'error'; code: string; message: string };
+
+const MAX_AFTER_LENGTH = 64;
 
 const PATH = /^\/api\/v1\/spaces\/([a-z]{1,3}_[A-Za-z0-9_-]{12})\/live$/;
 const PING_MS = 25_000;
@@ -57,11 +64,12 @@ export function attachLiveChannel(app: FastifyInstance, ctx: ControlContext): { 
       demand(access, 'stage.connect');
       return { access };
     })().then(({ access }) => {
-      wss.handleUpgrade(req, socket, head, (ws) => serve(ws, spaceId, [...access.roles], access.seat?.id ?? null));
+      const after = url.searchParams.get('after')?.slice(0, MAX_AFTER_LENGTH) || undefined;
+      wss.handleUpgrade(req, socket, head, (ws) => serve(ws, spaceId, [...access.roles], access.seat?.id ?? null, after));
     }, (err) => refuse(socket, err));
   });
 
-  function serve(ws: WebSocket, spaceId: string, roles: string[], participantId: string | null): void {
+  function serve(ws: WebSocket, spaceId: string, roles: string[], participantId: string | null, after: string | undefined): void {
     const send = (message: LiveMessage) => {
       // A client that cannot keep up loses speaking levels first; never let its buffer grow without bound.
       if (ws.bufferedAmount > 256 * 1024 && message.type === 'stage.levels') return;
@@ -69,7 +77,8 @@ export function attachLiveChannel(app: FastifyInstance, ctx: ControlContext): { 
     };
     controlMetrics.liveChannelClients.inc();
     send({ type: 'hello', spaceId, roles, participantId });
-    const unsubscribe = ctx.bus.subscribe(spaceId, send);
+    const forward = (e: Envelope) => send({ ...e.event, id: e.id, seq: e.seq, at: e.at });
+    const unsubscribe = ctx.bus.subscribe(spaceId, forward, { after, onGap: () => send({ type: 'resync' }) });
     let alive = true;
     const ping = setInterval(() => {
       if (!alive) { ws.terminate(); return; }

@@ -114,7 +114,7 @@ export class AudienceService {
       const drained = audience.reactions.drain(second);
       if (drained) {
         await this.#store.audience.addReactions(spaceId, drained.second, drained.counts);
-        this.#bus.publish(spaceId, { type: 'reactions', second: drained.second, counts: drained.counts as Record<string, number> });
+        await this.#bus.publish(spaceId, { type: 'reactions', second: drained.second, counts: drained.counts as Record<string, number> });
         audience.lastActive = now;
       }
       const count = audience.listeners.count(now);
@@ -122,7 +122,7 @@ export class AudienceService {
       if (minute !== audience.lastMinuteRecorded && (count > 0 || audience.lastMinuteRecorded !== -1)) {
         await this.#store.audience.recordListeners(spaceId, minute, count);
         audience.lastMinuteRecorded = minute;
-        this.#bus.publish(spaceId, { type: 'listeners', count, peak: audience.listeners.peak });
+        await this.#bus.publish(spaceId, { type: 'listeners', count, peak: audience.listeners.peak });
       }
       // A Space nobody has listened to or reacted in for ten minutes leaves memory; the store has it all.
       if (now - audience.lastActive > 600_000) this.#spaces.delete(spaceId);

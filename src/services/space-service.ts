@@ -128,7 +128,7 @@ export class SpaceService {
       if (!updated) continue;
       if (state === 'live') this.#media.spaceLive(spaceId);
       if (state === 'ended') await this.#media.spaceEnded(spaceId);
-      this.#bus.publish(spaceId, { type: 'space.state', state });
+      await this.#bus.publish(spaceId, { type: 'space.state', state });
       return updated;
     }
     throw new TribuneError('SPACE_STATE_CONFLICT', { state: 'changing', action: transition });

@@ -84,7 +84,7 @@ export class StageService implements StageAuthority {
       role: invite.role, muted: false, joinedAt: iso(this.#clock.now()), leftAt: null,
     };
     assertSeated(space, await this.#store.stage.takeSeat(seat, { inviteTokenHash: invite.tokenHash }));
-    this.#changed(spaceId, 'joined', seat.id);
+    await this.#changed(spaceId, 'joined', seat.id);
     return seat;
   }
 
@@ -122,7 +122,7 @@ export class StageService implements StageAuthority {
     if (await this.#store.stage.pendingRequest(spaceId, user.id)) throw new TribuneError('SPEAK_REQUEST_PENDING');
     const request: SpeakRequest = { id: newId('rq'), spaceId, userId: user.id, state: 'pending', createdAt: iso(this.#clock.now()), answeredAt: null };
     await this.#store.stage.createRequest(request);
-    this.#bus.publish(spaceId, { type: 'speak-request.created', requestId: request.id, userId: user.id, state: 'pending' });
+    await this.#bus.publish(spaceId, { type: 'speak-request.created', requestId: request.id, userId: user.id, state: 'pending' });
     return request;
   }
 
@@ -131,7 +131,7 @@ export class StageService implements StageAuthority {
     const pending = await this.#store.stage.pendingRequest(spaceId, user.id);
     if (!pending) throw new TribuneError('SPEAK_REQUEST_NOT_FOUND', { userId: user.id });
     await this.#store.stage.answerRequest(pending.id, 'withdrawn', iso(this.#clock.now()));
-    this.#bus.publish(spaceId, { type: 'speak-request.withdrawn', requestId: pending.id, userId: user.id, state: 'withdrawn' });
+    await this.#bus.publish(spaceId, { type: 'speak-request.withdrawn', requestId: pending.id, userId: user.id, state: 'withdrawn' });
   }
 
   async pendingRequests(actor: Actor, spaceId: string): Promise<SpeakRequest[]> {
@@ -152,11 +152,11 @@ export class StageService implements StageAuthority {
       const user = await this.#store.users.byId(userId);
       seat = { id: newId('p'), spaceId, userId, displayName: user?.displayName ?? 'Speaker', role: 'speaker', muted: false, joinedAt: iso(this.#clock.now()), leftAt: null };
       assertSeated(space, await this.#store.stage.takeSeat(seat));
-      this.#changed(spaceId, 'joined', seat.id);
+      await this.#changed(spaceId, 'joined', seat.id);
     }
     const state = approve ? 'approved' : 'denied';
     await this.#store.stage.answerRequest(pending.id, state, iso(this.#clock.now()));
-    this.#bus.publish(spaceId, { type: 'speak-request.answered', requestId: pending.id, userId, state });
+    await this.#bus.publish(spaceId, { type: 'speak-request.answered', requestId: pending.id, userId, state });
     return seat;
   }
 
@@ -174,7 +174,7 @@ export class StageService implements StageAuthority {
     } else demand(access, 'stage.mute');
     const updated = (await this.#store.stage.updateParticipant(target.id, { muted }))!;
     this.#media.setMuted(spaceId, target.id, muted);
-    this.#changed(spaceId, muted ? 'muted' : 'unmuted', target.id);
+    await this.#changed(spaceId, muted ? 'muted' : 'unmuted', target.id);
     return updated;
   }
 
@@ -213,7 +213,7 @@ export class StageService implements StageAuthority {
     const updated = await this.#store.stage.setRole(target.id, role);
     if (updated === 'cohosts-full') throw new TribuneError('COHOSTS_FULL', { max: space.maxCohosts });
     if (!updated) throw new TribuneError('PARTICIPANT_NOT_FOUND', { participantId });
-    this.#changed(spaceId, 'promoted', target.id);
+    await this.#changed(spaceId, 'promoted', target.id);
     return updated;
   }
 
@@ -229,7 +229,7 @@ export class StageService implements StageAuthority {
     await this.#store.stage.updateParticipant(seat.id, { leftAt: at });
     await this.#store.stage.revokeInvitesOf(seat.id, at);
     this.#media.removeSeat(seat.spaceId, seat.id);
-    this.#changed(seat.spaceId, reason, seat.id);
+    await this.#changed(seat.spaceId, reason, seat.id);
   }
 
   async #seat(spaceId: string, participantId: string): Promise<Participant> {
@@ -245,8 +245,8 @@ export class StageService implements StageAuthority {
     if (!staff && target.role === 'cohost') throw new TribuneError('FORBIDDEN', { role: 'cohost', action: `${action} a co-host` });
   }
 
-  #changed(spaceId: string, reason: 'joined' | 'left' | 'removed' | 'muted' | 'unmuted' | 'promoted' | 'blocked', participantId: string): void {
-    this.#bus.publish(spaceId, { type: 'stage.changed', reason, participantId });
+  async #changed(spaceId: string, reason: 'joined' | 'left' | 'removed' | 'muted' | 'unmuted' | 'promoted' | 'blocked', participantId: string): Promise<void> {
+    await this.#bus.publish(spaceId, { type: 'stage.changed', reason, participantId });
   }
 }
 

@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import pg from 'pg';
+import type { Bus } from '../../src/bus/bus.js';
+import { MemoryBus } from '../../src/bus/memory/memory-bus.js';
+import { RedisBus } from '../../src/bus/redis/redis-bus.js';
 import { withUser } from '../../src/store/postgres/database.js';
 import { createPostgresStore } from '../../src/store/postgres/index.js';
 import { createSqliteStore } from '../../src/store/sqlite/index.js';
@@ -69,5 +73,76 @@ export async function dropSchemas(schemas: readonly string[]): Promise<void> {
     for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   } finally {
     await client.end();
+  }
+}
+
+/** Polls `check` until it holds or the time is up; returns its last answer (assert on it). */
+export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5_000, stepMs = 10): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, stepMs));
+  }
+  return check();
+}
+
+export interface BusFixture {
+  readonly name: string;
+  /**
+   * Two buses of one deployment, as two origins see it: the embedded default has one process, so both
+   * are the same MemoryBus; with Redis, two buses (two origins) on one key prefix.
+   */
+  pair(options?: { retain?: number }): Promise<[Bus, Bus]>;
+  cleanup(): Promise<void>;
+}
+
+export function memoryBusFixture(): BusFixture {
+  const buses: Bus[] = [];
+  return {
+    name: 'memory',
+    async pair(options = {}) {
+      const bus = new MemoryBus({ origin: 'solo', ...(options.retain ? { retain: options.retain } : {}) });
+      buses.push(bus);
+      return [bus, bus];
+    },
+    async cleanup() { for (const b of buses) await b.close(); },
+  };
+}
+
+export function redisBusFixture(): BusFixture {
+  const buses: Bus[] = [];
+  const prefixes: string[] = [];
+  return {
+    name: 'redis',
+    async pair(options = {}) {
+      const prefix = uniqueName('bus');
+      prefixes.push(prefix);
+      const make = (origin: string) => new RedisBus({ url: REDIS_URL, prefix, origin, ...(options.retain ? { maxLen: options.retain } : {}) });
+      const pair: [Bus, Bus] = [make('o1'), make('o2')];
+      buses.push(...pair);
+      return pair;
+    },
+    async cleanup() {
+      for (const b of buses) await b.close();
+      await deleteKeys(prefixes);
+    },
+  };
+}
+
+/** Removes every key a run created under its prefixes. */
+export async function deleteKeys(prefixes: readonly string[]): Promise<void> {
+  if (!prefixes.length) return;
+  const redis = new Redis(REDIS_URL);
+  try {
+    for (const prefix of prefixes) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length) await redis.del(...keys);
+      } while (cursor !== '0');
+    }
+  } finally {
+    redis.disconnect();
   }
 }

@@ -19,6 +19,17 @@ export interface PostgresOptions {
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
+/**
+ * Takes Tribune's own `?schema=` off the URL (several deployments, or test runs, may share a database,
+ * each in its schema); an explicit `schema` option wins.
+ */
+export function resolveOptions(options: PostgresOptions): PostgresOptions & { schema: string | undefined } {
+  const url = new URL(options.url);
+  const fromUrl = url.searchParams.get('schema') ?? undefined;
+  url.searchParams.delete('schema');
+  return { ...options, url: fromUrl === undefined ? options.url : url.toString(), schema: options.schema ?? fromUrl };
+}
+
 export function openPool(options: PostgresOptions): Pool {
   if (options.schema !== undefined && !IDENTIFIER.test(options.schema)) throw new Error(`invalid schema name ${options.schema}`);
   const pool = new pg.Pool({

@@ -1,6 +1,6 @@
 import type { Store } from '../store.js';
 import { postgresAudienceStats } from './audience-stats.js';
-import { migrate, openPool, type PostgresOptions } from './database.js';
+import { migrate, openPool, resolveOptions, type PostgresOptions } from './database.js';
 import { postgresQuestions } from './questions.js';
 import { postgresSpaces } from './spaces.js';
 import { postgresStage } from './stage.js';
@@ -9,7 +9,8 @@ import { postgresSessions, postgresUsers } from './users.js';
 export type { PostgresOptions } from './database.js';
 
 /** Cluster mode: every origin shares one PostgreSQL database, the source of truth. Migrates before it answers. */
-export async function createPostgresStore(options: PostgresOptions): Promise<Store> {
+export async function createPostgresStore(given: PostgresOptions): Promise<Store> {
+  const options = resolveOptions(given);
   const pool = openPool(options);
   try {
     await migrate(pool, options.schema);
