@@ -6,6 +6,9 @@ import type { Bus } from './bus/bus.js';
 import type { SpaceEvent } from './bus/events.js';
 import { isClusterMode, type Config } from './config/schema.js';
 import { RedisBus } from './bus/redis/redis-bus.js';
+import type { AudienceCounters } from './counters/counters.js';
+import { MemoryCounters } from './counters/memory-counters.js';
+import { RedisCounters } from './counters/redis-counters.js';
 import { createPostgresStore } from './store/postgres/index.js';
 import { createHttpApp, registerControlPlane } from './control/app.js';
 import type { ControlContext } from './control/context.js';
@@ -53,7 +56,7 @@ const DAY_MS = 86_400_000;
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
   const app = await createHttpApp({ logger: options.logger ?? false, bodyLimit: config.bodyLimitBytes, trustProxy: options.trustProxy ?? false, version: VERSION });
-  const { store, bus } = await openEngines(config, clock, app.log);
+  const { store, bus, counters } = await openEngines(config, clock, app.log);
   const publishQuietly = (spaceId: string, event: SpaceEvent) => {
     bus.publish(spaceId, event).catch((err: unknown) => app.log.warn({ err, event: event.type }, 'bus publish failed'));
   };
@@ -74,11 +77,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const spaces = new SpaceService({ store, bus, media, clock, limits: { maxOnStage: config.stage.maxOnStage, maxCohosts: config.stage.maxCohosts } });
   const stage = new StageService({ store, bus, media, clock, spaces, auth, inviteTtlHours: config.stage.inviteTtlHours });
   const questions = new QuestionService({ store, bus, clock, stage, questionsPerMinute: config.limits.questionsPerMinute });
-  const audienceService = new AudienceService({ store, bus, clock, secret: config.secret, onError: (err) => app.log.error({ err }, 'audience flush failed') });
+  const audienceService = new AudienceService({ store, bus, clock, counters, secret: config.secret, onError: (err) => app.log.error({ err }, 'audience flush failed') });
   audienceService.start();
 
   let ready = false;
-  const ctx: ControlContext = { config, store, bus, media, auth, spaces, stage, questions, audience: audienceService, limits: createRateLimits(config.limits), isReady: () => ready };
+  const ctx: ControlContext = { config, clock, store, bus, media, auth, spaces, stage, questions, audience: audienceService, limits: createRateLimits(config.limits), isReady: () => ready };
   const live = registerControlPlane(app, ctx);
   // The pages and their content-hashed assets, built by Vite into dist/web.
   await app.register(webappRoutes, { distDir: WEB_DIST_DIR });
@@ -125,6 +128,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         await stageMedia?.close();
         await audience?.close();
         await audienceService.close();
+        await counters.close();
         await bus.close();
         await store.close();
       })();
@@ -137,25 +141,24 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
  * The embedded default: SQLite in the data directory and the in-process bus. Cluster mode: PostgreSQL
  * (migrated before this origin answers) and Redis, shared by every origin of the deployment.
  */
-async function openEngines(config: Config, clock: Clock, log: FastifyBaseLogger): Promise<{ store: Store; bus: Bus }> {
+async function openEngines(config: Config, clock: Clock, log: FastifyBaseLogger): Promise<{ store: Store; bus: Bus; counters: AudienceCounters }> {
   const now = () => clock.now();
   if (!isClusterMode(config)) {
     const bus = new MemoryBus({ now, onError: (err, envelope) => log.error({ err, event: envelope.event.type }, 'bus subscriber failed') });
-    return { store: createSqliteStore(config.dataDir), bus };
+    return { store: createSqliteStore(config.dataDir), bus, counters: new MemoryCounters() };
   }
   const { databaseUrl, redisUrl, originId, redisPrefix } = config.cluster;
   const store = await createPostgresStore({ url: databaseUrl! });
   // ioredis reports every failed reconnection: say it once per outage, not ten times a second.
   let redisDown = false;
-  const bus = new RedisBus({
-    url: redisUrl!, prefix: redisPrefix, origin: originId!, now,
-    onError: (err) => {
-      if (!redisDown) log.error({ err }, 'redis bus error');
-      redisDown = true;
-      setTimeout(() => { redisDown = false; }, 10_000).unref();
-    },
-  });
-  return { store, bus };
+  const onRedisError = (err: unknown) => {
+    if (!redisDown) log.error({ err }, 'redis error');
+    redisDown = true;
+    setTimeout(() => { redisDown = false; }, 10_000).unref();
+  };
+  const bus = new RedisBus({ url: redisUrl!, prefix: redisPrefix, origin: originId!, now, onError: onRedisError });
+  const counters = new RedisCounters({ url: redisUrl!, prefix: redisPrefix, onError: onRedisError });
+  return { store, bus, counters };
 }
 
 function mediaHooks(stageMedia: StageMedia, audience: Audience): MediaHooks {

@@ -2,6 +2,7 @@ import type { Bus } from '../bus/bus.js';
 import type { Config } from '../config/schema.js';
 import type { AudienceService } from '../services/audience-service.js';
 import type { AuthService } from '../services/auth-service.js';
+import type { Clock } from '../services/clock.js';
 import type { MediaHooks } from '../services/media-hooks.js';
 import type { QuestionService } from '../services/question-service.js';
 import type { SpaceService } from '../services/space-service.js';
@@ -12,6 +13,8 @@ import type { RateLimits } from './rate-limits.js';
 /** What the HTTP routes are given. Routes translate; the services decide. */
 export interface ControlContext {
   readonly config: Config;
+  /** The one clock (injected in tests): caches and timestamps the routes produce read it. */
+  readonly clock: Clock;
   readonly store: Store;
   readonly bus: Bus;
   readonly media: MediaHooks;

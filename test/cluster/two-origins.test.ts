@@ -108,6 +108,29 @@ describe('two origins on PostgreSQL and Redis', () => {
     }, 5_000, 100));
   });
 
+  test('listeners and reactions counted on both origins: each origin\'s state shows the union and the sum', async () => {
+    const host = await register(a, 'count_host');
+    const space = (await a.request('POST', '/api/v1/spaces', { token: host.token, body: { title: 'Counts' } })).body;
+    await a.request('POST', `/api/v1/spaces/${space.id}/start`, { token: host.token });
+    const tokens: string[] = [];
+    for (let i = 0; i < 60; i++) tokens.push((await (i % 2 ? a : b).request('POST', '/api/v1/listener-token')).body.listenerToken);
+    // 0..39 beat on a, 20..59 on b (20 on both, some twice): 60 distinct listeners.
+    for (const [i, token] of tokens.entries()) {
+      if (i < 40) assert.equal((await a.request('POST', `/api/v1/spaces/${space.id}/heartbeat`, { body: { listenerToken: token } })).status, 204);
+      if (i >= 20) assert.equal((await b.request('POST', `/api/v1/spaces/${space.id}/heartbeat`, { body: { listenerToken: token } })).status, 204);
+    }
+    for (let i = 0; i < 30; i++) assert.equal((await (i < 12 ? a : b).request('POST', `/api/v1/spaces/${space.id}/reactions`, { body: { reaction: 'clap' } })).status, 202);
+    for (const server of [a, b]) {
+      let state: any;
+      assert.ok(await until(async () => {
+        state = (await server.request('GET', `/api/v1/spaces/${space.id}/state`)).body;
+        return state.reactions.totals.clap === 30 && state.listeners.count > 0;
+      }, 5_000, 100), JSON.stringify(state));
+      // The union of 60 in a sketch of 16 Ki registers: 60, give or take one.
+      assert.ok(Math.abs(state.listeners.count - 60) <= 1, `union, not a share nor the sum: ${state.listeners.count}`);
+    }
+  });
+
   test('/readyz is false while the origin cannot reach Redis or PostgreSQL, and true again once it can', async () => {
     const ready = async (server: TestServer) => (await server.request('GET', '/readyz')).status;
     assert.equal(await ready(b), 200);

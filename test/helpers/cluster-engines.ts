@@ -7,6 +7,9 @@ import pg from 'pg';
 import type { Bus } from '../../src/bus/bus.js';
 import { MemoryBus } from '../../src/bus/memory/memory-bus.js';
 import { RedisBus } from '../../src/bus/redis/redis-bus.js';
+import type { AudienceCounters } from '../../src/counters/counters.js';
+import { MemoryCounters } from '../../src/counters/memory-counters.js';
+import { RedisCounters } from '../../src/counters/redis-counters.js';
 import { withUser } from '../../src/store/postgres/database.js';
 import { createPostgresStore } from '../../src/store/postgres/index.js';
 import { createSqliteStore } from '../../src/store/sqlite/index.js';
@@ -145,4 +148,39 @@ export async function deleteKeys(prefixes: readonly string[]): Promise<void> {
   } finally {
     redis.disconnect();
   }
+}
+
+export interface CountersFixture {
+  readonly name: string;
+  /** Two origins' counters of one deployment (the embedded default: the same object twice). */
+  pair(): Promise<[AudienceCounters, AudienceCounters]>;
+  cleanup(): Promise<void>;
+}
+
+export function memoryCountersFixture(): CountersFixture {
+  const all: AudienceCounters[] = [];
+  return {
+    name: 'memory',
+    async pair() { const c = new MemoryCounters(); all.push(c); return [c, c]; },
+    async cleanup() { for (const c of all) await c.close(); },
+  };
+}
+
+export function redisCountersFixture(): CountersFixture {
+  const all: AudienceCounters[] = [];
+  const prefixes: string[] = [];
+  return {
+    name: 'redis',
+    async pair() {
+      const prefix = uniqueName('counters');
+      prefixes.push(prefix);
+      const pair: [AudienceCounters, AudienceCounters] = [new RedisCounters({ url: REDIS_URL, prefix }), new RedisCounters({ url: REDIS_URL, prefix })];
+      all.push(...pair);
+      return pair;
+    },
+    async cleanup() {
+      for (const c of all) await c.close();
+      await deleteKeys(prefixes);
+    },
+  };
 }
