@@ -7,6 +7,9 @@ import type { SpaceEvent } from './bus/events.js';
 import { isClusterMode, type Config } from './config/schema.js';
 import { RedisBus } from './bus/redis/redis-bus.js';
 import type { AudienceCounters } from './counters/counters.js';
+import { bookkeepingMedia, type LocalMedia } from './cluster/local-media.js';
+import { embeddedStatus, startClusterOrigin, type ClusterOrigin } from './cluster/origin.js';
+import { ClusterService } from './services/cluster-service.js';
 import { MemoryCounters } from './counters/memory-counters.js';
 import { RedisCounters } from './counters/redis-counters.js';
 import { createPostgresStore } from './store/postgres/index.js';
@@ -63,14 +66,25 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
   let stageMedia: StageMedia | null = null;
   let audience: Audience | null = null;
-  let media: MediaHooks = NO_MEDIA;
   if (options.media !== false) {
     audience = createAudience({ dataDir: config.dataDir, partTargetMs: config.audience.partTargetMs, segmentTargetMs: config.audience.segmentTargetMs, retentionDays: config.audience.retentionDays });
     stageMedia = createStageMedia({
       udpPort: config.stage.udpPort, bindAddress: config.stage.bindAddress, advertisedAddresses: config.stage.advertisedAddresses,
       iceServers: config.stage.iceServers, maxSessions: config.stage.maxMediaSessions,
     });
-    media = mediaHooks(stageMedia, audience);
+  }
+  let media: MediaHooks = stageMedia && audience ? mediaHooks(stageMedia, audience) : NO_MEDIA;
+  let clusterOrigin: ClusterOrigin | null = null;
+  let clusterStatus = embeddedStatus(() => (stageMedia ? sessionLoad(stageMedia, config.stage.maxMediaSessions) : 0), () => stageMedia?.stats().spaces ?? 0);
+  if (isClusterMode(config)) {
+    const { redisUrl, redisPrefix, originId, internalUrl } = config.cluster;
+    clusterOrigin = startClusterOrigin({
+      redisUrl: redisUrl!, prefix: redisPrefix, originId: originId!, internalUrl: internalUrl ?? null, store, bus, clock,
+      media: stageMedia && audience ? localMedia(stageMedia, audience, config.stage.maxMediaSessions) : bookkeepingMedia(),
+      onError: (err) => app.log.error({ err }, 'cluster reconciler'),
+    });
+    media = clusterOrigin.hooks(media);
+    clusterStatus = clusterOrigin.status;
   }
 
   const auth = new AuthService(store, clock, { sessionTtlDays: config.sessionTtlDays });
@@ -79,9 +93,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const questions = new QuestionService({ store, bus, clock, stage, questionsPerMinute: config.limits.questionsPerMinute });
   const audienceService = new AudienceService({ store, bus, clock, counters, secret: config.secret, onError: (err) => app.log.error({ err }, 'audience flush failed') });
   audienceService.start();
+  const cluster = new ClusterService({ store, status: clusterStatus, clock });
 
   let ready = false;
-  const ctx: ControlContext = { config, clock, store, bus, media, auth, spaces, stage, questions, audience: audienceService, limits: createRateLimits(config.limits), isReady: () => ready };
+  const ctx: ControlContext = { config, clock, store, bus, media, auth, spaces, stage, questions, audience: audienceService, cluster, limits: createRateLimits(config.limits), isReady: () => ready };
   const live = registerControlPlane(app, ctx);
   // The pages and their content-hashed assets, built by Vite into dist/web.
   await app.register(webappRoutes, { distDir: WEB_DIST_DIR });
@@ -114,6 +129,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
   const address = await app.listen({ port: config.port, host: config.host });
   ready = true;
+  clusterOrigin?.reconciler.start();
   const url = address.replace(/:\/\/(0\.0\.0\.0|127\.0\.0\.1|\[::1?\])/, '://localhost');
 
   let closing: Promise<void> | undefined;
@@ -123,6 +139,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       closing ??= (async () => {
         ready = false;
         clearInterval(purge);
+        // First hand this origin's Spaces to the others (they take them within a tick or two).
+        await clusterOrigin?.close();
         live.close();
         await app.close();
         await stageMedia?.close();
@@ -160,6 +178,37 @@ async function openEngines(config: Config, clock: Clock, log: FastifyBaseLogger)
   const counters = new RedisCounters({ url: redisUrl!, prefix: redisPrefix, onError: onRedisError });
   return { store, bus, counters };
 }
+
+/** Drives this origin's stage and audience planes for the reconciler, remembering the seats it applied. */
+function localMedia(stageMedia: StageMedia, audience: Audience, maxSessions: number): LocalMedia {
+  const seats = new Map<string, Map<string, boolean>>();
+  return {
+    running: () => [...seats.keys()],
+    open(spaceId) {
+      if (seats.has(spaceId)) return;
+      stageMedia.openSpace(spaceId, audience.begin(spaceId));
+      seats.set(spaceId, new Map());
+    },
+    async close(spaceId) {
+      seats.delete(spaceId);
+      await stageMedia.closeSpace(spaceId);
+    },
+    syncSeats(spaceId, wanted) {
+      const applied = seats.get(spaceId);
+      if (!applied) return;
+      const next = new Map(wanted.map((s) => [s.id, s.muted]));
+      for (const id of applied.keys()) if (!next.has(id)) stageMedia.removeSeat(spaceId, id);
+      for (const [id, muted] of next) if (applied.get(id) !== muted && (applied.has(id) || muted)) stageMedia.setMuted(spaceId, id, muted);
+      seats.set(spaceId, next);
+    },
+    load: () => sessionLoad(stageMedia, maxSessions),
+  };
+}
+
+const sessionLoad = (stageMedia: StageMedia, maxSessions: number): number => {
+  const { sessions } = stageMedia.stats();
+  return (sessions.whip + sessions.whep) / maxSessions;
+};
 
 function mediaHooks(stageMedia: StageMedia, audience: Audience): MediaHooks {
   return {

@@ -6,6 +6,7 @@ import { installErrorHandling } from './error-handler.js';
 import { instrument } from './metrics.js';
 import { attachLiveChannel } from './live-channel.js';
 import { audienceInteractionRoutes } from './routes/audience.js';
+import { clusterRoutes } from './routes/cluster.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { questionRoutes } from './routes/questions.js';
@@ -75,5 +76,6 @@ export function registerControlPlane(app: FastifyInstance, ctx: ControlContext):
   stageSeatRoutes(app, ctx);
   questionRoutes(app, ctx);
   audienceInteractionRoutes(app, ctx);
+  clusterRoutes(app, ctx);
   return attachLiveChannel(app, ctx);
 }

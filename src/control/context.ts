@@ -2,6 +2,7 @@ import type { Bus } from '../bus/bus.js';
 import type { Config } from '../config/schema.js';
 import type { AudienceService } from '../services/audience-service.js';
 import type { AuthService } from '../services/auth-service.js';
+import type { ClusterService } from '../services/cluster-service.js';
 import type { Clock } from '../services/clock.js';
 import type { MediaHooks } from '../services/media-hooks.js';
 import type { QuestionService } from '../services/question-service.js';
@@ -23,6 +24,7 @@ export interface ControlContext {
   readonly stage: StageService;
   readonly questions: QuestionService;
   readonly audience: AudienceService;
+  readonly cluster: ClusterService;
   readonly limits: RateLimits;
   /** Readiness beyond the store: false while starting or draining. */
   readonly isReady: () => boolean;
