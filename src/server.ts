@@ -10,6 +10,7 @@ import type { AudienceCounters } from './counters/counters.js';
 import { bookkeepingMedia, type LocalMedia } from './cluster/local-media.js';
 import { embeddedStatus, startClusterOrigin, type ClusterOrigin } from './cluster/origin.js';
 import { ClusterService } from './services/cluster-service.js';
+import { registry } from './observability/metrics.js';
 import { MemoryCounters } from './counters/memory-counters.js';
 import { RedisCounters } from './counters/redis-counters.js';
 import { createPostgresStore } from './store/postgres/index.js';
@@ -78,6 +79,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   let clusterStatus = embeddedStatus(() => (stageMedia ? sessionLoad(stageMedia, config.stage.maxMediaSessions) : 0), () => stageMedia?.stats().spaces ?? 0);
   if (isClusterMode(config)) {
     const { redisUrl, redisPrefix, originId, internalUrl } = config.cluster;
+    // Every series says which origin it comes from, so one Prometheus can scrape them all.
+    registry.setDefaultLabels({ service: 'tribune', origin: originId! });
     clusterOrigin = startClusterOrigin({
       redisUrl: redisUrl!, prefix: redisPrefix, originId: originId!, internalUrl: internalUrl ?? null, store, bus, clock,
       media: stageMedia && audience ? localMedia(stageMedia, audience, config.stage.maxMediaSessions) : bookkeepingMedia(),
@@ -85,6 +88,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     });
     media = clusterOrigin.hooks(media);
     clusterStatus = clusterOrigin.status;
+    clusterOrigin.forwardMedia(app);
   }
 
   const auth = new AuthService(store, clock, { sessionTtlDays: config.sessionTtlDays });

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Bus } from '../bus/bus.js';
 import type { ClusterStatus } from '../services/cluster-service.js';
@@ -6,6 +7,7 @@ import type { MediaHooks } from '../services/media-hooks.js';
 import type { Store } from '../store/store.js';
 import { SpaceLeases } from './leases.js';
 import type { LocalMedia } from './local-media.js';
+import { forwardMediaToRunningOrigin } from './media-forwarding.js';
 import { Reconciler } from './reconciler.js';
 import { OriginRegistry } from './registry.js';
 
@@ -15,6 +17,8 @@ export interface ClusterOrigin {
   readonly reconciler: Reconciler;
   /** What the services call after a write: the reconciler looks at the store again at once. */
   hooks(local: Pick<MediaHooks, 'deleteRecording' | 'hasReplay' | 'hasLiveMedia'>): MediaHooks;
+  /** Makes this origin forward a Space's media requests to the origin running it (register before the media routes). */
+  forwardMedia(app: FastifyInstance): void;
   /** Hands this origin's Spaces to the others, then stops. */
   close(): Promise<void>;
 }
@@ -52,6 +56,9 @@ export function startClusterOrigin(options: {
   return {
     status,
     reconciler,
+    forwardMedia(app) {
+      forwardMediaToRunningOrigin(app, { originId: options.originId, leases, registry, now: () => options.clock.now(), onError: options.onError });
+    },
     hooks(local) {
       const kick = () => { void reconciler.kick(); };
       return { spaceLive: kick, spaceEnded: () => reconciler.kick(), setMuted: kick, removeSeat: kick, ...local };

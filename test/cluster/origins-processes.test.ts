@@ -3,14 +3,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
 import pg from 'pg';
+import { listenWhep, publishWhip, toneSource } from '../../src/clients/index.js';
 import { withUser } from '../../src/store/postgres/database.js';
 import { deleteKeys, dropSchemas, POSTGRES_URL, REDIS_URL, uniqueName, until } from '../helpers/cluster-engines.js';
 
 /**
  * Three `tribune serve` processes on loopback, one PostgreSQL schema and one Redis prefix: a Space
- * started through one origin runs on exactly one; kill -9 of that origin moves it to another within
+ * started through one origin runs on exactly one; a speaker publishes over WHIP through another origin
+ * and listeners hear the program over WHEP and LL-HLS through every origin; kill -9 of that origin moves it to another within
  * seconds; SIGTERM of the next holder drains it (its Space moves, the process exits 0). Writes
  * acknowledged by any origin are there on every other, the killed one included.
  */
@@ -30,12 +33,22 @@ after(async () => {
 
 interface Origin { readonly id: string; readonly child: ChildProcess; readonly url: string }
 
-function startOrigin(id: string): Promise<Origin> {
+/** A port free a moment ago: each origin must know its own address before it starts (--internal-url). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function startOrigin(id: string): Promise<Origin> {
   const dataDir = mkdtempSync(join(tmpdir(), `tribune-${id}-`));
   dirs.push(dataDir);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/run-cli.ts', 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir,
-    '--udp-port', '0', '--log-level', 'warn', '--database-url', `${POSTGRES_URL}?schema=${schema}`, '--redis-url', REDIS_URL, '--origin-id', id,
-    '--internal-url', 'http://127.0.0.1:1'], {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/run-cli.ts', 'serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir,
+    '--udp-port', '0', '--advertise', '127.0.0.1', '--log-level', 'warn', '--database-url', `${POSTGRES_URL}?schema=${schema}`, '--redis-url', REDIS_URL,
+    '--origin-id', id, '--internal-url', `http://127.0.0.1:${port}`], {
     cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, TRIBUNE_SECRET: 'the-secret-of-this-test-cluster', TRIBUNE_REDIS_PREFIX: prefix, TRIBUNE_WRITES_PER_SECOND: '100000' },
   });
@@ -85,6 +98,21 @@ test('three origins: one runs the Space; kill -9 moves it, SIGTERM drains it', {
   assert.equal(view.mode, 'cluster');
   assert.deepEqual(view.origins.map((o: { id: string; state: string }) => `${o.id}:${o.state}`), ['o1:serving', 'o2:serving', 'o3:serving']);
   assert.equal((await call(origins[2]!, 'GET', '/api/v1/cluster')).body.error.code, 'AUTH_REQUIRED');
+  assert.match(await (await fetch(`${origins[2]!.url}/metrics`)).text(), /tribune_process_cpu_seconds_total\{[^}]*origin="o3"/, 'metrics name their origin');
+
+  // Signalling through any origin reaches the one running the Space; the media flows to it directly.
+  const others = origins.filter((o) => o !== first);
+  const publisher = await publishWhip({ url: `${others[0]!.url}/api/v1/spaces/${space.id}/whip`, bearer: admin.token, source: toneSource(880, 0.3) });
+  const listeners = await Promise.all(origins.map((o) => listenWhep({ url: `${o.url}/api/v1/spaces/${space.id}/whep` })));
+  assert.ok(await until(() => listeners.every((l) => l.stats().packetsReceived > 25), 20_000, 50),
+    `every WHEP listener hears the program: ${listeners.map((l) => l.stats().packetsReceived).join(', ')}`);
+  for (const o of origins) {
+    const playlist = await fetch(`${o.url}/hls/${space.id}/audio.m3u8`);
+    assert.ok(await until(async () => (await fetch(`${o.url}/hls/${space.id}/audio.m3u8`)).status === 200, 15_000, 100), `LL-HLS through ${o.id}: ${playlist.status}`);
+    assert.match(await (await fetch(`${o.url}/hls/${space.id}/audio.m3u8`)).text(), /#EXT-X-PART:/);
+  }
+  for (const l of listeners) await l.close();
+  await publisher.close();
 
   // Writes acknowledged through the origin about to die are on the others afterwards.
   const fan = (await call(first, 'POST', '/api/v1/auth/register', { body: { handle: 'fan', password: 'correct horse battery' } })).body;
