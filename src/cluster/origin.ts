@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Bus } from '../bus/bus.js';
+import { closeRedis } from '../bus/redis/close-redis.js';
 import type { ClusterStatus } from '../services/cluster-service.js';
 import type { Clock } from '../services/clock.js';
 import type { MediaHooks } from '../services/media-hooks.js';
@@ -67,7 +68,7 @@ export function startClusterOrigin(options: {
       closing ??= (async () => {
         await reconciler.drain().catch(options.onError);
         await reconciler.stop();
-        await redis.quit().catch(() => redis.disconnect());
+        await closeRedis(redis);
       })();
       return closing;
     },

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { closeRedis } from '../bus/redis/close-redis.js';
 import type { ReactionCounts } from '../domain/reaction-tally.js';
 import type { Reaction } from '../domain/types.js';
 import { LISTENER_BUCKET_MS, LISTENER_WINDOW_BUCKETS, REACTION_RATE_SECONDS, type AudienceCounters } from './counters.js';
@@ -74,7 +75,7 @@ export class RedisCounters implements AudienceCounters {
   }
 
   async close(): Promise<void> {
-    await this.#redis.quit().catch(() => this.#redis.disconnect());
+    await closeRedis(this.#redis);
   }
 }
 

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { listenWhep, publishWhip, toneSource } from '../../src/clients/index.js';
 import { withUser } from '../../src/store/postgres/database.js';
 import { deleteKeys, dropSchemas, POSTGRES_URL, REDIS_URL, uniqueName, until } from '../helpers/cluster-engines.js';
+import { exitAfterNdcTests } from '../helpers/exit-after-ndc.js';
 
 /**
  * Three `tribune serve` processes on loopback, one PostgreSQL schema and one Redis prefix: a Space
@@ -19,6 +20,7 @@ import { deleteKeys, dropSchemas, POSTGRES_URL, REDIS_URL, uniqueName, until } f
  */
 
 const root = new URL('../..', import.meta.url).pathname;
+exitAfterNdcTests();
 const schema = uniqueName('procs');
 const prefix = uniqueName('procs');
 const dirs: string[] = [];
@@ -109,7 +111,7 @@ test('three origins: one runs the Space; kill -9 moves it, SIGTERM drains it', {
   for (const o of origins) {
     const playlist = await fetch(`${o.url}/hls/${space.id}/audio.m3u8`);
     assert.ok(await until(async () => (await fetch(`${o.url}/hls/${space.id}/audio.m3u8`)).status === 200, 15_000, 100), `LL-HLS through ${o.id}: ${playlist.status}`);
-    assert.match(await (await fetch(`${o.url}/hls/${space.id}/audio.m3u8`)).text(), /#EXT-X-PART:/);
+    assert.match(await (await fetch(`${o.url}/hls/${space.id}/audio.m3u8`)).text(), /#EXT-X-MAP:URI="init\.mp4"[\s\S]*#EXT(INF|-X-PART):/);
   }
   for (const l of listeners) await l.close();
   await publisher.close();

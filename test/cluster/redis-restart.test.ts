@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { dropSchemas, uniqueName, until } from '../helpers/cluster-engines.js';
 import { register, startTestServer, type TestServer } from '../helpers/control-server.js';
@@ -22,11 +22,11 @@ const hasRedis = requireProgram('redis-server');
 async function startRedis(): Promise<void> {
   redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const ping = () => new Promise<boolean>((resolve) => {
-    import('node:net').then(({ connect }) => {
-      const c = connect(port, '127.0.0.1', () => { c.write('PING\r\n'); });
-      c.on('data', (d) => { c.destroy(); resolve(String(d).startsWith('+PONG')); });
-      c.on('error', () => resolve(false));
-    });
+    const c = connect(port, '127.0.0.1', () => { c.write('PING\r\n'); });
+    // Never leave a socket behind: it would keep this test's process alive.
+    c.setTimeout(1_000, () => { c.destroy(); resolve(false); });
+    c.on('data', (d) => { c.destroy(); resolve(String(d).startsWith('+PONG')); });
+    c.on('error', () => { c.destroy(); resolve(false); });
   });
   assert.ok(await until(ping, 10_000, 50), 'redis-server answers');
 }

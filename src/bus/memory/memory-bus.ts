@@ -30,8 +30,8 @@ export class MemoryBus implements Bus {
   constructor(options: { origin?: string; now?: () => number; retain?: number; maxSpaces?: number; onError?: (err: unknown, envelope: Envelope) => void } = {}) {
     this.origin = options.origin ?? 'local';
     this.#now = options.now ?? Date.now;
-    this.#retain = options.retain ?? 1_000;
-    this.#maxSpaces = options.maxSpaces ?? 10_000;
+    this.#retain = options.retain ?? 256;
+    this.#maxSpaces = options.maxSpaces ?? 2_000;
     this.#onError = options.onError ?? (() => {});
   }
 

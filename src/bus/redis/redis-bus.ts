@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Bus, EnvelopeHandler, SubscribeOptions } from '../bus.js';
 import { isTelemetry, type Envelope, type SpaceEvent } from '../events.js';
+import { closeRedis } from './close-redis.js';
 
 export interface RedisBusOptions {
   readonly url: string;
@@ -25,6 +26,8 @@ interface Subscription {
 interface SpaceReader {
   /** Where the shared XREAD stands for this Space; null until known. */
   cursor: string | null;
+  /** Looking up the log's end (once at a time). */
+  starting: boolean;
   readonly subs: Set<Subscription>;
 }
 
@@ -111,7 +114,7 @@ export class RedisBus implements Bus {
     const sub: Subscription = { handler, catchingUp: options.after !== undefined ? [] : null, lastId: null };
     let reader = this.#spaces.get(spaceId);
     if (!reader) {
-      reader = { cursor: null, subs: new Set() };
+      reader = { cursor: null, starting: false, subs: new Set() };
       this.#spaces.set(spaceId, reader);
       void this.#startFollowing(spaceId, reader);
     }
@@ -150,18 +153,23 @@ export class RedisBus implements Bus {
     this.#reader.disconnect();
     await this.#loop.catch(() => {});
     this.#sub.disconnect();
-    await this.#cmd.quit().catch(() => this.#cmd.disconnect());
+    await closeRedis(this.#cmd);
   }
 
   /** The shared reader starts at the log's current end; events after it reach every live subscriber. */
   async #startFollowing(spaceId: string, reader: SpaceReader): Promise<void> {
+    if (reader.starting || reader.cursor !== null) return;
+    reader.starting = true;
     try {
       const last = await this.#cmd.xrevrange(this.#stream(spaceId), '+', '-', 'COUNT', 1);
       reader.cursor = last[0]?.[0] ?? '0-0';
       this.#interrupt();
     } catch (err) {
       this.#onError(err);
-      // Retried by the read loop (a Space without a cursor is looked up again there).
+      // Redis away: the read loop looks it up again shortly.
+      setTimeout(() => this.#interrupt(), 500).unref();
+    } finally {
+      reader.starting = false;
     }
   }
 
