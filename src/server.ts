@@ -1,11 +1,21 @@
 import { readFileSync } from 'node:fs';
 import type { Agent as HttpsAgent } from 'node:https';
-import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { createAudience, audienceRoutes, subtitleRoutes, type Audience } from './audience/index.js';
 import { CaptionsWiring } from './captions-wiring.js';
 import { MemoryBus } from './bus/memory/memory-bus.js';
 import type { Bus } from './bus/bus.js';
-import type { Config } from './config/schema.js';
+import type { SpaceEvent } from './bus/events.js';
+import { isClusterMode, type Config } from './config/schema.js';
+import { RedisBus } from './bus/redis/redis-bus.js';
+import type { AudienceCounters } from './counters/counters.js';
+import { bookkeepingMedia, type LocalMedia } from './cluster/local-media.js';
+import { embeddedStatus, startClusterOrigin, type ClusterOrigin } from './cluster/origin.js';
+import { ClusterService } from './services/cluster-service.js';
+import { registry } from './observability/metrics.js';
+import { MemoryCounters } from './counters/memory-counters.js';
+import { RedisCounters } from './counters/redis-counters.js';
+import { createPostgresStore } from './store/postgres/index.js';
 import { createHttpApp, registerControlPlane } from './control/app.js';
 import { installShedding, type LoadGauges } from './control/defence/shedding.js';
 import { installPowGate } from './control/defence/pow-gate.js';
@@ -63,7 +73,6 @@ const DAY_MS = 86_400_000;
  */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
-  const store = createSqliteStore(config.dataDir);
   const app = await createHttpApp({ logger: options.logger ?? false, bodyLimit: config.bodyLimitBytes, trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false, version: VERSION,
     publicUrl: config.publicUrl, headersTimeoutMs: config.http.headersTimeoutMs, requestTimeoutMs: config.http.requestTimeoutMs });
   // The defences, in the order a request meets them: load shedding, then proof of work under attack.
@@ -71,13 +80,15 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const underAttack = new UnderAttack(config.underAttack, shedding.pressure, clock.now);
   const pow = new ProofOfWork(config.secret, { now: clock.now });
   installPowGate(app, underAttack, pow);
-  const bus = new MemoryBus({ onError: (err, event) => app.log.error({ err, event: event.type }, 'bus subscriber failed') });
+  const { store, bus, counters } = await openEngines(config, clock, app.log);
+  const publishQuietly = (spaceId: string, event: SpaceEvent) => {
+    bus.publish(spaceId, event).catch((err: unknown) => app.log.warn({ err, event: event.type }, 'bus publish failed'));
+  };
 
   /** The address the server listens on, known once listening (page links when no publicUrl is set). */
   let url = '';
   let stageMedia: StageMedia | null = null;
   let audience: Audience | null = null;
-  let media: MediaHooks = NO_MEDIA;
   let captions: CaptionsWiring | null = null;
   if (options.media !== false) {
     audience = createAudience({ dataDir: config.dataDir, partTargetMs: config.audience.partTargetMs, segmentTargetMs: config.audience.segmentTargetMs, retentionDays: config.audience.retentionDays, opusBitrate: config.stage.programBitrate });
@@ -86,7 +97,22 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       iceServers: config.stage.iceServers, maxSessions: config.stage.maxMediaSessions, opusBitrate: config.stage.programBitrate,
     });
     captions = new CaptionsWiring({ config: config.captions, stageMedia, audience, store, log: app.log });
-    media = mediaHooks(stageMedia, audience, captions);
+  }
+  let media: MediaHooks = stageMedia && audience ? mediaHooks(stageMedia, audience, captions!) : NO_MEDIA;
+  let clusterOrigin: ClusterOrigin | null = null;
+  let clusterStatus = embeddedStatus(() => (stageMedia ? sessionLoad(stageMedia, config.stage.maxMediaSessions) : 0), () => stageMedia?.stats().spaces ?? 0);
+  if (isClusterMode(config)) {
+    const { redisUrl, redisPrefix, originId, internalUrl } = config.cluster;
+    // Every series says which origin it comes from, so one Prometheus can scrape them all.
+    registry.setDefaultLabels({ service: 'tribune', origin: originId! });
+    clusterOrigin = startClusterOrigin({
+      redisUrl: redisUrl!, prefix: redisPrefix, originId: originId!, internalUrl: internalUrl ?? null, store, bus, clock,
+      media: stageMedia && audience ? localMedia(stageMedia, audience, config.stage.maxMediaSessions) : bookkeepingMedia(),
+      onError: (err) => app.log.error({ err }, 'cluster reconciler'),
+    });
+    media = clusterOrigin.hooks(media);
+    clusterStatus = clusterOrigin.status;
+    clusterOrigin.forwardMedia(app);
   }
 
   // A replay a moderation decision disabled is not offered, whichever service asks.
@@ -108,15 +134,17 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const follows = new FollowService({ store, clock });
   const stage = new StageService({ store, bus, media, clock, spaces, auth, inviteTtlHours: config.stage.inviteTtlHours });
   const questions = new QuestionService({ store, bus, clock, stage, questionsPerMinute: config.limits.questionsPerMinute });
-  const audienceService = new AudienceService({ store, bus, clock, secret: config.secret, onError: (err) => app.log.error({ err }, 'audience flush failed') });
+  const audienceService = new AudienceService({ store, bus, clock, counters, secret: config.secret, onError: (err) => app.log.error({ err }, 'audience flush failed') });
   audienceService.start();
   const trustSafety = new TrustSafetyService({ store, bus, clock, spaces, stage });
   await trustSafety.start();
   replayAllowed = (spaceId) => !trustSafety.isReplayDisabled(spaceId);
   const notes = new NotesService({ store, clock, spaces });
 
+  const cluster = new ClusterService({ store, status: clusterStatus, clock });
+
   let ready = false;
-  const ctx: ControlContext = { config, store, bus, media, auth, spaces, stage, questions, audience: audienceService, trustSafety, notes, follows, push, limits: createRateLimits(config.limits), defence: { underAttack, pow }, isReady: () => ready };
+  const ctx: ControlContext = { config, clock, store, bus, media, auth, spaces, stage, questions, audience: audienceService, trustSafety, notes, follows, push, cluster, limits: createRateLimits(config.limits), defence: { underAttack, pow }, isReady: () => ready };
   const live = registerControlPlane(app, ctx);
   // The pages and their content-hashed assets, built by Vite into dist/web.
   await app.register(webappRoutes, { distDir: WEB_DIST_DIR, heads: pageHeads(ctx) });
@@ -130,15 +158,18 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     await app.register(async (scope) => subtitleRoutes(scope, subtitles));
     stageMedia.events.on('levels', (levels) => {
       audienceService.noteLevels(levels);
-      bus.publish(levels.spaceId, { type: 'stage.levels', levels: levels.levels });
+      publishQuietly(levels.spaceId, { type: 'stage.levels', levels: levels.levels });
     });
     stageMedia.events.on('seat-state', (e) => {
-      bus.publish(e.spaceId, { type: 'stage.media', participantId: e.participantId, state: e.state });
+      publishQuietly(e.spaceId, { type: 'stage.media', participantId: e.participantId, state: e.state });
       if (e.state === 'connected') captions?.refreshNames(e.spaceId);
     });
     stageMedia.events.on('error', (err) => app.log.error({ err }, 'stage media fault'));
     // A restart while Spaces were live: their program resumes (the playlist continues after a discontinuity).
-    for (const space of await store.spaces.list({ states: ['live'], limit: 1000 })) {
+    // Not in cluster mode: there every origin would open every live Space; which origin runs a Space's
+    // media is for placement to decide (docs/cluster.md: not built yet).
+    const resumed = isClusterMode(config) ? [] : await store.spaces.list({ states: ['live'], limit: 1000 });
+    for (const space of resumed) {
       media.spaceLive(space.id);
       for (const seat of await store.stage.onStage(space.id)) if (seat.muted) media.setMuted(space.id, seat.id, true);
     }
@@ -151,6 +182,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
   const address = await app.listen({ port: config.port, host: config.host });
   ready = true;
+  clusterOrigin?.reconciler.start();
   url = address.replace(/:\/\/(0\.0\.0\.0|127\.0\.0\.1|\[::1?\])/, '://localhost');
 
   let closing: Promise<void> | undefined;
@@ -161,12 +193,15 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         ready = false;
         clearInterval(purge);
         await push.idle();
+        // First hand this origin's Spaces to the others (they take them within a tick or two).
+        await clusterOrigin?.close();
         live.close();
         await app.close();
         await captions?.close();
         await stageMedia?.close();
         await audience?.close();
         await audienceService.close();
+        await counters.close();
         await bus.close();
         await store.close();
       })();
@@ -174,6 +209,61 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     },
   };
 }
+
+/**
+ * The embedded default: SQLite in the data directory and the in-process bus. Cluster mode: PostgreSQL
+ * (migrated before this origin answers) and Redis, shared by every origin of the deployment.
+ */
+async function openEngines(config: Config, clock: Clock, log: FastifyBaseLogger): Promise<{ store: Store; bus: Bus; counters: AudienceCounters }> {
+  const now = () => clock.now();
+  if (!isClusterMode(config)) {
+    const bus = new MemoryBus({ now, onError: (err, envelope) => log.error({ err, event: envelope.event.type }, 'bus subscriber failed') });
+    return { store: createSqliteStore(config.dataDir), bus, counters: new MemoryCounters() };
+  }
+  const { databaseUrl, redisUrl, originId, redisPrefix } = config.cluster;
+  const store = await createPostgresStore({ url: databaseUrl! });
+  // ioredis reports every failed reconnection: say it once per outage, not ten times a second.
+  let redisDown = false;
+  const onRedisError = (err: unknown) => {
+    if (!redisDown) log.error({ err }, 'redis error');
+    redisDown = true;
+    setTimeout(() => { redisDown = false; }, 10_000).unref();
+  };
+  const bus = new RedisBus({ url: redisUrl!, prefix: redisPrefix, origin: originId!, now, onError: onRedisError });
+  const counters = new RedisCounters({ url: redisUrl!, prefix: redisPrefix, onError: onRedisError });
+  return { store, bus, counters };
+}
+
+/** Drives this origin's stage and audience planes for the reconciler, remembering the seats it applied. */
+function localMedia(stageMedia: StageMedia, audience: Audience, maxSessions: number): LocalMedia {
+  const seats = new Map<string, Map<string, boolean>>();
+  return {
+    running: () => [...seats.keys()],
+    open(spaceId) {
+      if (seats.has(spaceId)) return;
+      stageMedia.openSpace(spaceId, audience.begin(spaceId));
+      seats.set(spaceId, new Map());
+    },
+    async close(spaceId) {
+      seats.delete(spaceId);
+      await stageMedia.closeSpace(spaceId);
+    },
+    syncSeats(spaceId, wanted) {
+      const applied = seats.get(spaceId);
+      if (!applied) return;
+      const next = new Map(wanted.map((s) => [s.id, s.muted]));
+      for (const id of applied.keys()) if (!next.has(id)) stageMedia.removeSeat(spaceId, id);
+      for (const [id, muted] of next) if (applied.get(id) !== muted && (applied.has(id) || muted)) stageMedia.setMuted(spaceId, id, muted);
+      seats.set(spaceId, next);
+    },
+    load: () => sessionLoad(stageMedia, maxSessions),
+  };
+}
+
+const sessionLoad = (stageMedia: StageMedia, maxSessions: number): number => {
+  const { sessions } = stageMedia.stats();
+  return (sessions.whip + sessions.whep) / maxSessions;
+};
 
 function mediaHooks(stageMedia: StageMedia, audience: Audience, captions: CaptionsWiring): MediaHooks {
   return {

@@ -1,14 +1,34 @@
-import type { SpaceEvent } from './events.js';
+import type { Envelope, SpaceEvent } from './events.js';
 
-export type SpaceEventHandler = (event: SpaceEvent) => void;
+export type EnvelopeHandler = (envelope: Envelope) => void;
+
+export interface SubscribeOptions {
+  /**
+   * Resume: deliver the retained domain events published after this id, then live ones. Without it,
+   * only events published from now on.
+   */
+  readonly after?: string;
+  /** Called (before any replay) when `after` is no longer retained: events were missed, re-read the state. */
+  readonly onGap?: () => void;
+}
 
 /**
- * Publish/subscribe of Space events between the parts of one origin, or across origins (Redis).
- * Kept narrow on purpose: fire-and-forget delivery to current subscribers, no history.
+ * The events of each Space, between the parts of one origin (memory) or across origins (Redis). Domain
+ * events go into a bounded, ordered log per Space that a subscriber can resume from after a reconnect;
+ * telemetry (isTelemetry) is fire-and-forget. Delivery to subscribers is at most once per subscription,
+ * in log order for domain events.
  */
 export interface Bus {
-  publish(spaceId: string, event: SpaceEvent): void;
+  /** The origin this bus publishes as. */
+  readonly origin: string;
+  /**
+   * Resolves with the envelope once the bus holds the event (domain events: in the log), so a
+   * subscriber anywhere will see it. Rejects when the bus cannot take it (its server is unreachable).
+   */
+  publish(spaceId: string, event: SpaceEvent): Promise<Envelope>;
   /** Returns the function that unsubscribes. */
-  subscribe(spaceId: string, handler: SpaceEventHandler): () => void;
+  subscribe(spaceId: string, handler: EnvelopeHandler, options?: SubscribeOptions): () => void;
+  /** Cheap round trip for /readyz. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -16,3 +16,25 @@ export type SpaceEvent =
   | { type: 'listeners'; count: number; peak: number };
 
 export type SpaceEventType = SpaceEvent['type'];
+
+/**
+ * High-rate telemetry, superseded by the next value within a second or two: it travels on a lossy
+ * channel (no log, nothing to resume). Every other event is a domain event: logged, ordered, resumable.
+ */
+const TELEMETRY: ReadonlySet<SpaceEventType> = new Set(['stage.levels', 'reactions', 'listeners']);
+
+export const isTelemetry = (event: SpaceEvent): boolean => TELEMETRY.has(event.type);
+
+/** An event as it travels: who published it, when, and where it sits in its Space's log. */
+export interface Envelope {
+  /** Opaque, increasing within the Space's log; a subscriber resumes after it. null for telemetry. */
+  readonly id: string | null;
+  readonly spaceId: string;
+  /** 1, 2, 3… per Space across every origin; null for telemetry. */
+  readonly seq: number | null;
+  /** The origin that published it. */
+  readonly origin: string;
+  /** Milliseconds since the epoch, from the publisher's clock. */
+  readonly at: number;
+  readonly event: SpaceEvent;
+}

@@ -26,14 +26,24 @@ Options (each also from the environment variable shown; flags win):
                           in the list. Unset: the TCP peer is the client  [TRIBUNE_TRUST_PROXY]
   --metrics-token <t>     Bearer token /metrics asks for (16+ characters); unset, /metrics answers
                           only local scrapers connecting directly (loopback) [TRIBUNE_METRICS_TOKEN]
+
+Cluster mode (several origins; all four, or none for the embedded default; see docs/cluster.md):
+  --database-url <url>    PostgreSQL, the source of truth, e.g. postgres://tribune@db/tribune
+                          (?schema=<name> keeps the tables in a schema of their own) [TRIBUNE_DATABASE_URL]
+  --redis-url <url>       Redis: the bus and the merged counters, e.g. redis://cache:6379 [TRIBUNE_REDIS_URL]
+  --origin-id <id>        This origin's name in the cluster          [TRIBUNE_ORIGIN_ID, default: host name]
+  --internal-url <url>    Where other origins reach this one, e.g. http://10.0.0.5:8080 [TRIBUNE_INTERNAL_URL]
   -h, --help              This help
 
 TRIBUNE_SECRET signs listener tokens; when unset, one is generated once into the data directory.
 TRIBUNE_WRITES_PER_SECOND caps Space creations and edits per client address (default 5/s).
+TRIBUNE_REDIS_PREFIX starts every Redis key of the deployment (default ${DEFAULTS.cluster.redisPrefix}).
 
 Examples:
   tribune serve                                   # http://localhost:${DEFAULTS.port}, data in ./data
   tribune serve --port 9000 --data-dir /var/lib/tribune --public-url https://live.example.org
+  tribune serve --database-url postgres://db/tribune --redis-url redis://cache:6379 \\
+                --origin-id o1 --internal-url http://10.0.0.5:8080
 `;
 
 const OPTIONS = {
@@ -50,6 +60,10 @@ const OPTIONS = {
   'log-level': { type: 'string' },
   'trust-proxy': { type: 'string' },
   'metrics-token': { type: 'string' },
+  'database-url': { type: 'string' },
+  'redis-url': { type: 'string' },
+  'origin-id': { type: 'string' },
+  'internal-url': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -67,6 +81,9 @@ export function parseServeFlags(argv: string[]): { flags: ConfigInput; help: boo
   if (values['ice-server'] !== undefined) stage.iceServers = values['ice-server'];
   if (values['max-on-stage'] !== undefined) stage.maxOnStage = integer(values['max-on-stage']);
   if (values['program-bitrate'] !== undefined) stage.programBitrate = integer(values['program-bitrate']);
+  const cluster = {
+    databaseUrl: values['database-url'], redisUrl: values['redis-url'], originId: values['origin-id'], internalUrl: values['internal-url'],
+  };
   const flags: ConfigInput = {
     port: integer(values.port),
     host: values.host,
@@ -77,6 +94,7 @@ export function parseServeFlags(argv: string[]): { flags: ConfigInput; help: boo
     logLevel: values['log-level'] as ConfigInput['logLevel'],
     ...(Object.keys(stage).length ? { stage: stage as ConfigInput['stage'] } : {}),
     ...(values['retention-days'] !== undefined ? { audience: { retentionDays: integer(values['retention-days'])! } } : {}),
+    ...(Object.values(cluster).some((v) => v !== undefined) ? { cluster } : {}),
   };
   return { flags, help: values.help ?? false };
 }

@@ -47,4 +47,14 @@ export const DEFAULTS = {
     modelDir: '/usr/share/pocketsphinx/model/en-us',
     maxBacklogMs: 4_000,
   },
+  /** Cluster mode: all unset means the embedded default (SQLite, in-process bus). */
+  cluster: {
+    databaseUrl: undefined as string | undefined,
+    redisUrl: undefined as string | undefined,
+    /** Defaults to the host name in cluster mode (see load.ts); set it when two origins share a host. */
+    originId: undefined as string | undefined,
+    internalUrl: undefined as string | undefined,
+    /** Every Redis key of the deployment starts with it: several deployments may share one Redis. */
+    redisPrefix: 'tribune',
+  },
 } as const;

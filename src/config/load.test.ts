@@ -52,3 +52,23 @@ test('unknown flags are refused', () => {
   assert.throws(() => parseServeFlags(['--prot', '80']), /Unknown option/);
   assert.equal(parseServeFlags(['-h']).help, true);
 });
+
+test('cluster mode: the four settings from flags or the environment; the database and Redis go together', () => {
+  const dataDir = dir();
+  try {
+    const env = { TRIBUNE_DATA_DIR: dataDir, TRIBUNE_SECRET: 'a-secret-shared-by-origins', TRIBUNE_REDIS_URL: 'redis://cache:6379', TRIBUNE_ORIGIN_ID: 'from-env' };
+    const { flags } = parseServeFlags(['--database-url', 'postgres://db/tribune', '--origin-id', 'o1', '--internal-url', 'http://10.0.0.5:8080']);
+    const config = loadConfig({ env, flags });
+    assert.deepEqual({ ...config.cluster }, {
+      databaseUrl: 'postgres://db/tribune', redisUrl: 'redis://cache:6379', originId: 'o1', internalUrl: 'http://10.0.0.5:8080', redisPrefix: 'tribune',
+    });
+    assert.match(loadConfig({ env: { ...env, TRIBUNE_ORIGIN_ID: '' }, flags: parseServeFlags(['--database-url', 'postgres://db/t']).flags }).cluster.originId!, /^[A-Za-z0-9]/, 'the host name by default');
+    assert.equal(loadConfig({ env: { TRIBUNE_DATA_DIR: dataDir } }).cluster.databaseUrl, undefined, 'none of them: the embedded default');
+    assert.throws(() => loadConfig({ env: { TRIBUNE_DATA_DIR: dataDir, TRIBUNE_SECRET: 'a-secret-shared-by-origins' }, flags: parseServeFlags(['--database-url', 'postgres://db/t']).flags }), /needs both --database-url and --redis-url/);
+    assert.throws(() => loadConfig({ env: { TRIBUNE_DATA_DIR: dataDir }, flags: parseServeFlags(['--database-url', 'postgres://db/t', '--redis-url', 'redis://r']).flags }), /TRIBUNE_SECRET/);
+    assert.throws(() => loadConfig({ env, flags: parseServeFlags(['--database-url', 'mysql://db/t']).flags }), /\/cluster\/databaseUrl/);
+    assert.throws(() => loadConfig({ env, flags: parseServeFlags(['--database-url', 'postgres://db/t', '--origin-id', 'no spaces']).flags }), /\/cluster\/originId/);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { DEFAULTS } from './defaults.js';
@@ -36,6 +37,11 @@ export const ENV_VARS = {
   TRIBUNE_WRITES_PER_SECOND: 'limits.writesPerSecond',
   TRIBUNE_CAPTIONS_ENGINE: 'captions.engine',
   TRIBUNE_CAPTIONS_MODEL: 'captions.modelDir',
+  TRIBUNE_DATABASE_URL: 'cluster.databaseUrl',
+  TRIBUNE_REDIS_URL: 'cluster.redisUrl',
+  TRIBUNE_ORIGIN_ID: 'cluster.originId',
+  TRIBUNE_INTERNAL_URL: 'cluster.internalUrl',
+  TRIBUNE_REDIS_PREFIX: 'cluster.redisPrefix',
 } as const;
 
 const NUMERIC = new Set(['port', 'stage.udpPort', 'stage.maxOnStage', 'stage.programBitrate', 'audience.retentionDays', 'limits.writesPerSecond']);
@@ -103,6 +109,8 @@ function deepFreeze<T>(value: T): T {
  */
 export function loadConfig(options: { env?: NodeJS.ProcessEnv; flags?: ConfigInput; overrides?: ConfigInput } = {}): Config {
   const merged = merge(configFromEnv(options.env ?? {}), options.flags ?? {}, options.overrides ?? {});
+  // Every origin of a cluster must sign and verify with the same secret: one made up here would not be.
+  const secretGiven = merged.secret !== undefined;
   if (merged.secret === undefined && typeof merged.dataDir === 'string') {
     merged.secret = ensureSecret(resolve(merged.dataDir));
   }
@@ -117,6 +125,13 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; flags?: ConfigInp
   if (maxCohosts >= maxOnStage) problems.push(`/stage/maxCohosts: must be below maxOnStage (${maxOnStage})`);
   const { partTargetMs, segmentTargetMs } = config.audience;
   if (segmentTargetMs % partTargetMs !== 0) problems.push(`/audience/segmentTargetMs: must be a multiple of partTargetMs (${partTargetMs})`);
+  const cluster = config.cluster as { -readonly [K in keyof Config['cluster']]: Config['cluster'][K] };
+  const clusterFlags = [cluster.databaseUrl, cluster.redisUrl, cluster.originId, cluster.internalUrl].some((v) => v !== undefined);
+  if (clusterFlags && (cluster.databaseUrl === undefined || cluster.redisUrl === undefined)) {
+    problems.push('/cluster: cluster mode needs both --database-url and --redis-url (without either, the embedded default runs)');
+  }
+  if (cluster.databaseUrl !== undefined && !secretGiven) problems.push('/secret: cluster mode needs TRIBUNE_SECRET, the same on every origin');
+  if (cluster.databaseUrl !== undefined) cluster.originId ??= hostname().replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 63);
   if (problems.length) throw new ConfigError(problems);
   return deepFreeze(config);
 }

@@ -74,6 +74,16 @@ export const ConfigSchema = Type.Object({
     modelDir: Type.String(),
     maxBacklogMs: Type.Integer({ minimum: 500, maximum: 60_000 }),
   }, { additionalProperties: false }),
+  cluster: Type.Object({
+    databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://\\S+$' })),
+    redisUrl: Type.Optional(Type.String({ pattern: '^rediss?://\\S+$' })),
+    originId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$' })),
+    internalUrl: Type.Optional(Type.String({ pattern: '^https?://[^\\s/]+/?$' })),
+    redisPrefix: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }),
+  }, { additionalProperties: false }),
 }, { additionalProperties: false });
 
 export type Config = Readonly<Static<typeof ConfigSchema>>;
+
+/** Cluster mode is on when the database and Redis are given (load.ts refuses one without the other). */
+export const isClusterMode = (config: Config): boolean => config.cluster.databaseUrl !== undefined;

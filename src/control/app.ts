@@ -8,6 +8,7 @@ import { instrument } from './metrics.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { attachLiveChannel } from './live-channel.js';
 import { audienceInteractionRoutes } from './routes/audience.js';
+import { clusterRoutes } from './routes/cluster.js';
 import { authRoutes } from './routes/auth.js';
 import { defenceRoutes } from './routes/defence.js';
 import { healthRoutes } from './routes/health.js';
@@ -108,5 +109,6 @@ export function registerControlPlane(app: FastifyInstance, ctx: ControlContext):
   sharingRoutes(app, ctx);
   followRoutes(app, ctx);
   clipRoutes(app, ctx);
+  clusterRoutes(app, ctx);
   return attachLiveChannel(app, ctx);
 }

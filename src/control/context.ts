@@ -3,6 +3,8 @@ import type { Config } from '../config/schema.js';
 import type { AudienceService } from '../services/audience-service.js';
 import type { AuthService } from '../services/auth-service.js';
 import type { FollowService } from '../services/follow-service.js';
+import type { ClusterService } from '../services/cluster-service.js';
+import type { Clock } from '../services/clock.js';
 import type { MediaHooks } from '../services/media-hooks.js';
 import type { PushNotifier } from '../services/push-notifier.js';
 import type { QuestionService } from '../services/question-service.js';
@@ -18,6 +20,8 @@ import type { UnderAttack } from './defence/under-attack.js';
 /** What the HTTP routes are given. Routes translate; the services decide. */
 export interface ControlContext {
   readonly config: Config;
+  /** The one clock (injected in tests): caches and timestamps the routes produce read it. */
+  readonly clock: Clock;
   readonly store: Store;
   readonly bus: Bus;
   readonly media: MediaHooks;
@@ -30,6 +34,7 @@ export interface ControlContext {
   readonly notes: NotesService;
   readonly follows: FollowService;
   readonly push: PushNotifier;
+  readonly cluster: ClusterService;
   readonly limits: RateLimits;
   readonly defence: { readonly underAttack: UnderAttack; readonly pow: ProofOfWork };
   /** Readiness beyond the store: false while starting or draining. */

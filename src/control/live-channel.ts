@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { SpaceEvent } from '../bus/events.js';
+import type { Envelope, SpaceEvent } from '../bus/events.js';
 import { TribuneError, isTribuneError } from '../errors/catalogue.js';
 import { accessTo, demand } from '../services/actor.js';
 import type { ControlContext } from './context.js';
@@ -11,7 +11,7 @@ import { controlMetrics } from './metrics.js';
 import type { LiveMessage } from './live-messages.js';
 import { SESSION_COOKIE } from './request-context.js';
 
-
+const MAX_AFTER_LENGTH = 64;
 
 const PATH = /^\/api\/v1\/spaces\/([a-z]{1,3}_[A-Za-z0-9_-]{12})\/live$/;
 const PING_MS = 25_000;
@@ -82,18 +82,19 @@ export function attachLiveChannel(app: FastifyInstance, ctx: ControlContext): { 
     })().then(({ access }) => {
       if (key && (perCredential.get(key) ?? 0) >= CONNECTIONS_PER_CREDENTIAL) throw new TribuneError('RATE_LIMITED', { retryAfter: 5 }, { details: { retryAfter: 5 } });
       if (key) perCredential.set(key, (perCredential.get(key) ?? 0) + 1);
+      const after = url.searchParams.get('after')?.slice(0, MAX_AFTER_LENGTH) || undefined;
       wss.handleUpgrade(req, socket, head, (ws) => {
         ws.once('close', () => {
           const left = (perCredential.get(key!) ?? 1) - 1;
           if (left > 0) perCredential.set(key!, left);
           else perCredential.delete(key!);
         });
-        serve(ws, spaceId, [...access.roles], access.seat?.id ?? null);
+        serve(ws, spaceId, [...access.roles], access.seat?.id ?? null, after);
       });
     }).catch((err: unknown) => refuse(socket, err));
   });
 
-  function serve(ws: WebSocket, spaceId: string, roles: string[], participantId: string | null): void {
+  function serve(ws: WebSocket, spaceId: string, roles: string[], participantId: string | null, after: string | undefined): void {
     const send = (message: LiveMessage) => {
       // A client that cannot keep up loses speaking levels first; never let its buffer grow without bound.
       if (ws.bufferedAmount > 256 * 1024 && message.type === 'stage.levels') return;
@@ -101,7 +102,8 @@ export function attachLiveChannel(app: FastifyInstance, ctx: ControlContext): { 
     };
     controlMetrics.liveChannelClients.inc();
     send({ type: 'hello', spaceId, roles, participantId });
-    const unsubscribe = ctx.bus.subscribe(spaceId, send);
+    const forward = (e: Envelope) => send({ ...e.event, id: e.id, seq: e.seq, at: e.at });
+    const unsubscribe = ctx.bus.subscribe(spaceId, forward, { after, onGap: () => send({ type: 'resync' }) });
     let alive = true;
     const ping = setInterval(() => {
       if (!alive) { ws.terminate(); return; }

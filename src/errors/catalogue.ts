@@ -21,6 +21,7 @@ export const ERRORS = {
   RATE_LIMITED: { status: 429, message: 'Too many requests; retry in {retryAfter} s', doc: 'A per-client or per-account limit was reached. The Retry-After header says when to try again.' },
   OVERLOADED: { status: 503, message: 'The server is busy ({work}); retry in {retryAfter} s', doc: 'Expensive work (password hashing, new media sessions) is bounded so that listeners and the stage never wait for it; this request was shed. Retry after the Retry-After header, or use another origin.' },
   POW_REQUIRED: { status: 428, message: 'Under attack: prove {difficulty} bits of work and retry', doc: 'Under-attack mode: anonymous writes, logins, registrations and listener tokens carry `X-Tribune-PoW: <challenge>:<nonce>` where SHA-256 of `<challenge>:<nonce>` starts with `difficulty` zero bits. `details` holds a fresh challenge; the web app solves it in a worker and retries.' },
+  NOT_IN_CLUSTER_MODE: { status: 501, message: '{feature} is not available in cluster mode yet', doc: 'Cluster mode (PostgreSQL and Redis) does not carry every feature of the embedded default yet: docs/cluster.md lists which. Use the embedded default for them.' },
   NOT_READY: { status: 503, message: 'The server is not ready: {reason}', doc: 'Starting up or shutting down; try again shortly (or another origin).' },
   INTERNAL: { status: 500, message: 'Internal error', doc: 'A fault in the server. It is logged with the request id; report it if it persists.' },
 

@@ -1,5 +1,6 @@
 import type { Bus } from '../bus/bus.js';
-import { ListenerCounter } from '../domain/listener-counter.js';
+import type { AudienceCounters } from '../counters/counters.js';
+import { HyperLogLog } from '../domain/hyperloglog.js';
 import { NO_REACTIONS, ReactionTally } from '../domain/reaction-tally.js';
 import type { Reaction } from '../domain/types.js';
 import { TribuneError } from '../errors/catalogue.js';
@@ -9,30 +10,35 @@ import type { Clock } from './clock.js';
 import { ListenerTokens } from './listener-tokens.js';
 
 interface SpaceAudience {
-  readonly listeners: ListenerCounter;
+  /** This origin's taps, written to the store once a second as the Space's reaction history. */
   readonly reactions: ReactionTally;
   levels: SpeakerLevels['levels'];
   lastMinuteRecorded: number;
   lastActive: number;
+  /** Everyone this origin heard from: the "total listeners" of a Space's summary. */
+  readonly seen: HyperLogLog;
 }
 
 /**
- * The audience's footprint at the origin: heartbeats counted in a sketch, reactions coalesced per
- * second, speaking levels kept for the cached state. Nothing here grows with a request rate: only
- * with the number of live Spaces.
+ * The audience's footprint at the origin: heartbeats counted in a sketch and reactions added up, both in
+ * the counters every origin shares (memory embedded, Redis in a cluster); reactions also coalesced per
+ * second into the store's history; speaking levels kept for the cached state. Nothing here grows with a
+ * request rate: only with the number of live Spaces.
  */
 export class AudienceService {
   readonly #store: Store;
   readonly #bus: Bus;
   readonly #clock: Clock;
   readonly #tokens: ListenerTokens;
+  readonly #counters: AudienceCounters;
   readonly #spaces = new Map<string, SpaceAudience>();
   readonly #onError: (err: unknown) => void;
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
 
-  constructor(deps: { store: Store; bus: Bus; clock: Clock; secret: string; onError?: (err: unknown) => void }) {
+  constructor(deps: { store: Store; bus: Bus; clock: Clock; counters: AudienceCounters; secret: string; onError?: (err: unknown) => void }) {
     this.#store = deps.store;
+    this.#counters = deps.counters;
     this.#bus = deps.bus;
     this.#clock = deps.clock;
     this.#tokens = new ListenerTokens(deps.secret);
@@ -49,14 +55,20 @@ export class AudienceService {
     return this.#tokens.issue(spaceId, this.#clock.now());
   }
 
-  heartbeat(spaceId: string, listenerToken: string): void {
-    const id = this.#tokens.verify(listenerToken, spaceId, this.#clock.now());
+  async heartbeat(spaceId: string, listenerToken: string): Promise<void> {
+    const now = this.#clock.now();
+    const id = this.#tokens.verify(listenerToken, spaceId, now);
     if (!id) throw new TribuneError('LISTENER_TOKEN_INVALID');
-    this.#audience(spaceId).listeners.add(id, this.#clock.now());
+    await this.#counters.addListener(spaceId, id, now);
+    const audience = this.#audience(spaceId);
+    audience.lastActive = now;
+    audience.seen.addRandomBytes(id);
   }
 
-  react(spaceId: string, reaction: Reaction): void {
+  /** Resolves once the tap is counted where every origin reads it: the client is acknowledged after. */
+  async react(spaceId: string, reaction: Reaction): Promise<void> {
     const now = this.#clock.now();
+    await this.#counters.addReaction(spaceId, reaction, now);
     this.#audience(spaceId).reactions.add(reaction, Math.floor(now / 1000));
   }
 
@@ -77,16 +89,22 @@ export class AudienceService {
   }> {
     const now = this.#clock.now();
     const audience = this.#spaces.get(spaceId);
-    // Stored totals plus what is still waiting for the next flush: right across restarts and origins.
-    const totals: Record<string, number> = { ...NO_REACTIONS, ...(await this.#store.audience.reactionTotals(spaceId)) };
-    for (const [k, v] of Object.entries(audience?.reactions.pending ?? {})) totals[k] = (totals[k] ?? 0) + v;
-    const history = await this.#store.audience.listenerHistory(spaceId);
-    const count = audience?.listeners.count(now) ?? 0;
-    const peak = Math.max(count, audience?.listeners.peak ?? 0, ...history.map((h) => h.count));
+    const [live, stored, history, count] = await Promise.all([
+      this.#counters.reactions(spaceId, now), this.#store.audience.reactionTotals(spaceId),
+      this.#store.audience.listenerHistory(spaceId), this.#counters.listeners(spaceId, now),
+    ]);
+    // The counters hold every origin's taps at once; the store's history (plus what waits for the next
+    // flush) is what survives a restart of the counters (an embedded restart, Redis restarted): the
+    // larger of the two per kind is right in both cases.
+    const fromStore: Record<string, number> = { ...stored };
+    for (const [k, v] of Object.entries(audience?.reactions.pending ?? {})) fromStore[k] = (fromStore[k] ?? 0) + v;
+    const totals: Record<string, number> = { ...NO_REACTIONS };
+    for (const k of Object.keys(totals)) totals[k] = Math.max(live.totals[k as Reaction] ?? 0, fromStore[k] ?? 0);
+    const peak = Math.max(count, ...history.map((h) => h.count));
     return {
-      // The total lives in memory on this origin: after a restart it counts from the restart on.
-      listeners: { count, peak, total: Math.max(peak, audience?.listeners.total ?? 0) },
-      reactions: { totals, perSecond: audience?.reactions.ratePerSecond(Math.floor(now / 1000)) ?? {} },
+      // Distinct listeners since the start as this origin heard them (one origin's memory).
+      listeners: { count, peak, total: Math.max(peak, audience?.seen.count() ?? 0) },
+      reactions: { totals, perSecond: live.perSecond as Record<string, number> },
       levels: audience?.levels ?? {},
     };
   }
@@ -112,28 +130,39 @@ export class AudienceService {
     const second = Math.floor(now / 1000);
     const minute = Math.floor(now / 60_000);
     for (const [spaceId, audience] of this.#spaces) {
-      const drained = audience.reactions.drain(second);
-      if (drained) {
-        await this.#store.audience.addReactions(spaceId, drained.second, drained.counts);
-        this.#bus.publish(spaceId, { type: 'reactions', second: drained.second, counts: drained.counts as Record<string, number> });
-        audience.lastActive = now;
-      }
-      const count = audience.listeners.count(now);
-      if (count > 0) audience.lastActive = now;
-      if (minute !== audience.lastMinuteRecorded && (count > 0 || audience.lastMinuteRecorded !== -1)) {
-        await this.#store.audience.recordListeners(spaceId, minute, count);
-        audience.lastMinuteRecorded = minute;
-        this.#bus.publish(spaceId, { type: 'listeners', count, peak: audience.listeners.peak });
+      // One Space's failure (the bus unreachable a moment) must not hold back the others' history.
+      try {
+        await this.#flushSpace(spaceId, audience, now, second, minute);
+      } catch (err) {
+        this.#onError(err);
       }
       // A Space nobody has listened to or reacted in for ten minutes leaves memory; the store has it all.
       if (now - audience.lastActive > 600_000) this.#spaces.delete(spaceId);
     }
   }
 
+  async #flushSpace(spaceId: string, audience: SpaceAudience, now: number, second: number, minute: number): Promise<void> {
+    const drained = audience.reactions.drain(second);
+    if (drained) {
+      await this.#store.audience.addReactions(spaceId, drained.second, drained.counts);
+      audience.lastActive = now;
+      await this.#bus.publish(spaceId, { type: 'reactions', second: drained.second, counts: drained.counts as Record<string, number> });
+    }
+    if (minute === audience.lastMinuteRecorded) return;
+    // Every origin that hears the Space records the same merged count; the store keeps the larger.
+    const count = await this.#counters.listeners(spaceId, now);
+    if (count > 0) audience.lastActive = now;
+    if (count === 0 && audience.lastMinuteRecorded === -1) return;
+    await this.#store.audience.recordListeners(spaceId, minute, count);
+    audience.lastMinuteRecorded = minute;
+    const peak = Math.max(count, ...(await this.#store.audience.listenerHistory(spaceId)).map((h) => h.count));
+    await this.#bus.publish(spaceId, { type: 'listeners', count, peak });
+  }
+
   #audience(spaceId: string): SpaceAudience {
     let audience = this.#spaces.get(spaceId);
     if (!audience) {
-      audience = { listeners: new ListenerCounter(), reactions: new ReactionTally(), levels: {}, lastMinuteRecorded: -1, lastActive: this.#clock.now() };
+      audience = { reactions: new ReactionTally(), levels: {}, lastMinuteRecorded: -1, lastActive: this.#clock.now(), seen: new HyperLogLog(12) };
       this.#spaces.set(spaceId, audience);
     }
     return audience;

@@ -52,7 +52,7 @@ export class QuestionService {
       votes: 0, highlighted: false, createdAt: iso(now), answeredAt: null,
     };
     await this.#store.questions.create(question);
-    this.#publish(question, 'question.created');
+    await this.#publish(question, 'question.created');
     return question;
   }
 
@@ -65,7 +65,7 @@ export class QuestionService {
     if (!canBeVotedOn(question)) throw new TribuneError('QUESTION_STATE_CONFLICT', { state: question.state, action: 'vote' });
     if (!(await this.#store.questions.vote(questionId, user.id, iso(this.#clock.now())))) throw new TribuneError('ALREADY_VOTED');
     const updated = await this.#question(spaceId, questionId);
-    this.#publish(updated, 'question.voted');
+    await this.#publish(updated, 'question.voted');
     return updated;
   }
 
@@ -77,7 +77,7 @@ export class QuestionService {
     if (action === 'highlight') await this.#store.questions.setHighlighted(spaceId, questionId);
     else await this.#store.questions.setState(questionId, state, action === 'answer' ? iso(this.#clock.now()) : null);
     const updated = await this.#question(spaceId, questionId);
-    this.#publish(updated, 'question.updated');
+    await this.#publish(updated, 'question.updated');
     return updated;
   }
 
@@ -122,7 +122,7 @@ export class QuestionService {
     return question;
   }
 
-  #publish(q: Question, type: 'question.created' | 'question.updated' | 'question.voted'): void {
-    this.#bus.publish(q.spaceId, { type, questionId: q.id, state: q.state, votes: q.votes, highlighted: q.highlighted });
+  async #publish(q: Question, type: 'question.created' | 'question.updated' | 'question.voted'): Promise<void> {
+    await this.#bus.publish(q.spaceId, { type, questionId: q.id, state: q.state, votes: q.votes, highlighted: q.highlighted });
   }
 }

@@ -84,7 +84,7 @@ export class SpaceService {
       ...this.#limits,
     };
     await this.#store.spaces.create(space);
-    await this.#store.stage.addParticipant({
+    await this.#store.stage.takeSeat({
       id: newId('p'), spaceId: space.id, userId: user.id, displayName: user.displayName, role: 'host',
       muted: false, joinedAt: now, leftAt: null,
     });
@@ -122,21 +122,29 @@ export class SpaceService {
     await this.#media.deleteRecording(spaceId);
   }
 
+  /**
+   * Moves the Space along its lifecycle with a compare-and-set. When someone else moved it between our
+   * read and our write, we re-read and decide again from the state they left: the lifecycle only moves
+   * forward (scheduled -> live -> ended, or cancelled), so this settles within as many rounds as it has
+   * states; the bound is there so a store that misbehaves cannot loop us forever.
+   */
   async transition(actor: Actor, spaceId: string, transition: SpaceTransition): Promise<Space> {
-    const space = await this.get(spaceId);
-    demand(await accessTo(this.#store, actor, space), ACTION[transition]);
-    const state = nextSpaceState(space.state, transition);
-    const now = iso(this.#clock.now());
-    const patch = transition === 'start' ? { state, startedAt: now } : { state, endedAt: now };
-    const updated = await this.#store.spaces.transition(spaceId, space.state, patch);
-    // Someone else moved it between our read and our write: report the state they left.
-    if (!updated) return this.transition(actor, spaceId, transition);
-    if (state === 'live') {
-      this.#media.spaceLive(spaceId);
-      this.#onLive(updated);
+    for (let round = 0; round < 4; round++) {
+      const space = await this.get(spaceId);
+      demand(await accessTo(this.#store, actor, space), ACTION[transition]);
+      const state = nextSpaceState(space.state, transition);
+      const now = iso(this.#clock.now());
+      const patch = transition === 'start' ? { state, startedAt: now } : { state, endedAt: now };
+      const updated = await this.#store.spaces.transition(spaceId, space.state, patch);
+      if (!updated) continue;
+      if (state === 'live') {
+        this.#media.spaceLive(spaceId);
+        this.#onLive(updated);
+      }
+      if (state === 'ended') await this.#media.spaceEnded(spaceId);
+      await this.#bus.publish(spaceId, { type: 'space.state', state });
+      return updated;
     }
-    if (state === 'ended') await this.#media.spaceEnded(spaceId);
-    this.#bus.publish(spaceId, { type: 'space.state', state });
-    return updated;
+    throw new TribuneError('SPACE_STATE_CONFLICT', { state: 'changing', action: transition });
   }
 }

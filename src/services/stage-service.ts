@@ -3,7 +3,7 @@ import type { Participant, Space, SpeakRequest, StageRole } from '../domain/type
 import { primaryRole } from '../domain/permissions.js';
 import { TribuneError } from '../errors/catalogue.js';
 import type { ListenGrant, StageAuthority, StageSeat } from '../media/types.js';
-import type { Store } from '../store/store.js';
+import type { SeatOutcome, Store } from '../store/store.js';
 import { accessTo, demand, requireUser, type Actor, type SpaceAccess } from './actor.js';
 import type { AuthService } from './auth-service.js';
 import { iso, type Clock } from './clock.js';
@@ -96,22 +96,14 @@ export class StageService implements StageAuthority {
       if (mine) return seat;
       throw new TribuneError(seat?.leftAt ? 'STAGE_TOKEN_INVALID' : 'STAGE_TOKEN_USED');
     }
-    if (actor.user) {
-      if (await this.#store.stage.isBlocked(spaceId, actor.user.id)) throw new TribuneError('BLOCKED_FROM_SPACE');
-      if (await this.#store.stage.seatOfUser(spaceId, actor.user.id)) throw new TribuneError('ALREADY_ON_STAGE');
-    }
-    await this.#assertRoom(space, invite.role);
+    if (actor.user && await this.#store.stage.isBlocked(spaceId, actor.user.id)) throw new TribuneError('BLOCKED_FROM_SPACE');
     const seat: Participant = {
       id: newId('p'), spaceId, userId: actor.user?.id ?? null,
       displayName: (displayName?.trim() || actor.user?.displayName) ?? 'Guest',
       role: invite.role, muted: false, joinedAt: iso(this.#clock.now()), leftAt: null,
     };
-    await this.#store.stage.addParticipant(seat);
-    if (!(await this.#store.stage.redeemInvite(invite.tokenHash, seat.id))) {
-      await this.#store.stage.updateParticipant(seat.id, { leftAt: seat.joinedAt });
-      throw new TribuneError('STAGE_TOKEN_USED');
-    }
-    this.#changed(spaceId, 'joined', seat.id);
+    assertSeated(space, await this.#store.stage.takeSeat(seat, { inviteTokenHash: invite.tokenHash }));
+    await this.#changed(spaceId, 'joined', seat.id);
     return seat;
   }
 
@@ -149,7 +141,7 @@ export class StageService implements StageAuthority {
     if (await this.#store.stage.pendingRequest(spaceId, user.id)) throw new TribuneError('SPEAK_REQUEST_PENDING');
     const request: SpeakRequest = { id: newId('rq'), spaceId, userId: user.id, state: 'pending', createdAt: iso(this.#clock.now()), answeredAt: null };
     await this.#store.stage.createRequest(request);
-    this.#bus.publish(spaceId, { type: 'speak-request.created', requestId: request.id, userId: user.id, state: 'pending' });
+    await this.#bus.publish(spaceId, { type: 'speak-request.created', requestId: request.id, userId: user.id, state: 'pending' });
     return request;
   }
 
@@ -158,7 +150,7 @@ export class StageService implements StageAuthority {
     const pending = await this.#store.stage.pendingRequest(spaceId, user.id);
     if (!pending) throw new TribuneError('SPEAK_REQUEST_NOT_FOUND', { userId: user.id });
     await this.#store.stage.answerRequest(pending.id, 'withdrawn', iso(this.#clock.now()));
-    this.#bus.publish(spaceId, { type: 'speak-request.withdrawn', requestId: pending.id, userId: user.id, state: 'withdrawn' });
+    await this.#bus.publish(spaceId, { type: 'speak-request.withdrawn', requestId: pending.id, userId: user.id, state: 'withdrawn' });
   }
 
   async pendingRequests(actor: Actor, spaceId: string): Promise<SpeakRequest[]> {
@@ -176,15 +168,14 @@ export class StageService implements StageAuthority {
     let seat: Participant | null = null;
     if (approve) {
       assertOpen(space, 'approve a request');
-      await this.#assertRoom(space, 'speaker');
       const user = await this.#store.users.byId(userId);
       seat = { id: newId('p'), spaceId, userId, displayName: user?.displayName ?? 'Speaker', role: 'speaker', muted: false, joinedAt: iso(this.#clock.now()), leftAt: null };
-      await this.#store.stage.addParticipant(seat);
-      this.#changed(spaceId, 'joined', seat.id);
+      assertSeated(space, await this.#store.stage.takeSeat(seat));
+      await this.#changed(spaceId, 'joined', seat.id);
     }
     const state = approve ? 'approved' : 'denied';
     await this.#store.stage.answerRequest(pending.id, state, iso(this.#clock.now()));
-    this.#bus.publish(spaceId, { type: 'speak-request.answered', requestId: pending.id, userId, state });
+    await this.#bus.publish(spaceId, { type: 'speak-request.answered', requestId: pending.id, userId, state });
     return seat;
   }
 
@@ -202,7 +193,7 @@ export class StageService implements StageAuthority {
     } else demand(access, 'stage.mute');
     const updated = (await this.#store.stage.updateParticipant(target.id, { muted }))!;
     this.#media.setMuted(spaceId, target.id, muted);
-    this.#changed(spaceId, muted ? 'muted' : 'unmuted', target.id);
+    await this.#changed(spaceId, muted ? 'muted' : 'unmuted', target.id);
     return updated;
   }
 
@@ -238,12 +229,10 @@ export class StageService implements StageAuthority {
     demand(access, 'stage.promote');
     const target = await this.#seat(spaceId, participantId);
     if (target.role === 'host') throw new TribuneError('FORBIDDEN', { role: 'host', action: 'change the host\'s role' });
-    if (role === 'cohost' && target.role !== 'cohost') {
-      const cohosts = (await this.#store.stage.onStage(spaceId)).filter((p) => p.role === 'cohost').length;
-      if (cohosts >= space.maxCohosts) throw new TribuneError('COHOSTS_FULL', { max: space.maxCohosts });
-    }
-    const updated = (await this.#store.stage.updateParticipant(target.id, { role }))!;
-    this.#changed(spaceId, 'promoted', target.id);
+    const updated = await this.#store.stage.setRole(target.id, role);
+    if (updated === 'cohosts-full') throw new TribuneError('COHOSTS_FULL', { max: space.maxCohosts });
+    if (!updated) throw new TribuneError('PARTICIPANT_NOT_FOUND', { participantId });
+    await this.#changed(spaceId, 'promoted', target.id);
     return updated;
   }
 
@@ -259,7 +248,7 @@ export class StageService implements StageAuthority {
     await this.#store.stage.updateParticipant(seat.id, { leftAt: at });
     await this.#store.stage.revokeInvitesOf(seat.id, at);
     this.#media.removeSeat(seat.spaceId, seat.id);
-    this.#changed(seat.spaceId, reason, seat.id);
+    await this.#changed(seat.spaceId, reason, seat.id);
   }
 
   async #seat(spaceId: string, participantId: string): Promise<Participant> {
@@ -275,16 +264,19 @@ export class StageService implements StageAuthority {
     if (!staff && target.role === 'cohost') throw new TribuneError('FORBIDDEN', { role: 'cohost', action: `${action} a co-host` });
   }
 
-  async #assertRoom(space: Space, role: 'speaker' | 'cohost'): Promise<void> {
-    const seated = await this.#store.stage.onStage(space.id);
-    if (seated.length >= space.maxOnStage) throw new TribuneError('STAGE_FULL', { max: space.maxOnStage });
-    if (role === 'cohost' && seated.filter((p) => p.role === 'cohost').length >= space.maxCohosts) {
-      throw new TribuneError('COHOSTS_FULL', { max: space.maxCohosts });
-    }
+  async #changed(spaceId: string, reason: 'joined' | 'left' | 'removed' | 'muted' | 'unmuted' | 'promoted' | 'blocked', participantId: string): Promise<void> {
+    await this.#bus.publish(spaceId, { type: 'stage.changed', reason, participantId });
   }
+}
 
-  #changed(spaceId: string, reason: 'joined' | 'left' | 'removed' | 'muted' | 'unmuted' | 'promoted' | 'blocked', participantId: string): void {
-    this.#bus.publish(spaceId, { type: 'stage.changed', reason, participantId });
+/** Maps what the store's conditional seat write did to the error a client sees. */
+function assertSeated(space: Space, outcome: SeatOutcome): void {
+  switch (outcome) {
+    case 'seated': return;
+    case 'stage-full': throw new TribuneError('STAGE_FULL', { max: space.maxOnStage });
+    case 'cohosts-full': throw new TribuneError('COHOSTS_FULL', { max: space.maxCohosts });
+    case 'already-seated': throw new TribuneError('ALREADY_ON_STAGE');
+    case 'invite-used': throw new TribuneError('STAGE_TOKEN_USED');
   }
 }
 

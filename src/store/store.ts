@@ -2,8 +2,13 @@ import type { NotesRepository, TrustSafetyRepository } from './trust-safety-stor
 import type { Invite, Participant, PlatformRole, Question, ReactionCounts, Space, SpeakRequest, User } from './records.js';
 
 /**
- * Persistence behind an interface, async so a networked database fits (SQLite now, PostgreSQL for the
- * cluster). A promise that resolves means the write is durable: callers acknowledge clients after it.
+ * Persistence behind an interface, async so a networked database fits (SQLite embedded, PostgreSQL for
+ * a cluster). A promise that resolves means the write is durable: callers acknowledge clients after it.
+ *
+ * The unit of work is the repository method: every method that guards an invariant (a free seat, a
+ * single-use invite, a compare-and-set on state, one vote per account) checks and writes in ONE
+ * transaction of the database, so several origins racing on the same rows cannot break it. Services
+ * never read-then-write to enforce a rule; they call the conditional write and map its outcome.
  */
 export interface Store {
   readonly users: UserRepository;
@@ -55,19 +60,29 @@ export interface SpaceRepository {
   delete(id: string): Promise<void>;
 }
 
+/** What a conditional seat write did: only `seated` wrote anything. */
+export type SeatOutcome = 'seated' | 'stage-full' | 'cohosts-full' | 'already-seated' | 'invite-used';
+
 export interface StageRepository {
+  /**
+   * Seats a participant in one unit of work: counts the live seats against the Space's `maxOnStage`
+   * (and `maxCohosts` for a co-host), refuses a second live seat for the same account, and, given an
+   * invite, binds the still-unused invite to the new seat. Nothing is written unless all of it holds.
+   */
+  takeSeat(participant: Participant, options?: { inviteTokenHash?: string }): Promise<SeatOutcome>;
+  /** Unconditional insert (a unique index still refuses a second live seat for an account). */
   addParticipant(participant: Participant): Promise<void>;
   participant(id: string): Promise<Participant | null>;
   /** Seats not yet left, host first. */
   onStage(spaceId: string): Promise<Participant[]>;
   seatOfUser(spaceId: string, userId: string): Promise<Participant | null>;
-  updateParticipant(id: string, patch: Partial<Pick<Participant, 'muted' | 'role' | 'leftAt'>>): Promise<Participant | null>;
+  updateParticipant(id: string, patch: Partial<Pick<Participant, 'muted' | 'leftAt'>>): Promise<Participant | null>;
+  /** Changes a live seat's role; promoting to co-host is refused when the Space's co-hosts are at `maxCohosts`. */
+  setRole(id: string, role: 'speaker' | 'cohost'): Promise<Participant | 'cohosts-full' | null>;
 
   createInvite(invite: Invite): Promise<void>;
   invite(tokenHash: string): Promise<Invite | null>;
   inviteOfParticipant(participantId: string): Promise<Invite | null>;
-  /** Binds a still-unused invite to a seat; false if someone redeemed it first. */
-  redeemInvite(tokenHash: string, participantId: string): Promise<boolean>;
   revokeInvitesOf(participantId: string, at: string): Promise<void>;
 
   createRequest(request: SpeakRequest): Promise<void>;

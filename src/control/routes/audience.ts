@@ -49,10 +49,10 @@ export function audienceInteractionRoutes(app: FastifyInstance, ctx: ControlCont
       },
       media: { hlsUrl: urls.hlsUrl, whepUrl: urls.whepUrl, replayUrl: urls.replayUrl },
       defence: defenceNow(),
-      generatedAt: new Date().toISOString(),
+      generatedAt: new Date(ctx.clock.now()).toISOString(),
     };
     const body = JSON.stringify(state);
-    return { body, etag: `"${createHash('sha1').update(body.replace(/"generatedAt":"[^"]*"/, '')).digest('base64url')}"`, at: Date.now() };
+    return { body, etag: `"${createHash('sha1').update(body.replace(/"generatedAt":"[^"]*"/, '')).digest('base64url')}"`, at: ctx.clock.now() };
   }
 
   app.get('/api/v1/spaces/:spaceId/state', {
@@ -63,7 +63,7 @@ export function audienceInteractionRoutes(app: FastifyInstance, ctx: ControlCont
   }, async (request, reply) => {
     const id = spaceId(request);
     let entry = cache.get(id);
-    const fresh = entry && Date.now() - (await entry).at < STATE_TTL_MS;
+    const fresh = entry && ctx.clock.now() - (await entry).at < STATE_TTL_MS;
     if (!fresh) {
       entry = buildState(request, id);
       cache.set(id, entry);
@@ -90,7 +90,7 @@ export function audienceInteractionRoutes(app: FastifyInstance, ctx: ControlCont
     await admit(ctx.limits.heartbeatsPerAddress, addressKey(request));
     await admit(ctx.limits.heartbeats, `t:${listenerToken}`);
     await ctx.spaces.getRecent(spaceId(request));
-    ctx.audience.heartbeat(spaceId(request), listenerToken);
+    await ctx.audience.heartbeat(spaceId(request), listenerToken);
     controlMetrics.heartbeats.inc();
     return reply.code(204).send();
   });
@@ -101,7 +101,7 @@ export function audienceInteractionRoutes(app: FastifyInstance, ctx: ControlCont
     await admit(ctx.limits.reactions, addressKey(request));
     const space = await ctx.spaces.getRecent(spaceId(request));
     if (space.state !== 'live') throw new TribuneError('SPACE_NOT_LIVE');
-    ctx.audience.react(space.id, (request.body as { reaction: Reaction }).reaction);
+    await ctx.audience.react(space.id, (request.body as { reaction: Reaction }).reaction);
     controlMetrics.reactions.inc();
     return reply.code(202).send();
   });

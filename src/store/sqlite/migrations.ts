@@ -284,4 +284,13 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX push_subscriptions_user ON push_subscriptions (user_id, endpoint);
   `,
+  // One live seat per account, enforced by the database (a second origin racing the first cannot add one).
+  // Duplicates left by the old check-then-insert keep their earliest seat.
+  `
+  UPDATE participants SET left_at = joined_at
+    WHERE left_at IS NULL AND user_id IS NOT NULL AND EXISTS (
+      SELECT 1 FROM participants o WHERE o.space_id = participants.space_id AND o.user_id = participants.user_id AND o.left_at IS NULL
+        AND (o.joined_at < participants.joined_at OR (o.joined_at = participants.joined_at AND o.id < participants.id)));
+  CREATE UNIQUE INDEX participants_live_user ON participants (space_id, user_id) WHERE left_at IS NULL AND user_id IS NOT NULL;
+  `,
 ];

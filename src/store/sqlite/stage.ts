@@ -1,5 +1,5 @@
 import type { Invite, Participant, SpeakRequest } from '../records.js';
-import type { StageRepository } from '../store.js';
+import type { SeatOutcome, StageRepository } from '../store.js';
 import { fromBool, toBool, type Db } from './database.js';
 
 interface ParticipantRow { id: string; space_id: string; user_id: string | null; display_name: string; role: Participant['role']; muted: number; joined_at: string; left_at: string | null }
@@ -31,6 +31,10 @@ export function sqliteStage(db: Db): StageRepository {
     invite: db.prepare<[string], InviteRow>('SELECT * FROM invites WHERE token_hash = ?'),
     inviteOf: db.prepare<[string], InviteRow>('SELECT * FROM invites WHERE participant_id = ?'),
     redeem: db.prepare('UPDATE invites SET participant_id = ? WHERE token_hash = ? AND participant_id IS NULL AND revoked_at IS NULL'),
+    limits: db.prepare<[string], { max_on_stage: number; max_cohosts: number }>('SELECT max_on_stage, max_cohosts FROM spaces WHERE id = ?'),
+    seated: db.prepare<[string], { seats: number; cohosts: number }>(`SELECT COUNT(*) AS seats, COALESCE(SUM(role = 'cohost'), 0) AS cohosts
+      FROM participants WHERE space_id = ? AND left_at IS NULL`),
+    setRole: db.prepare('UPDATE participants SET role = ? WHERE id = ? AND left_at IS NULL'),
     revoke: db.prepare('UPDATE invites SET revoked_at = ? WHERE participant_id = ? AND revoked_at IS NULL'),
     createRequest: db.prepare(`INSERT INTO speak_requests (id, space_id, user_id, state, created_at, answered_at)
       VALUES (@id, @spaceId, @userId, @state, @createdAt, @answeredAt)`),
@@ -41,10 +45,42 @@ export function sqliteStage(db: Db): StageRepository {
     isBlocked: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM blocks WHERE space_id = ? AND user_id = ?'),
   };
   const participant = (id: string): Participant | null => { const r = q.participant.get(id); return r ? toParticipant(r) : null; };
+  const insert = (p: Participant) => q.addParticipant.run(p.id, p.spaceId, p.userId, p.displayName, p.role, fromBool(p.muted), p.joinedAt, p.leftAt);
+  const liveSeatOf = (spaceId: string, userId: string | null) => (userId ? q.seatOfUser.get(spaceId, userId) : undefined);
+  // IMMEDIATE takes the write lock before the first read, so the counts cannot change under us.
+  const takeSeat = db.transaction((p: Participant, inviteTokenHash: string | undefined): SeatOutcome => {
+    const limits = q.limits.get(p.spaceId);
+    if (!limits) throw new Error(`no Space ${p.spaceId}`);
+    if (liveSeatOf(p.spaceId, p.userId)) return 'already-seated';
+    const { seats, cohosts } = q.seated.get(p.spaceId)!;
+    if (seats >= limits.max_on_stage) return 'stage-full';
+    if (p.role === 'cohost' && cohosts >= limits.max_cohosts) return 'cohosts-full';
+    insert(p);
+    if (inviteTokenHash !== undefined && q.redeem.run(p.id, inviteTokenHash).changes !== 1) throw new InviteTaken();
+    return 'seated';
+  });
+  const setRole = db.transaction((id: string, role: 'speaker' | 'cohost'): Participant | 'cohosts-full' | null => {
+    const seat = participant(id);
+    if (!seat || seat.leftAt) return null;
+    if (role === 'cohost' && seat.role !== 'cohost') {
+      const limits = q.limits.get(seat.spaceId)!;
+      if (q.seated.get(seat.spaceId)!.cohosts >= limits.max_cohosts) return 'cohosts-full';
+    }
+    q.setRole.run(role, id);
+    return participant(id);
+  });
   return {
-    async addParticipant(p) {
-      q.addParticipant.run(p.id, p.spaceId, p.userId, p.displayName, p.role, fromBool(p.muted), p.joinedAt, p.leftAt);
+    async takeSeat(p, options = {}) {
+      try {
+        return takeSeat.immediate(p, options.inviteTokenHash);
+      } catch (err) {
+        // Thrown inside the transaction so that it rolls back: the seat is never written.
+        if (err instanceof InviteTaken) return 'invite-used';
+        throw err;
+      }
     },
+    async setRole(id, role) { return setRole.immediate(id, role); },
+    async addParticipant(p) { insert(p); },
     async participant(id) { return participant(id); },
     async onStage(spaceId) { return q.onStage.all(spaceId).map(toParticipant); },
     async seatOfUser(spaceId, userId) { const r = q.seatOfUser.get(spaceId, userId); return r ? toParticipant(r) : null; },
@@ -52,7 +88,6 @@ export function sqliteStage(db: Db): StageRepository {
       const sets: string[] = [];
       const values: unknown[] = [];
       if (patch.muted !== undefined) { sets.push('muted = ?'); values.push(fromBool(patch.muted)); }
-      if (patch.role !== undefined) { sets.push('role = ?'); values.push(patch.role); }
       if (patch.leftAt !== undefined) { sets.push('left_at = ?'); values.push(patch.leftAt); }
       if (sets.length) db.prepare(`UPDATE participants SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
       return participant(id);
@@ -60,7 +95,6 @@ export function sqliteStage(db: Db): StageRepository {
     async createInvite(invite) { q.createInvite.run(invite); },
     async invite(hash) { const r = q.invite.get(hash); return r ? toInvite(r) : null; },
     async inviteOfParticipant(id) { const r = q.inviteOf.get(id); return r ? toInvite(r) : null; },
-    async redeemInvite(hash, participantId) { return q.redeem.run(participantId, hash).changes === 1; },
     async revokeInvitesOf(participantId, at) { q.revoke.run(at, participantId); },
     async createRequest(request) { q.createRequest.run(request); },
     async pendingRequest(spaceId, userId) { const r = q.pendingRequest.get(spaceId, userId); return r ? toRequest(r) : null; },
@@ -70,3 +104,5 @@ export function sqliteStage(db: Db): StageRepository {
     async isBlocked(spaceId, userId) { return q.isBlocked.get(spaceId, userId) !== undefined; },
   };
 }
+
+class InviteTaken extends Error {}

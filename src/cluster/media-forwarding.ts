@@ -1,0 +1,88 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { TribuneError } from '../errors/catalogue.js';
+import type { SpaceLeases } from './leases.js';
+import type { OriginRegistry } from './registry.js';
+
+/** Set on a forwarded request: the receiving origin answers it itself, so a request never loops. */
+export const FORWARDED_HEADER = 'x-tribune-forwarded-by';
+
+// The media of a Space: WHIP/WHEP signalling (and its session resources) and LL-HLS.
+const MEDIA_PATH = /^\/(?:api\/v1\/spaces\/([^/?]+)\/(?:whip|whep)(?:\/[^/?]+)?|hls\/([^/?]+)\/[^/?]+)(?:\?.*)?$/;
+// No accept-encoding: fetch would decompress what it relays; the edge compresses if it wants to.
+const REQUEST_HEADERS = ['authorization', 'content-type', 'if-none-match', 'accept'];
+const RESPONSE_HEADERS = ['content-type', 'location', 'etag', 'cache-control', 'link', 'retry-after', 'accept-post', 'allow', 'vary'];
+const PLACEMENT_CACHE_MS = 500;
+/** Longer than the origin's hold of a blocking playlist reload (6 s). */
+const FORWARD_TIMEOUT_MS = 15_000;
+
+/**
+ * Any origin answers a Space's media requests: when another origin runs the Space, this one forwards
+ * the request to it (its internal URL) and relays the answer. WHIP and WHEP are only signalling here:
+ * the SDP answer names the running origin's addresses, so the media (UDP) flows straight to it. An edge
+ * may therefore send any request to any origin.
+ */
+export function forwardMediaToRunningOrigin(app: FastifyInstance, deps: {
+  originId: string; leases: SpaceLeases; registry: OriginRegistry; now: () => number; onError: (err: unknown) => void;
+}): void {
+  const placement = new Map<string, { origin: string | null; at: number }>();
+  let urls: { map: Map<string, string | null>; at: number } = { map: new Map(), at: -Infinity };
+
+  async function runningOrigin(spaceId: string): Promise<string | null> {
+    const now = deps.now();
+    const hit = placement.get(spaceId);
+    if (hit && now - hit.at < PLACEMENT_CACHE_MS) return hit.origin;
+    const origin = (await deps.leases.holders([spaceId])).get(spaceId) ?? null;
+    if (placement.size > 10_000) placement.clear();
+    placement.set(spaceId, { origin, at: now });
+    return origin;
+  }
+
+  async function internalUrl(originId: string): Promise<string | null> {
+    const now = deps.now();
+    if (now - urls.at >= PLACEMENT_CACHE_MS || !urls.map.has(originId)) {
+      urls = { map: new Map((await deps.registry.list(now)).map((o) => [o.id, o.internalUrl])), at: now };
+    }
+    return urls.map.get(originId) ?? null;
+  }
+
+  // The body is still unread in onRequest: the raw request streams straight to the other origin.
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.headers[FORWARDED_HEADER] !== undefined) return;
+    const match = MEDIA_PATH.exec(request.url);
+    const spaceId = match?.[1] ?? match?.[2];
+    if (!spaceId) return;
+    let target: string | null;
+    try {
+      const origin = await runningOrigin(decodeURIComponent(spaceId));
+      if (origin === null || origin === deps.originId) return;
+      target = await internalUrl(origin);
+    } catch (err) {
+      // Redis away: answer locally (the local routes say what this origin knows).
+      deps.onError(err);
+      return;
+    }
+    if (!target) return;
+    const headers: Record<string, string> = { [FORWARDED_HEADER]: deps.originId };
+    for (const name of REQUEST_HEADERS) {
+      const value = request.headers[name];
+      if (typeof value === 'string') headers[name] = value;
+    }
+    const hasBody = request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS';
+    let answer: Response;
+    try {
+      answer = await fetch(new URL(request.url, target), {
+        method: request.method, headers, signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS),
+        ...(hasBody ? { body: request.raw as unknown as ReadableStream, duplex: 'half' } : {}),
+      } as RequestInit);
+    } catch (err) {
+      deps.onError(err);
+      throw new TribuneError('NOT_READY', { reason: 'the origin running this Space does not answer' });
+    }
+    reply.code(answer.status);
+    for (const name of RESPONSE_HEADERS) {
+      const value = answer.headers.get(name);
+      if (value !== null) reply.header(name, value);
+    }
+    return reply.send(Buffer.from(await answer.arrayBuffer()));
+  });
+}

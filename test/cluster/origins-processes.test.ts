@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
+import { after, test } from 'node:test';
+import pg from 'pg';
+import { listenWhep, publishWhip, toneSource } from '../../src/clients/index.js';
+import { withUser } from '../../src/store/postgres/database.js';
+import { deleteKeys, dropSchemas, POSTGRES_URL, REDIS_URL, uniqueName, until } from '../helpers/cluster-engines.js';
+import { exitAfterNdcTests } from '../helpers/exit-after-ndc.js';
+
+/**
+ * Three `tribune serve` processes on loopback, one PostgreSQL schema and one Redis prefix: a Space
+ * started through one origin runs on exactly one; a speaker publishes over WHIP through another origin
+ * and listeners hear the program over WHEP and LL-HLS through every origin; kill -9 of that origin moves it to another within
+ * seconds; SIGTERM of the next holder drains it (its Space moves, the process exits 0). Writes
+ * acknowledged by any origin are there on every other, the killed one included.
+ */
+
+const root = new URL('../..', import.meta.url).pathname;
+exitAfterNdcTests();
+const schema = uniqueName('procs');
+const prefix = uniqueName('procs');
+const dirs: string[] = [];
+const children: ChildProcess[] = [];
+
+after(async () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await dropSchemas([schema]);
+  await deleteKeys([prefix]);
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+interface Origin { readonly id: string; readonly child: ChildProcess; readonly url: string }
+
+/** A port free a moment ago: each origin must know its own address before it starts (--internal-url). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function startOrigin(id: string): Promise<Origin> {
+  const dataDir = mkdtempSync(join(tmpdir(), `tribune-${id}-`));
+  dirs.push(dataDir);
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/run-cli.ts', 'serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir,
+    '--udp-port', '0', '--advertise', '127.0.0.1', '--log-level', 'warn', '--database-url', `${POSTGRES_URL}?schema=${schema}`, '--redis-url', REDIS_URL,
+    '--origin-id', id, '--internal-url', `http://127.0.0.1:${port}`], {
+    cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, TRIBUNE_SECRET: 'the-secret-of-this-test-cluster', TRIBUNE_REDIS_PREFIX: prefix, TRIBUNE_WRITES_PER_SECOND: '100000' },
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`${id} did not start: ${out}`)), 60_000);
+    child.stdout!.on('data', (chunk) => {
+      out += String(chunk);
+      const match = /live on (http:\/\/\S+)/.exec(out);
+      if (match) { clearTimeout(timer); resolve({ id, child, url: match[1]! }); }
+    });
+    child.stderr!.on('data', (chunk) => { out += String(chunk); });
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${id} exited (${code}): ${out}`)); });
+  });
+}
+
+async function call(origin: Origin, method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${origin.url}${path}`, {
+    method,
+    headers: { ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...(options.body ? { 'content-type': 'application/json' } : {}) },
+    body: options.body ? JSON.stringify(options.body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+test('three origins: one runs the Space; kill -9 moves it, SIGTERM drains it', { timeout: 180_000 }, async () => {
+  const origins = await Promise.all(['o1', 'o2', 'o3'].map(startOrigin));
+  const byId = new Map(origins.map((o) => [o.id, o]));
+  const admin = (await call(origins[0]!, 'POST', '/api/v1/auth/register', { body: { handle: 'ops', password: 'correct horse battery' } })).body;
+  const db = new pg.Client({ connectionString: withUser(POSTGRES_URL) });
+  await db.connect();
+  await db.query(`UPDATE ${schema}.users SET platform_role = 'admin' WHERE id = $1`, [admin.user.id]);
+  await db.end();
+
+  const space = (await call(origins[0]!, 'POST', '/api/v1/spaces', { token: admin.token, body: { title: 'Moves' } })).body;
+  assert.equal((await call(origins[1]!, 'POST', `/api/v1/spaces/${space.id}/start`, { token: admin.token })).status, 200);
+
+  let view: any;
+  const placedOn = async (through: Origin) => {
+    view = (await call(through, 'GET', '/api/v1/cluster', { token: admin.token })).body;
+    return view.spaces?.find((s: { spaceId: string }) => s.spaceId === space.id)?.origin as string | null | undefined;
+  };
+  assert.ok(await until(async () => (await placedOn(origins[2]!)) != null, 15_000, 100), JSON.stringify(view));
+  const first = byId.get((await placedOn(origins[2]!))!)!;
+  assert.equal(view.mode, 'cluster');
+  assert.deepEqual(view.origins.map((o: { id: string; state: string }) => `${o.id}:${o.state}`), ['o1:serving', 'o2:serving', 'o3:serving']);
+  assert.equal((await call(origins[2]!, 'GET', '/api/v1/cluster')).body.error.code, 'AUTH_REQUIRED');
+  assert.match(await (await fetch(`${origins[2]!.url}/metrics`)).text(), /tribune_process_cpu_seconds_total\{[^}]*origin="o3"/, 'metrics name their origin');
+
+  // Signalling through any origin reaches the one running the Space; the media flows to it directly.
+  const others = origins.filter((o) => o !== first);
+  const publisher = await publishWhip({ url: `${others[0]!.url}/api/v1/spaces/${space.id}/whip`, bearer: admin.token, source: toneSource(880, 0.3) });
+  const listeners = await Promise.all(origins.map((o) => listenWhep({ url: `${o.url}/api/v1/spaces/${space.id}/whep` })));
+  assert.ok(await until(() => listeners.every((l) => l.stats().packetsReceived > 25), 20_000, 50),
+    `every WHEP listener hears the program: ${listeners.map((l) => l.stats().packetsReceived).join(', ')}`);
+  for (const o of origins) {
+    const playlist = await fetch(`${o.url}/hls/${space.id}/audio.m3u8`);
+    assert.ok(await until(async () => (await fetch(`${o.url}/hls/${space.id}/audio.m3u8`)).status === 200, 15_000, 100), `LL-HLS through ${o.id}: ${playlist.status}`);
+    assert.match(await (await fetch(`${o.url}/hls/${space.id}/audio.m3u8`)).text(), /#EXT-X-MAP:URI="init\.mp4"[\s\S]*#EXT(INF|-X-PART):/);
+  }
+  for (const l of listeners) await l.close();
+  await publisher.close();
+
+  // Writes acknowledged through the origin about to die are on the others afterwards.
+  const fan = (await call(first, 'POST', '/api/v1/auth/register', { body: { handle: 'fan', password: 'correct horse battery' } })).body;
+  const asked = await call(first, 'POST', `/api/v1/spaces/${space.id}/questions`, { token: fan.token, body: { text: 'Still here?' } });
+  assert.equal(asked.status, 201);
+
+  const killedAt = Date.now();
+  first.child.kill('SIGKILL');
+  const survivors = origins.filter((o) => o !== first);
+  assert.ok(await until(async () => {
+    const now = await placedOn(survivors[0]!);
+    return now != null && now !== first.id;
+  }, 30_000, 100), `the Space left ${first.id}: ${JSON.stringify(view)}`);
+  const movedMs = Date.now() - killedAt;
+  process.stdout.write(`# the Space moved off a killed origin in ${movedMs} ms\n`);
+  const second = byId.get((await placedOn(survivors[0]!))!)!;
+  const questions = await call(survivors[0]!, 'GET', `/api/v1/spaces/${space.id}/questions`, { token: admin.token });
+  assert.ok(questions.body.questions.some((q: { id: string }) => q.id === asked.body.id), 'the acknowledged question survived its origin');
+
+  const third = survivors.find((o) => o !== second)!;
+  const exited = new Promise<number | null>((resolve) => second.child.once('exit', (code) => resolve(code)));
+  second.child.kill('SIGTERM');
+  assert.equal(await exited, 0, 'a drained origin exits cleanly');
+  assert.ok(await until(async () => (await placedOn(third)) === third.id, 15_000, 100), `drained to ${third.id}: ${JSON.stringify(view)}`);
+  assert.ok(!view.origins.some((o: { id: string }) => o.id === second.id), 'a drained origin leaves the registry');
+});
