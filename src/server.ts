@@ -23,7 +23,10 @@ import { ProofOfWork } from './control/defence/proof-of-work.js';
 import { UnderAttack } from './control/defence/under-attack.js';
 import type { ControlContext } from './control/context.js';
 import { cookieOf, SESSION_COOKIE } from './control/request-context.js';
-import { createRateLimits } from './control/rate-limits.js';
+import { createRateLimits, type LimiterFactory } from './control/rate-limits.js';
+import { memoryLimiter, redisLimiter } from './limits/index.js';
+import { closeRedis } from './bus/redis/close-redis.js';
+import { Redis } from 'ioredis';
 import { pageHeads } from './control/routes/sharing.js';
 import { AudienceService } from './services/audience-service.js';
 import { AuthService } from './services/auth-service.js';
@@ -129,7 +132,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const pageBase = () => (config.publicUrl ?? url).replace(/\/+$/, '');
   const spaces = new SpaceService({
     store, bus, media, clock, limits: { maxOnStage: config.stage.maxOnStage, maxCohosts: config.stage.maxCohosts },
-    onLive: (space) => push.spaceLive(space, `${pageBase()}/s/${space.id}`),
+    // Follows and Web Push are not in cluster mode yet (docs/cluster.md).
+    onLive: (space) => { if (!isClusterMode(config)) push.spaceLive(space, `${pageBase()}/s/${space.id}`); },
   });
   const follows = new FollowService({ store, clock });
   const stage = new StageService({ store, bus, media, clock, spaces, auth, inviteTtlHours: config.stage.inviteTtlHours });
@@ -137,14 +141,21 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const audienceService = new AudienceService({ store, bus, clock, counters, secret: config.secret, onError: (err) => app.log.error({ err }, 'audience flush failed') });
   audienceService.start();
   const trustSafety = new TrustSafetyService({ store, bus, clock, spaces, stage });
-  await trustSafety.start();
+  // Cluster mode has no trust & safety store yet (docs/cluster.md): its routes answer 501 there.
+  if (!isClusterMode(config)) await trustSafety.start();
   replayAllowed = (spaceId) => !trustSafety.isReplayDisabled(spaceId);
   const notes = new NotesService({ store, clock, spaces });
 
   const cluster = new ClusterService({ store, status: clusterStatus, clock });
+  // One limit across every origin of a cluster (Redis, falling back to memory while it is away).
+  const limitsRedis = isClusterMode(config) ? new Redis(config.cluster.redisUrl!, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : null;
+  limitsRedis?.on('error', () => {});
+  const limiterFactory: LimiterFactory = limitsRedis
+    ? (name, spec) => redisLimiter(limitsRedis, `${config.cluster.redisPrefix}:`, name, spec)
+    : memoryLimiter;
 
   let ready = false;
-  const ctx: ControlContext = { config, clock, store, bus, media, auth, spaces, stage, questions, audience: audienceService, trustSafety, notes, follows, push, cluster, limits: createRateLimits(config.limits), defence: { underAttack, pow }, isReady: () => ready };
+  const ctx: ControlContext = { config, clock, store, bus, media, auth, spaces, stage, questions, audience: audienceService, trustSafety, notes, follows, push, cluster, limits: createRateLimits(config.limits, limiterFactory), defence: { underAttack, pow }, isReady: () => ready };
   const live = registerControlPlane(app, ctx);
   // The pages and their content-hashed assets, built by Vite into dist/web.
   await app.register(webappRoutes, { distDir: WEB_DIST_DIR, heads: pageHeads(ctx) });
@@ -203,6 +214,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         await audienceService.close();
         await counters.close();
         await bus.close();
+        if (limitsRedis) await closeRedis(limitsRedis);
         await store.close();
       })();
       return closing;
