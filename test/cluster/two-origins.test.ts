@@ -113,7 +113,7 @@ describe('two origins on PostgreSQL and Redis', () => {
     const space = (await a.request('POST', '/api/v1/spaces', { token: host.token, body: { title: 'Counts' } })).body;
     await a.request('POST', `/api/v1/spaces/${space.id}/start`, { token: host.token });
     const tokens: string[] = [];
-    for (let i = 0; i < 60; i++) tokens.push((await (i % 2 ? a : b).request('POST', '/api/v1/listener-token')).body.listenerToken);
+    for (let i = 0; i < 60; i++) tokens.push((await (i % 2 ? a : b).request('POST', `/api/v1/spaces/${space.id}/listener-token`)).body.listenerToken);
     // 0..39 beat on a, 20..59 on b (20 on both, some twice): 60 distinct listeners.
     for (const [i, token] of tokens.entries()) {
       if (i < 40) assert.equal((await a.request('POST', `/api/v1/spaces/${space.id}/heartbeat`, { body: { listenerToken: token } })).status, 204);
