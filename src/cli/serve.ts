@@ -35,6 +35,8 @@ Cluster mode (several origins; all four, or none for the embedded default; see d
   --internal-url <url>    Where other origins reach this one, e.g. http://10.0.0.5:8080 [TRIBUNE_INTERNAL_URL]
   -h, --help              This help
 
+TRIBUNE_UNDER_ATTACK (on, off, auto; default auto) and TRIBUNE_SHED_EVENT_LOOP_MS (default 200) set the
+defences of docs/security.md.
 TRIBUNE_SECRET signs listener tokens; when unset, one is generated once into the data directory.
 TRIBUNE_WRITES_PER_SECOND caps Space creations and edits per client address (default 5/s).
 TRIBUNE_REDIS_PREFIX starts every Redis key of the deployment (default ${DEFAULTS.cluster.redisPrefix}).

@@ -27,6 +27,8 @@ export const ENV_VARS = {
   TRIBUNE_PUBLIC_URL: 'publicUrl',
   TRIBUNE_TRUST_PROXY: 'trustProxy',
   TRIBUNE_METRICS_TOKEN: 'metricsToken',
+  TRIBUNE_UNDER_ATTACK: 'underAttack.setting',
+  TRIBUNE_SHED_EVENT_LOOP_MS: 'shedding.eventLoopDelayMs',
   TRIBUNE_LOG_LEVEL: 'logLevel',
   TRIBUNE_SECRET: 'secret',
   TRIBUNE_UDP_PORT: 'stage.udpPort',
@@ -44,7 +46,7 @@ export const ENV_VARS = {
   TRIBUNE_REDIS_PREFIX: 'cluster.redisPrefix',
 } as const;
 
-const NUMERIC = new Set(['port', 'stage.udpPort', 'stage.maxOnStage', 'stage.programBitrate', 'audience.retentionDays', 'limits.writesPerSecond']);
+const NUMERIC = new Set(['shedding.eventLoopDelayMs', 'port', 'stage.udpPort', 'stage.maxOnStage', 'stage.programBitrate', 'audience.retentionDays', 'limits.writesPerSecond']);
 const LISTS = new Set(['stage.advertisedAddresses', 'trustProxy']);
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {

@@ -15,7 +15,7 @@ const root = new URL('../..', import.meta.url).pathname;
 
 function startChild(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/run-cli.ts', 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--udp-port', '0', '--log-level', 'warn'], {
-    cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TRIBUNE_WRITES_PER_SECOND: '100000' },
+    cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TRIBUNE_WRITES_PER_SECOND: '100000', TRIBUNE_UNDER_ATTACK: 'off', TRIBUNE_SHED_EVENT_LOOP_MS: '60000' },
   });
   return new Promise((resolve, reject) => {
     let out = '';
