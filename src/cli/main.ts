@@ -4,6 +4,7 @@ import { preflight, PREFLIGHT_HELP } from './preflight.js';
 import { demo, DEMO_HELP } from './demo.js';
 import { edgeConfig, EDGE_CONFIG_HELP } from './edge-config.js';
 import { admin, ADMIN_HELP } from './admin.js';
+import { defence, DEFENCE_HELP } from './defence.js';
 import { dsa, DSA_HELP } from './dsa.js';
 import { notes, NOTES_HELP } from './notes.js';
 
@@ -18,6 +19,7 @@ Commands:
   demo        A live demo Space with two synthetic speakers: hear Tribune in a minute
   edge-config Print the nginx configuration of an audience edge for a list of origins
   admin       Make an administrator (tribune admin create <handle>)
+  defence     Read or switch an origin's defences: under-attack mode on, off or auto
   dsa         Export statements of reasons, or submit them to the DSA Transparency Database
   notes       Score context notes by bridging, from a ratings file
   help [cmd]  Help on a command
@@ -32,6 +34,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help:
   demo: { run: demo, help: DEMO_HELP },
   'edge-config': { run: edgeConfig, help: EDGE_CONFIG_HELP },
   admin: { run: admin, help: ADMIN_HELP },
+  defence: { run: defence, help: DEFENCE_HELP },
   dsa: { run: dsa, help: DSA_HELP },
   notes: { run: notes, help: NOTES_HELP },
 };

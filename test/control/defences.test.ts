@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { leadingZeroBits } from '../../src/control/defence/proof-of-work.js';
@@ -104,4 +105,30 @@ test('admins switch under-attack mode; automatic mode follows load shedding', as
   assert.deepEqual((await calm.request('GET', `/api/v1/spaces/${id}/state`)).body.defence, { underAttack: false, shedding: false });
   const metrics = await auto.request('GET', '/metrics');
   assert.match(String(metrics.body), /tribune_refusals_total\{layer="(origin-shedding|proof-of-work)"/);
+});
+
+test('tribune defence reads and switches under-attack mode on a running origin', { timeout: 60_000 }, async (t) => {
+  const server = await startTestServer();
+  t.after(() => server.close());
+  const admin = await registerAdmin(server, 'cli_admin');
+  const user = await register(server, 'cli_user');
+  const cli = (args: string[], token: string) => new Promise<{ code: number; out: string; err: string }>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/run-cli.ts', 'defence', ...args, '--url', server.url], { env: { ...process.env, TRIBUNE_ADMIN_TOKEN: token }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('exit', (code) => resolve({ code: code ?? 1, out, err }));
+  });
+  const on = await cli(['on'], admin.token);
+  assert.equal(on.code, 0, on.err);
+  assert.match(on.out, /under-attack mode: on \(ON, \d+ bits/);
+  assert.equal((await server.request('POST', '/api/v1/spaces/sp_x/reactions', { body: { reaction: 'clap' } })).status, 428);
+  const status = await cli(['status'], admin.token);
+  assert.match(status.out, /load shedding: +level 0 of 3/);
+  const refused = await cli(['off'], user.token);
+  assert.equal(refused.code, 1);
+  assert.match(refused.err, /403 FORBIDDEN/);
+  assert.equal((await cli(['auto'], admin.token)).code, 0);
+  assert.equal((await cli(['sideways'], admin.token)).code, 2);
 });
