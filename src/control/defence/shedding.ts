@@ -17,14 +17,15 @@ export interface Pressure {
   readonly inFlight: number;
 }
 
+/** The process's load gauges; tests hand in their own to reach a level on demand. */
+export type LoadGauges = () => { readonly eventLoopDelayMs: number; readonly rssMb: number };
+
 /**
  * Load shedding by priority. @fastify/under-pressure samples the event-loop delay and the memory
  * (it never refuses anything itself here); each of the three gauges is compared with its threshold,
  * twice it and four times it, and the worst decides the level. A refused request gets 503 OVERLOADED
  * and a jittered Retry-After, so the refused do not come back all at once.
  */
-/** The process's load gauges; tests hand in their own to reach a level on demand. */
-export type LoadGauges = () => { readonly eventLoopDelayMs: number; readonly rssMb: number };
 
 export async function installShedding(app: FastifyInstance, thresholds: Config['shedding'], gauges?: LoadGauges): Promise<{ pressure(): Pressure }> {
   await app.register(underPressure, { sampleInterval: 250, exposeStatusRoute: false });
@@ -33,8 +34,8 @@ export async function installShedding(app: FastifyInstance, thresholds: Config['
     // Until its first sample under-pressure reports an infinite delay: no sample is no pressure.
     return { eventLoopDelayMs: Number.isFinite(usage.eventLoopDelay) ? usage.eventLoopDelay : 0, rssMb: usage.rssBytes / 2 ** 20 };
   });
-  let inFlight = 0;
   // Work in progress: writes, joins and logins being handled (not the audience's held reads).
+  let inFlight = 0;
   const pressure = (): Pressure => {
     const { eventLoopDelayMs: delay, rssMb } = measure();
     const ratio = Math.max(delay / thresholds.eventLoopDelayMs, rssMb / thresholds.rssMb, inFlight / thresholds.inFlight);
@@ -44,7 +45,7 @@ export async function installShedding(app: FastifyInstance, thresholds: Config['
   app.addHook('onRequest', async (request) => {
     const kind = classify(request);
     const from = SHED_FROM[kind];
-    // Held audience reads (blocking playlist reloads) are cheap to hold: in-flight counts the work.
+    // Never shed, and not counted: held audience reads (blocking playlist reloads) cost little.
     if (from === null) return;
     const { level } = pressure();
     defenceMetrics.pressure.set(level);
