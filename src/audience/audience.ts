@@ -116,6 +116,7 @@ class AudienceImpl implements Audience {
       partsPerSegment: this.options.segmentTargetMs / this.options.partTargetMs,
       liveWindowSegments: this.options.liveWindowSegments,
       startupParts: this.options.startupParts,
+      startupFramesPerPart: this.options.startupPartMs / PROGRAM_FORMAT.frameMs,
     }, recording);
     this.#streams.set(spaceId, stream);
     // Subtitle segment m is published when the audio closes segment m (the recording learns it first).

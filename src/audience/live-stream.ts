@@ -13,12 +13,14 @@ export interface LiveStreamConfig {
    * Parts in the first segment a stream makes. A player starts only from a playlist with a complete
    * segment (hls.js: levelEmptyError, then a retry a second later), so a stream's first segment is
    * cut short and waiting listeners hear the start within a second instead of after a whole target
-   * duration plus a retry. One part more than PART-HOLD-BACK: hls.js loads parts from its start
+   * duration plus a retry. PART-HOLD-BACK and one part more: hls.js loads parts from its start
    * position only if that segment ends at least the open segment's parts after its first part;
    * otherwise it loads the whole segment, then waits for the next one to complete (seconds late,
    * then a burst of part requests to catch up).
    */
   readonly startupParts: number;
+  /** Frames in each part of the first segment (at most framesPerPart): a shorter first segment. */
+  readonly startupFramesPerPart: number;
 }
 
 interface Part {
@@ -268,7 +270,8 @@ export class LiveStream implements ProgramSink {
       });
     }
     this.#pending.push({ data: opus, duration: TICKS });
-    if (this.#pending.length >= this.#cfg.framesPerPart) this.#closePart();
+    const framesPerPart = this.#segmentsMade === 0 ? this.#cfg.startupFramesPerPart : this.#cfg.framesPerPart;
+    if (this.#pending.length >= framesPerPart) this.#closePart();
   }
 
   #closePart(): void {

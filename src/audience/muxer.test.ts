@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { box, fullBox, readBoxes, u32 } from './box-writer.js';
-import { buildFragment } from './fragment.js';
+import { buildFragment, fragmentOverhead } from './fragment.js';
 import { buildInitSegment, dOps, DEFAULT_OPUS_TRACK } from './opus-init-segment.js';
 import { OPUS_SILENCE } from './live-stream.js';
 import { requireProgram } from '../../test/helpers/require-program.js';
@@ -67,24 +67,37 @@ test('init segment: ftyp brands, Opus sample entry with dOps, trex default durat
   assert.ok(find(init, 'moov/trak/mdia/minf/stbl/sgpd'), 'roll group description');
 });
 
-test('fragment: mfhd sequence, tfdt v1, trun durations and sizes, data_offset to the first sample', () => {
+test('fragment: mfhd sequence, tfdt v1, one default duration in tfhd, sizes in trun, data_offset to the first sample', () => {
   const samples = [Buffer.from([1, 2, 3]), Buffer.from([4, 5]), Buffer.from([6])].map((data) => ({ data, duration: 960 }));
   const frag = buildFragment({ trackId: 1, sequenceNumber: 42, baseMediaDecodeTime: 2 ** 33, samples });
   assert.deepEqual([...readBoxes(frag)].map((b) => b.type), ['moof', 'mdat']);
   assert.equal(find(frag, 'moof/mfhd')!.readUInt32BE(12), 42);
   const tfhd = find(frag, 'moof/traf/tfhd')!;
-  assert.equal(tfhd.readUInt32BE(8) & 0xffffff, 0x020000, 'default-base-is-moof');
+  assert.equal(tfhd.readUInt32BE(8) & 0xffffff, 0x020008, 'default-base-is-moof | default-sample-duration-present');
+  assert.equal(tfhd.readUInt32BE(16), 960, 'default_sample_duration');
   const tfdt = find(frag, 'moof/traf/tfdt')!;
   assert.equal(tfdt.readUInt8(8), 1);
   assert.equal(tfdt.readBigUInt64BE(12), 2n ** 33n);
   const trun = find(frag, 'moof/traf/trun')!;
+  assert.equal(trun.readUInt32BE(8) & 0xffffff, 0x000201, 'data-offset | sample-size, no per-sample duration');
   assert.equal(trun.readUInt32BE(12), 3, 'sample_count');
   const dataOffset = trun.readUInt32BE(16);
   assert.deepEqual([...frag.subarray(dataOffset, dataOffset + 6)], [1, 2, 3, 4, 5, 6]);
-  assert.equal(trun.readUInt32BE(20), 960);
-  assert.equal(trun.readUInt32BE(24), 3);
-  assert.equal(trun.readUInt32BE(32), 2);
+  assert.deepEqual([trun.readUInt32BE(20), trun.readUInt32BE(24), trun.readUInt32BE(28)], [3, 2, 1], 'sample sizes');
+  assert.equal(frag.length - 6, fragmentOverhead(3), 'the overhead the bandwidth arithmetic counts');
   assert.throws(() => buildFragment({ trackId: 1, sequenceNumber: 1, baseMediaDecodeTime: 0, samples: [] }), RangeError);
+});
+
+test('fragment: samples of different durations carry a duration each', () => {
+  const samples = [{ data: Buffer.from([1]), duration: 960 }, { data: Buffer.from([2]), duration: 480 }];
+  const frag = buildFragment({ trackId: 1, sequenceNumber: 1, baseMediaDecodeTime: 0, samples });
+  assert.equal(find(frag, 'moof/traf/tfhd')!.readUInt32BE(8) & 0xffffff, 0x020000);
+  const trun = find(frag, 'moof/traf/trun')!;
+  assert.equal(trun.readUInt32BE(8) & 0xffffff, 0x000301);
+  assert.deepEqual([trun.readUInt32BE(20), trun.readUInt32BE(24), trun.readUInt32BE(28), trun.readUInt32BE(32)], [960, 1, 480, 1]);
+  assert.equal(frag.length - 2, fragmentOverhead(2, false));
+  const dataOffset = trun.readUInt32BE(16);
+  assert.deepEqual([...frag.subarray(dataOffset)], [1, 2]);
 });
 
 test('ffprobe parses init + fragments: sample count and duration are right', { skip: !requireProgram('ffprobe') }, () => {

@@ -9,9 +9,12 @@ test('options: defaults in one place, validated, frozen', () => {
   assert.equal(o.partTargetMs, AUDIENCE_DEFAULTS.partTargetMs);
   assert.equal(o.segmentTargetMs, 2000);
   assert.ok(Object.isFrozen(o));
-  assert.equal(resolveAudienceOptions({ dataDir: 'd', partTargetMs: undefined }).partTargetMs, 200);
+  assert.equal(resolveAudienceOptions({ dataDir: 'd', partTargetMs: undefined }).partTargetMs, 400);
+  assert.throws(() => resolveAudienceOptions({ dataDir: 'd', startupPartMs: 600 }), TypeError, 'startup parts no longer than PART-TARGET');
+  assert.throws(() => resolveAudienceOptions({ dataDir: 'd', startupPartMs: 30 }), TypeError, 'startup parts on the frame grid');
   assert.throws(() => resolveAudienceOptions({ dataDir: 'd', partTargetMs: 210 }), TypeError, 'multiple of 20 ms');
   assert.throws(() => resolveAudienceOptions({ dataDir: 'd', partTargetMs: 300, segmentTargetMs: 2000 }), TypeError);
+  assert.throws(() => resolveAudienceOptions({ dataDir: 'd', partTargetMs: 200, startupPartMs: 400 }), TypeError);
   assert.throws(() => resolveAudienceOptions({ dataDir: 'd', liveWindowSegments: 2 }), TypeError);
   assert.throws(() => resolveAudienceOptions({ dataDir: '' }), TypeError);
 });

@@ -21,9 +21,14 @@ export interface AudienceOptions {
   /**
    * Parts in the first segment of a stream (at most a whole segment). Cut short so a crowd waiting
    * for the start hears it within a second: players start only from a complete segment. The default
-   * is one part more than PART-HOLD-BACK, the least that lets hls.js load parts from its start.
+   * is PART-HOLD-BACK and one startup part more, the least that lets hls.js load parts from its start.
    */
   readonly startupParts?: number;
+  /**
+   * Duration of the first segment's parts, at most partTargetMs (parts may be shorter than
+   * PART-TARGET, §4.4.4.9): the start of a Space is heard after startupParts of these.
+   */
+  readonly startupPartMs?: number;
   /** fsync segment files and the index (off only in benchmarks that measure packaging alone). */
   readonly fsync?: boolean;
 }
@@ -31,7 +36,8 @@ export interface AudienceOptions {
 export type ResolvedAudienceOptions = Required<AudienceOptions>;
 
 export const AUDIENCE_DEFAULTS = {
-  partTargetMs: 200,
+  // See src/config/defaults.ts: 400 ms parts halve the requests per listener-second against 200 ms.
+  partTargetMs: 400,
   segmentTargetMs: 2_000,
   // 10 x 2 s: long enough that CAN-SKIP-UNTIL (6 target durations, §4.4.3.8) leaves something to skip.
   liveWindowSegments: 10,
@@ -40,7 +46,9 @@ export const AUDIENCE_DEFAULTS = {
   blockingTimeoutMs: 6_000,
   opusBitrate: 32_000,
   preSkip: 312,
-  startupParts: 4,
+  // 5 x 200 ms: PART-HOLD-BACK (0.8 s) and one part, so the first segment exists 1 s after the start.
+  startupParts: 5,
+  startupPartMs: 200,
   fsync: true,
 } as const satisfies Omit<Required<AudienceOptions>, 'dataDir'>;
 
@@ -62,6 +70,8 @@ export function resolveAudienceOptions(options: AudienceOptions): Readonly<Resol
   check(o.blockingTimeoutMs > 0, 'blockingTimeoutMs must be > 0');
   check(Number.isInteger(o.opusBitrate) && o.opusBitrate > 0, 'opusBitrate must be a positive integer');
   check(Number.isInteger(o.startupParts) && o.startupParts >= 1, 'startupParts must be a positive integer');
+  check(Number.isInteger(o.startupPartMs) && o.startupPartMs > 0 && o.startupPartMs % PROGRAM_FORMAT.frameMs === 0 && o.startupPartMs <= o.partTargetMs,
+    `startupPartMs must be a positive multiple of ${PROGRAM_FORMAT.frameMs} and at most partTargetMs`);
   check(Number.isInteger(o.preSkip) && o.preSkip >= 0 && o.preSkip < 65_536, 'preSkip must fit 16 bits');
   return Object.freeze(o);
 }

@@ -1,3 +1,5 @@
+import { PROGRAM_FORMAT } from '../media/types.js';
+import { fragmentOverhead } from './fragment.js';
 import { INIT_NAME, partName, segmentName } from './names.js';
 import { OPUS_CODECS_ATTRIBUTE } from './opus-init-segment.js';
 import { SUBTITLES_GROUP, subtitleMediaTag, type SubtitleRendition } from './subtitle-playlist.js';
@@ -44,8 +46,12 @@ const pdt = (ms: number): string => new Date(ms).toISOString();
 
 /** §4.4.3.8: CAN-SKIP-UNTIL must be at least six target durations. */
 export const canSkipUntil = (view: Pick<MediaPlaylistView, 'targetDuration'>): number => 6 * view.targetDuration;
-/** §4.4.3.8: PART-HOLD-BACK at least twice PART-TARGET, SHOULD be three times; we take three. */
-export const PART_HOLD_BACK_PARTS = 3;
+/**
+ * §4.4.3.8: PART-HOLD-BACK at least twice PART-TARGET, SHOULD be three times. We take two: with
+ * 400 ms parts (half the requests of 200 ms ones) that is 0.8 s behind the live edge, and a player
+ * still has a whole part (400 ms) to reload and fetch the next one in, as with three 200 ms parts.
+ */
+export const PART_HOLD_BACK_PARTS = 2;
 export const partHoldBack = (view: Pick<MediaPlaylistView, 'partTarget'>): number => PART_HOLD_BACK_PARTS * view.partTarget;
 
 export function renderMediaPlaylist(view: MediaPlaylistView, skip: SkipRequest = 'NO'): string {
@@ -150,15 +156,12 @@ export function renderVodPlaylist(segments: readonly VodSegment[], targetDuratio
   return lines.join('\n') + '\n';
 }
 
-/** fMP4 bytes per part besides the Opus packets (moof, traf, trun with a size per sample, mdat). */
-const PART_OVERHEAD_BYTES = 200;
-
 /**
  * What the variant really costs: the Opus bit rate plus the container's overhead on average, and a
  * quarter more at peak (Opus is variable-rate: loud, busy speech segments run above the target).
  */
 export function variantBandwidth(opusBitrate: number, partTargetMs: number): { peak: number; average: number } {
-  const overhead = (PART_OVERHEAD_BYTES * 8 * 1000) / partTargetMs;
+  const overhead = (fragmentOverhead(partTargetMs / PROGRAM_FORMAT.frameMs) * 8 * 1000) / partTargetMs;
   const round = (bps: number) => Math.ceil(bps / 1000) * 1000;
   return { average: round(opusBitrate + overhead), peak: round(opusBitrate * 1.25 + overhead) };
 }

@@ -23,7 +23,9 @@ export const DEFAULTS = {
     inviteTtlHours: 24,
   },
   audience: {
-    partTargetMs: 200,
+    // 400 ms parts: hls.js makes a blocking reload and a part request per part, so this halves what a
+    // listener costs a CDN against 200 ms; PART-HOLD-BACK (two parts) keeps the latency (docs/benchmarks.md).
+    partTargetMs: 400,
     segmentTargetMs: 2_000,
     retentionDays: 30,
   },

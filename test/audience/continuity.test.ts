@@ -7,7 +7,7 @@ import { createAudience } from '../../src/audience/index.js';
 import type { ProgramSink } from '../../src/media/types.js';
 import { OPUS_SILENCE } from '../../src/audience/live-stream.js';
 import { readBoxes } from '../../src/audience/box-writer.js';
-import { buildAudienceApp, FULL_FIRST_SEGMENT } from '../helpers/audience-app.js';
+import { buildAudienceApp, SEGMENTS_OF_TEN_200_MS_PARTS } from '../helpers/audience-app.js';
 import { parsePlaylist } from '../helpers/hls-playlist.js';
 
 function pusher(sink: ProgramSink, startPts = 0): (n: number) => void {
@@ -27,14 +27,14 @@ test('restart mid-Space: numbering continues after a DISCONTINUITY, never back a
   const dataDir = mkdtempSync(join(tmpdir(), 'tribune-restart-'));
 
   // First origin: 3 segments and 45 frames, then a clean shutdown (the partial segment is flushed).
-  const first = createAudience({ startupParts: FULL_FIRST_SEGMENT, dataDir, fsync: false });
+  const first = createAudience({ ...SEGMENTS_OF_TEN_200_MS_PARTS, dataDir, fsync: false });
   pusher(first.begin('sp'))(345);
   await first.close();
   await first.close(); // idempotent
   assert.ok(!first.hasReplay('sp'), 'not ended: no replay');
 
   // Second origin on the same data directory.
-  const second = createAudience({ startupParts: FULL_FIRST_SEGMENT, dataDir, fsync: false });
+  const second = createAudience({ ...SEGMENTS_OF_TEN_200_MS_PARTS, dataDir, fsync: false });
   const app = await buildAudienceApp(second);
   t.after(async () => {
     await app.close();
@@ -61,12 +61,12 @@ test('restart mid-Space: numbering continues after a DISCONTINUITY, never back a
 
 test('crash mid-segment: the parts already served are never reused', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tribune-crash-'));
-  const crashed = createAudience({ startupParts: FULL_FIRST_SEGMENT, dataDir, fsync: false });
+  const crashed = createAudience({ ...SEGMENTS_OF_TEN_200_MS_PARTS, dataDir, fsync: false });
   pusher(crashed.begin('sp'))(250); // seg 0, 1 complete; parts 2.0..2.4 served from memory only
   await new Promise((r) => setTimeout(r, 100)); // the writes of the crashed process reach the disk
   // (no close(): the process "died")
 
-  const next = createAudience({ startupParts: FULL_FIRST_SEGMENT, dataDir, fsync: false });
+  const next = createAudience({ ...SEGMENTS_OF_TEN_200_MS_PARTS, dataDir, fsync: false });
   const app = await buildAudienceApp(next);
   t.after(async () => {
     await app.close();
@@ -93,7 +93,7 @@ test('crash mid-segment: the parts already served are never reused', async (t) =
 
 test('retention: purgeExpired deletes recordings ended before the horizon; deleteRecording deletes files', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tribune-retention-'));
-  const audience = createAudience({ startupParts: FULL_FIRST_SEGMENT, dataDir, fsync: false, retentionDays: 30 });
+  const audience = createAudience({ ...SEGMENTS_OF_TEN_200_MS_PARTS, dataDir, fsync: false, retentionDays: 30 });
   t.after(async () => {
     await audience.close();
     rmSync(dataDir, { recursive: true, force: true });

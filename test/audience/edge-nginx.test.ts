@@ -18,7 +18,7 @@ const haveTools = requireProgram('nginx') && requireProgram('espeak-ng');
 
 test('200 LL-HLS listeners through a real nginx edge: about one origin request per part, every part to every listener', { skip: !haveTools, timeout: 60_000 }, async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tribune-edge-origin-'));
-  const audience = createAudience({ startupParts: FULL_FIRST_SEGMENT, dataDir, fsync: false });
+  const audience = createAudience({ ...FULL_FIRST_SEGMENT, dataDir, fsync: false });
   // Two origins serving the same Space (the redundancy the upstream block is for).
   const originA = await buildAudienceApp(audience);
   const originB = await buildAudienceApp(audience);

@@ -7,12 +7,12 @@ import Fastify from 'fastify';
 import { createAudience, subtitleRoutes } from '../../src/audience/index.js';
 import { isTribuneError } from '../../src/errors/catalogue.js';
 import { OPUS_SILENCE } from '../../src/audience/live-stream.js';
-import { FULL_FIRST_SEGMENT } from '../helpers/audience-app.js';
+import { SEGMENTS_OF_TEN_200_MS_PARTS } from '../helpers/audience-app.js';
 
 /** The captions routes over a real audience plane, fed silent program frames (no clocks involved). */
 test('captions routes: the rendition follows the audio segments, blocking reload, validation, cache headers', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tribune-subroutes-'));
-  const audience = createAudience({ startupParts: FULL_FIRST_SEGMENT, dataDir, fsync: false });
+  const audience = createAudience({ ...SEGMENTS_OF_TEN_200_MS_PARTS, dataDir, fsync: false });
   const app = Fastify({ logger: false });
   app.setErrorHandler((err, _req, reply) => (isTribuneError(err) ? reply.code(err.status).send(err.toJSON()) : reply.code(500).send({ error: { code: 'INTERNAL' } })));
   await app.register(async (scope) => subtitleRoutes(scope, { subtitles: audience.subtitles, targetDuration: 2 }));

@@ -20,7 +20,12 @@ export async function buildAudienceApp(audience: Audience): Promise<FastifyInsta
 }
 
 /**
- * These suites name parts by counting whole segments from msn 0 (200 ms parts, 2 s segments): they
- * ask for a first segment as long as the others. The short first segment has its own tests.
+ * A first segment as long as the others (5 parts of 400 ms), for suites that count whole segments
+ * from msn 0. The short first segment has its own tests.
  */
-export const FULL_FIRST_SEGMENT = 10;
+export const FULL_FIRST_SEGMENT = { startupParts: 5, startupPartMs: 400 } as const;
+/**
+ * The protocol suites name parts by counting 200 ms parts (10 to a 2 s segment) from msn 0: the
+ * mechanics they check (blocking reloads, delta updates, hints) do not depend on the part duration.
+ */
+export const SEGMENTS_OF_TEN_200_MS_PARTS = { partTargetMs: 200, startupParts: 10, startupPartMs: 200 } as const;
