@@ -42,6 +42,8 @@ export interface MediaPlaylistView {
 export type SkipRequest = 'NO' | 'YES' | 'v2';
 
 const fmt = (seconds: number): string => seconds.toFixed(3);
+/** How far a segment's wall-clock start may drift from the extrapolated one before it is dated again. */
+const DATE_TOLERANCE_MS = 100;
 const pdt = (ms: number): string => new Date(ms).toISOString();
 
 /** §4.4.3.8: CAN-SKIP-UNTIL must be at least six target durations. */
@@ -90,12 +92,20 @@ export function renderMediaPlaylist(view: MediaPlaylistView, skip: SkipRequest =
   // §6.2.2: EXT-X-PART tags SHOULD go once more than three target durations from the end.
   const partHorizon = total - 3 * view.targetDuration;
   let start = 0;
+  let expectedDateTime: number | undefined;
   all.forEach((s, i) => {
     const segStart = start;
     start += s.duration;
     if (i < skipped) return;
     if (s.discontinuity) lines.push('#EXT-X-DISCONTINUITY');
-    lines.push(`#EXT-X-PROGRAM-DATE-TIME:${pdt(s.programDateTime)}`);
+    // §4.4.4.6: a client extrapolates a segment's date from the last tag before it. Dated only where
+    // extrapolation would be off (the first segment listed, a discontinuity, a jump of the wall clock
+    // after an outage): each tag is ~50 bytes of a playlist every listener fetches per part.
+    if (s.discontinuity || expectedDateTime === undefined || Math.abs(s.programDateTime - expectedDateTime) > DATE_TOLERANCE_MS) {
+      lines.push(`#EXT-X-PROGRAM-DATE-TIME:${pdt(s.programDateTime)}`);
+      expectedDateTime = s.programDateTime;
+    }
+    expectedDateTime += s.duration * 1000;
     let partStart = segStart;
     for (const p of s.parts) {
       partStart += p.duration;

@@ -48,9 +48,10 @@ function conforms(p: ParsedPlaylist): void {
   assert.ok(Number(p.serverControl['PART-HOLD-BACK']) >= 2 * p.partTarget! - 1e-9, 'PART-HOLD-BACK >= 2 x PART-TARGET');
   assert.ok(Number(p.serverControl['CAN-SKIP-UNTIL']) >= 6 * p.targetDuration, 'CAN-SKIP-UNTIL >= 6 x target');
   assert.equal(p.map, 'init.mp4');
+  assert.ok(p.segments.length === 0 || p.segments[0]!.dated, 'the first segment listed carries PROGRAM-DATE-TIME');
   for (const s of p.segments) {
     assert.ok(Math.round(s.duration) <= p.targetDuration, 'EXTINF rounds to <= target duration');
-    assert.ok(s.programDateTime !== undefined, 'PROGRAM-DATE-TIME on every segment');
+    assert.ok(s.programDateTime !== undefined, 'every segment dated, by its own tag or extrapolated (§4.4.4.6)');
     for (const part of [...s.parts]) {
       assert.ok(part.duration <= p.partTarget! + 1e-9, 'part <= PART-TARGET');
       assert.ok(part.independent);

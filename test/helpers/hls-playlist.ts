@@ -5,7 +5,10 @@ export interface ParsedSegment {
   duration: number;
   parts: ParsedPart[];
   discontinuity: boolean;
+  /** Its own EXT-X-PROGRAM-DATE-TIME, or extrapolated from the last one before it (as clients do). */
   programDateTime: number | undefined;
+  /** Whether it carries its own EXT-X-PROGRAM-DATE-TIME. */
+  dated: boolean;
 }
 export interface ParsedPlaylist {
   version: number;
@@ -41,12 +44,16 @@ export function parsePlaylist(text: string): ParsedPlaylist {
   let parts: ParsedPart[] = [];
   let disc = false;
   let pdt: number | undefined;
+  let dated = false;
   let extinf: number | undefined;
   for (const line of lines.slice(1)) {
     if (!line.startsWith('#')) {
       if (extinf === undefined) throw new Error(`URI without EXTINF: ${line}`);
-      p.segments.push({ uri: line, duration: extinf, parts, discontinuity: disc, programDateTime: pdt });
-      parts = []; disc = false; pdt = undefined; extinf = undefined;
+      p.segments.push({ uri: line, duration: extinf, parts, discontinuity: disc, programDateTime: pdt, dated });
+      parts = []; disc = false; dated = false;
+      // §4.4.4.6: the next segment's date is this one's plus its duration, unless it has its own.
+      pdt = pdt === undefined ? undefined : pdt + Math.round(extinf * 1000);
+      extinf = undefined;
       continue;
     }
     const [tag, value = ''] = line.split(/:(.*)/s) as [string, string?];
@@ -61,7 +68,7 @@ export function parsePlaylist(text: string): ParsedPlaylist {
       case '#EXT-X-SKIP': p.skipped = Number(attributes(value)['SKIPPED-SEGMENTS']); break;
       case '#EXT-X-MAP': p.map = attributes(value).URI; break;
       case '#EXT-X-DISCONTINUITY': disc = true; break;
-      case '#EXT-X-PROGRAM-DATE-TIME': pdt = Date.parse(value); break;
+      case '#EXT-X-PROGRAM-DATE-TIME': pdt = Date.parse(value); dated = true; break;
       case '#EXT-X-PART': {
         const a = attributes(value);
         parts.push({ uri: a.URI!, duration: Number(a.DURATION), independent: a.INDEPENDENT === 'YES' });

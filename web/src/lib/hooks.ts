@@ -18,6 +18,17 @@ export function useInterval(fn: () => void | Promise<void>, ms: number, enabled 
   }, [ms, enabled]);
 }
 
+/** Whether the page is visible (a background tab, a locked phone: not). */
+export function useVisible(): boolean {
+  const [visible, setVisible] = useState(document.visibilityState !== 'hidden');
+  useEffect(() => {
+    const update = () => setVisible(document.visibilityState !== 'hidden');
+    document.addEventListener('visibilitychange', update);
+    return () => document.removeEventListener('visibilitychange', update);
+  }, []);
+  return visible;
+}
+
 /** Re-renders every `ms` (clocks and countdowns). */
 export function useNow(ms: number): number {
   const [now, setNow] = useState(Date.now());

@@ -19,16 +19,22 @@ import { SpaceLabels } from '../components/space-labels.js';
 import { t, tn } from '../i18n/index.js';
 import { api, ApiError } from '../lib/api.js';
 import { formatCountdown, formatDateTime, viewerTimeZoneName } from '../lib/format.js';
-import { spaceIdFromPath, useInterval, useNow } from '../lib/hooks.js';
+import { spaceIdFromPath, useInterval, useNow, useVisible } from '../lib/hooks.js';
 import { playReplay } from '../lib/hls-player.js';
 import { currentUser, knownUser } from '../lib/session.js';
 import type { Space, SpaceState, User } from '../lib/types.js';
 
-/** How often the page re-reads the (cacheable, 1 s) state: fast while live or about to start. */
-function pollMs(state: SpaceState | null): number {
+/**
+ * How often the page re-reads the (cacheable, 1 s) state. About to start: every second, so a waiting
+ * page plays at go-live. Live: every 2 s while someone looks at it, every 30 s in a background tab or
+ * on a locked phone, where nobody sees the stage or the questions (the audio needs no state: the
+ * player follows the playlist). At a million listeners each poll a second is a million requests a
+ * second at the CDN: docs/benchmarks.md, the egress per listener.
+ */
+function pollMs(state: SpaceState | null, visible: boolean): number {
   if (!state) return 1000;
-  if (state.state === 'live') return 1000;
   if (state.state === 'scheduled') return 1000;
+  if (state.state === 'live') return visible ? 2000 : 30_000;
   return 60_000;
 }
 
@@ -117,7 +123,8 @@ function ListenerPage() {
       throw err;
     }
   }
-  useInterval(refresh, pollMs(state), !!spaceId && !missing);
+  const visible = useVisible();
+  useInterval(refresh, pollMs(state, visible), !!spaceId && !missing);
   useEffect(() => { void currentUser().then(setUser); }, []);
   useEffect(() => { document.title = state ? `${state.title} · Tribune` : 'Tribune'; }, [state?.title]);
 
