@@ -4,7 +4,7 @@ import type { Audience } from './audience.js';
 import { audienceMetrics } from './metrics.js';
 import { SPACE_ID_PATTERN, parseMediaName } from './names.js';
 import type { SkipRequest } from './playlist.js';
-import { encodeText, pickEncoding } from './text-encoding.js';
+import { encodeText, pickEncoding } from '../http/text-encoding.js';
 
 /**
  * Cache policy, written for an HTTP cache in front (deploy/nginx/edge.conf, any CDN):

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { register, startTestServer, type TestServer } from '../helpers/control-server.js';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 
 /** The paths and fields integrations rely on, and the errors they get when they go wrong. */
 
@@ -221,6 +222,14 @@ describe('audience', () => {
     assert.deepEqual(Object.keys(first.body).sort(), ['defence', 'endedAt', 'generatedAt', 'id', 'language', 'listeners', 'media', 'questions', 'reactions', 'scheduledStart', 'stage', 'startedAt', 'state', 'timeZone', 'title'].sort());
     const second = await server.request('GET', `/api/v1/spaces/${space.id}/state`, { headers: { 'if-none-match': String(first.headers.etag) } });
     assert.equal(second.status, 304);
+    // Compressed for a browser (every listener polls it), the same JSON once decoded.
+    for (const [accept, encoding, decode] of [['gzip, deflate, br', 'br', brotliDecompressSync], ['gzip', 'gzip', gunzipSync]] as const) {
+      const res = await server.app.inject({ url: `/api/v1/spaces/${space.id}/state`, headers: { 'accept-encoding': accept } });
+      assert.equal(res.headers['content-encoding'], encoding);
+      assert.match(String(res.headers.vary), /Accept-Encoding/);
+      assert.ok(res.rawPayload.length < Buffer.byteLength(JSON.stringify(first.body)));
+      assert.deepEqual(JSON.parse(decode(res.rawPayload).toString()).id, space.id);
+    }
   });
 
   test('heartbeats count distinct listeners; a forged or replayed token cannot inflate the count', async () => {

@@ -8,6 +8,7 @@ import { controlMetrics } from '../metrics.js';
 import { publicBaseUrl, presentQuestion, spaceUrls, userLookup } from '../presenters.js';
 import { addressKey, admit } from '../rate-limits.js';
 import { ErrorBody, HeartbeatBody, ListenerHistory, ListenerTokenView, ReactionBody, SpaceParams, SpaceStateView } from '../schemas.js';
+import { encodeText, pickEncoding } from '../../http/text-encoding.js';
 
 const HEARTBEAT_SECONDS = 30;
 /** The state is rebuilt at most this often per Space, whatever the request rate at the origin. */
@@ -72,7 +73,11 @@ export function audienceInteractionRoutes(app: FastifyInstance, ctx: ControlCont
     const state = await entry!;
     reply.header('cache-control', 'public, max-age=1').header('etag', state.etag).header('vary', 'Accept-Encoding');
     if (request.headers['if-none-match'] === state.etag) return reply.code(304).send();
-    return reply.type('application/json; charset=utf-8').serializer((s: string) => s).send(state.body);
+    // Every listener polls this: compressed once per version (encodeText), like the playlists.
+    const encoding = pickEncoding(request.headers['accept-encoding']);
+    reply.type('application/json; charset=utf-8');
+    if (encoding === 'identity') return reply.serializer((s: string) => s).send(state.body);
+    return reply.header('content-encoding', encoding).send(encodeText(state.body, encoding));
   });
 
   app.post('/api/v1/spaces/:spaceId/listener-token', {
