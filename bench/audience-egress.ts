@@ -7,13 +7,16 @@
  * and encodes the programme at its configured bit rate, the audience plane packages it. The listener
  * does what the web page does once hls.js plays smoothly: a blocking playlist reload per part (delta
  * update, `_HLS_skip=YES`), the part it names, and the page's `/state` poll (every 2 s while the page
- * is visible, every 30 s in a background tab), all with a browser's `Accept-Encoding`.
+ * is visible, every 30 s in a background tab), all with a browser's `Accept-Encoding`. Twice: over
+ * HTTP/1.1, then over HTTPS and HTTP/2 (what a browser speaks to a CDN); a TCP relay in between counts
+ * every byte the client receives (headers, HTTP/2 frames and HPACK, TLS records).
  *
  *   npx tsx bench/audience-egress.ts [--seconds 20] [--audience 1200000]
  *
  * Prints a JSON document (the last line on stdout) that scripts/bench.ts reads.
  */
-import { Agent, request, type IncomingMessage } from 'node:http';
+import { Agent, request } from 'node:http';
+import { connect as http2Connect, type ClientHttp2Session } from 'node:http2';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,8 +24,9 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { publishWhip } from '../src/clients/index.js';
 import { loadConfig } from '../src/config/load.js';
 import { startServer } from '../src/server.js';
-import { startEdge } from '../test/helpers/nginx-edge.js';
+import { startEdge, type Edge } from '../test/helpers/nginx-edge.js';
 import { speechPcm } from '../test/helpers/speech-program.js';
+import { startCountingProxy, type CountingProxy } from './lib/counting-proxy.js';
 
 const argv = process.argv;
 const opt = (name: string, fallback: string): string => { const i = argv.indexOf(`--${name}`); return i > 0 ? argv[i + 1]! : fallback; };
@@ -38,32 +42,48 @@ const BROWSER_HEADERS = {
 };
 
 type Kind = 'playlist' | 'part' | 'state';
+interface Response { status: number; encoding: string | undefined; body: Buffer }
+interface Client { get(path: string): Promise<Response>; close(): void }
 interface Tally { requests: Record<Kind, number>; bytes: Record<Kind, number>; audioPayload: number; seconds: number }
 
-/** Bytes of a response on the wire: status line, headers, body (chunked framing aside). */
-function wireSize(res: IncomingMessage, body: Buffer): number {
-  let head = `HTTP/1.1 ${res.statusCode} ${res.statusMessage}\r\n`.length + 2;
-  for (let i = 0; i < res.rawHeaders.length; i += 2) head += res.rawHeaders[i]!.length + res.rawHeaders[i + 1]!.length + 4;
-  return head + body.length;
+function http1Client(port: number): Client {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  return {
+    get: (path) => new Promise((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path, agent, headers: BROWSER_HEADERS }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end();
+    }),
+    close: () => agent.destroy(),
+  };
 }
 
-function get(agent: Agent, port: number, path: string): Promise<{ res: IncomingMessage; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, agent, headers: BROWSER_HEADERS }, (res) => {
+function http2Client(port: number): Client {
+  const session: ClientHttp2Session = http2Connect(`https://localhost:${port}`, { rejectUnauthorized: false });
+  session.on('error', () => { /* surfaced by the request */ });
+  return {
+    get: (path) => new Promise((resolve, reject) => {
+      const req = session.request({ ':path': path, ...BROWSER_HEADERS });
+      let status = 0;
+      let encoding: string | undefined;
+      req.on('response', (h) => { status = Number(h[':status']); encoding = h['content-encoding'] as string | undefined; });
       const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ res, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => resolve({ status, encoding, body: Buffer.concat(chunks) }));
+      req.on('error', reject);
+      req.end();
+    }),
+    close: () => session.close(),
+  };
 }
 
-const text = (r: { res: IncomingMessage; body: Buffer }): string => {
-  const enc = r.res.headers['content-encoding'];
-  return (enc === 'br' ? brotliDecompressSync(r.body) : enc === 'gzip' ? gunzipSync(r.body) : r.body).toString();
-};
+const text = (r: Response): string =>
+  (r.encoding === 'br' ? brotliDecompressSync(r.body) : r.encoding === 'gzip' ? gunzipSync(r.body) : r.body).toString();
 
 /** The Opus packets' bytes in a part: the mdat boxes' payloads. */
 function mdatPayload(part: Buffer): number {
@@ -77,53 +97,88 @@ function mdatPayload(part: Buffer): number {
   return n;
 }
 
-/** One listener at the live edge for `seconds`: blocking reload, the part it names, the state poll. */
-async function listen(port: number, spaceId: string, seconds: number): Promise<Tally> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 2 });
+/**
+ * One listener at the live edge for `seconds`: the blocking reload, the part it names, and the state
+ * poll when due. One request at a time, so the relay's count between two reads is that request's.
+ */
+async function listen(client: Client, proxy: CountingProxy, spaceId: string, seconds: number): Promise<Tally> {
   const tally: Tally = { requests: { playlist: 0, part: 0, state: 0 }, bytes: { playlist: 0, part: 0, state: 0 }, audioPayload: 0, seconds };
-  const count = (r: { res: IncomingMessage; body: Buffer }, kind: Kind): void => {
-    if (r.res.statusCode !== 200) throw new Error(`${kind}: HTTP ${r.res.statusCode}`);
+  const fetchCounted = async (path: string, kind: Kind): Promise<Response> => {
+    const before = proxy.down();
+    const r = await client.get(path);
+    if (r.status !== 200) throw new Error(`${kind} ${path}: HTTP ${r.status}`);
     tally.requests[kind]++;
-    tally.bytes[kind] += wireSize(r.res, r.body);
+    tally.bytes[kind] += proxy.down() - before;
     if (kind === 'part') tally.audioPayload += mdatPayload(r.body);
+    return r;
   };
-  let playlist = text(await get(agent, port, `/hls/${spaceId}/audio.m3u8`));
+  let playlist = text(await client.get(`/hls/${spaceId}/audio.m3u8`));
   const started = Date.now();
   const end = started + seconds * 1000;
   let nextState = started;
   let lastPart = '';
-  const statePolls = (async () => {
-    while (Date.now() < end) {
-      count(await get(agent, port, `/api/v1/spaces/${spaceId}/state`), 'state');
-      nextState += STATE_POLL_VISIBLE_MS;
-      await new Promise((r) => setTimeout(r, Math.max(0, nextState - Date.now())));
-    }
-  })();
   while (Date.now() < end) {
+    if (Date.now() >= nextState) {
+      await fetchCounted(`/api/v1/spaces/${spaceId}/state`, 'state');
+      nextState += STATE_POLL_VISIBLE_MS;
+    }
     const hint = /#EXT-X-PRELOAD-HINT:TYPE=PART,URI="part-(\d+)\.(\d+)\.m4s"/.exec(playlist);
     if (!hint) throw new Error(`no preload hint:\n${playlist}`);
     const name = `part-${hint[1]}.${hint[2]}.m4s`;
     // The blocking reload for the hinted part, then the part itself (now listed).
-    const reload = await get(agent, port, `/hls/${spaceId}/audio.m3u8?_HLS_msn=${hint[1]}&_HLS_part=${hint[2]}&_HLS_skip=YES`);
-    count(reload, 'playlist');
-    playlist = text(reload);
+    playlist = text(await fetchCounted(`/hls/${spaceId}/audio.m3u8?_HLS_msn=${hint[1]}&_HLS_part=${hint[2]}&_HLS_skip=YES`, 'playlist'));
     if (name !== lastPart) {
-      count(await get(agent, port, `/hls/${spaceId}/${name}`), 'part');
+      await fetchCounted(`/hls/${spaceId}/${name}`, 'part');
       lastPart = name;
     }
   }
-  await statePolls;
   tally.seconds = (Date.now() - started) / 1000;
-  agent.destroy();
+  client.close();
   return tally;
+}
+
+const round = (x: number, d = 2): number => +x.toFixed(d);
+
+function summarize(t: Tally) {
+  const per = (n: number): number => n / t.seconds;
+  const audio = per(t.audioPayload);
+  const statePerPoll = t.bytes.state / Math.max(1, t.requests.state);
+  const hlsRequests = per(t.requests.playlist + t.requests.part);
+  const hlsBytes = per(t.bytes.playlist + t.bytes.part);
+  const page = (pollMs: number) => {
+    const requests = hlsRequests + 1000 / pollMs;
+    const bytes = hlsBytes + statePerPoll * (1000 / pollMs);
+    return {
+      requests: round(requests), bytes: Math.round(bytes), ratioToAudio: round(bytes / audio),
+      cdnAtAudience: { gigabytesPerSecond: round(bytes * AUDIENCE / 1e9, 1), requestsPerSecond: Math.round(requests * AUDIENCE) },
+    };
+  };
+  return {
+    seconds: round(t.seconds, 1),
+    perListenerSecond: {
+      playlist: { requests: round(per(t.requests.playlist)), bytes: Math.round(per(t.bytes.playlist)) },
+      part: { requests: round(per(t.requests.part)), bytes: Math.round(per(t.bytes.part)) },
+      statePoll: { bytes: Math.round(statePerPoll) },
+      audioPayloadBytes: Math.round(audio),
+    },
+    pageVisible: page(STATE_POLL_VISIBLE_MS),
+    pageHidden: page(STATE_POLL_HIDDEN_MS),
+    audioOnlyGigabytesPerSecond: round(audio * AUDIENCE / 1e9, 1),
+  };
 }
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tribune-bench-egress-'));
   const config = loadConfig({ overrides: { host: '127.0.0.1', port: 0, dataDir, logLevel: 'silent', stage: { udpPort: 0, bindAddress: '127.0.0.1' } } });
   const server = await startServer(config, { media: true });
-  const edge = await startEdge({ primary: server.url.replace(/^http:\/\//, '') });
+  const origin = server.url.replace(/^http:\/\//, '');
+  const edges: Edge[] = [];
+  const proxies: CountingProxy[] = [];
   try {
+    const plainEdge = await startEdge({ primary: origin });
+    edges.push(plainEdge);
+    const tlsEdge = await startEdge({ primary: origin }, { tls: true });
+    edges.push(tlsEdge);
     const post = async (path: string, token: string | undefined, body: unknown): Promise<any> => {
       const res = await fetch(`${server.url}${path}`, {
         method: 'POST', body: JSON.stringify(body),
@@ -149,49 +204,36 @@ async function main(): Promise<void> {
       },
     });
     const deadline = Date.now() + 15_000;
-    while (!(await fetch(`http://127.0.0.1:${edge.port}/hls/${space.id}/audio.m3u8`)).ok) {
+    while (!(await fetch(`http://127.0.0.1:${plainEdge.port}/hls/${space.id}/audio.m3u8`)).ok) {
       if (Date.now() > deadline) throw new Error('no playlist within 15 s');
       await new Promise((r) => setTimeout(r, 100));
     }
-    process.stderr.write(`egress: one listener at the live edge through the edge, ${SECONDS} s\n`);
-    const t = await listen(edge.port, space.id, SECONDS);
+    const runs: Record<string, ReturnType<typeof summarize>> = {};
+    for (const [name, edge, client] of [['http1', plainEdge, http1Client], ['http2', tlsEdge, http2Client]] as const) {
+      const proxy = await startCountingProxy(edge.port);
+      proxies.push(proxy);
+      process.stderr.write(`egress: one listener at the live edge through the edge over ${name === 'http1' ? 'HTTP/1.1' : 'HTTPS + HTTP/2'}, ${SECONDS} s\n`);
+      runs[name] = summarize(await listen(client(proxy.port), proxy, space.id, SECONDS));
+    }
     await publisher.close();
-
-    const per = (n: number): number => n / t.seconds;
-    const audio = per(t.audioPayload);
-    const statePerPoll = t.bytes.state / Math.max(1, t.requests.state);
-    const hlsRequests = per(t.requests.playlist + t.requests.part);
-    const hlsBytes = per(t.bytes.playlist + t.bytes.part);
-    const visible = { requests: hlsRequests + 1000 / STATE_POLL_VISIBLE_MS, bytes: hlsBytes + statePerPoll * (1000 / STATE_POLL_VISIBLE_MS) };
-    const hidden = { requests: hlsRequests + 1000 / STATE_POLL_HIDDEN_MS, bytes: hlsBytes + statePerPoll * (1000 / STATE_POLL_HIDDEN_MS) };
-    const round = (x: number, d = 2): number => +x.toFixed(d);
+    const { http1, http2 } = runs as { http1: ReturnType<typeof summarize>; http2: ReturnType<typeof summarize> };
     const result = {
       bench: 'audience-egress',
-      seconds: round(t.seconds, 1),
       programBitrate: config.stage.programBitrate,
       partTargetMs: config.audience.partTargetMs,
-      perListenerSecond: {
-        playlist: { requests: round(per(t.requests.playlist)), bytes: Math.round(per(t.bytes.playlist)) },
-        part: { requests: round(per(t.requests.part)), bytes: Math.round(per(t.bytes.part)) },
-        state: { requests: round(1000 / STATE_POLL_VISIBLE_MS), bytesPerPoll: Math.round(statePerPoll) },
-        audioPayloadBytes: Math.round(audio),
-      },
-      pageVisible: { requests: round(visible.requests), bytes: Math.round(visible.bytes), ratioToAudio: round(visible.bytes / audio) },
-      pageHidden: { requests: round(hidden.requests), bytes: Math.round(hidden.bytes), ratioToAudio: round(hidden.bytes / audio) },
-      goal: { ratioToAudio: 1.25, requests: 6 },
       audience: AUDIENCE,
-      cdnAtAudience: {
-        visible: { gigabytesPerSecond: round(visible.bytes * AUDIENCE / 1e9, 1), requestsPerSecond: Math.round(visible.requests * AUDIENCE) },
-        hidden: { gigabytesPerSecond: round(hidden.bytes * AUDIENCE / 1e9, 1), requestsPerSecond: Math.round(hidden.requests * AUDIENCE) },
-        audioOnlyGigabytesPerSecond: round(audio * AUDIENCE / 1e9, 1),
-      },
+      http1, http2,
+      goal: { ratioToAudio: 1.25, requests: 6 },
     };
-    process.stdout.write(`egress per listener-second: ${result.pageVisible.requests} requests, ${result.pageVisible.bytes} B `
-      + `(${result.pageVisible.ratioToAudio}x the audio's ${result.perListenerSecond.audioPayloadBytes} B) with the page visible; `
-      + `${result.pageHidden.requests} requests, ${result.pageHidden.ratioToAudio}x in a background tab. Goal: <= 6 requests, <= 1.25x\n`);
+    for (const [name, r] of [['HTTP/1.1', http1], ['HTTP/2', http2]] as const) {
+      process.stdout.write(`egress per listener-second over ${name}: ${r.pageVisible.requests} requests, ${r.pageVisible.bytes} B `
+        + `(${r.pageVisible.ratioToAudio}x the audio's ${r.perListenerSecond.audioPayloadBytes} B) with the page visible; `
+        + `${r.pageHidden.requests} requests, ${r.pageHidden.ratioToAudio}x in a background tab. Goal: <= 6 requests, <= 1.25x\n`);
+    }
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
-    await edge.stop();
+    for (const p of proxies) await p.close();
+    for (const e of edges) await e.stop();
     await server.close();
     rmSync(dataDir, { recursive: true, force: true });
   }

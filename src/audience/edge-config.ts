@@ -28,6 +28,11 @@ export interface EdgeConfigParams {
   readonly offersBurst?: number;
   /** Open connections per client address (a carrier NAT puts many listeners behind one). */
   readonly connectionsPerAddress?: number;
+  /**
+   * TLS (PEM files): the edge then speaks HTTPS, and HTTP/2 to browsers, whose HPACK sends the
+   * headers a player's requests repeat several times a second as a few bytes each.
+   */
+  readonly tls?: { readonly certificate: string; readonly key: string };
 }
 
 export const EDGE_DEFAULTS = {
@@ -53,6 +58,19 @@ function check(ok: boolean, message: string): void {
   if (!ok) throw new TypeError(`edge config: ${message}`);
 }
 
+function listenDirectives(listen: string, tls: EdgeConfigParams['tls']): string {
+  if (!tls) return `        listen ${listen} reuseport;`;
+  return [
+    `        listen ${listen} ssl http2 reuseport;`,
+    `        ssl_certificate ${tls.certificate};`,
+    `        ssl_certificate_key ${tls.key};`,
+    '        ssl_protocols TLSv1.2 TLSv1.3;',
+    // Resumed sessions: a listener's phone that comes back skips the full handshake.
+    '        ssl_session_cache shared:tribune_tls:16m;',
+    '        ssl_session_timeout 4h;',
+  ].join('\n');
+}
+
 export function renderEdgeConfig(params: EdgeConfigParams, template = readFileSync(TEMPLATE_URL, 'utf8')): string {
   const p = { ...EDGE_DEFAULTS, ...Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)) } as Required<EdgeConfigParams>;
   check(p.origins.length > 0, 'at least one origin');
@@ -60,12 +78,13 @@ export function renderEdgeConfig(params: EdgeConfigParams, template = readFileSy
   check(/^(\d{1,5}|[^\s;{}]+:\d{1,5})$/.test(p.listen), `listen ${JSON.stringify(p.listen)} is not [addr:]port`);
   for (const r of [p.writesRate, p.authRate, p.offersRate]) check(RATE.test(r), `rate ${JSON.stringify(r)} is not like 10r/s or 30r/m`);
   for (const d of [p.cacheDir, p.tempDir]) check(/^[^\s;{}]+$/.test(d), `directory ${JSON.stringify(d)} has spaces or nginx syntax`);
+  if (params.tls) for (const f of [params.tls.certificate, params.tls.key]) check(/^[^\s;{}]+$/.test(f), `file ${JSON.stringify(f)} has spaces or nginx syntax`);
   const values: Record<string, string> = {
-    LISTEN: p.listen,
+    LISTEN_DIRECTIVES: listenDirectives(p.listen, params.tls),
     UPSTREAM_SERVERS: p.origins.map((o) => `        server ${o} max_fails=1 fail_timeout=3s;`).join('\n'),
     CACHE_DIR: p.cacheDir,
     TEMP_DIR: p.tempDir,
-    ACCESS_LOG: p.accessLog ?? 'off',
+    ACCESS_LOG: p.accessLog ? `${p.accessLog} tribune` : 'off',
     USER_DIRECTIVE: p.user ? `user ${p.user};` : '',
     WORKER_PROCESSES: String(p.workerProcesses),
     WORKER_CONNECTIONS: String(p.workerConnections),

@@ -41,4 +41,11 @@ test('edge config renders every placeholder', () => {
     assert.throws(() => renderEdgeConfig({ listen: '8080', origins: bad, cacheDir: '/c', tempDir: '/t' }), TypeError, JSON.stringify(bad));
   }
   assert.throws(() => renderEdgeConfig({ listen: '8080', origins: ['x:1'], cacheDir: '/c', tempDir: '/t' }, '{{NOPE}}'), TypeError);
+  assert.match(conf, /^\s*listen 127\.0\.0\.1:8081 reuseport;$/m);
+  assert.doesNotMatch(conf, /ssl_certificate|X-Cache-Status/, 'plain HTTP; the cache status goes to the log only');
+  const tls = renderEdgeConfig({ listen: '443', origins: ['x:1'], cacheDir: '/c', tempDir: '/t', tls: { certificate: '/etc/a.pem', key: '/etc/k.pem' } });
+  assert.match(tls, /^\s*listen 443 ssl http2 reuseport;$/m);
+  assert.match(tls, /ssl_certificate \/etc\/a\.pem;/);
+  assert.match(tls, /ssl_certificate_key \/etc\/k\.pem;/);
+  assert.throws(() => renderEdgeConfig({ listen: '443', origins: ['x:1'], cacheDir: '/c', tempDir: '/t', tls: { certificate: '/a;b', key: '/k' } }), TypeError);
 });

@@ -20,10 +20,15 @@ Options:
   --auth-rate <r>          Logins, registrations, listener tokens per address (default ${EDGE_DEFAULTS.authRate})
   --offers-rate <r>        WHIP/WHEP offers per address (default ${EDGE_DEFAULTS.offersRate})
   --connections <n>        Open connections per address (default ${EDGE_DEFAULTS.connectionsPerAddress})
+  --tls-certificate <pem>  Serve HTTPS and HTTP/2 with this certificate chain (with --tls-key); HTTP/2
+                           compresses the headers players repeat several times a second
+  --tls-key <pem>          The certificate's private key
   -h, --help               This help
 
 Example:
   tribune edge-config --listen 0.0.0.0:80 --origin 10.0.0.1:8080 --origin 10.0.0.2:8080 > /etc/nginx/nginx.conf
+  tribune edge-config --listen 0.0.0.0:443 --origin 10.0.0.1:8080 \\
+    --tls-certificate /etc/ssl/tribune/fullchain.pem --tls-key /etc/ssl/tribune/key.pem > /etc/nginx/nginx.conf
   nginx -t && nginx -s reload
 `;
 
@@ -36,6 +41,7 @@ export async function edgeConfig(argv: string[]): Promise<number> {
         listen: { type: 'string' }, origin: { type: 'string', multiple: true }, 'cache-dir': { type: 'string' },
         'temp-dir': { type: 'string' }, user: { type: 'string' }, 'writes-rate': { type: 'string' },
         'auth-rate': { type: 'string' }, 'offers-rate': { type: 'string' }, connections: { type: 'string' },
+        'tls-certificate': { type: 'string' }, 'tls-key': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -48,6 +54,11 @@ export async function edgeConfig(argv: string[]): Promise<number> {
     process.stderr.write(`tribune edge-config: --listen and at least one --origin are required\nRun 'tribune edge-config --help' for the options.\n`);
     return 2;
   }
+  if (!values['tls-certificate'] !== !values['tls-key']) {
+    process.stderr.write(`tribune edge-config: --tls-certificate and --tls-key go together\n`);
+    return 2;
+  }
+  const tls = values['tls-certificate'] && values['tls-key'] ? { certificate: values['tls-certificate'], key: values['tls-key'] } : undefined;
   const connections = values.connections === undefined ? undefined : Number(values.connections);
   if (connections !== undefined && !(Number.isInteger(connections) && connections > 0)) {
     process.stderr.write(`tribune edge-config: --connections must be a positive integer\n`);
@@ -58,7 +69,7 @@ export async function edgeConfig(argv: string[]): Promise<number> {
       listen: values.listen, origins: values.origin,
       cacheDir: values['cache-dir'] ?? '/var/cache/tribune-edge', tempDir: values['temp-dir'] ?? '/var/lib/tribune-edge',
       user: values.user, writesRate: values['writes-rate'], authRate: values['auth-rate'], offersRate: values['offers-rate'],
-      connectionsPerAddress: connections, accessLog: '/var/log/nginx/tribune-edge.log',
+      connectionsPerAddress: connections, accessLog: '/var/log/nginx/tribune-edge.log', tls,
     }));
     return 0;
   } catch (err) {

@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderEdgeConfig, type EdgeConfigParams } from '../../src/audience/edge-config.js';
@@ -29,11 +29,32 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts nginx in the foreground with deploy/nginx/edge.conf rendered for loopback ports and temp dirs. */
-export async function startEdge(origins: { primary: string; secondary?: string }, extra: Partial<EdgeConfigParams> = {}): Promise<Edge> {
+/** A self-signed certificate for 127.0.0.1 and localhost (openssl), PEM files in `dir`. */
+export function selfSignedCertificate(dir: string): { certificate: string; key: string } {
+  const certificate = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+    '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', key, '-out', certificate], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`openssl: ${r.stderr}`);
+  return { certificate, key };
+}
+
+function tcpOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1', () => { s.destroy(); resolve(true); });
+    s.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * Starts nginx in the foreground with deploy/nginx/edge.conf rendered for loopback ports and temp dirs;
+ * `tls: true` serves HTTPS and HTTP/2 with a self-signed certificate.
+ */
+export async function startEdge(origins: { primary: string; secondary?: string }, extra: Partial<Omit<EdgeConfigParams, 'tls'>> & { tls?: boolean } = {}): Promise<Edge> {
   const dir = mkdtempSync(join(tmpdir(), 'tribune-edge-'));
   for (const d of ['cache', 'tmp', 'logs']) mkdirSync(join(dir, d));
   const port = await freePort();
+  const { tls, ...params } = extra;
   const conf = renderEdgeConfig({
     listen: `127.0.0.1:${port}`,
     origins: [origins.primary, ...(origins.secondary ? [origins.secondary] : [])],
@@ -41,7 +62,8 @@ export async function startEdge(origins: { primary: string; secondary?: string }
     tempDir: join(dir, 'tmp'),
     user: process.getuid?.() === 0 ? 'root' : undefined,
     workerProcesses: 1,
-    ...extra,
+    ...params,
+    tls: tls ? selfSignedCertificate(dir) : undefined,
   });
   const confPath = join(dir, 'edge.conf');
   writeFileSync(confPath, conf);
@@ -54,7 +76,11 @@ export async function startEdge(origins: { primary: string; secondary?: string }
   const deadline = Date.now() + 5000;
   for (;;) {
     try {
-      await fetch(`http://127.0.0.1:${port}/__edge_probe__`, { signal: AbortSignal.timeout(500) });
+      if (tls) {
+        if (!(await tcpOpen(port))) throw new Error('not listening yet');
+      } else {
+        await fetch(`http://127.0.0.1:${port}/__edge_probe__`, { signal: AbortSignal.timeout(500) });
+      }
       break;
     } catch {
       if (child.exitCode !== null || Date.now() > deadline) {
