@@ -16,12 +16,17 @@ import { buildWeb } from '../helpers/web-build.js';
 const BEEP_HZ = 1000;
 const TALK_HZ = 600;
 /**
- * Requests a listener page may make in any one second (playlists, parts, /state): a blocking reload
- * and a part every 200 ms and the state poll make 11. The second playback starts in adds the one-time
- * fetches (the multivariant playlist twice, the media playlist, the init segment) and the parts
- * behind the live edge.
+ * Requests a listener page may make in any one second (playlists, parts, /state). The second playback
+ * starts in adds the one-time fetches (the multivariant playlist twice, the media playlist, the init
+ * segment) and the parts behind the live edge.
  */
 const MAX_REQUESTS_PER_SECOND = 12;
+/**
+ * Once it plays: a blocking reload and a part every 400 ms and the state poll every 2 s make 5.5 a
+ * second (the CDN's bill: docs/benchmarks.md, the egress per listener).
+ */
+const STEADY_REQUESTS_PER_SECOND = 6;
+const STEADY_FROM_SECOND = 3;
 /** Counted in fixed one-second windows, a steady 11 a second can fall 9 + 13 across a boundary. */
 const WINDOW_JITTER = 2;
 const MAX_REQUESTS_FIRST_SECOND = 20;
@@ -132,8 +137,9 @@ describe('go-live in the real web player', { skip: !available, timeout: 180_000 
       console.log(`${w.kind}: started ${started[i]} ms after the first audio; requests per second: ${series.join(' ')}`);
       assert.ok(series[0]! <= MAX_REQUESTS_FIRST_SECOND, `${w.kind}: ${series[0]} requests in the first second`);
       const steady = series.slice(1, -1);
-      const mean = steady.reduce((a, b) => a + b, 0) / steady.length;
-      assert.ok(mean <= MAX_REQUESTS_PER_SECOND, `${w.kind}: ${mean.toFixed(1)} requests a second on average (${series.join(' ')})`);
+      const settled = series.slice(STEADY_FROM_SECOND, -1);
+      const mean = settled.reduce((a, b) => a + b, 0) / settled.length;
+      assert.ok(mean <= STEADY_REQUESTS_PER_SECOND, `${w.kind}: ${mean.toFixed(1)} requests a second on average once playing (${series.join(' ')})`);
       const worst = Math.max(...steady);
       assert.ok(worst <= MAX_REQUESTS_PER_SECOND + WINDOW_JITTER, `${w.kind}: ${worst} requests in one second (${series.join(' ')})`);
     }
