@@ -11,8 +11,10 @@ export interface Capacities {
   readonly partMs: Figure;
   /** CMAF container bytes per part: moof + mdat header (docs/audience.md). */
   readonly containerBytesPerPart: Figure;
-  /** One media playlist as a blocking reload returns it (measured, uncompressed). */
+  /** One media playlist as a blocking reload returns it (measured: a delta update, brotli). */
   readonly playlistBytes: Figure;
+  /** One poll of the room state (`/state`, brotli) with its response headers. */
+  readonly stateBytes: Figure;
   /** HTTP/1.1 response headers per response (measured). */
   readonly responseHeaderBytes: Figure;
   /** Requests a LL-HLS player makes per part: one blocking reload, one part. */
@@ -49,6 +51,8 @@ export interface Behaviour {
   readonly joinStormSeconds: Figure;
   /** Listeners on WHEP (interactive, may be called up) rather than LL-HLS. */
   readonly whepShare: Figure;
+  /** How often a listener page re-reads the room state (web/src/pages/listener.tsx pollMs). */
+  readonly statePollSeconds: Figure;
 }
 
 const F = (value: number, unit: string, source: string): Figure => ({ value, unit, source });
@@ -57,9 +61,10 @@ const BENCH = 'docs/benchmarks.md';
 /** Every default, each labelled with where it came from; measured results replace them. */
 export const DEFAULT_CAPACITIES: Capacities = {
   opusBitrateBps: F(32_000, 'b/s', 'the programme bit rate (--program-bitrate) default'),
-  partMs: F(200, 'ms', 'src/config/defaults.ts audience.partTargetMs'),
-  containerBytesPerPart: F(204, 'B', 'docs/audience.md (moof 116 + 8 x 10 samples, mdat header 8)'),
-  playlistBytes: F(430, 'B', 'measured: a delta-update blocking reload at the live edge, brotli (bench/audience-egress.ts)'),
+  partMs: F(400, 'ms', 'src/config/defaults.ts audience.partTargetMs'),
+  containerBytesPerPart: F(208, 'B', 'src/audience/fragment.ts fragmentOverhead: moof 120 + 4 x 20 samples, mdat header 8'),
+  playlistBytes: F(330, 'B', 'measured 2026-11-30: a delta-update blocking reload at the live edge, brotli (bench/audience-egress.ts)'),
+  stateBytes: F(700, 'B', 'measured 2026-11-30: /state of a small Space, brotli, headers included, HTTP/2 (bench/audience-egress.ts)'),
   responseHeaderBytes: F(240, 'B', 'measured: origin response headers, 2026-11-22'),
   requestsPerPart: F(2, 'req', 'LL-HLS player pattern (blocking reload + part)'),
   edgeRequestsPerCoreSecond: F(20_000, 'req/s', `${BENCH} Audience media: nginx ~5% of a core per 1k req/s (loopback)`),
@@ -83,4 +88,5 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
   eventSeconds: F(7_200, 's', 'assumed: a two-hour event'),
   joinStormSeconds: F(300, 's', 'assumed: the audience arrives over the first 5 minutes'),
   whepShare: F(0, 'share', 'assumed: every listener on LL-HLS; speakers and callers on WHEP only'),
+  statePollSeconds: F(2, 's', 'web/src/pages/listener.tsx: every 2 s while the page is visible (30 s hidden)'),
 };

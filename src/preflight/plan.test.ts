@@ -14,16 +14,17 @@ const base = { spaces: 1, headroom: 1, capacities: DEFAULT_CAPACITIES, behaviour
 
 test('1.5M listeners: bandwidth, requests and edges by hand', () => {
   const plan = computePlan({ ...base, expectedListeners: 1_500_000 });
-  // Per part: 32 kb/s x 0.2 s = 800 B Opus + 204 B CMAF + 430 B playlist (brotli) + 2 x 240 B headers = 1914 B;
-  // x 5 parts/s x 8 bits = 76.56 kb/s.
-  assert.equal(value(plan, 'per-listener LL-HLS traffic'), 76.6);
+  // Per part: 32 kb/s x 0.4 s = 1600 B Opus + 208 B CMAF + 330 B playlist (brotli) + 2 x 240 B headers = 2618 B,
+  // x 2.5 parts/s = 6545 B/s, + a 700 B state poll every 2 s = 6895 B/s x 8 bits = 55.16 kb/s.
+  assert.equal(value(plan, 'per-listener LL-HLS traffic'), 55.2);
   assert.equal(value(plan, 'audio alone (Opus bitrate x listeners)'), 48);
-  assert.equal(value(plan, 'edge / CDN egress'), 114.84);
-  assert.equal(value(plan, 'requests at the edge'), 15_000_000);
-  // CPU: 15M req/s / (20k x 8) = 93.75 -> 94; NIC: 114.84 Gb/s / 8 Gb/s = 14.4 -> 15.
-  assert.equal(plan.edges, 94);
+  assert.equal(value(plan, 'edge / CDN egress'), 82.74);
+  // 1.5M x (2 x 2.5 parts/s + 0.5 state polls/s).
+  assert.equal(value(plan, 'requests at the edge'), 8_250_000);
+  // CPU: 8.25M req/s / (20k x 8) = 51.6 -> 52; NIC: 82.74 Gb/s / 8 Gb/s = 10.3 -> 11.
+  assert.equal(plan.edges, 52);
   assert.equal(plan.origins, 2);
-  assert.equal(value(plan, 'requests at each Space origin'), 94 * 2 * 5);
+  assert.equal(value(plan, 'requests at each Space origin'), 52 * 2 * 2.5);
   assert.equal(value(plan, 'heartbeats'), 50_000);
   assert.equal(value(plan, 'reactions (before coalescing)'), 75_000);
   assert.equal(value(plan, 'load generators to rehearse at full size'), 38);

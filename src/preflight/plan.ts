@@ -52,10 +52,12 @@ export function computePlan(input: PlanInput): Plan {
   const audioBytesPerPart = (c.opusBitrateBps.value * c.partMs.value) / 1000 / 8;
   const mediaBytesPerPart = audioBytesPerPart + c.containerBytesPerPart.value;
   const bytesPerPart = mediaBytesPerPart + c.playlistBytes.value + c.requestsPerPart.value * c.responseHeaderBytes.value;
-  const listenerBps = bytesPerPart * 8 * partsPerSecond;
+  const statePollsPerSecond = 1 / b.statePollSeconds.value;
+  const listenerBps = (bytesPerPart * partsPerSecond + c.stateBytes.value * statePollsPerSecond) * 8;
   const audioOnlyBps = hls * c.opusBitrateBps.value;
   const egressBps = hls * listenerBps;
-  const edgeRps = hls * c.requestsPerPart.value * partsPerSecond;
+  const requestsPerListenerSecond = c.requestsPerPart.value * partsPerSecond + statePollsPerSecond;
+  const edgeRps = hls * requestsPerListenerSecond;
   const edgesByCpu = ceil(edgeRps / (c.edgeRequestsPerCoreSecond.value * c.edgeCores.value));
   const edgesByNic = ceil(egressBps / (c.edgeNicBps.value * NIC_UTILISATION));
   const edges = hls === 0 ? 0 : Math.max(2, edgesByCpu, edgesByNic);
@@ -78,15 +80,15 @@ export function computePlan(input: PlanInput): Plan {
   const pgWrites = questionWrites + voteWrites + input.spaces * REACTION_KINDS;
   const pgCores = Math.max(1, ceil(pgWrites / c.postgresWritesPerCoreSecond.value));
   const generators = ceil(hls / (c.loadtestListenersPerCore.value * 2));
-  const edgeCapacity = edges * Math.min(c.edgeRequestsPerCoreSecond.value * c.edgeCores.value / (c.requestsPerPart.value * partsPerSecond), (c.edgeNicBps.value * NIC_UTILISATION) / listenerBps);
+  const edgeCapacity = edges * Math.min(c.edgeRequestsPerCoreSecond.value * c.edgeCores.value / requestsPerListenerSecond, (c.edgeNicBps.value * NIC_UTILISATION) / listenerBps);
 
   const mbps = (bps: number): number => Math.round(bps / 1e4) / 100;
   const rows: PlanRow[] = [
     { area: 'audience', item: 'listeners planned for', value: L, unit: 'listeners', basis: `${input.expectedListeners} expected x ${input.headroom} headroom; ${hls} LL-HLS, ${whep} WHEP` },
-    { area: 'audience', item: 'per-listener LL-HLS traffic', value: Math.round(listenerBps / 100) / 10, unit: 'kb/s', basis: `(${audioBytesPerPart} B Opus + ${c.containerBytesPerPart.value} B CMAF + ${c.playlistBytes.value} B playlist + ${c.requestsPerPart.value} x ${c.responseHeaderBytes.value} B headers) x ${partsPerSecond} parts/s` },
+    { area: 'audience', item: 'per-listener LL-HLS traffic', value: Math.round(listenerBps / 100) / 10, unit: 'kb/s', basis: `(${audioBytesPerPart} B Opus + ${c.containerBytesPerPart.value} B CMAF + ${c.playlistBytes.value} B playlist + ${c.requestsPerPart.value} x ${c.responseHeaderBytes.value} B headers) x ${partsPerSecond} parts/s + ${c.stateBytes.value} B state every ${b.statePollSeconds.value} s` },
     { area: 'edge', item: 'audio alone (Opus bitrate x listeners)', value: mbps(audioOnlyBps) / 1000, unit: 'Gb/s', basis: `${hls} x ${c.opusBitrateBps.value} b/s` },
     { area: 'edge', item: 'edge / CDN egress', value: mbps(egressBps) / 1000, unit: 'Gb/s', basis: `${hls} x ${Math.round(listenerBps)} b/s (fMP4 + playlists + HTTP)` },
-    { area: 'edge', item: 'requests at the edge', value: Math.round(edgeRps), unit: 'req/s', basis: `${hls} x ${c.requestsPerPart.value} req x ${partsPerSecond} parts/s` },
+    { area: 'edge', item: 'requests at the edge', value: Math.round(edgeRps), unit: 'req/s', basis: `${hls} x (${c.requestsPerPart.value} req x ${partsPerSecond} parts/s + 1 state poll every ${b.statePollSeconds.value} s)` },
     { area: 'edge', item: 'edge nodes', value: edges, unit: 'nodes', basis: `max(2, CPU ${edgesByCpu} = req/s / (${c.edgeRequestsPerCoreSecond.value} x ${c.edgeCores.value} cores), NIC ${edgesByNic} = egress / (${c.edgeNicBps.value / 1e9} Gb/s x ${NIC_UTILISATION}))` },
     { area: 'edge', item: 'headroom at the edge', value: L === 0 ? 0 : Math.round((edgeCapacity / input.expectedListeners) * 100) / 100, unit: 'x expected', basis: `${Math.round(edgeCapacity)} listeners the edges hold / ${input.expectedListeners} expected` },
     { area: 'edge', item: 'join storm at the edge', value: Math.round(joinsPerSecond * 2), unit: 'req/s', basis: `${L} joins over ${b.joinStormSeconds.value} s x 2 playlists (multivariant + media)` },
