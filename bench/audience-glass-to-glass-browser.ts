@@ -50,7 +50,13 @@ const ONSET_DETECTOR = `(() => {
   void ctx.resume();
   const buf = new Float32Array(analyser.fftSize);
   window.__onsets = [];
+  window.__stalls = 0;
+  window.__ahead = [];
+  el.addEventListener('waiting', () => { window.__stalls++; });
   let quiet = true;
+  setInterval(() => {
+    if (el.buffered.length) window.__ahead.push(el.buffered.end(el.buffered.length - 1) - el.currentTime);
+  }, 100);
   setInterval(() => {
     analyser.getFloatTimeDomainData(buf);
     let sum = 0;
@@ -104,7 +110,8 @@ async function main(): Promise<void> {
     const from = Date.now();
     await page.waitForTimeout(SECONDS * 1000);
     const onsets = (await page.evaluate('window.__onsets') as number[]).filter((t) => t >= from);
-    const hlsLatency = await page.evaluate('window.__tribunePlayer?.latency ?? null').catch(() => null);
+    const stalls = await page.evaluate('window.__stalls') as number;
+    const ahead = await page.evaluate('window.__ahead') as number[];
     await publisher.close();
 
     // Each onset belongs to the latest beep sent before it (beeps are 1.54 s apart, longer than the latency).
@@ -114,7 +121,9 @@ async function main(): Promise<void> {
       seconds: SECONDS, throughEdge: THROUGH_EDGE, beeps: emitted.filter((e) => e >= from).length, heard: delays.length,
       partTargetMs: config.audience.partTargetMs,
       glassToGlassMs: { p50: Math.round(quantile(delays, 0.5)), p95: Math.round(quantile(delays, 0.95)), min: Math.round(Math.min(...delays)) },
-      hlsJsLatencyS: hlsLatency,
+      // How much audio the player holds ahead of its playhead, and how often it ran dry.
+      bufferAheadMs: { p50: Math.round(quantile(ahead, 0.5) * 1000), min: Math.round(Math.min(...ahead) * 1000) },
+      stalls,
       target: { p50Ms: 1000 },
     };
     process.stdout.write(`glass to glass in Chromium with hls.js${THROUGH_EDGE ? ' through the edge' : ''}: p50 ${result.glassToGlassMs.p50} ms, `
