@@ -103,6 +103,14 @@ export const BENCHES: Record<string, BenchSpec> = {
       row('audience-glass-to-glass', '... delivery to a client at the live edge, p50', j.deliveryMs?.p50, 'ms', 'informative'),
     ],
   },
+  'audience-glass-to-glass-browser': {
+    full: ['--seconds', '40', '--edge'], quick: ['--seconds', '15', '--edge'], timeoutS: 300,
+    rows: (j) => [
+      row('audience-glass-to-glass-browser', 'glass to glass in Chromium with hls.js through the edge, p50', j.glassToGlassMs?.p50, 'ms', '<= 1,000', 'Apple LL-HLS 1-2 s; Periscope LHLS 2-5 s', 1000, 'published'),
+      row('audience-glass-to-glass-browser', '... p95', j.glassToGlassMs?.p95, 'ms', 'informative'),
+      row('audience-glass-to-glass-browser', '... player stalls', j.stalls, 'stalls', '0'),
+    ],
+  },
   'notes-scorer': {
     full: ['100000', '5'], quick: ['100000', '3'], timeoutS: 300,
     rows: (j) => [

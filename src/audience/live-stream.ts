@@ -270,7 +270,10 @@ export class LiveStream implements ProgramSink {
       });
     }
     this.#pending.push({ data: opus, duration: TICKS });
-    const framesPerPart = this.#segmentsMade === 0 ? this.#cfg.startupFramesPerPart : this.#cfg.framesPerPart;
+    // Startup parts until the first segment is published, i.e. also the next segment's first part
+    // (see #published): a crowd waiting for the start hears it that much sooner.
+    const startup = this.#segmentsMade === 0 || (this.#segmentsMade === 1 && this.#current!.parts.length === 0);
+    const framesPerPart = startup ? this.#cfg.startupFramesPerPart : this.#cfg.framesPerPart;
     if (this.#pending.length >= framesPerPart) this.#closePart();
   }
 

@@ -234,3 +234,20 @@ test('end: live playlist gets ENDLIST, replay is a VOD playlist over the same se
   assert.equal(vod.segments.reduce((n, s) => n + s.duration, 0).toFixed(2), (337 * 0.02).toFixed(2));
   for (const s of vod.segments) assert.equal((await r.app.inject(`/hls/sp/${s.uri}`)).statusCode, 200, s.uri);
 });
+
+test('the default start: 200 ms parts until the first segment is published, then 400 ms parts', async (t) => {
+  // The defaults, not the protocol suites' 200 ms layout.
+  const r = await rig(t, { partTargetMs: 400, startupParts: 5, startupPartMs: 200 });
+  const durations = (p: ParsedPlaylist): number[][] => [...p.segments.map((s) => s.parts), p.trailingParts].map((parts) => parts.map((x) => x.duration));
+  r.push(50); // 1 s: the first segment's five startup parts, not yet published
+  assert.equal((await r.app.inject('/hls/sp/audio.m3u8')).statusCode, 404, 'no complete segment listed yet');
+  r.push(10); // the next segment's first part, a startup part too: now the first segment is listed
+  let p = await playlist(r.app);
+  assert.equal(p.partTarget, 0.4);
+  assert.equal(Number(p.serverControl['PART-HOLD-BACK']), 0.8);
+  assert.deepEqual(p.segments.map((s) => s.duration), [1]);
+  assert.deepEqual(durations(p), [[0.2, 0.2, 0.2, 0.2, 0.2], [0.2]]);
+  r.push(40); // two whole parts
+  p = await playlist(r.app);
+  assert.deepEqual(durations(p).at(-1), [0.2, 0.4, 0.4]);
+});

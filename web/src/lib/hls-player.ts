@@ -100,7 +100,7 @@ export class LivePlayer {
     this.#hls = hls;
     // hls.js starts on a part boundary, up to a part (400 ms) further back than PART-HOLD-BACK, and
     // stays there: once the first audio is buffered, jump to its own live sync position, before the
-    // listener has heard anything (docs/benchmarks.md, glass to glass in the browser: ~1.3 s -> ~0.85 s).
+    // listener has heard anything (docs/benchmarks.md, glass to glass in the browser: ~1.3 s -> under 1 s).
     const catchUp = (): void => {
       if (hls.latency === null || hls.targetLatency === null) return;
       const late = hls.latency - hls.targetLatency;
