@@ -79,6 +79,16 @@ export function stageRoutes(app: FastifyInstance, deps: StageRoutesDeps): void {
       return reply.code(200).send();
     });
 
+    // Not in RFC 9725, which leaves the resource's other methods open: a client probes it (HEAD or GET,
+    // a second apart) to notice within a second or two that the origin holding its session is gone
+    // (404 here once the Space moved; 503 from a forwarding origin while the holder does not answer).
+    app.get<{ Params: SessionParams }>(`${base}/:sessionId`, async (request, reply) => {
+      if (!media.hasSession(request.params.spaceId, kind, request.params.sessionId)) {
+        throw new TribuneError('MEDIA_SESSION_NOT_FOUND', { sessionId: request.params.sessionId });
+      }
+      return reply.code(200).header('Cache-Control', 'no-store').send();
+    });
+
     // Trickle ICE and ICE restarts (RFC 9725 §4.3) are not implemented: answers are non-trickle.
     app.patch<{ Params: SessionParams }>(`${base}/:sessionId`, async () => {
       throw new TribuneError('ICE_RESTART_UNSUPPORTED');
