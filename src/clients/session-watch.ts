@@ -6,13 +6,14 @@ export type LossReason = 'peer-closed' | 'peer-failed' | 'peer-disconnected' | '
 
 export type ProbeAnswer = 'alive' | 'gone' | 'unreachable';
 
-/** One probe of a WHIP/WHEP session resource (GET): 2xx alive, 404 gone, anything else unreachable. */
+/** One probe of a WHIP/WHEP session resource (GET): 404 gone, 5xx or no answer unreachable, else alive. */
 export async function probeSession(location: string, timeoutMs: number): Promise<ProbeAnswer> {
   try {
     const res = await fetch(location, { method: 'GET', signal: AbortSignal.timeout(timeoutMs) });
     await res.arrayBuffer();
-    if (res.ok) return 'alive';
-    return res.status === 404 ? 'gone' : 'unreachable';
+    if (res.status === 404) return 'gone';
+    // A 429 is an origin that answers: only silence and 5xx speak of a lost one.
+    return res.status >= 500 ? 'unreachable' : 'alive';
   } catch {
     return 'unreachable';
   }
