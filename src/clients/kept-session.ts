@@ -97,8 +97,9 @@ export class KeptSession<S extends LiveSession> {
     const noticed = performance.now();
     this.#state = 'reconnecting';
     // The old origin may still be alive (a peer that failed on its own): let go of the seat there, or the
-    // new POST would be refused as MEDIA_SESSION_ACTIVE until its media timeout.
-    await deleteSession(session.location, this.#options.bearer, RECONNECT_DEFAULTS.deleteOldMs);
+    // new POST would be refused as MEDIA_SESSION_ACTIVE until its media timeout. A session the probe
+    // found gone has nothing to let go.
+    if (reason !== 'session-gone') await deleteSession(session.location, this.#options.bearer, RECONNECT_DEFAULTS.deleteOldMs);
     try {
       const next = await retryUntil(
         (remainingMs) => this.#connect(Math.min(remainingMs, RECONNECT_DEFAULTS.connectTimeoutMs), this.#abort.signal),

@@ -1,5 +1,5 @@
 import type Hls from 'hls.js';
-import { watchSession, type LossReason, type SessionWatch } from './session-watch.js';
+import { releaseLost, watchSession, type LossReason, type SessionWatch } from './session-watch.js';
 import { listen } from './whep.js';
 import type { MediaSession } from './webrtc.js';
 
@@ -132,7 +132,9 @@ export class LivePlayer {
   /** The WHEP session is gone: LL-HLS meanwhile (any origin serves it), and WHEP again in the background. */
   async #whepLost(session: WhepSession, reason: LossReason): Promise<void> {
     if (this.#whep !== session || this.#stopped) return;
-    this.#teardown(reason !== 'gone');
+    this.#whep = null;
+    this.#teardown();
+    void releaseLost(session, reason);
     this.#o.onStatus('loading', 'whep');
     const since = Date.now();
     this.#retryWhep(since, 0);

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api.js';
 import type { Mic } from './mic.js';
-import { watchSession, type LossReason, type SessionWatch } from './session-watch.js';
+import { releaseLost, watchSession, type LossReason, type SessionWatch } from './session-watch.js';
 import type { MediaSession } from './webrtc.js';
 import { publish } from './whip.js';
 
@@ -131,12 +131,12 @@ export function useOnAir(opts: { spaceId: string; mic: Mic | null; wanted: boole
       }
     }
 
-    /** The session is lost: let go of it (DELETE unless the server already forgot it) and publish again. */
+    /** The session is lost: let go of it (DELETEd only where still held) and publish again. */
     function replace(s: MediaSession, reason: LossReason) {
       if (stopped || session !== s) return;
       session = null;
       watch = null;
-      void s.close(reason !== 'gone');
+      void releaseLost(s, reason);
       attempt = Math.max(attempt, 1);
       since = Date.now();
       clearTimeout(timer);

@@ -66,3 +66,18 @@ export function watchSession(session: MediaSession, onLost: (reason: LossReason)
   timer = setTimeout(() => void probe(), PROBE_MS);
   return { check: () => void probe(), stop };
 }
+
+/**
+ * Closes a lost session, and DELETEs its resource only when its origin still holds it (asked once,
+ * briefly): a peer that failed on its own leaves a seat that must be let go, or the next POST is
+ * refused MEDIA_SESSION_ACTIVE; a session already gone would only answer 404, a dead origin nothing.
+ */
+export async function releaseLost(session: MediaSession, reason: LossReason): Promise<void> {
+  let held = false;
+  if (reason === 'failed' || reason === 'disconnected') {
+    try {
+      held = (await fetch(session.location, { method: 'GET', credentials: 'omit', cache: 'no-store', signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) })).ok;
+    } catch { /* no answer: nothing to DELETE there */ }
+  }
+  await session.close(held);
+}
