@@ -60,20 +60,22 @@ test('a speaker and a WHEP listener come back by themselves after kill -9 and SI
   // Everything through the edge: the clients know one URL, as behind a real edge or CDN.
   let phaseStart = 0;
   let toneBack = -1;
+  let speakerBack = -1;
+  let listenerBack = -1;
   let lastTone = -1;
   const listener = await listenWhep({
     url: `${edge.url}/api/v1/spaces/${space.id}/whep`,
     onPcm: (frame) => {
       if (toneAmplitude(frame, TONE_HZ) < HEARD) return;
       lastTone = performance.now();
-      if (phaseStart > 0 && toneBack < 0 && lastTone > phaseStart) toneBack = lastTone;
+      // Back on air: the tone on the listener's new session, sent by the speaker's new session (a
+      // draining origin still plays for a moment after the SIGTERM: that is not "back").
+      if (phaseStart > 0 && toneBack < 0 && speakerBack > 0 && listenerBack > 0 && lastTone > Math.max(speakerBack, listenerBack)) toneBack = lastTone;
     },
   });
   const speaker = await publishWhip({ url: `${edge.url}/api/v1/spaces/${space.id}/whip`, bearer: admin.token, source: toneSource(TONE_HZ, 0.3) });
   t.after(async () => { await speaker.close(); await listener.close(); });
   const events: string[] = [];
-  let speakerBack = -1;
-  let listenerBack = -1;
   let speakerReason: LossReason | undefined;
   let listenerReason: LossReason | undefined;
   speaker.on('reconnecting', (e) => { speakerReason ??= e.reason; events.push(`speaker reconnecting #${e.attempt} (${e.reason})`); });
@@ -89,7 +91,6 @@ test('a speaker and a WHEP listener come back by themselves after kill -9 and SI
     events.length = 0;
     speakerBack = listenerBack = toneBack = -1;
     speakerReason = listenerReason = undefined;
-    // Frames already in flight when the origin dies are not "back": only the tone after the stop counts.
     phaseStart = performance.now();
     origin.child.kill(signal);
     const back = await until(() => speakerBack > 0 && listenerBack > 0 && toneBack > 0, 30_000, 20);
