@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { StageAuthority } from '../media/types.js';
 import { TribuneError } from '../errors/catalogue.js';
+import { stageMetrics } from './metrics.js';
 import { iceServerLinks } from './sdp.js';
 import type { StageMedia } from './stage-media-types.js';
 
@@ -83,9 +84,9 @@ export function stageRoutes(app: FastifyInstance, deps: StageRoutesDeps): void {
     // a second apart) to notice within a second or two that the origin holding its session is gone
     // (404 here once the Space moved; 503 from a forwarding origin while the holder does not answer).
     app.get<{ Params: SessionParams }>(`${base}/:sessionId`, async (request, reply) => {
-      if (!media.hasSession(request.params.spaceId, kind, request.params.sessionId)) {
-        throw new TribuneError('MEDIA_SESSION_NOT_FOUND', { sessionId: request.params.sessionId });
-      }
+      const held = media.hasSession(request.params.spaceId, kind, request.params.sessionId);
+      stageMetrics.sessionProbes.inc({ kind, answer: held ? 'held' : 'gone' });
+      if (!held) throw new TribuneError('MEDIA_SESSION_NOT_FOUND', { sessionId: request.params.sessionId });
       return reply.code(200).header('Cache-Control', 'no-store').send();
     });
 

@@ -30,7 +30,9 @@ test('the session resource answers GET and HEAD while it lives, 404 once it is g
   const gone = await fetch(location);
   assert.equal(gone.status, 404);
   assert.equal(((await gone.json()) as { error: { code: string } }).error.code, 'MEDIA_SESSION_NOT_FOUND');
-  void server;
+  const metrics = String((await server.request('GET', '/metrics')).body);
+  assert.match(metrics, /tribune_stage_session_probes_total\{kind="whip",answer="held"[^}]*\} [1-9]/);
+  assert.match(metrics, /tribune_stage_session_probes_total\{kind="whip",answer="gone"[^}]*\} [1-9]/);
 });
 
 test('a publisher and a listener whose sessions the server dropped publish and listen again by themselves', { timeout: 60_000 }, async (t) => {
