@@ -26,11 +26,13 @@ export interface ReconnectCounters {
   readonly lastGapMs: number;
 }
 
+/** Republishing, as the clients' options say it: on by default, `withinMs` per loss (RECONNECT_DEFAULTS). */
+export type ReconnectOption = false | { readonly withinMs?: number } | undefined;
+
 export interface KeepOptions {
   readonly bearer: string | undefined;
-  /** false: a lost session stays lost (the client only reports it), as before republishing existed. */
-  readonly reconnect: boolean;
-  readonly withinMs: number;
+  /** false: no probe, and a lost session stays lost (the client only reports it). */
+  readonly reconnect: ReconnectOption;
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -48,6 +50,8 @@ export class KeptSession<S extends LiveSession> {
   readonly #abort = new AbortController();
   readonly #connect: (connectTimeoutMs: number, signal: AbortSignal) => Promise<S>;
   readonly #options: KeepOptions;
+  readonly #reconnect: boolean;
+  readonly #withinMs: number;
   #losses = 0;
   #reconnects = 0;
   #attempts = 0;
@@ -58,6 +62,8 @@ export class KeptSession<S extends LiveSession> {
     this.#current = first;
     this.#connect = connect;
     this.#options = options;
+    this.#reconnect = options.reconnect !== false;
+    this.#withinMs = (options.reconnect || undefined)?.withinMs ?? RECONNECT_DEFAULTS.withinMs;
     this.#watch(first);
     options.signal?.addEventListener('abort', () => void this.close(), { once: true });
   }
@@ -85,7 +91,7 @@ export class KeptSession<S extends LiveSession> {
   }
 
   #watch(session: S): void {
-    this.#stopWatch = watchSession(session.pc, session.location, this.#options.reconnect, (reason) => void this.#lost(session, reason));
+    this.#stopWatch = watchSession(session.pc, session.location, this.#reconnect, (reason) => void this.#lost(session, reason));
   }
 
   async #lost(session: S, reason: LossReason): Promise<void> {
@@ -93,7 +99,7 @@ export class KeptSession<S extends LiveSession> {
     this.#losses += 1;
     this.#current = null;
     closePeer(session.pc);
-    if (!this.#options.reconnect) { this.#state = 'failed'; return; }
+    if (!this.#reconnect) { this.#state = 'failed'; return; }
     const noticed = performance.now();
     this.#state = 'reconnecting';
     // The old origin may still be alive (a peer that failed on its own): let go of the seat there, or the
@@ -103,7 +109,7 @@ export class KeptSession<S extends LiveSession> {
     try {
       const next = await retryUntil(
         (remainingMs) => this.#connect(Math.min(remainingMs, RECONNECT_DEFAULTS.connectTimeoutMs), this.#abort.signal),
-        { withinMs: this.#options.withinMs, signal: this.#abort.signal, onAttempt: (attempt) => {
+        { withinMs: this.#withinMs, signal: this.#abort.signal, onAttempt: (attempt) => {
           this.#attempts += 1;
           this.events.emit('reconnecting', { reason, attempt });
         } },

@@ -3,8 +3,8 @@ import opus from '@discordjs/opus';
 import ndc from 'node-datachannel';
 import { isRtcp, parseRtp } from '../stage/rtp.js';
 import type { SessionEventSource } from './client-events.js';
-import { CLIENT_DEFAULTS, RECONNECT_DEFAULTS } from './defaults.js';
-import { KeptSession, type ReconnectCounters } from './kept-session.js';
+import { CLIENT_DEFAULTS } from './defaults.js';
+import { KeptSession, type ReconnectCounters, type ReconnectOption } from './kept-session.js';
 import { negotiate, newPeer } from './signalling.js';
 
 export interface ListenWhepOptions {
@@ -21,7 +21,7 @@ export interface ListenWhepOptions {
    * the session resource (a load test's thousand listeners would be a thousand requests a second), only
    * the peer's own state, and a lost session stays lost.
    */
-  readonly reconnect?: false | { readonly withinMs?: number };
+  readonly reconnect?: ReconnectOption;
 }
 
 export interface ListenerStats extends ReconnectCounters {
@@ -92,8 +92,7 @@ export async function listenWhep(options: ListenWhepOptions): Promise<WhepListen
     return { pc, location };
   };
   kept = new KeptSession(await connect(options.connectTimeoutMs ?? d.connectTimeoutMs, options.signal), connect, {
-    bearer: options.bearer, reconnect: options.reconnect !== false,
-    withinMs: (options.reconnect || undefined)?.withinMs ?? RECONNECT_DEFAULTS.withinMs, signal: options.signal,
+    bearer: options.bearer, reconnect: options.reconnect, signal: options.signal,
   });
   const session = kept;
   const connectMs = performance.now() - started;

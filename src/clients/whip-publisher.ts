@@ -4,8 +4,8 @@ import opus from '@discordjs/opus';
 import ndc from 'node-datachannel';
 import { writeRtp } from '../stage/rtp.js';
 import type { SessionEventSource } from './client-events.js';
-import { CLIENT_DEFAULTS, RECONNECT_DEFAULTS } from './defaults.js';
-import { KeptSession, type ReconnectCounters } from './kept-session.js';
+import { CLIENT_DEFAULTS } from './defaults.js';
+import { KeptSession, type ReconnectCounters, type ReconnectOption } from './kept-session.js';
 import { negotiate, newPeer } from './signalling.js';
 import type { FrameSource } from './audio-sources.js';
 
@@ -24,7 +24,7 @@ export interface PublishWhipOptions {
    * at most `withinMs` per loss (RECONNECT_DEFAULTS). `false`: no probe, only the peer's own state
    * tells a loss, and a lost session stays lost.
    */
-  readonly reconnect?: false | { readonly withinMs?: number };
+  readonly reconnect?: ReconnectOption;
 }
 
 export interface PublisherStats extends ReconnectCounters {
@@ -70,8 +70,7 @@ export async function publishWhip(options: PublishWhipOptions): Promise<WhipPubl
     return { pc, track, location };
   };
   const kept = new KeptSession(await connect(options.connectTimeoutMs ?? d.connectTimeoutMs, options.signal), connect, {
-    bearer: options.bearer, reconnect: options.reconnect !== false,
-    withinMs: (options.reconnect || undefined)?.withinMs ?? RECONNECT_DEFAULTS.withinMs, signal: options.signal,
+    bearer: options.bearer, reconnect: options.reconnect, signal: options.signal,
   });
   const connectMs = performance.now() - started;
   const encoder = new opus.OpusEncoder(d.sampleRate, 1);
