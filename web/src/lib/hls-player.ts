@@ -1,5 +1,5 @@
 import type Hls from 'hls.js';
-import { releaseLost, watchSession, type LossReason, type SessionWatch } from './session-watch.js';
+import { jitter, releaseLost, watchSession, type LossReason, type SessionWatch } from './session-watch.js';
 import { listen } from './whep.js';
 import type { MediaSession } from './webrtc.js';
 
@@ -70,9 +70,8 @@ export class LivePlayer {
     }
   }
 
-  /** `sessionLost`: the server's side is gone already (connection failed), so no DELETE. */
-  async #fail(via: Via, sessionLost = false): Promise<void> {
-    this.#teardown(!sessionLost);
+  async #fail(via: Via): Promise<void> {
+    this.#teardown();
     const other: Via = via === 'hls' ? 'whep' : 'hls';
     if (!this.#stopped && !this.#tried.has(other) && (other === 'hls' ? this.#o.hlsUrl : this.#o.whepUrl)) await this.#try(other);
     else this.#o.onStatus('failed', null);
@@ -148,7 +147,7 @@ export class LivePlayer {
   }
 
   #retryWhep(since: number, attempt: number): void {
-    const wait = WHEP_RETRY_MS[Math.min(attempt, WHEP_RETRY_MS.length - 1)]! * (0.5 + Math.random());
+    const wait = jitter(WHEP_RETRY_MS[Math.min(attempt, WHEP_RETRY_MS.length - 1)]!);
     this.#whepReturn = setTimeout(async () => {
       if (this.#stopped) return;
       let session: WhepSession;
@@ -160,7 +159,7 @@ export class LivePlayer {
         return;
       }
       if (this.#stopped) { void session.close(); return; }
-      this.#teardown(true); // the LL-HLS stand-in, if it played
+      this.#teardown(); // the LL-HLS stand-in, if it played
       this.#attachWhep(session);
       this.#via = 'whep';
       await this.#play('whep').catch(() => this.#fail('whep'));

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api.js';
 import type { Mic } from './mic.js';
-import { releaseLost, watchSession, type LossReason, type SessionWatch } from './session-watch.js';
+import { jitter, releaseLost, watchSession, type LossReason, type SessionWatch } from './session-watch.js';
 import type { MediaSession } from './webrtc.js';
 import { publish } from './whip.js';
 
@@ -23,7 +23,6 @@ const REPUBLISH_WITHIN_MS = 60_000;
  * poll of the page's state before trying again, and ask whether the Space is still live first.
  */
 const AFTER_FAILURE_MS = 1500;
-const jitter = (ms: number) => Math.round(ms * (0.5 + Math.random()));
 
 const flagKey = (spaceId: string) => `tribune.onair.${spaceId}`;
 

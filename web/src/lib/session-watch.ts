@@ -11,6 +11,9 @@ const UNREACHABLE_PROBES = 2;
 /** A 'disconnected' peer often comes back by itself (ICE consent); after this long it is replaced. */
 const DISCONNECTED_GRACE_MS = 2000;
 
+/** ±50 %: pages whose origin died together do not come back in step. */
+export const jitter = (ms: number): number => Math.round(ms * (0.5 + Math.random()));
+
 export interface SessionWatch {
   /** Probe now, without waiting for the next second (the stage channel closed: the origin may be gone). */
   check(): void;
