@@ -15,3 +15,25 @@ export const CLIENT_DEFAULTS = Object.freeze({
   maxCatchUpFrames: 5,
   requestTimeoutMs: 10_000,
 });
+
+/**
+ * How a node client notices that the origin holding its session is gone, and how it comes back.
+ * The peer connection's own state is too slow for a dead origin (libjuice's consent check fails after
+ * ~30 s), so the client also probes its session resource: a 404 (the session is not where the Space
+ * now runs) is a loss at once, a 5xx or no answer twice in a row (a blip of one request is not).
+ */
+export const RECONNECT_DEFAULTS = Object.freeze({
+  probeIntervalMs: 1_000,
+  probeTimeoutMs: 1_500,
+  /** Probes that fail with a 5xx or no answer, in a row, before the session is declared lost. */
+  unreachableProbes: 2,
+  /** Republishing stops after this long without success (the Space ended, the seat is gone). */
+  withinMs: 30_000,
+  /** Backoff between attempts: doubles from the first, capped, each one jittered by ±50 %. */
+  firstRetryMs: 200,
+  maxRetryMs: 1_000,
+  /** The old session's DELETE, best effort: long enough for a live origin, short for a dead one. */
+  deleteOldMs: 1_000,
+  /** A connect attempt during a republish: a media path that takes longer is not coming. */
+  connectTimeoutMs: 5_000,
+});

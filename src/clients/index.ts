@@ -5,4 +5,7 @@ export type { ListenWhepOptions, ListenerStats, WhepListener } from './whep-list
 export { espeakSource, loopSource, parseWav, toneSource, toProgramRate, wavFileSource } from './audio-sources.js';
 export type { FrameSource, Wav } from './audio-sources.js';
 export { SignallingError } from './signalling.js';
-export { CLIENT_DEFAULTS } from './defaults.js';
+export { CLIENT_DEFAULTS, RECONNECT_DEFAULTS } from './defaults.js';
+export type { SessionEvents, SessionEventSource } from './client-events.js';
+export type { ReconnectCounters } from './kept-session.js';
+export type { LossReason } from './session-watch.js';

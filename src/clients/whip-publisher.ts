@@ -3,8 +3,10 @@ import { performance } from 'node:perf_hooks';
 import opus from '@discordjs/opus';
 import ndc from 'node-datachannel';
 import { writeRtp } from '../stage/rtp.js';
+import type { SessionEventSource } from './client-events.js';
 import { CLIENT_DEFAULTS } from './defaults.js';
-import { closePeer, deleteSession, negotiate, newPeer } from './signalling.js';
+import { KeptSession, type ReconnectCounters, type ReconnectOption } from './kept-session.js';
+import { negotiate, newPeer } from './signalling.js';
 import type { FrameSource } from './audio-sources.js';
 
 export interface PublishWhipOptions {
@@ -17,10 +19,16 @@ export interface PublishWhipOptions {
   readonly signal?: AbortSignal;
   readonly bitrate?: number;
   readonly connectTimeoutMs?: number;
+  /**
+   * Republish by itself when the session is lost (its origin died or drained): on by default, for
+   * at most `withinMs` per loss (RECONNECT_DEFAULTS). `false`: no probe, only the peer's own state
+   * tells a loss, and a lost session stays lost.
+   */
+  readonly reconnect?: ReconnectOption;
 }
 
-export interface PublisherStats {
-  readonly state: 'connected' | 'ended' | 'closed' | 'failed';
+export interface PublisherStats extends ReconnectCounters {
+  readonly state: 'connected' | 'reconnecting' | 'ended' | 'closed' | 'failed';
   readonly connectMs: number;
   readonly packetsSent: number;
   readonly bytesSent: number;
@@ -28,9 +36,12 @@ export interface PublisherStats {
   readonly underruns: number;
   /** Frames dropped because the event loop was late by more than maxCatchUpFrames. */
   readonly framesSkipped: number;
+  /** Frames of the source that went nowhere while republishing (a live source does not wait). */
+  readonly framesWhileDown: number;
 }
 
-export interface WhipPublisher {
+export interface WhipPublisher extends SessionEventSource {
+  /** The current session resource; it changes when the publisher republishes. */
   readonly location: string | undefined;
   stats(): PublisherStats;
   /** Idempotent: stops the clock, DELETEs the session, closes the peer. */
@@ -45,33 +56,47 @@ export interface WhipPublisher {
 export async function publishWhip(options: PublishWhipOptions): Promise<WhipPublisher> {
   const d = CLIENT_DEFAULTS;
   const started = performance.now();
-  const pc = newPeer('whip');
+  // One SSRC and one RTP clock across republishing: the stream goes on, only the session is new.
   const ssrc = randomInt(1, 0xffff_fffe);
-  const audio = new ndc.Audio('0', 'SendOnly');
-  audio.addOpusCodec(d.opusPayloadType);
-  audio.addSSRC(ssrc, 'tribune-client', 'tribune-client', 'tribune-client-audio');
-  const track = pc.addTrack(audio);
-  const location = await negotiate(pc, track, {
-    url: options.url, bearer: options.bearer, connectTimeoutMs: options.connectTimeoutMs ?? d.connectTimeoutMs,
-    requestTimeoutMs: d.requestTimeoutMs, signal: options.signal,
+  const connect = async (connectTimeoutMs: number, signal?: AbortSignal) => {
+    const pc = newPeer('whip');
+    const audio = new ndc.Audio('0', 'SendOnly');
+    audio.addOpusCodec(d.opusPayloadType);
+    audio.addSSRC(ssrc, 'tribune-client', 'tribune-client', 'tribune-client-audio');
+    const track = pc.addTrack(audio);
+    const location = await negotiate(pc, track, {
+      url: options.url, bearer: options.bearer, connectTimeoutMs, requestTimeoutMs: d.requestTimeoutMs, signal,
+    });
+    return { pc, track, location };
+  };
+  const kept = new KeptSession(await connect(options.connectTimeoutMs ?? d.connectTimeoutMs, options.signal), connect, {
+    bearer: options.bearer, reconnect: options.reconnect, signal: options.signal,
   });
   const connectMs = performance.now() - started;
   const encoder = new opus.OpusEncoder(d.sampleRate, 1);
   encoder.setBitrate(options.bitrate ?? d.bitrate);
   const next = frameReader(options.source, d.readAhead);
-  let state: PublisherStats['state'] = 'connected';
+  let ended = false;
+  let sendFailed = false;
   let packetsSent = 0;
   let bytesSent = 0;
   let underruns = 0;
   let framesSkipped = 0;
+  let framesWhileDown = 0;
   let sequence = randomInt(0, 0xffff);
   let timestamp = randomInt(0, 0xffff_ffff);
   let clockStart = performance.now();
   let tick = 0;
   let timer: NodeJS.Timeout | undefined;
+  const state = (): PublisherStats['state'] => {
+    if (kept.state === 'closed') return 'closed';
+    if (sendFailed || kept.state === 'failed') return 'failed';
+    if (ended) return 'ended';
+    return kept.state;
+  };
 
   const sendDue = (): void => {
-    if (state !== 'connected') return;
+    if (ended || sendFailed || kept.state === 'closed' || kept.state === 'failed') return;
     const due = Math.floor((performance.now() - clockStart) / d.frameMs) + 1;
     if (due - tick > d.maxCatchUpFrames) {
       // Far behind (a paused process): skip ahead rather than burst seconds of audio.
@@ -85,18 +110,19 @@ export async function publishWhip(options: PublishWhipOptions): Promise<WhipPubl
     while (tick < target) {
       tick += 1;
       const frame = next();
-      if (frame === 'ended') { state = 'ended'; return; }
-      if (frame !== 'empty') {
+      if (frame === 'ended') { ended = true; return; }
+      const track = kept.current?.track;
+      if (frame === 'empty') underruns += 1;
+      else if (!track) framesWhileDown += 1;
+      else {
         const pcm = Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
         const packet = writeRtp(d.opusPayloadType, sequence, timestamp, ssrc, encoder.encode(pcm));
         try {
           if (track.sendMessageBinary(packet)) { packetsSent += 1; bytesSent += packet.length; }
         } catch {
-          state = 'failed';
-          return;
+          // A track torn down under us is a lost session the watch reports; without republishing it is final.
+          if (options.reconnect === false) { sendFailed = true; return; }
         }
-      } else {
-        underruns += 1;
       }
       sequence = (sequence + 1) & 0xffff;
       timestamp = (timestamp + d.frameSamples) >>> 0;
@@ -104,24 +130,19 @@ export async function publishWhip(options: PublishWhipOptions): Promise<WhipPubl
     const wait = clockStart + tick * d.frameMs - performance.now();
     timer = setTimeout(sendDue, Math.max(0, wait));
   };
-  pc.onStateChange((s) => { if ((s === 'failed' || s === 'closed') && state === 'connected') state = 'failed'; });
   sendDue();
 
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closing ??= (async () => {
-      if (state === 'connected' || state === 'ended') state = 'closed';
-      if (timer) clearTimeout(timer);
-      await deleteSession(location, options.bearer, d.requestTimeoutMs);
-      closePeer(pc);
-    })();
-    return closing;
+  const close = async (): Promise<void> => {
+    if (timer) clearTimeout(timer);
+    await kept.close();
   };
   options.signal?.addEventListener('abort', () => void close(), { once: true });
   return {
-    location,
-    stats: () => ({ state, connectMs, packetsSent, bytesSent, underruns, framesSkipped }),
+    get location() { return kept.location; },
+    stats: () => ({ state: state(), connectMs, packetsSent, bytesSent, underruns, framesSkipped, framesWhileDown, ...kept.counters() }),
     close,
+    on: (event, listener) => kept.events.on(event, listener),
+    off: (event, listener) => kept.events.off(event, listener),
   };
 }
 

@@ -37,7 +37,8 @@ export class StagePeers {
       while (next < count && !this.#abort.signal.aborted) {
         next += 1;
         try {
-          const listener = await listenWhep({ url: `${this.#base}/whep`, signal: this.#abort.signal });
+          // No republishing: its probe of a second per listener would be load the test did not ask for.
+          const listener = await listenWhep({ url: `${this.#base}/whep`, signal: this.#abort.signal, reconnect: false });
           this.#listeners.push(listener);
           this.whepConnectMs.add(listener.stats().connectMs);
         } catch (err) {

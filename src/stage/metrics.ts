@@ -15,6 +15,12 @@ export const stageMetrics = {
     labelNames: ['reason'] as const,
     registers: [registry],
   }),
+  sessionProbes: new Counter({
+    name: 'tribune_stage_session_probes_total',
+    help: 'GETs of a WHIP/WHEP session resource (clients checking their origin), by kind and answer (held, gone); a burst of gone is clients noticing a move.',
+    labelNames: ['kind', 'answer'] as const,
+    registers: [registry],
+  }),
   packetsDropped: new Counter({
     name: 'tribune_stage_packets_dropped_total',
     help: 'Inbound packets dropped before decoding, by reason (malformed, payload-type, late, duplicate, decode, stun-unknown).',

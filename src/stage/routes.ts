@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { StageAuthority } from '../media/types.js';
 import { TribuneError } from '../errors/catalogue.js';
+import { stageMetrics } from './metrics.js';
 import { iceServerLinks } from './sdp.js';
 import type { StageMedia } from './stage-media-types.js';
 
@@ -77,6 +78,16 @@ export function stageRoutes(app: FastifyInstance, deps: StageRoutesDeps): void {
     app.delete<{ Params: SessionParams }>(`${base}/:sessionId`, async (request, reply) => {
       media.endSession(request.params.spaceId, kind, request.params.sessionId);
       return reply.code(200).send();
+    });
+
+    // Not in RFC 9725, which leaves the resource's other methods open: a client probes it (HEAD or GET,
+    // a second apart) to notice within a second or two that the origin holding its session is gone
+    // (404 here once the Space moved; 503 from a forwarding origin while the holder does not answer).
+    app.get<{ Params: SessionParams }>(`${base}/:sessionId`, async (request, reply) => {
+      const held = media.hasSession(request.params.spaceId, kind, request.params.sessionId);
+      stageMetrics.sessionProbes.inc({ kind, answer: held ? 'held' : 'gone' });
+      if (!held) throw new TribuneError('MEDIA_SESSION_NOT_FOUND', { sessionId: request.params.sessionId });
+      return reply.code(200).header('Cache-Control', 'no-store').send();
     });
 
     // Trickle ICE and ICE restarts (RFC 9725 §4.3) are not implemented: answers are non-trickle.

@@ -50,6 +50,8 @@ export interface StageMedia extends StageMediaControl, SeatAudioTaps {
   listen(spaceId: string, request: SessionRequest, authority: StageAuthority): Promise<SessionAnswer>;
   /** DELETE of a WHIP/WHEP resource; MEDIA_SESSION_NOT_FOUND if unknown. */
   endSession(spaceId: string, kind: 'whip' | 'whep', sessionId: string): void;
+  /** Whether this origin still holds the WHIP/WHEP session: what a client probes to notice a lost origin. */
+  hasSession(spaceId: string, kind: 'whip' | 'whep', sessionId: string): boolean;
   /** Per-seat gain (1 = unity, clamped to [0, 4]). */
   setGain(spaceId: string, participantId: string, gain: number): void;
   stats(): StageMediaStats;

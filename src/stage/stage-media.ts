@@ -165,6 +165,11 @@ class StageMediaImpl implements StageMedia {
     this.#forget(sessionId);
   }
 
+  hasSession(spaceId: string, kind: 'whip' | 'whep', sessionId: string): boolean {
+    const entry = this.#sessions.get(sessionId);
+    return entry !== undefined && entry.kind === kind && entry.session.spaceId === spaceId;
+  }
+
   stats(): StageMediaStats {
     const bySpace: Record<string, ReturnType<SpaceMedia['stats']>> = {};
     let seats = 0;

@@ -17,17 +17,28 @@ export function launchChromium(wav: string): Promise<Browser> {
 }
 
 /**
+ * A WHIP/WHEP session resource: the pages probe it every second, and its 404 (the session is gone:
+ * the Space ended, the seat was removed, the origin moved) is the answer they ask for, not an error.
+ */
+const SESSION_PROBE = /\/api\/v1\/spaces\/[^/]+\/(whip|whep)\/[^/?]+$/;
+
+/**
  * Everything a page did wrong: console errors, uncaught exceptions, failed requests and HTTP errors.
  * Aborted requests are not failures (hls.js cancels held playlist reloads, navigation cancels fetches).
  */
 export function watchPage(page: Page, name: string, problems: string[]): Page {
-  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`${name}: console error: ${msg.text()} @ ${msg.location().url}`); });
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !SESSION_PROBE.test(msg.location().url)) problems.push(`${name}: console error: ${msg.text()} @ ${msg.location().url}`);
+  });
   page.on('pageerror', (err) => problems.push(`${name}: uncaught: ${err.message}`));
   page.on('requestfailed', (req) => {
     const why = req.failure()?.errorText ?? '';
     if (!why.includes('ERR_ABORTED')) problems.push(`${name}: request failed: ${req.method()} ${req.url()} ${why}`);
   });
-  page.on('response', (res) => { if (res.status() >= 400) problems.push(`${name}: HTTP ${res.status()} ${res.request().method()} ${res.url()}`); });
+  page.on('response', (res) => {
+    if (res.status() === 404 && res.request().method() === 'GET' && SESSION_PROBE.test(res.url())) return;
+    if (res.status() >= 400) problems.push(`${name}: HTTP ${res.status()} ${res.request().method()} ${res.url()}`);
+  });
   return page;
 }
 

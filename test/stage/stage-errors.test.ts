@@ -127,6 +127,15 @@ test('WHIP/WHEP request errors carry catalogue codes', { timeout: 60_000 }, asyn
     assert.equal(code(res.body), 'MEDIA_SESSION_NOT_FOUND');
   });
 
+  await t.test('GET or HEAD of an unknown session -> MEDIA_SESSION_NOT_FOUND (what a probing client reads as "gone")', async () => {
+    for (const url of [`/api/v1/spaces/${SPACE}/whep/unknown`, `/api/v1/spaces/${SPACE}/whip/%00`, `/api/v1/spaces/%2F..%2F/whip/x`]) {
+      const res = await app.inject({ method: 'GET', url });
+      assert.equal(res.statusCode, 404, url);
+      assert.equal(code(res.body), 'MEDIA_SESSION_NOT_FOUND', url);
+      assert.equal((await app.inject({ method: 'HEAD', url })).statusCode, 404, url);
+    }
+  });
+
   await t.test('PATCH -> ICE_RESTART_UNSUPPORTED', async () => {
     const res = await app.inject({ method: 'PATCH', url: `/api/v1/spaces/${SPACE}/whep/x`, payload: 'a=ice-ufrag:x', headers: { 'content-type': 'application/trickle-ice-sdpfrag' } });
     assert.equal(res.statusCode, 405);

@@ -43,7 +43,7 @@ export class HostProbe {
   async #probe(): Promise<void> {
     const t = this.elapsedS();
     try {
-      const publisher = await publishWhip({ url: this.url, bearer: this.hostToken, source: toneSource(880, 0.05), connectTimeoutMs: PROBE_CONNECT_TIMEOUT_MS });
+      const publisher = await publishWhip({ url: this.url, bearer: this.hostToken, source: toneSource(880, 0.05), connectTimeoutMs: PROBE_CONNECT_TIMEOUT_MS, reconnect: false });
       const { connectMs } = publisher.stats();
       await publisher.close();
       this.results.push({ t, ok: true, connectMs: Math.round(connectMs), reason: undefined });

@@ -1,4 +1,5 @@
 import type Hls from 'hls.js';
+import { jitter, releaseLost, watchSession, type LossReason, type SessionWatch } from './session-watch.js';
 import { listen } from './whep.js';
 import type { MediaSession } from './webrtc.js';
 
@@ -18,6 +19,11 @@ export interface LivePlayerOptions {
 const CATCH_UP_ABOVE_S = 0.2;
 /** Only at the start: later, a jump would cut what the listener is hearing. */
 const CATCH_UP_WITHIN_MS = 5_000;
+/** After a lost WHEP session, WHEP is asked again with these waits (jittered), for at most a minute. */
+const WHEP_RETRY_MS = [250, 500, 1000, 2000, 3000];
+const WHEP_RETURN_WITHIN_MS = 60_000;
+
+type WhepSession = MediaSession & { stream: MediaStream };
 
 /** hls.js is loaded on first play, so the listener page paints before the player's ~100 KB arrive. */
 let hlsModule: Promise<typeof Hls> | undefined;
@@ -29,11 +35,15 @@ function loadHls(): Promise<typeof Hls> {
 /**
  * Plays a live Space into one <audio> element: LL-HLS through hls.js (or the browser's own HLS), or
  * WHEP; when the first path fails it falls back to the other, and back again, at most once each.
+ * A WHEP session lost while playing (its origin died or drained: session-watch.ts) is not a failure
+ * of the path: LL-HLS stands in while WHEP is asked again, and the player returns to WHEP when it answers.
  */
 export class LivePlayer {
   readonly #o: LivePlayerOptions;
   #hls: Hls | null = null;
-  #whep: MediaSession | null = null;
+  #whep: WhepSession | null = null;
+  #whepWatch: SessionWatch | null = null;
+  #whepReturn: ReturnType<typeof setTimeout> | undefined;
   #via: Via | null = null;
   #stopped = false;
   #tried = new Set<Via>();
@@ -64,9 +74,8 @@ export class LivePlayer {
     }
   }
 
-  /** `sessionLost`: the server's side is gone already (connection failed), so no DELETE. */
-  async #fail(via: Via, sessionLost = false): Promise<void> {
-    this.#teardown(!sessionLost);
+  async #fail(via: Via): Promise<void> {
+    this.#teardown();
     const other: Via = via === 'hls' ? 'whep' : 'hls';
     if (!this.#stopped && !this.#tried.has(other) && (other === 'hls' ? this.#o.hlsUrl : this.#o.whepUrl)) await this.#try(other);
     else this.#o.onStatus('failed', null);
@@ -96,6 +105,8 @@ export class LivePlayer {
     // Until the first segment is complete the origin answers 404 (cached a second by any edge):
     // wait for it here rather than let hls.js treat the early 404 as fatal and fall back to WHEP.
     await waitForPlaylist(url, () => this.#stopped);
+    // Standing in for a lost WHEP session that came back meanwhile: nothing to do.
+    if (this.#whep) throw new Error('WHEP is back');
     const hls = new Hls({ lowLatencyMode: true, backBufferLength: 30 });
     this.#hls = hls;
     // hls.js starts on a part boundary, up to a part (400 ms) further back than PART-HOLD-BACK, and
@@ -128,17 +139,59 @@ export class LivePlayer {
 
   async #startWhep(): Promise<void> {
     if (!this.#o.whepUrl) throw new Error('no WHEP url');
-    const session = await listen(this.#o.whepUrl);
+    this.#attachWhep(await listen(this.#o.whepUrl));
+  }
+
+  #attachWhep(session: WhepSession): void {
     this.#whep = session;
-    session.pc.addEventListener('connectionstatechange', () => {
-      if (this.#whep === session && session.pc.connectionState === 'failed') void this.#fail('whep', true);
-    });
+    this.#whepWatch = watchSession(session, (reason) => void this.#whepLost(session, reason));
     this.#o.audio.srcObject = session.stream;
   }
 
+  /** The WHEP session is gone: LL-HLS meanwhile (any origin serves it), and WHEP again in the background. */
+  async #whepLost(session: WhepSession, reason: LossReason): Promise<void> {
+    if (this.#whep !== session || this.#stopped) return;
+    this.#whep = null;
+    this.#teardown();
+    void releaseLost(session, reason);
+    this.#o.onStatus('loading', 'whep');
+    const since = Date.now();
+    this.#retryWhep(since, 0);
+    if (!this.#o.hlsUrl) return;
+    try {
+      await this.#startHls();
+      if (this.#stopped || this.#via === 'whep') return;
+      this.#via = 'hls';
+      await this.#play('hls');
+    } catch { /* WHEP may still come back */ }
+  }
+
+  #retryWhep(since: number, attempt: number): void {
+    const wait = jitter(WHEP_RETRY_MS[Math.min(attempt, WHEP_RETRY_MS.length - 1)]!);
+    this.#whepReturn = setTimeout(async () => {
+      if (this.#stopped) return;
+      let session: WhepSession;
+      try {
+        session = await listen(this.#o.whepUrl!);
+      } catch {
+        if (Date.now() - since < WHEP_RETURN_WITHIN_MS) this.#retryWhep(since, attempt + 1);
+        else if (this.#via === null) this.#o.onStatus('failed', null);
+        return;
+      }
+      if (this.#stopped) { void session.close(); return; }
+      this.#teardown(); // the LL-HLS stand-in, if it played
+      this.#attachWhep(session);
+      this.#via = 'whep';
+      await this.#play('whep').catch(() => this.#fail('whep'));
+    }, wait);
+  }
+
   #teardown(notifyServer = true): void {
+    clearTimeout(this.#whepReturn);
     this.#hls?.destroy();
     this.#hls = null;
+    this.#whepWatch?.stop();
+    this.#whepWatch = null;
     void this.#whep?.close(notifyServer);
     this.#whep = null;
     this.#via = null;

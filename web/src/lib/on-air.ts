@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api.js';
 import type { Mic } from './mic.js';
+import { jitter, releaseLost, watchSession, type LossReason, type SessionWatch } from './session-watch.js';
 import type { MediaSession } from './webrtc.js';
 import { publish } from './whip.js';
 
@@ -9,9 +10,14 @@ export type AirStatus = 'off' | 'connecting' | 'on-air' | 'reconnecting';
 
 /** Refusals that another attempt would not change: the page settles and says why. */
 const FATAL = new Set(['SPACE_NOT_LIVE', 'FORBIDDEN', 'AUTH_REQUIRED', 'STAGE_TOKEN_INVALID', 'STAGE_TOKEN_USED', 'PARTICIPANT_NOT_FOUND', 'BLOCKED_FROM_SPACE']);
-const RETRY_MS = [500, 1000, 2000, 3000, 5000];
-/** A 'disconnected' peer often comes back by itself (ICE consent); after this long it is replaced. */
-const DISCONNECTED_GRACE_MS = 3000;
+/**
+ * Between attempts, each jittered by ±50 % so a stage whose origin died does not come back in step.
+ * Short: while the Space moves to another origin, the POST answers 503 or SPACE_NOT_LIVE for the few
+ * seconds the lease takes to lapse, and every second of waiting beyond that is silence on air.
+ */
+const RETRY_MS = [250, 500, 1000, 1000, 2000];
+/** Republishing stops after this long without success: the page says the network failed. */
+const REPUBLISH_WITHIN_MS = 60_000;
 /**
  * A failed peer is most often the server closing it (the Space ended, the seat was removed): wait a
  * poll of the page's state before trying again, and ask whether the Space is still live first.
@@ -45,11 +51,16 @@ export interface OnAir {
    * dropped it, a restart): publish again at once.
    */
   republish(): void;
+  /** Something suggests the origin went away (the stage channel closed): probe the session now. */
+  check(): void;
 }
 
 /**
- * Keeps a microphone on the stage over WHIP while `wanted`: connects, replaces a peer that failed or
- * stayed disconnected, retries with backoff, and frees the server's seat when the page goes away.
+ * Keeps a microphone on the stage over WHIP while `wanted`: connects, replaces a session that is lost
+ * (session-watch.ts: the peer failed or stayed disconnected, or its resource answers 404 or nothing,
+ * as when its origin died or drained), retries with jittered backoff through the same URL (any origin
+ * forwards it to the one now running the Space), and frees the server's seat when the page goes away.
+ * The microphone's track is reused: republishing never asks for the microphone again.
  * A MEDIA_SESSION_ACTIVE refusal (the seat is already on air) is retried only when this tab itself
  * was on air before (a reload whose old session the server has not let go yet); otherwise another
  * tab or device holds the seat, and this page must not fight it.
@@ -61,20 +72,28 @@ export function useOnAir(opts: { spaceId: string; mic: Mic | null; wanted: boole
   serverClosed.current = opts.serverClosed ?? false;
   const [status, setStatus] = useState<AirStatus>(() => (wasOnAir(spaceId) ? 'reconnecting' : 'off'));
   const [refusal, setRefusal] = useState<string | null>(null);
-  const current = useRef<{ session: MediaSession | null; stop: (notify: boolean) => Promise<void>; republish: () => void } | null>(null);
+  const current = useRef<{ session: MediaSession | null; stop: (notify: boolean) => Promise<void>; republish: () => void; check: () => void } | null>(null);
 
   useEffect(() => {
     if (!wanted || !mic) return;
     let stopped = false;
     let session: MediaSession | null = null;
+    let watch: SessionWatch | null = null;
     let attempt = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let resuming = wasOnAir(spaceId);
+    // When the current run of attempts began: republishing gives up REPUBLISH_WITHIN_MS after it.
+    let since = Date.now();
     setRefusal(null);
     setStatus(resuming ? 'reconnecting' : 'connecting');
 
-    const retry = (ms = RETRY_MS[Math.min(attempt++, RETRY_MS.length - 1)]) => {
+    const retry = (ms = jitter(RETRY_MS[Math.min(attempt++, RETRY_MS.length - 1)]!)) => {
       setStatus('reconnecting');
+      if (Date.now() - since > REPUBLISH_WITHIN_MS) {
+        setRefusal('NETWORK');
+        setStatus('off');
+        return;
+      }
       timer = setTimeout(connect, ms);
     };
 
@@ -93,11 +112,14 @@ export function useOnAir(opts: { spaceId: string; mic: Mic | null; wanted: boole
         attempt = 0;
         resuming = true;
         markOnAir(spaceId, true);
-        watch(next);
+        watch = watchSession(next, (reason) => replace(next, reason));
         setStatus('on-air');
       } catch (err) {
         if (stopped) return;
         const code = (err as { code?: string }).code ?? 'NETWORK';
+        // While the Space moves to another origin, one that does not run it yet answers SPACE_NOT_LIVE:
+        // that is final only when the Space itself is no longer live (asked before the next attempt).
+        if (code === 'SPACE_NOT_LIVE' && resuming) { attempt = Math.max(attempt, 1); retry(); return; }
         if (FATAL.has(code) || (code === 'MEDIA_SESSION_ACTIVE' && !resuming)) {
           setRefusal(code);
           setStatus('off');
@@ -108,23 +130,16 @@ export function useOnAir(opts: { spaceId: string; mic: Mic | null; wanted: boole
       }
     }
 
-    function watch(s: MediaSession) {
-      let grace: ReturnType<typeof setTimeout> | undefined;
-      const replace = () => {
-        clearTimeout(grace);
-        if (stopped || session !== s) return;
-        session = null;
-        // No DELETE: the server has most likely closed it already; if not, its media timeout will.
-        void s.close(false);
-        attempt = Math.max(attempt, 1);
-        retry(AFTER_FAILURE_MS);
-      };
-      s.pc.addEventListener('connectionstatechange', () => {
-        const state = s.pc.connectionState;
-        if (state === 'failed') replace();
-        else if (state === 'disconnected') { clearTimeout(grace); grace = setTimeout(replace, DISCONNECTED_GRACE_MS); }
-        else if (state === 'connected') clearTimeout(grace);
-      });
+    /** The session is lost: let go of it (DELETEd only where still held) and publish again. */
+    function replace(s: MediaSession, reason: LossReason) {
+      if (stopped || session !== s) return;
+      session = null;
+      watch = null;
+      void releaseLost(s, reason);
+      attempt = Math.max(attempt, 1);
+      since = Date.now();
+      clearTimeout(timer);
+      retry(reason === 'failed' ? AFTER_FAILURE_MS : jitter(RETRY_MS[0]!));
     }
 
     const onPageHide = () => session?.abandon();
@@ -132,6 +147,7 @@ export function useOnAir(opts: { spaceId: string; mic: Mic | null; wanted: boole
     const stop = async (notify: boolean) => {
       stopped = true;
       clearTimeout(timer);
+      watch?.stop();
       removeEventListener('pagehide', onPageHide);
       const closing = session?.close(notify);
       session = null;
@@ -140,13 +156,16 @@ export function useOnAir(opts: { spaceId: string; mic: Mic | null; wanted: boole
     const republish = () => {
       const s = session;
       if (stopped || !s) return;
+      watch?.stop();
+      watch = null;
       session = null;
       void s.close(false);
       attempt = Math.max(attempt, 1);
+      since = Date.now();
       clearTimeout(timer);
       retry(0);
     };
-    current.current = { session: null, stop, republish };
+    current.current = { session: null, stop, republish, check: () => watch?.check() };
     void connect();
     return () => {
       if (serverClosed.current) markOnAir(spaceId, false);
@@ -169,6 +188,9 @@ export function useOnAir(opts: { spaceId: string; mic: Mic | null; wanted: boole
     },
     republish() {
       current.current?.republish();
+    },
+    check() {
+      current.current?.check();
     },
   };
 }

@@ -4,6 +4,8 @@
  */
 export interface MediaSession {
   readonly pc: RTCPeerConnection;
+  /** The session resource (absolute): DELETE ends it, GET says whether the origin still holds it. */
+  readonly location: string;
   /**
    * Close the peer connection and DELETE the session resource. Idempotent. `notifyServer` false when
    * the server already ended it (the Space ended, the seat was removed): a DELETE would only 404.
@@ -70,6 +72,7 @@ export async function negotiate(pc: RTCPeerConnection, endpoint: string, bearer?
   const remove = (keepalive: boolean) => fetch(location, { method: 'DELETE', credentials, keepalive, ...(bearer ? { headers: { authorization: `Bearer ${bearer}` } } : {}) });
   return {
     pc,
+    location,
     async close(notifyServer = true) {
       if (closed) return;
       closed = true;

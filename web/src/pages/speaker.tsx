@@ -97,13 +97,27 @@ function SpeakerPage() {
   const onMedia = useRef<(participantId: string, media: string) => void>(() => {});
   onMedia.current = (participantId, media) => {
     if (media !== 'disconnected' || participantId !== seat?.id || phase !== 'on-stage' || air.status !== 'on-air') return;
+    // Hearing follows once back on air (below).
     air.republish();
-    void rehear();
   };
+  const onClose = useRef(() => {});
+  onClose.current = () => air.check();
   useEffect(() => {
     if (phase !== 'on-stage') return;
-    return openLiveChannel(spaceId, (e) => { if (e.type === 'stage.media') onMedia.current(e.participantId, e.state); }, stageBearer);
+    // The channel closing may be the origin dying: the microphone's session is probed at once. A
+    // resync (events were missed) re-reads the room state.
+    return openLiveChannel(spaceId, (e) => {
+      if (e.type === 'stage.media') onMedia.current(e.participantId, e.state);
+      else if (e.type === 'resync') void api.state(spaceId).then(setState, () => {});
+    }, stageBearer, { onClose: () => onClose.current() });
   }, [phase]);
+  // Back on air after a loss (a new session, maybe on another origin): the mix-minus went with the
+  // old origin, so listen again too.
+  const lastAir = useRef(air.status);
+  useEffect(() => {
+    if (air.status === 'on-air' && lastAir.current === 'reconnecting' && phase === 'on-stage') void rehear();
+    lastAir.current = air.status;
+  }, [air.status]);
 
   async function rehear() {
     const old = hearing.current;

@@ -47,7 +47,8 @@ function StudioPage() {
     const mine = data.participants.find((p) => p.userId === user?.id);
     if (media === 'disconnected' && mine?.id === participantId && air.status === 'on-air') air.republish();
   };
-  const data = useStudioData(spaceId, !!user, fail, (id, media) => onMedia(id, media));
+  // The stage channel closing may be our origin dying: the microphone's session is probed at once.
+  const data = useStudioData(spaceId, !!user, fail, (id, media) => onMedia(id, media), () => air.check());
   const { state, samples } = useAudience(spaceId, !!user);
   const { space, participants } = data;
   // The room state is fresher than the Space (one second): whichever says "ended" first wins.

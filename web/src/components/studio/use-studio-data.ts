@@ -21,8 +21,13 @@ export interface StudioData {
  * The Space and the three lists the studio acts on, re-read when the stage channel says something
  * changed (events carry ids, not views), at most once per 100 ms burst.
  */
-/** `onMedia`: the stage plane's word on a seat's media (connected, reconnecting, disconnected). */
-export function useStudioData(spaceId: string, enabled: boolean, onError: (err: unknown) => void, onMedia?: (participantId: string, state: string) => void): StudioData {
+/**
+ * `onMedia`: the stage plane's word on a seat's media (connected, reconnecting, disconnected);
+ * `onChannelClose`: the stage channel closed (its origin may be gone). A `resync` from the channel
+ * (it could not replay what was missed) re-reads the lists like any change.
+ */
+export function useStudioData(spaceId: string, enabled: boolean, onError: (err: unknown) => void,
+  onMedia?: (participantId: string, state: string) => void, onChannelClose?: () => void): StudioData {
   const [space, setSpace] = useState<Space | null>(null);
   const [participants, setParticipants] = useState<Participant[]>([]);
   const [requests, setRequests] = useState<SpeakRequest[]>([]);
@@ -30,6 +35,8 @@ export function useStudioData(spaceId: string, enabled: boolean, onError: (err: 
   const [levels, setLevels] = useState<Record<string, { level: number; speaking: boolean }>>({});
   const onMediaRef = useRef(onMedia);
   onMediaRef.current = onMedia;
+  const onCloseRef = useRef(onChannelClose);
+  onCloseRef.current = onChannelClose;
 
   async function reload() {
     const [sp, st, qs] = await Promise.all([api.space(spaceId), api.stage(spaceId), api.questions(spaceId, 'pending,approved')]);
@@ -49,7 +56,7 @@ export function useStudioData(spaceId: string, enabled: boolean, onError: (err: 
       if (NOT_LIST_CHANGES.has(e.type)) return;
       clearTimeout(pending);
       pending = setTimeout(() => void reload().catch(() => {}), 100);
-    });
+    }, undefined, { onClose: () => onCloseRef.current?.() });
     return () => { clearTimeout(pending); close(); };
   }, [enabled, spaceId]);
 

@@ -1,0 +1,56 @@
+import type ndc from 'node-datachannel';
+import { RECONNECT_DEFAULTS } from './defaults.js';
+
+/** Why a client decided its session was lost. */
+export type LossReason = 'peer-closed' | 'peer-failed' | 'peer-disconnected' | 'session-gone' | 'origin-unreachable';
+
+export type ProbeAnswer = 'alive' | 'gone' | 'unreachable';
+
+/** One probe of a WHIP/WHEP session resource (GET): 404 gone, 5xx or no answer unreachable, else alive. */
+export async function probeSession(location: string, timeoutMs: number): Promise<ProbeAnswer> {
+  try {
+    const res = await fetch(location, { method: 'GET', signal: AbortSignal.timeout(timeoutMs) });
+    await res.arrayBuffer();
+    if (res.status === 404) return 'gone';
+    // A 429 is an origin that answers: only silence and 5xx speak of a lost one.
+    return res.status >= 500 ? 'unreachable' : 'alive';
+  } catch {
+    return 'unreachable';
+  }
+}
+
+/**
+ * Watches one session for loss: the peer's state, and (with `probe`) its resource every second. Calls
+ * `onLost` once; `stop()` ends the watch quietly (the client closed the session itself).
+ */
+export function watchSession(pc: ndc.PeerConnection, location: string | undefined, probe: boolean, onLost: (reason: LossReason) => void): () => void {
+  const r = RECONNECT_DEFAULTS;
+  let done = false;
+  let unreachable = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const lost = (reason: LossReason): void => {
+    if (done) return;
+    stop();
+    onLost(reason);
+  };
+  const stop = (): void => {
+    done = true;
+    clearTimeout(timer);
+  };
+  pc.onStateChange((state) => {
+    if (state === 'closed') lost('peer-closed');
+    else if (state === 'failed') lost('peer-failed');
+    else if (state === 'disconnected') lost('peer-disconnected');
+  });
+  const probeOnce = async (): Promise<void> => {
+    if (done || !location || !probe) return;
+    const answer = await probeSession(location, r.probeTimeoutMs);
+    if (done) return;
+    if (answer === 'gone') return lost('session-gone');
+    unreachable = answer === 'unreachable' ? unreachable + 1 : 0;
+    if (unreachable >= r.unreachableProbes) return lost('origin-unreachable');
+    timer = setTimeout(() => void probeOnce(), r.probeIntervalMs);
+  };
+  timer = setTimeout(() => void probeOnce(), r.probeIntervalMs);
+  return stop;
+}

@@ -1,0 +1,104 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { POSTGRES_URL, REDIS_URL } from './cluster-engines.js';
+
+/** `tribune serve` processes of one test cluster: one PostgreSQL schema, one Redis prefix. */
+export interface Origin { readonly id: string; readonly child: ChildProcess; readonly url: string }
+
+const root = new URL('../..', import.meta.url).pathname;
+
+/** A port free a moment ago: each origin must know its own address before it starts (--internal-url). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export class OriginCluster {
+  readonly #dirs: string[] = [];
+  readonly #children: ChildProcess[] = [];
+  constructor(readonly schema: string, readonly prefix: string) {}
+
+  async start(id: string): Promise<Origin> {
+    const dataDir = mkdtempSync(join(tmpdir(), `tribune-${id}-`));
+    this.#dirs.push(dataDir);
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/run-cli.ts', 'serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir,
+      '--udp-port', '0', '--advertise', '127.0.0.1', '--log-level', 'warn', '--database-url', `${POSTGRES_URL}?schema=${this.schema}`, '--redis-url', REDIS_URL,
+      '--origin-id', id, '--internal-url', `http://127.0.0.1:${port}`], {
+      cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TRIBUNE_SECRET: 'the-secret-of-this-test-cluster', TRIBUNE_REDIS_PREFIX: this.prefix, TRIBUNE_WRITES_PER_SECOND: '100000',
+        // A loaded test machine must not trip the defences of a test about something else.
+        TRIBUNE_UNDER_ATTACK: 'off', TRIBUNE_SHED_EVENT_LOOP_MS: '60000' },
+    });
+    this.#children.push(child);
+    return new Promise((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`${id} did not start: ${out}`)), 60_000);
+      child.stdout!.on('data', (chunk) => {
+        out += String(chunk);
+        const match = /live on (http:\/\/\S+)/.exec(out);
+        if (match) { clearTimeout(timer); resolve({ id, child, url: match[1]! }); }
+      });
+      child.stderr!.on('data', (chunk) => { out += String(chunk); });
+      child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${id} exited (${code}): ${out}`)); });
+    });
+  }
+
+  /** Kills what is still running and removes the data directories (the schema and keys are the caller's). */
+  cleanup(): void {
+    for (const child of this.#children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const d of this.#dirs) rmSync(d, { recursive: true, force: true });
+  }
+}
+
+export async function call(origin: { url: string }, method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${origin.url}${path}`, {
+    method,
+    headers: { ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...(options.body ? { 'content-type': 'application/json' } : {}) },
+    body: options.body ? JSON.stringify(options.body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+/**
+ * The part of an edge that matters to a client whose origin dies: each request goes to the first origin
+ * that accepts the connection (a dead one refuses it), and the answer is relayed. Plain HTTP, no cache.
+ */
+export async function startFailoverEdge(origins: readonly Origin[]): Promise<{ url: string; close: () => Promise<void> }> {
+  const relay = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string' && name !== 'host' && name !== 'connection') headers[name] = value;
+    for (const origin of origins) {
+      let answer: Response;
+      try {
+        answer = await fetch(new URL(req.url!, origin.url), {
+          method: req.method, headers, body: chunks.length > 0 ? Buffer.concat(chunks) : undefined, signal: AbortSignal.timeout(15_000),
+        });
+      } catch {
+        continue;
+      }
+      const body = Buffer.from(await answer.arrayBuffer());
+      const relayed: Record<string, string> = {};
+      answer.headers.forEach((value, name) => { if (name !== 'content-encoding' && name !== 'transfer-encoding' && name !== 'connection' && name !== 'content-length') relayed[name] = value; });
+      res.writeHead(answer.status, relayed).end(body);
+      return;
+    }
+    res.writeHead(502).end();
+  };
+  const server = createHttpServer((req, res) => void relay(req, res).catch(() => res.destroy()));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
