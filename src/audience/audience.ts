@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { PROGRAM_FORMAT, type CaptionSink, type ProgramConsumer, type ProgramSink } from '../media/types.js';
 import { TribuneError } from '../errors/catalogue.js';
-import { LiveStream } from './live-stream.js';
+import { LiveStream, type StreamEpoch } from './live-stream.js';
 import { audienceMetrics } from './metrics.js';
 import { SPACE_ID_PATTERN } from './names.js';
 import { buildInitSegment } from './opus-init-segment.js';
@@ -33,7 +33,9 @@ export type PlaylistAnswer =
   | { readonly status: 503; readonly body: string; readonly blocking: true };
 
 export interface Audience extends ProgramConsumer {
-  begin(spaceId: string): ProgramSink;
+  begin(spaceId: string, options?: { readonly join?: StreamEpoch }): ProgramSink;
+  /** The timeline of the Space's stream here, once its first frame arrived (what a standby joins). */
+  epoch(spaceId: string): StreamEpoch | undefined;
   isLive(spaceId: string): boolean;
   /** Live here and its first part exists (what a listener can play). */
   hasLiveMedia(spaceId: string): boolean;
@@ -101,7 +103,11 @@ class AudienceImpl implements Audience {
     return this.subtitles.sink(spaceId, language);
   }
 
-  begin(spaceId: string): ProgramSink {
+  /**
+   * Starts packaging a Space's programme here. `join`: another origin's stream timeline (its
+   * `epoch()`), to produce the same names and bytes from the same frames (docs/audience.md).
+   */
+  begin(spaceId: string, options: { readonly join?: StreamEpoch } = {}): ProgramSink {
     if (this.#closed) throw new Error('Audience is closed');
     if (!SPACE_ID_PATTERN.test(spaceId)) throw new TypeError(`invalid spaceId ${JSON.stringify(spaceId)}`);
     // begin() again for a Space live here: the old stream is flushed and the new one continues its
@@ -117,6 +123,7 @@ class AudienceImpl implements Audience {
       liveWindowSegments: this.options.liveWindowSegments,
       startupParts: this.options.startupParts,
       startupFramesPerPart: this.options.startupPartMs / PROGRAM_FORMAT.frameMs,
+      join: options.join,
     }, recording);
     this.#streams.set(spaceId, stream);
     // Subtitle segment m is published when the audio closes segment m (the recording learns it first).
@@ -147,6 +154,10 @@ class AudienceImpl implements Audience {
 
   isLive(spaceId: string): boolean {
     return this.#streams.get(spaceId)?.state === 'live';
+  }
+
+  epoch(spaceId: string): StreamEpoch | undefined {
+    return this.#streams.get(spaceId)?.epoch;
   }
 
   hasLiveMedia(spaceId: string): boolean {

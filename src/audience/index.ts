@@ -1,6 +1,7 @@
 export { createAudience } from './audience.js';
 export type { Audience, AudienceStats, PlaylistQuery, PlaylistAnswer } from './audience.js';
 export type { AudienceOptions } from './options.js';
+export type { StreamEpoch } from './live-stream.js';
 export { AUDIENCE_DEFAULTS } from './options.js';
 export { audienceRoutes } from './routes.js';
 export { renderEdgeConfig } from './edge-config.js';

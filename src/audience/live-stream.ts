@@ -3,6 +3,18 @@ import { buildFragment, type Sample } from './fragment.js';
 import { audienceMetrics } from './metrics.js';
 import type { MediaPlaylistView, ViewSegment } from './playlist.js';
 import type { Recording, SegmentRecord } from './recording.js';
+import { framePosition, startsSegment, type TimelineLayout } from './timeline.js';
+
+/**
+ * Where a stream's timeline starts: the programme pts of its frame 0 and the numbers that frame's
+ * segment and part carry. An origin given another's epoch cuts the same names from the same frames.
+ */
+export interface StreamEpoch {
+  readonly pts: number;
+  readonly msn: number;
+  readonly decodeTime: number;
+  readonly fragmentSequence: number;
+}
 
 export interface LiveStreamConfig {
   readonly trackId: number;
@@ -21,6 +33,11 @@ export interface LiveStreamConfig {
   readonly startupParts: number;
   /** Frames in each part of the first segment (at most framesPerPart): a shorter first segment. */
   readonly startupFramesPerPart: number;
+  /**
+   * Join a stream another origin runs, on its timeline: frames before the next segment start are
+   * dropped (a part must be whole to be the same bytes), then every name follows the epoch.
+   */
+  readonly join?: StreamEpoch;
 }
 
 interface Part {
@@ -66,13 +83,19 @@ export class LiveStream implements ProgramSink {
   #nextMsn = 0;
   #decodeTime = 0;
   #fragmentSequence = 1;
+  readonly #layout: TimelineLayout;
+  /** The numbers of frame 0; its pts once the first frame is here. */
+  #epoch: Omit<StreamEpoch, 'pts'> = { msn: 0, decodeTime: 0, fragmentSequence: 1 };
+  #epochPts: number | undefined;
+  /** The next frame's index on the timeline. */
+  #frameIndex = 0;
+  #joining: boolean;
   #lastPts: number | undefined;
   #lastWallClock = 0;
   #discontinuityNext = false;
   #discontinuitiesBeforeWindow = 0;
   #state: 'live' | 'ended' | 'closed' = 'live';
   #partsProduced = 0;
-  #segmentsMade = 0;
   #firstFrameAt: number | undefined;
   #firstPartAt: number | undefined;
 
@@ -80,7 +103,17 @@ export class LiveStream implements ProgramSink {
     this.spaceId = spaceId;
     this.#cfg = cfg;
     this.#recording = recording;
-    const resume = recording.resumePoint();
+    this.#layout = {
+      framesPerPart: cfg.framesPerPart, partsPerSegment: cfg.partsPerSegment,
+      startupParts: cfg.startupParts, startupFramesPerPart: cfg.startupFramesPerPart,
+    };
+    this.#joining = cfg.join !== undefined;
+    if (cfg.join) {
+      this.#epoch = { msn: cfg.join.msn, decodeTime: cfg.join.decodeTime, fragmentSequence: cfg.join.fragmentSequence };
+      this.#epochPts = cfg.join.pts;
+      this.#nextMsn = cfg.join.msn;
+    }
+    const resume = cfg.join ? undefined : recording.resumePoint();
     if (resume) {
       // The origin restarted (or begin() came again): continue the numbering, never back at 0, and
       // mark the first new segment with EXT-X-DISCONTINUITY (RFC 8216bis §4.4.4.3): timestamps and
@@ -88,6 +121,7 @@ export class LiveStream implements ProgramSink {
       this.#nextMsn = resume.msn;
       this.#decodeTime = resume.decodeTime;
       this.#fragmentSequence = resume.fragmentSequence;
+      this.#epoch = { msn: resume.msn, decodeTime: resume.decodeTime, fragmentSequence: resume.fragmentSequence };
       this.#discontinuityNext = true;
       // The old window stays listed only if it runs up to the new msn without a hole: msns are
       // positional in a playlist (§4.4.3.2), so after a crash burnt a segment the window starts anew.
@@ -107,6 +141,10 @@ export class LiveStream implements ProgramSink {
   get firstFrameAt(): number | undefined { return this.#firstFrameAt; }
   get firstPartAt(): number | undefined { return this.#firstPartAt; }
   get waiting(): number { return this.#waiters.size; }
+  /** This stream's timeline, once its first frame is here: what a standby origin joins with. */
+  get epoch(): StreamEpoch | undefined {
+    return this.#epochPts === undefined ? undefined : { pts: this.#epochPts, ...this.#epoch };
+  }
 
   /** Whether a playlist can be served: a complete segment is published (see startupParts). */
   hasMedia(): boolean {
@@ -132,6 +170,13 @@ export class LiveStream implements ProgramSink {
     if (this.#state !== 'live') return;
     if (!Buffer.isBuffer(frame.opus) || frame.opus.length === 0 || !Number.isFinite(frame.pts)) return;
     this.#firstFrameAt ??= Date.now();
+    if (this.#epochPts === undefined) this.#epochPts = frame.pts;
+    if (this.#lastPts === undefined && this.#joining) {
+      // The first frame of a joining origin: its place on the other's timeline.
+      const ticks = frame.pts - this.#epochPts;
+      if (ticks < 0 || ticks % TICKS !== 0) return;
+      this.#frameIndex = ticks / TICKS;
+    }
     if (this.#lastPts !== undefined) {
       const delta = frame.pts - (this.#lastPts + TICKS);
       // Late or duplicated frame: the timeline already covers it.
@@ -256,8 +301,17 @@ export class LiveStream implements ProgramSink {
   }
 
   #append(opus: Buffer, wallClock: number): void {
+    const index = this.#frameIndex++;
+    const pos = framePosition(this.#layout, index);
+    if (this.#joining) {
+      if (!startsSegment(this.#layout, index)) return;
+      this.#joining = false;
+    }
     if (!this.#current) {
-      const msn = this.#nextMsn++;
+      const msn = this.#epoch.msn + pos.segment;
+      this.#nextMsn = msn + 1;
+      this.#decodeTime = this.#epoch.decodeTime + pos.segmentStartFrame * TICKS;
+      this.#fragmentSequence = this.#epoch.fragmentSequence + pos.partsBefore;
       this.#current = {
         msn, decodeTime: this.#decodeTime, programDateTime: wallClock,
         discontinuity: this.#discontinuityNext, parts: [], duration: 0, data: undefined,
@@ -270,11 +324,11 @@ export class LiveStream implements ProgramSink {
       });
     }
     this.#pending.push({ data: opus, duration: TICKS });
-    // Startup parts until the first segment is published, i.e. also the next segment's first part
-    // (see #published): a crowd waiting for the start hears it that much sooner.
-    const startup = this.#segmentsMade === 0 || (this.#segmentsMade === 1 && this.#current!.parts.length === 0);
-    const framesPerPart = startup ? this.#cfg.startupFramesPerPart : this.#cfg.framesPerPart;
-    if (this.#pending.length >= framesPerPart) this.#closePart();
+    if (pos.frameInPart === pos.partFrames - 1) {
+      this.#closePart();
+      if (pos.part === pos.partsInSegment - 1) this.#closeSegment();
+      this.#notify();
+    }
   }
 
   #closePart(): void {
@@ -295,16 +349,12 @@ export class LiveStream implements ProgramSink {
     this.#partsProduced++;
     this.#firstPartAt ??= Date.now();
     audienceMetrics.partsProduced.inc();
-    const partsInSegment = this.#segmentsMade === 0 ? Math.min(this.#cfg.startupParts, this.#cfg.partsPerSegment) : this.#cfg.partsPerSegment;
-    if (cur.parts.length >= partsInSegment) this.#closeSegment();
-    this.#notify();
   }
 
   #closeSegment(): void {
     const seg = this.#current;
     if (!seg || seg.parts.length === 0) return;
     this.#current = undefined;
-    this.#segmentsMade++;
     seg.data = Buffer.concat(seg.parts.map((p) => p.data));
     this.#window.push(seg);
     while (this.#window.length > this.#cfg.liveWindowSegments) {
