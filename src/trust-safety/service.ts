@@ -49,8 +49,17 @@ export class TrustSafetyService {
   }
 
   /** Loads the restrictions in force (after a restart). */
-  async start(): Promise<void> {
-    for (const d of await this.#store.trustSafety.decisionsInForce(['suspend_account', 'terminate_account', 'disable_replay'])) this.#enforce(d);
+  async start(): Promise<void> { await this.refresh(); }
+
+  /**
+   * Rebuilds the in-memory restrictions from the decisions in force. Several origins share one store:
+   * each refreshes now and then to pick up the decisions and reversals the others recorded.
+   */
+  async refresh(): Promise<void> {
+    const inForce = await this.#store.trustSafety.decisionsInForce(['suspend_account', 'terminate_account', 'disable_replay']);
+    this.restrictions.clear();
+    this.#disabledReplays.clear();
+    for (const d of inForce) this.#enforce(d);
   }
 
   isReplayDisabled(spaceId: string): boolean { return this.#disabledReplays.has(spaceId); }
@@ -180,9 +189,10 @@ export class TrustSafetyService {
       id: newId('ap'), decisionId, appellantId: user.id, explanation: explanation.trim(), submittedAt: now, state: 'open',
       decidedBy: null, decidedAt: null, reasons: null,
     };
-    await this.#store.trustSafety.createAppeal(appeal, {
+    const lodged = await this.#store.trustSafety.createAppeal(appeal, {
       at: now, actorId: user.id, action: 'appeal.lodged', targetType: 'decision', targetId: decisionId, reason: 'Art. 20 complaint', data: { appealId: appeal.id },
     });
+    if (!lodged) throw new TribuneError('APPEAL_EXISTS', { appealId: (await this.#store.trustSafety.appealOf(decisionId))?.id ?? '' });
     return appeal;
   }
 
@@ -202,10 +212,11 @@ export class TrustSafetyService {
     const now = iso(this.#clock.now());
     const answered: Appeal = { ...appeal, state: outcome.reverse ? 'reversed' : 'upheld', decidedBy: staff.id, decidedAt: now, reasons: outcome.reasons.trim() };
     const effect = outcome.reverse ? undoEffect(decision) : undefined;
-    await this.#store.trustSafety.decideAppeal(answered, outcome.reverse, {
+    const answeredNow = await this.#store.trustSafety.decideAppeal(answered, outcome.reverse, {
       at: now, actorId: staff.id, action: outcome.reverse ? 'appeal.reversed' : 'appeal.upheld', targetType: 'decision', targetId: decision.id,
       reason: answered.reasons ?? '', data: { appealId },
     }, effect);
+    if (!answeredNow) throw new TribuneError('APPEAL_ALREADY_DECIDED', { state: (await this.#store.trustSafety.appeal(appealId))?.state ?? 'decided' });
     if (outcome.reverse) this.#lift(decision);
     if (effect?.kind === 'question-state' && decision.spaceId) this.#questionChanged(decision.spaceId, effect.questionId, effect.state);
     return { appeal: answered, decision: (await this.#store.trustSafety.decision(decision.id))! };
@@ -299,11 +310,12 @@ export class TrustSafetyService {
       undo, state: 'in_force', reversedAt: null,
       manifestlyIllegal: input.action !== 'no_action' && input.manifestlyIllegal === true, automated: staff.id === SYSTEM_ACTOR,
     };
-    await this.#store.trustSafety.recordDecision(decision, { unfounded: input.action === 'no_action' && input.manifestlyUnfounded === true, effect }, {
+    const recorded = await this.#store.trustSafety.recordDecision(decision, { unfounded: input.action === 'no_action' && input.manifestlyUnfounded === true, effect }, {
       at: now, actorId: staff.id, action: `decision.${input.action}`, targetType: input.targetType, targetId: input.targetId,
       reason: input.ground === 'DECISION_GROUND_ILLEGAL_CONTENT' ? `${input.category}: ${decision.legalGround}` : `${input.category}: ${decision.termsClause}`,
       data: { decisionId: decision.id, notices: decision.noticeIds.length, source: decision.source },
     });
+    if (!recorded) throw new TribuneError('NOTICES_ALREADY_DECIDED', { targetType: input.targetType });
     this.#enforce(decision);
     if (decision.manifestlyIllegal && decision.affectedUserId) await this.#repeatOffender(decision);
     return decision;

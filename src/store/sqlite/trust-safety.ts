@@ -90,6 +90,7 @@ export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
     notice: db.prepare<[string], NoticeRow>('SELECT * FROM notices WHERE id = ?'),
     openNotices: db.prepare<[string, string, number], NoticeRow>(`SELECT * FROM notices WHERE target_type = ? AND target_id = ? AND state = 'open'
       ORDER BY trusted DESC, received_at ASC LIMIT ?`),
+    stillOpen: db.prepare<[string], { n: number }>(`SELECT COUNT(*) AS n FROM notices WHERE state = 'open' AND id IN (SELECT value FROM json_each(?))`),
     closeNotices: db.prepare(`UPDATE notices SET state = 'closed', decision_id = ?, closed_at = ?, unfounded = ? WHERE target_type = ? AND target_id = ? AND state = 'open'`),
     byNotifier: db.prepare<[string, number], NoticeRow>('SELECT * FROM notices WHERE notifier_user_id = ? ORDER BY received_at DESC LIMIT ?'),
     queueFirst: db.prepare<[number], QueueRow>('SELECT * FROM moderation_queue WHERE open_notices > 0 ORDER BY rank_key LIMIT ?'),
@@ -108,7 +109,7 @@ export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
     reverse: db.prepare(`UPDATE decisions SET state = 'reversed', reversed_at = ? WHERE id = ?`),
 
     insertAppeal: db.prepare(`INSERT INTO appeals (id, decision_id, appellant_id, explanation, submitted_at, state, decided_by, decided_at, reasons)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (decision_id) DO NOTHING`),
     appeal: db.prepare<[string], AppealRow>('SELECT * FROM appeals WHERE id = ?'),
     appealOf: db.prepare<[string], AppealRow>('SELECT * FROM appeals WHERE decision_id = ?'),
     openAppeals: db.prepare<[number], AppealRow>(`SELECT * FROM appeals WHERE state = 'open' ORDER BY submitted_at LIMIT ?`),
@@ -162,7 +163,8 @@ export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
     if (e?.kind === 'reopen-notices') reopen(e.decisionId);
   };
 
-  const recordDecision = db.transaction((d: Decision, unfounded: boolean, audit: NewAuditEntry, effect: ContentEffect | undefined) => {
+  const recordDecision = db.transaction((d: Decision, unfounded: boolean, audit: NewAuditEntry, effect: ContentEffect | undefined): boolean => {
+    if (d.noticeIds.length && q.stillOpen.get(JSON.stringify(d.noticeIds))?.n !== d.noticeIds.length) return false;
     applyEffect(effect);
     q.insertDecision.run(d.id, d.action, d.targetType, d.targetId, d.spaceId, d.atMs, d.affectedUserId, d.ground, d.legalGround, d.termsClause,
       d.explanation, d.facts, d.category, JSON.stringify(d.keywords), d.source, JSON.stringify(d.noticeIds), d.contentDate, d.contentLanguage,
@@ -170,17 +172,20 @@ export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
     q.closeNotices.run(d.id, d.decidedAt, fromBool(unfounded), d.targetType, d.targetId);
     q.dequeue.run(d.targetType, d.targetId);
     append(audit);
+    return true;
   });
 
-  const createAppeal = db.transaction((a: Appeal, audit: NewAuditEntry) => {
-    q.insertAppeal.run(a.id, a.decisionId, a.appellantId, a.explanation, a.submittedAt, a.state, a.decidedBy, a.decidedAt, a.reasons);
+  const createAppeal = db.transaction((a: Appeal, audit: NewAuditEntry): boolean => {
+    if (q.insertAppeal.run(a.id, a.decisionId, a.appellantId, a.explanation, a.submittedAt, a.state, a.decidedBy, a.decidedAt, a.reasons).changes !== 1) return false;
     append(audit);
+    return true;
   });
 
-  const decideAppeal = db.transaction((a: Appeal, reversed: boolean, audit: NewAuditEntry, effect: ContentEffect | undefined): void => {
-    if (q.answerAppeal.run(a.state, a.decidedBy, a.decidedAt, a.reasons, a.id).changes !== 1) throw new Error(`appeal ${a.id} was already decided`);
+  const decideAppeal = db.transaction((a: Appeal, reversed: boolean, audit: NewAuditEntry, effect: ContentEffect | undefined): boolean => {
+    if (q.answerAppeal.run(a.state, a.decidedBy, a.decidedAt, a.reasons, a.id).changes !== 1) return false;
     if (reversed) { q.reverse.run(a.decidedAt, a.decisionId); applyEffect(effect); }
     append(audit);
+    return true;
   });
 
   const setTrusted = db.transaction((userId: string, trusted: boolean, by: string, audit: NewAuditEntry) => {
@@ -209,7 +214,7 @@ export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
     async queue(after, limit) { return (after === null ? q.queueFirst.all(limit) : q.queueAfter.all(after, limit)).map(toQueueItem); },
     async queueItem(targetType, targetId) { const r = q.queueItem.get(targetType, targetId); return r ? toQueueItem(r) : null; },
 
-    async recordDecision(decision, options, audit) { recordDecision(decision, options.unfounded, audit, options.effect); },
+    async recordDecision(decision, options, audit) { return recordDecision(decision, options.unfounded, audit, options.effect); },
     async decision(id) { const r = q.decision.get(id); return r ? toDecision(r) : null; },
     async decisionsAffecting(userId, limit) { return q.affecting.all(userId, limit).map(toDecision); },
     async decisionsBetween(from, to) { return q.between.all(from, to).map(toDecision); },
@@ -219,12 +224,12 @@ export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
     },
     async labelsOf(spaceId) { return q.labels.all(spaceId).map(toDecision); },
     async noticesBetween(from, to) { return q.noticesBetween.all(from, to).map(toNotice); },
-    async createAppeal(appeal, audit) { createAppeal(appeal, audit); },
+    async createAppeal(appeal, audit) { return createAppeal(appeal, audit); },
     async appeal(id) { const r = q.appeal.get(id); return r ? toAppeal(r) : null; },
     async appealOf(decisionId) { const r = q.appealOf.get(decisionId); return r ? toAppeal(r) : null; },
     async openAppeals(limit) { return q.openAppeals.all(limit).map(toAppeal); },
     async appealsBetween(from, to) { return q.appealsBetween.all(from, to).map(toAppeal); },
-    async decideAppeal(appeal, reversed, audit, effect) { decideAppeal(appeal, reversed, audit, effect); },
+    async decideAppeal(appeal, reversed, audit, effect) { return decideAppeal(appeal, reversed, audit, effect); },
 
     async setTrustedFlagger(userId, trusted, by, audit) { setTrusted(userId, trusted, by, audit); },
     async isTrustedFlagger(userId) { return q.isTrusted.get(userId) !== undefined; },
