@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,7 @@ let mod2: Account;
 const notifier = { notifierName: 'Camille Martin', notifierEmail: 'camille@example.org', goodFaith: true };
 const terms = { ground: 'DECISION_GROUND_INCOMPATIBLE_CONTENT', termsClause: 'Terms §4.2, spam', explanation: 'Repeated off-topic promotion.', facts: 'The Space promoted a product.', category: 'STATEMENT_CATEGORY_OTHER_VIOLATION_TC' };
 const today = new Date().toISOString().slice(0, 10);
+const databaseUrl = `postgres://127.0.0.1:5432/test?schema=${schema}`;
 
 describe('trust & safety, notes and follows across two origins', { skip: !requireProgram('openssl') }, () => {
   before(async () => {
@@ -33,7 +35,7 @@ describe('trust & safety, notes and follows across two origins', { skip: !requir
     push = await startPushService(pushDir);
     const origin = (originId: string) => startTestServer({
       server: { pushAgent: new Agent({ ca: push.ca }) },
-      overrides: { secret: 'a-secret-both-origins-share', cluster: { databaseUrl: `postgres://127.0.0.1:5432/test?schema=${schema}`, redisUrl: 'redis://127.0.0.1:6379', originId, redisPrefix: prefix } },
+      overrides: { secret: 'a-secret-both-origins-share', cluster: { databaseUrl, redisUrl: 'redis://127.0.0.1:6379', originId, redisPrefix: prefix } },
     });
     // Both at once: each offers the VAPID pair of its own data directory; one pair is kept for both.
     [a, b] = await Promise.all([origin('o1'), origin('o2')]);
@@ -80,6 +82,13 @@ describe('trust & safety, notes and follows across two origins', { skip: !requir
     assert.ok(exported.body.statements.some((s: { puid: string }) => s.puid === decided.body.id), JSON.stringify(exported.body.statements.map((s: { puid: string }) => s.puid)));
     const noticesOnB = await b.request('GET', '/api/v1/moderation/queue?limit=200', { token: mod2.token });
     assert.ok(!noticesOnB.body.items.some((i: { targetId: string }) => i.targetId === space.id));
+
+    // The command an operator runs against the cluster's PostgreSQL writes the same statements.
+    const cli = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
+      execFile(process.execPath, ['--import', 'tsx', 'test/helpers/run-cli.ts', 'dsa', 'export', '--from', today, '--to', today, '--database-url', databaseUrl],
+        (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve({ stdout, stderr })));
+    });
+    assert.deepEqual(JSON.parse(cli.stdout).statements, exported.body.statements);
 
     for (const server of [a, b]) {
       const verdict = await server.request('GET', '/api/v1/moderation/audit/verify', { token: mod1.token });
