@@ -38,6 +38,8 @@ export class TrustSafetyService {
   readonly restrictions: AccountRestrictions;
   /** Spaces whose replay a decision in force disabled: checked on every replay request, so kept in memory. */
   readonly #disabledReplays = new Set<string>();
+  /** Counts this origin's own enforcements and lifts, so a refresh read before one of them does not undo it. */
+  #changes = 0;
 
   constructor(deps: { store: Store; bus: Bus; clock: Clock; spaces: SpaceService; stage: StageService }) {
     this.#store = deps.store;
@@ -56,7 +58,10 @@ export class TrustSafetyService {
    * each refreshes now and then to pick up the decisions and reversals the others recorded.
    */
   async refresh(): Promise<void> {
+    const before = this.#changes;
     const inForce = await this.#store.trustSafety.decisionsInForce(['suspend_account', 'terminate_account', 'disable_replay']);
+    // A decision of this origin landed while the read ran: the read may predate it; the next refresh will not.
+    if (this.#changes !== before) return;
     this.restrictions.clear();
     this.#disabledReplays.clear();
     for (const d of inForce) this.#enforce(d);
@@ -349,6 +354,7 @@ export class TrustSafetyService {
   }
 
   #enforce(d: Decision): void {
+    this.#changes++;
     if (d.action === 'disable_replay' && d.spaceId) this.#disabledReplays.add(d.spaceId);
     if ((d.action === 'suspend_account' || d.action === 'terminate_account') && d.affectedUserId) {
       this.restrictions.restrict(d.affectedUserId, d.id, d.action === 'terminate_account' ? 'terminated' : 'suspended', d.endsAt);
@@ -357,6 +363,7 @@ export class TrustSafetyService {
 
   /** The in-memory side of a reversal (the store side is `undoEffect`, committed with the appeal). */
   #lift(d: Decision): void {
+    this.#changes++;
     if (d.action === 'disable_replay' && d.spaceId) this.#disabledReplays.delete(d.spaceId);
     if ((d.action === 'suspend_account' || d.action === 'terminate_account') && d.affectedUserId) this.restrictions.lift(d.affectedUserId, d.id);
   }
