@@ -1,13 +1,6 @@
-import type { Note, NoteRating } from '../../notes/types.js';
 import type { NotesRepository } from '../trust-safety-store.js';
+import { toNote, toRating, type NoteRow, type RatingRow } from '../trust-safety-rows.js';
 import type { Pool } from './database.js';
-
-interface NoteRow { id: string; space_id: string; question_id: string | null; at_ms: number | null; author_id: string; text: string; sources: string; created_at: string; hidden: boolean }
-const toNote = (r: NoteRow): Note => ({
-  id: r.id, spaceId: r.space_id, questionId: r.question_id, atMs: r.at_ms, authorId: r.author_id, text: r.text,
-  sources: JSON.parse(r.sources) as string[], createdAt: r.created_at, hidden: r.hidden,
-});
-interface RatingRow { note_id: string; rater_id: string; level: NoteRating['level']; created_at: string }
 
 export function postgresNotes(pool: Pool): NotesRepository {
   return {
@@ -30,7 +23,7 @@ export function postgresNotes(pool: Pool): NotesRepository {
     },
     async allRatings() {
       const { rows } = await pool.query<RatingRow>('SELECT * FROM note_ratings ORDER BY note_id, rater_id');
-      return rows.map((r) => ({ noteId: r.note_id, raterId: r.rater_id, level: r.level, createdAt: r.created_at }));
+      return rows.map(toRating);
     },
     async ratingCount() { return (await pool.query<{ n: number }>('SELECT COUNT(*) AS n FROM note_ratings')).rows[0]?.n ?? 0; },
   };

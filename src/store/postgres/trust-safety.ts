@@ -1,53 +1,9 @@
 import { chainHash } from '../../trust-safety/audit-chain.js';
 import type { Appeal, AuditEntry, Decision, NewAuditEntry, Notice, QueueItem, TargetType } from '../../trust-safety/types.js';
+import { toAppeal, toAudit, toDecision, toNotice, toQueueItem, type AppealRow, type AuditRow, type DecisionRow, type LocationRow, type NoticeRow, type QueueRow } from '../trust-safety-rows.js';
 import type { MisuseKind } from '../../trust-safety/misuse-rules.js';
 import type { ContentEffect, TargetLocation, TrustSafetyRepository } from '../trust-safety-store.js';
 import { inTransaction, type Pool, type Queryable } from './database.js';
-
-interface NoticeRow {
-  id: string; target_type: Notice['targetType']; target_id: string; space_id: string | null; at_ms: number | null; category: Notice['category'];
-  explanation: string; notifier_name: string | null; notifier_email: string | null; notifier_user_id: string | null; trusted: boolean;
-  received_at: string; state: Notice['state']; decision_id: string | null; closed_at: string | null;
-}
-const toNotice = (r: NoticeRow): Notice => ({
-  id: r.id, targetType: r.target_type, targetId: r.target_id, spaceId: r.space_id, atMs: r.at_ms, category: r.category,
-  explanation: r.explanation, notifierName: r.notifier_name, notifierEmail: r.notifier_email, notifierUserId: r.notifier_user_id,
-  trusted: r.trusted, receivedAt: r.received_at, state: r.state, decisionId: r.decision_id, closedAt: r.closed_at,
-});
-
-interface DecisionRow {
-  id: string; action: Decision['action']; target_type: Decision['targetType']; target_id: string; space_id: string | null; at_ms: number | null;
-  affected_user_id: string | null; ground: Decision['ground']; legal_ground: string | null; terms_clause: string | null; explanation: string;
-  facts: string; category: Decision['category']; keywords: string; source: Decision['source']; notice_ids: string; content_date: string;
-  content_language: string | null; decided_by: string; decided_at: string; ends_at: string | null; undo: string | null;
-  state: Decision['state']; reversed_at: string | null; manifestly_illegal: boolean; automated: boolean;
-}
-const toDecision = (r: DecisionRow): Decision => ({
-  id: r.id, action: r.action, targetType: r.target_type, targetId: r.target_id, spaceId: r.space_id, atMs: r.at_ms,
-  affectedUserId: r.affected_user_id, ground: r.ground, legalGround: r.legal_ground, termsClause: r.terms_clause,
-  explanation: r.explanation, facts: r.facts, category: r.category, keywords: JSON.parse(r.keywords) as string[], source: r.source,
-  noticeIds: JSON.parse(r.notice_ids) as string[], contentDate: r.content_date, contentLanguage: r.content_language,
-  decidedBy: r.decided_by, decidedAt: r.decided_at, endsAt: r.ends_at, undo: r.undo ? JSON.parse(r.undo) as Record<string, unknown> : null,
-  state: r.state, reversedAt: r.reversed_at, manifestlyIllegal: r.manifestly_illegal, automated: r.automated,
-});
-
-interface AppealRow { id: string; decision_id: string; appellant_id: string; explanation: string; submitted_at: string; state: Appeal['state']; decided_by: string | null; decided_at: string | null; reasons: string | null }
-const toAppeal = (r: AppealRow): Appeal => ({
-  id: r.id, decisionId: r.decision_id, appellantId: r.appellant_id, explanation: r.explanation, submittedAt: r.submitted_at,
-  state: r.state, decidedBy: r.decided_by, decidedAt: r.decided_at, reasons: r.reasons,
-});
-
-interface QueueRow { target_type: QueueItem['targetType']; target_id: string; space_id: string | null; open_notices: number; trusted_notices: number; first_at: string; last_at: string; rank_key: string }
-const toQueueItem = (r: QueueRow): QueueItem => ({
-  targetType: r.target_type, targetId: r.target_id, spaceId: r.space_id, openNotices: r.open_notices, trustedNotices: r.trusted_notices,
-  firstAt: r.first_at, lastAt: r.last_at, rankKey: r.rank_key,
-});
-
-interface AuditRow { seq: number; at: string; actor_id: string; action: string; target_type: string; target_id: string; reason: string; data: string; prev_hash: string; hash: string }
-const toAudit = (r: AuditRow): AuditEntry => ({
-  seq: r.seq, at: r.at, actorId: r.actor_id, action: r.action, targetType: r.target_type, targetId: r.target_id, reason: r.reason,
-  data: JSON.parse(r.data) as Record<string, unknown>, prevHash: r.prev_hash, hash: r.hash,
-});
 
 const LOCATE: Record<'space' | 'question' | 'seat' | 'account' | 'note', string> = {
   space: `SELECT id AS space_id, host_id AS owner_id, COALESCE(started_at, created_at) AS created_at, language, state AS space_state
@@ -129,10 +85,8 @@ export function postgresTrustSafety(pool: Pool): TrustSafetyRepository {
 
   return {
     async locate(targetType, targetId) {
-      const r = await one<{ space_id: string | null; owner_id: string | null; created_at: string; language: string | null; space_state: string | null }, TargetLocation>(
-        LOCATE[locator(targetType, targetId)], [targetId],
+      return one<LocationRow, TargetLocation>(LOCATE[locator(targetType, targetId)], [targetId],
         (l) => ({ spaceId: l.space_id, ownerId: l.owner_id, createdAt: l.created_at, language: l.language, spaceState: l.space_state }));
-      return r;
     },
     async createNotice(n, audit) {
       await inTransaction(pool, async (client) => {

@@ -1,9 +1,7 @@
 import type { FollowRepository, PushSubscriptionRecord } from '../store.js';
+import { toPush, type PushRow } from '../trust-safety-rows.js';
 import type { Db } from './database.js';
 import { toSpace, type SpaceRow } from './spaces.js';
-
-interface PushRow { endpoint: string; user_id: string; p256dh: string; auth: string; created_at: string }
-const toPush = (r: PushRow): PushSubscriptionRecord => ({ endpoint: r.endpoint, userId: r.user_id, p256dh: r.p256dh, auth: r.auth, createdAt: r.created_at });
 
 export function sqliteFollows(db: Db): FollowRepository {
   const follow = db.prepare('INSERT INTO follows (follower_id, host_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
