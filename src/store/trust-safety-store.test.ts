@@ -241,6 +241,15 @@ for (const fixture of [sqliteFixture(), postgresFixture()] as StoreFixture[]) {
       assert.deepEqual((await store.follows.liveFor(fan, 10)).map((s) => s.id), [space.id]);
       await store.follows.unremind(fan, space.id);
       assert.equal(await store.follows.isReminded(fan, space.id), false);
+
+      // A scheduled Space with reminders (and a claimed push) is deleted with them, in one transaction.
+      const scheduled: Space = { ...space, id: id('sp'), state: 'scheduled', startedAt: null };
+      await store.spaces.create(scheduled);
+      await store.follows.remind(fan, scheduled.id, at(4));
+      assert.equal(await store.follows.claimGoLivePush(scheduled.id, at(4)), true);
+      await store.spaces.delete(scheduled.id);
+      assert.equal(await store.spaces.byId(scheduled.id), null);
+      assert.equal(await store.follows.isReminded(fan, scheduled.id), false);
     });
 
     test('push: one subscription per endpoint, an account keeps its newest few under concurrent saves; the audience pages by endpoint', async () => {
