@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { dropSchemas, deleteKeys, uniqueName, until } from '../helpers/cluster-engines.js';
-import { register, registerAdmin, startTestServer, type TestServer } from '../helpers/control-server.js';
+import { register, startTestServer, type TestServer } from '../helpers/control-server.js';
 import { startPushService } from '../helpers/push-service.js';
 import { requireProgram } from '../helpers/require-program.js';
 
@@ -29,6 +29,14 @@ const terms = { ground: 'DECISION_GROUND_INCOMPATIBLE_CONTENT', termsClause: 'Te
 const today = new Date().toISOString().slice(0, 10);
 const databaseUrl = `postgres://127.0.0.1:5432/test?schema=${schema}`;
 
+/** `tribune …` from source in a child process, as an operator runs it. */
+function runCli(args: string[], env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--import', 'tsx', 'test/helpers/run-cli.ts', ...args], { env: { ...process.env, ...env } },
+      (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve({ stdout, stderr })));
+  });
+}
+
 describe('trust & safety, notes and follows across two origins', { skip: !requireProgram('openssl') }, () => {
   before(async () => {
     pushDir = mkdtempSync(join(tmpdir(), 'tribune-push-'));
@@ -39,7 +47,12 @@ describe('trust & safety, notes and follows across two origins', { skip: !requir
     });
     // Both at once: each offers the VAPID pair of its own data directory; one pair is kept for both.
     [a, b] = await Promise.all([origin('o1'), origin('o2')]);
-    admin = await registerAdmin(a, 'tsx_admin');
+    // The first admin of a cluster is made with the command line against its PostgreSQL, then signs in anywhere.
+    const made = await runCli(['admin', 'create', 'tsx_admin', '--database-url', databaseUrl], { TRIBUNE_ADMIN_PASSWORD: 'correct horse battery' });
+    assert.match(made.stdout, /^Created tsx_admin/);
+    const login = await b.request('POST', '/api/v1/auth/login', { body: { handle: 'tsx_admin', password: 'correct horse battery' } });
+    admin = login.body;
+    assert.equal((await a.request('GET', '/api/v1/me', { token: admin.token })).body.platformRole, 'admin');
     mod1 = await register(a, 'tsx_mod1');
     mod2 = await register(b, 'tsx_mod2');
     for (const m of [mod1, mod2]) assert.equal((await b.request('PUT', `/api/v1/users/${m.user.id}/platform-role`, { token: admin.token, body: { role: 'moderator' } })).status, 200);
@@ -84,10 +97,7 @@ describe('trust & safety, notes and follows across two origins', { skip: !requir
     assert.ok(!noticesOnB.body.items.some((i: { targetId: string }) => i.targetId === space.id));
 
     // The command an operator runs against the cluster's PostgreSQL writes the same statements.
-    const cli = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
-      execFile(process.execPath, ['--import', 'tsx', 'test/helpers/run-cli.ts', 'dsa', 'export', '--from', today, '--to', today, '--database-url', databaseUrl],
-        (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve({ stdout, stderr })));
-    });
+    const cli = await runCli(['dsa', 'export', '--from', today, '--to', today, '--database-url', databaseUrl]);
     assert.deepEqual(JSON.parse(cli.stdout).statements, exported.body.statements);
 
     for (const server of [a, b]) {
