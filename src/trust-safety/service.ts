@@ -23,6 +23,8 @@ import { DEFAULT_FACTS, DEFAULT_REASONS, type StaffReasons } from './staff-reaso
 export type { StaffReasons } from './staff-reasons.js';
 
 const QUEUE_SAMPLE = 5;
+/** Decisions whose act reaches the stage before it is recorded (it cannot share the record's transaction). */
+const STAGE_ACTS: ReadonlySet<DecisionAction> = new Set(['mute_speaker', 'remove_speaker', 'end_space']);
 
 /**
  * Notice and action the DSA way: notices in (Art. 16), a queue with trusted flaggers first (Art. 22),
@@ -134,7 +136,7 @@ export class TrustSafetyService {
     checkDecision(input, this.#clock.now());
     const where = await this.#locate(input.targetType, input.targetId);
     const { undo, effect } = await this.#apply(actor, input, where);
-    const decision = await this.#record(staff, input, where, undo, effect);
+    const decision = await this.#record(staff, input, where, undo, effect, { actedOnStage: STAGE_ACTS.has(input.action) });
     if (effect?.kind === 'question-state' && where.spaceId) this.#questionChanged(where.spaceId, effect.questionId, effect.state);
     return decision;
   }
@@ -160,7 +162,7 @@ export class TrustSafetyService {
       category: reasons.category ?? DEFAULT_REASONS.category,
     };
     checkDecision(input, this.#clock.now());
-    return this.#record(user, input, where, act.undo ?? null);
+    return this.#record(user, input, where, act.undo ?? null, undefined, { actedOnStage: true });
   }
 
   async decision(actor: Actor, id: string): Promise<Decision> {
@@ -299,7 +301,22 @@ export class TrustSafetyService {
     this.#bus.publish(spaceId, { type: 'question.updated', questionId, state, votes: 0, highlighted: false });
   }
 
-  async #record(staff: User, input: DecisionInput, where: TargetLocation, undo: Record<string, unknown> | null, effect?: ContentEffect): Promise<Decision> {
+  /**
+   * Each notice gets one decision: when another decision answered the notices first, a decision that
+   * only changes records is refused (409), but one whose act already happened on the stage (a mute, a
+   * removal, an end, or the system's suspension) is recorded all the same, answering the notices still
+   * open: a restriction is never left without its statement of reasons.
+   */
+  async #record(staff: User, input: DecisionInput, where: TargetLocation, undo: Record<string, unknown> | null, effect?: ContentEffect,
+    options: { actedOnStage: boolean } = { actedOnStage: true }): Promise<Decision> {
+    for (let attempt = 1; ; attempt++) {
+      const decision = await this.#recordOnce(staff, input, where, undo, effect);
+      if (decision) return decision;
+      if (!options.actedOnStage || attempt === 3) throw new TribuneError('NOTICES_ALREADY_DECIDED', { targetType: input.targetType });
+    }
+  }
+
+  async #recordOnce(staff: User, input: DecisionInput, where: TargetLocation, undo: Record<string, unknown> | null, effect?: ContentEffect): Promise<Decision | null> {
     const notices = await this.#store.trustSafety.openNoticesOf(input.targetType, input.targetId, 10_000);
     const now = iso(this.#clock.now());
     const decision: Decision = {
@@ -320,7 +337,7 @@ export class TrustSafetyService {
       reason: input.ground === 'DECISION_GROUND_ILLEGAL_CONTENT' ? `${input.category}: ${decision.legalGround}` : `${input.category}: ${decision.termsClause}`,
       data: { decisionId: decision.id, notices: decision.noticeIds.length, source: decision.source },
     });
-    if (!recorded) throw new TribuneError('NOTICES_ALREADY_DECIDED', { targetType: input.targetType });
+    if (!recorded) return null;
     this.#enforce(decision);
     if (decision.manifestlyIllegal && decision.affectedUserId) await this.#repeatOffender(decision);
     return decision;

@@ -106,7 +106,7 @@ describe('trust & safety, notes and follows across two origins', { skip: !requir
     }
   });
 
-  test('two moderators decide on the same notices at the same moment, one on each origin: one decision answers them', async () => {
+  test('two moderators decide on the same notices at the same moment, one on each origin: each notice is answered by one decision', async () => {
     const host = await register(b, 'tsx_host2');
     const space = await liveSpace(b, host, 'Contested');
     for (let i = 0; i < 3; i++) {
@@ -123,6 +123,21 @@ describe('trust & safety, notes and follows across two origins', { skip: !requir
     const decisions = audit.body.entries.filter((e: { action: string; targetId: string }) => e.targetId === space.id && e.action.startsWith('decision.'));
     assert.equal(decisions.length, [ra, rb].filter((r) => r.status === 201).length);
     assert.equal(decisions.reduce((n: number, e: { data: { notices: number } }) => n + e.data.notices, 0), 3, 'each notice answered by one decision');
+
+    // A mute reaches the stage before it is recorded: racing mutes are both recorded, the notices still answered once.
+    const speaker = await register(a, 'tsx_speaker');
+    const invite = await b.request('POST', `/api/v1/spaces/${space.id}/stage-tokens`, { token: host.token, body: { role: 'speaker' } });
+    const seat = (await a.request('POST', `/api/v1/spaces/${space.id}/stage-tokens/redeem`, { token: speaker.token, body: { token: invite.body.token } })).body as { id: string };
+    for (let i = 0; i < 2; i++) {
+      assert.equal((await (i ? a : b).request('POST', '/api/v1/notices', { body: { targetType: 'user', targetId: seat.id, atMs: 5000 + i, category: 'STATEMENT_CATEGORY_OTHER_VIOLATION_TC', explanation: `Shouting over everyone, part ${i}.`, ...notifier } })).status, 201);
+    }
+    const mutes = await Promise.all([[a, mod1], [b, mod2]].map(([server, mod]) => (server as TestServer).request('POST', '/api/v1/moderation/decisions',
+      { token: (mod as Account).token, body: { targetType: 'user', targetId: seat.id, action: 'mute_speaker', ...terms } })));
+    assert.deepEqual(mutes.map((r) => r.status), [201, 201], JSON.stringify(mutes.map((r) => r.body)));
+    const muteEntries = (await a.request('GET', '/api/v1/moderation/audit?limit=500', { token: mod1.token })).body.entries
+      .filter((e: { action: string; targetId: string }) => e.targetId === seat.id && e.action === 'decision.mute_speaker');
+    assert.equal(muteEntries.length, 2);
+    assert.equal(muteEntries.reduce((n: number, e: { data: { notices: number } }) => n + e.data.notices, 0), 2, 'each notice answered by one decision');
     assert.equal((await a.request('GET', '/api/v1/moderation/audit/verify', { token: mod1.token })).body.ok, true);
   });
 
