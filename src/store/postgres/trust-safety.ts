@@ -1,4 +1,4 @@
-import { chainHash } from '../../trust-safety/audit-chain.js';
+import { chainContent } from '../../trust-safety/audit-chain.js';
 import type { Appeal, AuditEntry, Decision, NewAuditEntry, Notice, QueueItem, TargetType } from '../../trust-safety/types.js';
 import { toAppeal, toAudit, toDecision, toNotice, toQueueItem, type AppealRow, type AuditRow, type DecisionRow, type LocationRow, type NoticeRow, type QueueRow } from '../trust-safety-rows.js';
 import type { MisuseKind } from '../../trust-safety/misuse-rules.js';
@@ -47,18 +47,21 @@ const INSERT_DECISION = `INSERT INTO decisions (id, action, target_type, target_
 
 /**
  * Appends to the hash chain inside the caller's transaction, so the entry commits (or not) with the act
- * it records. The head row's lock serialises appends from every origin: the next one reads the hash
- * this one wrote, and the identity column numbers entries in chain order.
+ * it records. One statement locks the chain's head row, links the entry to it, hashes it (SHA-256 of
+ * the previous hash, a newline and the entry's content, as `chainHash` does) and moves the head: appends
+ * from every origin queue on that row, each holding it for one statement and the commit, and the
+ * identity column numbers entries in chain order.
  */
 async function append(client: Queryable, entry: NewAuditEntry): Promise<AuditEntry> {
-  const { rows } = await client.query<{ hash: string }>('SELECT hash FROM audit_head FOR UPDATE');
-  const prevHash = rows[0]!.hash;
-  const hash = chainHash(prevHash, entry);
-  const inserted = await client.query<{ seq: number }>(`INSERT INTO audit_log (at, actor_id, action, target_type, target_id, reason, data, prev_hash, hash)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING seq`,
-  [entry.at, entry.actorId, entry.action, entry.targetType, entry.targetId, entry.reason, JSON.stringify(entry.data), prevHash, hash]);
-  await client.query('UPDATE audit_head SET hash = $1', [hash]);
-  return { ...entry, seq: inserted.rows[0]!.seq, prevHash, hash };
+  const { rows } = await client.query<{ seq: number; prev_hash: string; hash: string }>(`WITH head AS (SELECT hash FROM audit_head FOR UPDATE),
+    entry AS (
+      INSERT INTO audit_log (at, actor_id, action, target_type, target_id, reason, data, prev_hash, hash)
+      SELECT $1, $2, $3, $4, $5, $6, $7, head.hash, encode(sha256(convert_to(head.hash || E'\\n' || $8::text, 'UTF8')), 'hex') FROM head
+      RETURNING seq, prev_hash, hash)
+    UPDATE audit_head SET hash = entry.hash FROM entry RETURNING entry.seq, entry.prev_hash, entry.hash`,
+  [entry.at, entry.actorId, entry.action, entry.targetType, entry.targetId, entry.reason, JSON.stringify(entry.data), chainContent(entry)]);
+  const r = rows[0]!;
+  return { ...entry, seq: r.seq, prevHash: r.prev_hash, hash: r.hash };
 }
 
 async function applyEffect(client: Queryable, e: ContentEffect | undefined): Promise<void> {
