@@ -40,8 +40,9 @@ export class TrustSafetyService {
   readonly restrictions: AccountRestrictions;
   /** Spaces whose replay a decision in force disabled: checked on every replay request, so kept in memory. */
   readonly #disabledReplays = new Set<string>();
-  /** Counts this origin's own enforcements and lifts, so a refresh read before one of them does not undo it. */
-  #changes = 0;
+  /** This origin's own enforcements and lifts while a refresh reads: replayed over what the read found, which may predate them. */
+  #duringRefresh: Array<() => void> | null = null;
+  #refreshing: Promise<void> | null = null;
 
   constructor(deps: { store: Store; bus: Bus; clock: Clock; spaces: SpaceService; stage: StageService }) {
     this.#store = deps.store;
@@ -59,14 +60,22 @@ export class TrustSafetyService {
    * Rebuilds the in-memory restrictions from the decisions in force. Several origins share one store:
    * each refreshes now and then to pick up the decisions and reversals the others recorded.
    */
-  async refresh(): Promise<void> {
-    const before = this.#changes;
-    const inForce = await this.#store.trustSafety.decisionsInForce(['suspend_account', 'terminate_account', 'disable_replay']);
-    // A decision of this origin landed while the read ran: the read may predate it; the next refresh will not.
-    if (this.#changes !== before) return;
-    this.restrictions.clear();
-    this.#disabledReplays.clear();
-    for (const d of inForce) this.#enforce(d);
+  refresh(): Promise<void> {
+    this.#refreshing ??= (async () => {
+      const during: Array<() => void> = [];
+      this.#duringRefresh = during;
+      let inForce: Decision[];
+      try {
+        inForce = await this.#store.trustSafety.decisionsInForce(['suspend_account', 'terminate_account', 'disable_replay']);
+      } finally {
+        this.#duringRefresh = null;
+      }
+      this.restrictions.clear();
+      this.#disabledReplays.clear();
+      for (const d of inForce) this.#enforce(d);
+      for (const change of during) change();
+    })().finally(() => { this.#refreshing = null; });
+    return this.#refreshing;
   }
 
   isReplayDisabled(spaceId: string): boolean { return this.#disabledReplays.has(spaceId); }
@@ -371,7 +380,7 @@ export class TrustSafetyService {
   }
 
   #enforce(d: Decision): void {
-    this.#changes++;
+    this.#duringRefresh?.push(() => this.#enforce(d));
     if (d.action === 'disable_replay' && d.spaceId) this.#disabledReplays.add(d.spaceId);
     if ((d.action === 'suspend_account' || d.action === 'terminate_account') && d.affectedUserId) {
       this.restrictions.restrict(d.affectedUserId, d.id, d.action === 'terminate_account' ? 'terminated' : 'suspended', d.endsAt);
@@ -380,7 +389,7 @@ export class TrustSafetyService {
 
   /** The in-memory side of a reversal (the store side is `undoEffect`, committed with the appeal). */
   #lift(d: Decision): void {
-    this.#changes++;
+    this.#duringRefresh?.push(() => this.#lift(d));
     if (d.action === 'disable_replay' && d.spaceId) this.#disabledReplays.delete(d.spaceId);
     if ((d.action === 'suspend_account' || d.action === 'terminate_account') && d.affectedUserId) this.restrictions.lift(d.affectedUserId, d.id);
   }
