@@ -118,6 +118,13 @@ export const BENCHES: Record<string, BenchSpec> = {
       row('notes-scorer', 'one-sided notes shown helpful', j.oneSidedShown, 'notes', '0'),
     ],
   },
+  'audit-chain': {
+    full: ['300', '5'], quick: ['300', '3'], timeoutS: 300,
+    rows: (j) => [
+      row('audit-chain', `audit log appends, ${j.origins ?? '?'} origins at once, one chain (verifies: ${j.chainOk === true ? 'yes' : 'NO'})`, j.appendsPerSecondMedian, 'appends/s', 'informative',
+        'independent one-row commits, same database', j.independentCommitsPerSecondMedian, 'same run'),
+    ],
+  },
   'captions-pipeline': {
     full: ['3'], quick: ['1'], timeoutS: 900,
     rows: (j) => [

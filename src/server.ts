@@ -69,6 +69,8 @@ export interface RunningServer {
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const DAY_MS = 86_400_000;
+/** How stale, at most, one origin's view of what the others decided (restrictions, note scores) is in cluster mode. */
+const CLUSTER_REFRESH_MS = 2_000;
 
 /**
  * The composition root: builds the store, the bus, the services and the three planes, wires them the
@@ -124,16 +126,16 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   media = { ...ungated, hasReplay: (spaceId) => replayAllowed(spaceId) && ungated.hasReplay(spaceId) };
 
   const auth = new AuthService(store, clock, { sessionTtlDays: config.sessionTtlDays });
+  // One key pair for the deployment, kept in the store: every origin signs with the key browsers subscribed with.
   const push = new PushNotifier({
-    store, keys: loadVapidKeys(config.dataDir), agent: options.pushAgent,
+    store, keys: await store.follows.pushKeys(loadVapidKeys(config.dataDir)), agent: options.pushAgent,
     subject: config.publicUrl?.startsWith('https:') ? config.publicUrl : 'mailto:tribune@localhost',
     onError: (err) => app.log.warn({ err }, 'web push failed'),
   });
   const pageBase = () => (config.publicUrl ?? url).replace(/\/+$/, '');
   const spaces = new SpaceService({
     store, bus, media, clock, limits: { maxOnStage: config.stage.maxOnStage, maxCohosts: config.stage.maxCohosts },
-    // Follows and Web Push are not in cluster mode yet (docs/cluster.md).
-    onLive: (space) => { if (!isClusterMode(config)) push.spaceLive(space, `${pageBase()}/s/${space.id}`); },
+    onLive: (space) => push.spaceLive(space, `${pageBase()}/s/${space.id}`),
   });
   const follows = new FollowService({ store, clock });
   const stage = new StageService({ store, bus, media, clock, spaces, auth, inviteTtlHours: config.stage.inviteTtlHours });
@@ -141,10 +143,15 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const audienceService = new AudienceService({ store, bus, clock, counters, secret: config.secret, onError: (err) => app.log.error({ err }, 'audience flush failed') });
   audienceService.start();
   const trustSafety = new TrustSafetyService({ store, bus, clock, spaces, stage });
-  // Cluster mode has no trust & safety store yet (docs/cluster.md): its routes answer 501 there.
-  if (!isClusterMode(config)) await trustSafety.start();
+  await trustSafety.start();
   replayAllowed = (spaceId) => !trustSafety.isReplayDisabled(spaceId);
-  const notes = new NotesService({ store, clock, spaces });
+  // With several origins, each reloads what the others decided (suspensions, disabled replays, reversals):
+  // a read every origin does for its own memory, so no lease. Alone, its own decisions are all there are.
+  const restrictionsRefresh = isClusterMode(config) ? setInterval(() => {
+    trustSafety.refresh().catch((err: unknown) => app.log.warn({ err }, 'trust & safety refresh failed'));
+  }, CLUSTER_REFRESH_MS) : null;
+  restrictionsRefresh?.unref();
+  const notes = new NotesService({ store, clock, spaces, ...(isClusterMode(config) ? { maxScoreAgeMs: CLUSTER_REFRESH_MS } : {}) });
 
   const cluster = new ClusterService({ store, status: clusterStatus, clock });
   // One limit across every origin of a cluster (Redis, falling back to memory while it is away).
@@ -203,6 +210,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       closing ??= (async () => {
         ready = false;
         clearInterval(purge);
+        if (restrictionsRefresh) clearInterval(restrictionsRefresh);
         await push.idle();
         // First hand this origin's Spaces to the others (they take them within a tick or two).
         await clusterOrigin?.close();

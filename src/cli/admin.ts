@@ -2,12 +2,14 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { AuthService } from '../services/auth-service.js';
 import { systemClock } from '../services/clock.js';
+import { createPostgresStore } from '../store/postgres/index.js';
 import { createSqliteStore } from '../store/sqlite/index.js';
+import type { Store } from '../store/store.js';
 import { isTribuneError } from '../errors/catalogue.js';
 
 export const ADMIN_HELP = `tribune admin — make an administrator
 
-Usage: tribune admin create <handle> [--data-dir <dir>] [--display-name <name>]
+Usage: tribune admin create <handle> [--data-dir <dir> | --database-url <url>] [--display-name <name>]
 
 Creates an account with the admin role, or gives the role to an existing account. A new account's
 password is read from the first line of standard input (or TRIBUNE_ADMIN_PASSWORD), so that it never
@@ -21,6 +23,7 @@ start: the store allows it.
 
 Options:
   --data-dir <dir>        The data directory of the install     [TRIBUNE_DATA_DIR, default ./data]
+  --database-url <url>    A cluster's PostgreSQL, as its origins are given it   [TRIBUNE_DATABASE_URL]
   --display-name <name>   For a new account (default: the handle)
   -h, --help              This help
 `;
@@ -42,7 +45,7 @@ async function readPassword(): Promise<string | undefined> {
 export async function admin(argv: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, strict: true, allowPositionals: true, options: { 'data-dir': { type: 'string' }, 'display-name': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({ args: argv, strict: true, allowPositionals: true, options: { 'data-dir': { type: 'string' }, 'database-url': { type: 'string' }, 'display-name': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   } catch (err) {
     process.stderr.write(`tribune admin: ${(err as Error).message}\nRun 'tribune admin --help'.\n`);
     return 2;
@@ -65,7 +68,8 @@ export async function admin(argv: string[]): Promise<number> {
     if (err instanceof ConfigError) { process.stderr.write(`tribune admin: ${err.message}\n`); return 2; }
     throw err;
   }
-  const store = createSqliteStore(config.dataDir);
+  const databaseUrl = values['database-url'] ?? process.env.TRIBUNE_DATABASE_URL;
+  const store: Store = databaseUrl ? await createPostgresStore({ url: databaseUrl, maxConnections: 2 }) : createSqliteStore(config.dataDir);
   try {
     const auth = new AuthService(store, systemClock, { sessionTtlDays: config.sessionTtlDays });
     const existing = await store.users.byHandle(handle);
@@ -75,7 +79,7 @@ export async function admin(argv: string[]): Promise<number> {
       return 2;
     }
     const { user, created } = await auth.createAdmin({ handle, password, displayName: values['display-name'] });
-    process.stdout.write(`${created ? 'Created' : 'Promoted'} ${user.handle} (${user.id}): admin of the install in ${config.dataDir}\n`);
+    process.stdout.write(`${created ? 'Created' : 'Promoted'} ${user.handle} (${user.id}): admin of the install in ${databaseUrl ? 'the cluster\'s database' : config.dataDir}\n`);
     return 0;
   } catch (err) {
     if (isTribuneError(err)) { process.stderr.write(`tribune admin: ${err.message}\n`); return 2; }

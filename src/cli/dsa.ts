@@ -2,7 +2,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULTS } from '../config/defaults.js';
+import { createPostgresStore } from '../store/postgres/index.js';
 import { createSqliteStore } from '../store/sqlite/index.js';
+import type { Store } from '../store/store.js';
 import type { StatementStoreRequest } from '../trust-safety/dsa-format.js';
 import { submitStatements } from '../trust-safety/submit.js';
 import { batches, exportStatements } from '../trust-safety/transparency.js';
@@ -10,8 +12,8 @@ import { batches, exportStatements } from '../trust-safety/transparency.js';
 export const DSA_HELP = `tribune dsa — statements of reasons for the DSA Transparency Database (Art. 24(5))
 
 Usage:
-  tribune dsa export --from YYYY-MM-DD --to YYYY-MM-DD [--out file.json] [--data-dir DIR]
-  tribune dsa submit --endpoint URL --token T (--file export.json | --from … --to …) [--data-dir DIR]
+  tribune dsa export --from YYYY-MM-DD --to YYYY-MM-DD [--out file.json] [--data-dir DIR | --database-url URL]
+  tribune dsa submit --endpoint URL --token T (--file export.json | --from … --to …) [--data-dir DIR | --database-url URL]
 
 export   writes {"statements": [...]} in the StatementStoreRequest format (stdout without --out)
 submit   POSTs them to <URL>/api/v1/statements in batches of at most 100, skips the puids already
@@ -19,12 +21,13 @@ submit   POSTs them to <URL>/api/v1/statements in batches of at most 100, skips 
          (exit 1 if anything was)
 
 --data-dir defaults to TRIBUNE_DATA_DIR, else ${DEFAULTS.dataDir}. Both read the SQLite store directly
-(a running server may keep running).
+(a running server may keep running). A cluster's PostgreSQL is read with --database-url (or
+TRIBUNE_DATABASE_URL), the URL its origins are given.
 `;
 
 const OPTIONS = {
   from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, file: { type: 'string' },
-  endpoint: { type: 'string' }, token: { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  endpoint: { type: 'string' }, token: { type: 'string' }, 'data-dir': { type: 'string' }, 'database-url': { type: 'string' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
 export async function dsa(argv: string[]): Promise<number> {
@@ -46,8 +49,9 @@ export async function dsa(argv: string[]): Promise<number> {
   if (sub === 'export' && (!values.from || !values.to)) return usage('--from and --to are required');
   if (sub === 'submit' && (!values.endpoint || !values.token)) return usage('--endpoint and --token are required');
   if (sub === 'submit' && !values.file && !(values.from && values.to)) return usage('give --file, or --from and --to');
-  if (!existsSync(join(dataDir, 'tribune.db'))) return usage(`no Tribune database in ${dataDir} (give --data-dir)`);
-  const store = createSqliteStore(dataDir);
+  const databaseUrl = values['database-url'] ?? process.env.TRIBUNE_DATABASE_URL;
+  if (!databaseUrl && !existsSync(join(dataDir, 'tribune.db'))) return usage(`no Tribune database in ${dataDir} (give --data-dir or --database-url)`);
+  const store: Store = databaseUrl ? await createPostgresStore({ url: databaseUrl, maxConnections: 2 }) : createSqliteStore(dataDir);
   try {
     if (sub === 'export') {
       const statements = await exportStatements(store, values.from!, values.to!);

@@ -21,7 +21,6 @@ export const ERRORS = {
   RATE_LIMITED: { status: 429, message: 'Too many requests; retry in {retryAfter} s', doc: 'A per-client or per-account limit was reached. The Retry-After header says when to try again.' },
   OVERLOADED: { status: 503, message: 'The server is busy ({work}); retry in {retryAfter} s', doc: 'Expensive work (password hashing, new media sessions) is bounded so that listeners and the stage never wait for it; this request was shed. Retry after the Retry-After header, or use another origin.' },
   POW_REQUIRED: { status: 428, message: 'Under attack: prove {difficulty} bits of work and retry', doc: 'Under-attack mode: anonymous writes, logins, registrations and listener tokens carry `X-Tribune-PoW: <challenge>:<nonce>` where SHA-256 of `<challenge>:<nonce>` starts with `difficulty` zero bits. `details` holds a fresh challenge; the web app solves it in a worker and retries.' },
-  NOT_IN_CLUSTER_MODE: { status: 501, message: '{feature} is not available in cluster mode yet', doc: 'Cluster mode (PostgreSQL and Redis) does not carry every feature of the embedded default yet: docs/cluster.md lists which. Use the embedded default for them.' },
   NOT_READY: { status: 503, message: 'The server is not ready: {reason}', doc: 'Starting up or shutting down; try again shortly (or another origin).' },
   INTERNAL: { status: 500, message: 'Internal error', doc: 'A fault in the server. It is logged with the request id; report it if it persists.' },
 
@@ -80,6 +79,7 @@ export const ERRORS = {
   NOTIFIER_SUSPENDED: { status: 403, message: 'Notices from this account are not processed until {until}', doc: 'DSA Art. 23(2): after a warning, notices from accounts that frequently send manifestly unfounded ones are not processed for a while.' },
   DECISION_NOT_FOUND: { status: 404, message: 'Decision {decisionId} not found', doc: 'No decision has this id.' },
   DECISION_NOT_APPLICABLE: { status: 409, message: 'A {action} decision does not apply to a {targetType}', doc: 'Each kind of target takes its own restrictions (a replay is disabled, a question dismissed, an account suspended).' },
+  NOTICES_ALREADY_DECIDED: { status: 409, message: 'Another decision answered the notices on this {targetType} first', doc: 'Each notice gets one decision: another moderator decided on the same target at the same moment, and that decision was recorded. Reload the queue.' },
   DECISION_INCOMPLETE: { status: 400, message: 'The statement of reasons lacks {missing}', doc: 'DSA Art. 17(3): a decision states the facts, the ground and its law or terms clause, and an explanation. `details.missing` lists what lacks.' },
   APPEAL_NOT_FOUND: { status: 404, message: 'Appeal {appealId} not found', doc: 'No appeal has this id.' },
   APPEAL_NOT_ALLOWED: { status: 403, message: 'This decision cannot be appealed here: {reason}', doc: 'Only the person a restriction falls on appeals it.' },

@@ -27,10 +27,16 @@ export class NotesService {
   #scoring: Promise<Map<string, NoteScore>> | null = null;
   #lastFitAt = -Infinity;
   #lastFitMs = 0;
+  readonly #maxScoreAgeMs: number;
 
-  constructor(deps: { store: Store; clock: Clock; spaces: SpaceService }) {
+  /**
+   * `maxScoreAgeMs`: when other origins write ratings to the same store, this one does not see them
+   * happen, so its scores are refitted once they are this old (cluster mode); alone, never needed.
+   */
+  constructor(deps: { store: Store; clock: Clock; spaces: SpaceService; maxScoreAgeMs?: number }) {
     this.#store = deps.store;
     this.#clock = deps.clock;
+    this.#maxScoreAgeMs = deps.maxScoreAgeMs ?? Infinity;
     this.#spaces = deps.spaces;
   }
 
@@ -81,7 +87,7 @@ export class NotesService {
    * at most every 4 s) and readers get the previous scores meanwhile; fits under 10 ms are never spaced.
    */
   async scores(): Promise<Map<string, NoteScore>> {
-    if (!this.#dirty) return this.#scores;
+    if (!this.#dirty && this.#clock.now() - this.#lastFitAt < this.#maxScoreAgeMs) return this.#scores;
     if (this.#scoring) return this.#scoring;
     if (this.#lastFitMs > CHEAP_FIT_MS && this.#clock.now() - this.#lastFitAt < this.#lastFitMs * 20) return this.#scores;
     this.#dirty = false;

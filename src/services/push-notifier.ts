@@ -23,6 +23,7 @@ const PARALLEL = 8;
  * Web Push at go-live, encrypted per RFC 8291 by the web-push package. Subscriptions are read in
  * pages from the follows and reminders (nothing written per follower); a subscription the push
  * service says is gone (404, 410) is deleted. Runs in the background: going live never waits for it.
+ * The go-live is claimed in the store first, so it is pushed once however many origins are told of it.
  */
 export class PushNotifier {
   readonly #store: Store;
@@ -44,6 +45,7 @@ export class PushNotifier {
 
   spaceLive(space: Space, url: string): void {
     const run = (async () => {
+      if (!(await this.#store.follows.claimGoLivePush(space.id, new Date().toISOString()))) return;
       const host = (await this.#store.users.byId(space.hostId))?.displayName ?? '';
       await this.#fanOut(space, JSON.stringify({ type: 'space.live', spaceId: space.id, title: space.title, host, url }));
     })().catch(this.#onError).finally(() => this.#running.delete(run));

@@ -121,6 +121,8 @@ export interface PushSubscriptionRecord {
   readonly createdAt: string;
 }
 
+export interface PushKeys { readonly publicKey: string; readonly privateKey: string }
+
 /** Follows of hosts, reminders of Spaces, and where to push: read-time fan-out, no per-follower write. */
 export interface FollowRepository {
   /** False if already following. */
@@ -138,4 +140,8 @@ export interface FollowRepository {
   deletePushSubscription(endpoint: string): Promise<void>;
   /** One page (by endpoint) of the subscriptions of the host's followers and of the Space's reminded users. */
   pushAudience(hostId: string, spaceId: string, afterEndpoint: string, limit: number): Promise<PushSubscriptionRecord[]>;
+  /** True for the one caller that claims the Space's go-live push: it goes out once, whichever origin asks. */
+  claimGoLivePush(spaceId: string, at: string): Promise<boolean>;
+  /** The deployment's VAPID key pair: the first ever offered is kept, and every caller gets that one. */
+  pushKeys(offered: PushKeys): Promise<PushKeys>;
 }

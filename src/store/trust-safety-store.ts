@@ -37,8 +37,11 @@ export interface TrustSafetyRepository {
   queue(afterRankKey: string | null, limit: number): Promise<QueueItem[]>;
   queueItem(targetType: TargetType, targetId: string): Promise<QueueItem | null>;
 
-  /** Stores the decision, closes the target's open notices (marking them unfounded if asked), logs it. */
-  recordDecision(decision: Decision, options: { unfounded: boolean; effect?: ContentEffect }, audit: NewAuditEntry): Promise<void>;
+  /**
+   * Stores the decision, closes the target's open notices (marking them unfounded if asked), logs it.
+   * False, and nothing written, when a notice it answers was closed meanwhile: each notice gets one decision.
+   */
+  recordDecision(decision: Decision, options: { unfounded: boolean; effect?: ContentEffect }, audit: NewAuditEntry): Promise<boolean>;
   decision(id: string): Promise<Decision | null>;
   decisionsAffecting(userId: string, limit: number): Promise<Decision[]>;
   decisionsBetween(fromIso: string, toIso: string): Promise<Decision[]>;
@@ -48,13 +51,17 @@ export interface TrustSafetyRepository {
   labelsOf(spaceId: string): Promise<Decision[]>;
   noticesBetween(fromIso: string, toIso: string): Promise<Notice[]>;
 
-  createAppeal(appeal: Appeal, audit: NewAuditEntry): Promise<void>;
+  /** False, and nothing written, when the decision is already under appeal (one appeal per decision). */
+  createAppeal(appeal: Appeal, audit: NewAuditEntry): Promise<boolean>;
   appeal(id: string): Promise<Appeal | null>;
   appealOf(decisionId: string): Promise<Appeal | null>;
   openAppeals(limit: number): Promise<Appeal[]>;
   appealsBetween(fromIso: string, toIso: string): Promise<Appeal[]>;
-  /** Answers the appeal; when reversed, the decision stops being in force and `effect` undoes it. One transaction with the log. */
-  decideAppeal(appeal: Appeal, reversed: boolean, audit: NewAuditEntry, effect?: ContentEffect): Promise<void>;
+  /**
+   * Answers the appeal; when reversed, the decision stops being in force and `effect` undoes it. One
+   * transaction with the log. False, and nothing written, when the appeal was already answered.
+   */
+  decideAppeal(appeal: Appeal, reversed: boolean, audit: NewAuditEntry, effect?: ContentEffect): Promise<boolean>;
 
   setTrustedFlagger(userId: string, trusted: boolean, by: string, audit: NewAuditEntry): Promise<void>;
   isTrustedFlagger(userId: string): Promise<boolean>;

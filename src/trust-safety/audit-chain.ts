@@ -9,8 +9,12 @@ export const GENESIS_HASH = '0'.repeat(64);
  * reordering any past entry breaks every hash after it.
  */
 export function chainHash(prevHash: string, entry: NewAuditEntry): string {
-  const content = JSON.stringify([entry.at, entry.actorId, entry.action, entry.targetType, entry.targetId, entry.reason, canonical(entry.data)]);
-  return createHash('sha256').update(prevHash).update('\n').update(content).digest('hex');
+  return createHash('sha256').update(prevHash).update('\n').update(chainContent(entry)).digest('hex');
+}
+
+/** What an entry's hash covers besides the previous hash (a store may hash `prevHash + '\n' + this` itself). */
+export function chainContent(entry: NewAuditEntry): string {
+  return JSON.stringify([entry.at, entry.actorId, entry.action, entry.targetType, entry.targetId, entry.reason, canonical(entry.data)]);
 }
 
 /** Walks the log in order; the first entry whose link or hash does not hold, if any. */

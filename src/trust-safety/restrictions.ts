@@ -28,6 +28,9 @@ export class AccountRestrictions {
     else this.#byUser.delete(userId);
   }
 
+  /** Forgets every restriction (before reloading those in force). */
+  clear(): void { this.#byUser.clear(); }
+
   /** Nothing restricted: the common case, checked before any per-request work. */
   get empty(): boolean { return this.#byUser.size === 0; }
 

@@ -23,6 +23,8 @@ import { DEFAULT_FACTS, DEFAULT_REASONS, type StaffReasons } from './staff-reaso
 export type { StaffReasons } from './staff-reasons.js';
 
 const QUEUE_SAMPLE = 5;
+/** Decisions whose act reaches the stage before it is recorded (it cannot share the record's transaction). */
+const STAGE_ACTS: ReadonlySet<DecisionAction> = new Set(['mute_speaker', 'remove_speaker', 'end_space']);
 
 /**
  * Notice and action the DSA way: notices in (Art. 16), a queue with trusted flaggers first (Art. 22),
@@ -38,6 +40,9 @@ export class TrustSafetyService {
   readonly restrictions: AccountRestrictions;
   /** Spaces whose replay a decision in force disabled: checked on every replay request, so kept in memory. */
   readonly #disabledReplays = new Set<string>();
+  /** This origin's own enforcements and lifts while a refresh reads: replayed over what the read found, which may predate them. */
+  #duringRefresh: Array<() => void> | null = null;
+  #refreshing: Promise<void> | null = null;
 
   constructor(deps: { store: Store; bus: Bus; clock: Clock; spaces: SpaceService; stage: StageService }) {
     this.#store = deps.store;
@@ -49,8 +54,28 @@ export class TrustSafetyService {
   }
 
   /** Loads the restrictions in force (after a restart). */
-  async start(): Promise<void> {
-    for (const d of await this.#store.trustSafety.decisionsInForce(['suspend_account', 'terminate_account', 'disable_replay'])) this.#enforce(d);
+  async start(): Promise<void> { await this.refresh(); }
+
+  /**
+   * Rebuilds the in-memory restrictions from the decisions in force. Several origins share one store:
+   * each refreshes now and then to pick up the decisions and reversals the others recorded.
+   */
+  refresh(): Promise<void> {
+    this.#refreshing ??= (async () => {
+      const during: Array<() => void> = [];
+      this.#duringRefresh = during;
+      let inForce: Decision[];
+      try {
+        inForce = await this.#store.trustSafety.decisionsInForce(['suspend_account', 'terminate_account', 'disable_replay']);
+      } finally {
+        this.#duringRefresh = null;
+      }
+      this.restrictions.clear();
+      this.#disabledReplays.clear();
+      for (const d of inForce) this.#enforce(d);
+      for (const change of during) change();
+    })().finally(() => { this.#refreshing = null; });
+    return this.#refreshing;
   }
 
   isReplayDisabled(spaceId: string): boolean { return this.#disabledReplays.has(spaceId); }
@@ -120,7 +145,7 @@ export class TrustSafetyService {
     checkDecision(input, this.#clock.now());
     const where = await this.#locate(input.targetType, input.targetId);
     const { undo, effect } = await this.#apply(actor, input, where);
-    const decision = await this.#record(staff, input, where, undo, effect);
+    const decision = await this.#record(staff, input, where, undo, effect, { actedOnStage: STAGE_ACTS.has(input.action) });
     if (effect?.kind === 'question-state' && where.spaceId) this.#questionChanged(where.spaceId, effect.questionId, effect.state);
     return decision;
   }
@@ -146,7 +171,7 @@ export class TrustSafetyService {
       category: reasons.category ?? DEFAULT_REASONS.category,
     };
     checkDecision(input, this.#clock.now());
-    return this.#record(user, input, where, act.undo ?? null);
+    return this.#record(user, input, where, act.undo ?? null, undefined, { actedOnStage: true });
   }
 
   async decision(actor: Actor, id: string): Promise<Decision> {
@@ -180,9 +205,10 @@ export class TrustSafetyService {
       id: newId('ap'), decisionId, appellantId: user.id, explanation: explanation.trim(), submittedAt: now, state: 'open',
       decidedBy: null, decidedAt: null, reasons: null,
     };
-    await this.#store.trustSafety.createAppeal(appeal, {
+    const lodged = await this.#store.trustSafety.createAppeal(appeal, {
       at: now, actorId: user.id, action: 'appeal.lodged', targetType: 'decision', targetId: decisionId, reason: 'Art. 20 complaint', data: { appealId: appeal.id },
     });
+    if (!lodged) throw new TribuneError('APPEAL_EXISTS', { appealId: (await this.#store.trustSafety.appealOf(decisionId))?.id ?? '' });
     return appeal;
   }
 
@@ -202,10 +228,11 @@ export class TrustSafetyService {
     const now = iso(this.#clock.now());
     const answered: Appeal = { ...appeal, state: outcome.reverse ? 'reversed' : 'upheld', decidedBy: staff.id, decidedAt: now, reasons: outcome.reasons.trim() };
     const effect = outcome.reverse ? undoEffect(decision) : undefined;
-    await this.#store.trustSafety.decideAppeal(answered, outcome.reverse, {
+    const answeredNow = await this.#store.trustSafety.decideAppeal(answered, outcome.reverse, {
       at: now, actorId: staff.id, action: outcome.reverse ? 'appeal.reversed' : 'appeal.upheld', targetType: 'decision', targetId: decision.id,
       reason: answered.reasons ?? '', data: { appealId },
     }, effect);
+    if (!answeredNow) throw new TribuneError('APPEAL_ALREADY_DECIDED', { state: (await this.#store.trustSafety.appeal(appealId))?.state ?? 'decided' });
     if (outcome.reverse) this.#lift(decision);
     if (effect?.kind === 'question-state' && decision.spaceId) this.#questionChanged(decision.spaceId, effect.questionId, effect.state);
     return { appeal: answered, decision: (await this.#store.trustSafety.decision(decision.id))! };
@@ -283,7 +310,22 @@ export class TrustSafetyService {
     this.#bus.publish(spaceId, { type: 'question.updated', questionId, state, votes: 0, highlighted: false });
   }
 
-  async #record(staff: User, input: DecisionInput, where: TargetLocation, undo: Record<string, unknown> | null, effect?: ContentEffect): Promise<Decision> {
+  /**
+   * Each notice gets one decision: when another decision answered the notices first, a decision that
+   * only changes records is refused (409), but one whose act already happened on the stage (a mute, a
+   * removal, an end, or the system's suspension) is recorded all the same, answering the notices still
+   * open: a restriction is never left without its statement of reasons.
+   */
+  async #record(staff: User, input: DecisionInput, where: TargetLocation, undo: Record<string, unknown> | null, effect?: ContentEffect,
+    options: { actedOnStage: boolean } = { actedOnStage: true }): Promise<Decision> {
+    for (let attempt = 1; ; attempt++) {
+      const decision = await this.#recordOnce(staff, input, where, undo, effect);
+      if (decision) return decision;
+      if (!options.actedOnStage || attempt === 3) throw new TribuneError('NOTICES_ALREADY_DECIDED', { targetType: input.targetType });
+    }
+  }
+
+  async #recordOnce(staff: User, input: DecisionInput, where: TargetLocation, undo: Record<string, unknown> | null, effect?: ContentEffect): Promise<Decision | null> {
     const notices = await this.#store.trustSafety.openNoticesOf(input.targetType, input.targetId, 10_000);
     const now = iso(this.#clock.now());
     const decision: Decision = {
@@ -299,11 +341,12 @@ export class TrustSafetyService {
       undo, state: 'in_force', reversedAt: null,
       manifestlyIllegal: input.action !== 'no_action' && input.manifestlyIllegal === true, automated: staff.id === SYSTEM_ACTOR,
     };
-    await this.#store.trustSafety.recordDecision(decision, { unfounded: input.action === 'no_action' && input.manifestlyUnfounded === true, effect }, {
+    const recorded = await this.#store.trustSafety.recordDecision(decision, { unfounded: input.action === 'no_action' && input.manifestlyUnfounded === true, effect }, {
       at: now, actorId: staff.id, action: `decision.${input.action}`, targetType: input.targetType, targetId: input.targetId,
       reason: input.ground === 'DECISION_GROUND_ILLEGAL_CONTENT' ? `${input.category}: ${decision.legalGround}` : `${input.category}: ${decision.termsClause}`,
       data: { decisionId: decision.id, notices: decision.noticeIds.length, source: decision.source },
     });
+    if (!recorded) return null;
     this.#enforce(decision);
     if (decision.manifestlyIllegal && decision.affectedUserId) await this.#repeatOffender(decision);
     return decision;
@@ -337,6 +380,7 @@ export class TrustSafetyService {
   }
 
   #enforce(d: Decision): void {
+    this.#duringRefresh?.push(() => this.#enforce(d));
     if (d.action === 'disable_replay' && d.spaceId) this.#disabledReplays.add(d.spaceId);
     if ((d.action === 'suspend_account' || d.action === 'terminate_account') && d.affectedUserId) {
       this.restrictions.restrict(d.affectedUserId, d.id, d.action === 'terminate_account' ? 'terminated' : 'suspended', d.endsAt);
@@ -345,6 +389,7 @@ export class TrustSafetyService {
 
   /** The in-memory side of a reversal (the store side is `undoEffect`, committed with the appeal). */
   #lift(d: Decision): void {
+    this.#duringRefresh?.push(() => this.#lift(d));
     if (d.action === 'disable_replay' && d.spaceId) this.#disabledReplays.delete(d.spaceId);
     if ((d.action === 'suspend_account' || d.action === 'terminate_account') && d.affectedUserId) this.restrictions.lift(d.affectedUserId, d.id);
   }

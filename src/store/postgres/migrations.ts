@@ -121,4 +121,195 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (space_id, minute)
   );
   `,
+  // Trust & safety: notices (DSA Art. 16), the moderation queue, decisions with statements of reasons
+  // (Art. 17), appeals (Art. 20), trusted flaggers (Art. 22), the append-only hash-chained audit log;
+  // context notes and their ratings. The audit log's head is one row: an append locks it, so the chain
+  // stays one chain whatever the number of origins writing.
+  `
+  CREATE TABLE notices (
+    id TEXT PRIMARY KEY,
+    target_type TEXT NOT NULL CHECK (target_type IN ('space','question','user','recording','note')),
+    target_id TEXT NOT NULL,
+    space_id TEXT,
+    at_ms BIGINT,
+    category TEXT NOT NULL,
+    explanation TEXT NOT NULL,
+    notifier_name TEXT,
+    notifier_email TEXT,
+    notifier_user_id TEXT,
+    trusted BOOLEAN NOT NULL,
+    received_at TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('open','closed')),
+    decision_id TEXT,
+    closed_at TEXT,
+    unfounded BOOLEAN NOT NULL DEFAULT false
+  );
+  CREATE INDEX notices_target ON notices (target_type, target_id, state);
+  CREATE INDEX notices_notifier ON notices (notifier_user_id, received_at);
+  CREATE INDEX notices_received ON notices (received_at);
+  CREATE INDEX notices_unfounded ON notices (notifier_user_id, unfounded, closed_at);
+  CREATE INDEX notices_decision ON notices (decision_id);
+
+  CREATE TABLE moderation_queue (
+    target_type TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    space_id TEXT,
+    open_notices INTEGER NOT NULL,
+    trusted_notices INTEGER NOT NULL,
+    first_at TEXT NOT NULL,
+    last_at TEXT NOT NULL,
+    rank_key TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (target_type, target_id)
+  );
+  CREATE INDEX moderation_queue_rank ON moderation_queue (rank_key) WHERE open_notices > 0;
+
+  CREATE TABLE decisions (
+    id TEXT PRIMARY KEY,
+    action TEXT NOT NULL,
+    target_type TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    space_id TEXT,
+    at_ms BIGINT,
+    affected_user_id TEXT,
+    ground TEXT NOT NULL,
+    legal_ground TEXT,
+    terms_clause TEXT,
+    explanation TEXT NOT NULL,
+    facts TEXT NOT NULL,
+    category TEXT NOT NULL,
+    keywords TEXT NOT NULL,
+    source TEXT NOT NULL,
+    notice_ids TEXT NOT NULL,
+    content_date TEXT NOT NULL,
+    content_language TEXT,
+    decided_by TEXT NOT NULL,
+    decided_at TEXT NOT NULL,
+    ends_at TEXT,
+    undo TEXT,
+    state TEXT NOT NULL CHECK (state IN ('in_force','reversed')),
+    reversed_at TEXT,
+    manifestly_illegal BOOLEAN NOT NULL DEFAULT false,
+    automated BOOLEAN NOT NULL DEFAULT false
+  );
+  CREATE INDEX decisions_affected ON decisions (affected_user_id, decided_at);
+  CREATE INDEX decisions_decided ON decisions (decided_at);
+  CREATE INDEX decisions_in_force ON decisions (action, state);
+  CREATE INDEX decisions_space ON decisions (space_id, action, state);
+
+  CREATE TABLE appeals (
+    id TEXT PRIMARY KEY,
+    decision_id TEXT NOT NULL UNIQUE REFERENCES decisions(id),
+    appellant_id TEXT NOT NULL,
+    explanation TEXT NOT NULL,
+    submitted_at TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('open','upheld','reversed')),
+    decided_by TEXT,
+    decided_at TEXT,
+    reasons TEXT
+  );
+  CREATE INDEX appeals_state ON appeals (state, submitted_at);
+  CREATE INDEX appeals_submitted ON appeals (submitted_at);
+
+  CREATE TABLE trusted_flaggers (
+    user_id TEXT PRIMARY KEY REFERENCES users(id),
+    granted_by TEXT NOT NULL,
+    granted_at TEXT NOT NULL
+  );
+
+  CREATE TABLE audit_log (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target_type TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    data TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE
+  );
+  CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$;
+  CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+  CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+  -- The chain's head: each append locks this row, reads the last hash and moves it on, in the act's transaction.
+  CREATE TABLE audit_head (
+    one BOOLEAN PRIMARY KEY DEFAULT true CHECK (one),
+    hash TEXT NOT NULL
+  );
+  INSERT INTO audit_head (hash) VALUES ('0000000000000000000000000000000000000000000000000000000000000000');
+
+  CREATE TABLE misuse_warnings (
+    user_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('unfounded_notices','manifestly_illegal')),
+    at TEXT NOT NULL,
+    PRIMARY KEY (user_id, kind, at)
+  );
+
+  CREATE TABLE dsa_submissions (
+    puid TEXT PRIMARY KEY,
+    submitted_at TEXT NOT NULL
+  );
+
+  CREATE TABLE notes (
+    id TEXT PRIMARY KEY,
+    space_id TEXT NOT NULL REFERENCES spaces(id),
+    question_id TEXT,
+    at_ms BIGINT,
+    author_id TEXT NOT NULL REFERENCES users(id),
+    text TEXT NOT NULL,
+    sources TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    hidden BOOLEAN NOT NULL DEFAULT false
+  );
+  CREATE INDEX notes_space ON notes (space_id, at_ms);
+
+  CREATE TABLE note_ratings (
+    note_id TEXT NOT NULL REFERENCES notes(id),
+    rater_id TEXT NOT NULL REFERENCES users(id),
+    level TEXT NOT NULL CHECK (level IN ('HELPFUL','SOMEWHAT_HELPFUL','NOT_HELPFUL')),
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (note_id, rater_id)
+  );
+  `,
+  // Follows, reminders and Web Push subscriptions; nothing is written per follower when a Space goes live.
+  // A go-live push is claimed by one row per Space, so it goes out once whichever origin starts the Space.
+  // The VAPID key pair is one row: every origin signs pushes with the key the browsers subscribed with.
+  `
+  CREATE TABLE follows (
+    follower_id TEXT NOT NULL REFERENCES users(id),
+    host_id TEXT NOT NULL REFERENCES users(id),
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (follower_id, host_id)
+  );
+  CREATE INDEX follows_host ON follows (host_id, follower_id);
+
+  CREATE TABLE reminders (
+    user_id TEXT NOT NULL REFERENCES users(id),
+    space_id TEXT NOT NULL REFERENCES spaces(id),
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, space_id)
+  );
+  CREATE INDEX reminders_space ON reminders (space_id, user_id);
+
+  CREATE TABLE push_subscriptions (
+    endpoint TEXT COLLATE "C" PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    p256dh TEXT NOT NULL,
+    auth TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX push_subscriptions_user ON push_subscriptions (user_id, endpoint);
+
+  CREATE TABLE go_live_pushes (
+    space_id TEXT PRIMARY KEY REFERENCES spaces(id),
+    claimed_at TEXT NOT NULL
+  );
+
+  CREATE TABLE push_keys (
+    one BOOLEAN PRIMARY KEY DEFAULT true CHECK (one),
+    public_key TEXT NOT NULL,
+    private_key TEXT NOT NULL
+  );
+  `,
 ];

@@ -2,13 +2,13 @@ import type { Space } from '../records.js';
 import type { SpaceRepository } from '../store.js';
 import { inTransaction, type Pool } from './database.js';
 
-interface SpaceRow {
+export interface SpaceRow {
   id: string; title: string; description: string; language: string; host_id: string; state: Space['state'];
   scheduled_start: string | null; time_zone: string | null; created_at: string; started_at: string | null;
   ended_at: string | null; max_on_stage: number; max_cohosts: number;
 }
 
-const toSpace = (r: SpaceRow): Space => ({
+export const toSpace = (r: SpaceRow): Space => ({
   id: r.id, title: r.title, description: r.description, language: r.language, hostId: r.host_id, state: r.state,
   scheduledStart: r.scheduled_start, timeZone: r.time_zone, createdAt: r.created_at, startedAt: r.started_at,
   endedAt: r.ended_at, maxOnStage: r.max_on_stage, maxCohosts: r.max_cohosts,
@@ -33,6 +33,8 @@ const DELETE_SPACE = [
   'DELETE FROM speak_requests WHERE space_id = $1',
   'DELETE FROM blocks WHERE space_id = $1',
   'DELETE FROM participants WHERE space_id = $1',
+  'DELETE FROM reminders WHERE space_id = $1',
+  'DELETE FROM go_live_pushes WHERE space_id = $1',
   'DELETE FROM reaction_seconds WHERE space_id = $1',
   'DELETE FROM listener_minutes WHERE space_id = $1',
   'DELETE FROM spaces WHERE id = $1',

@@ -1,9 +1,7 @@
 import type { FollowRepository, PushSubscriptionRecord } from '../store.js';
+import { toPush, type PushRow } from '../trust-safety-rows.js';
 import type { Db } from './database.js';
 import { toSpace, type SpaceRow } from './spaces.js';
-
-interface PushRow { endpoint: string; user_id: string; p256dh: string; auth: string; created_at: string }
-const toPush = (r: PushRow): PushSubscriptionRecord => ({ endpoint: r.endpoint, userId: r.user_id, p256dh: r.p256dh, auth: r.auth, createdAt: r.created_at });
 
 export function sqliteFollows(db: Db): FollowRepository {
   const follow = db.prepare('INSERT INTO follows (follower_id, host_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
@@ -28,6 +26,9 @@ export function sqliteFollows(db: Db): FollowRepository {
   const pushAudience = db.prepare<[string, string, string, number], PushRow>(`SELECT p.* FROM push_subscriptions p
     WHERE p.user_id IN (SELECT follower_id FROM follows WHERE host_id = ? UNION SELECT user_id FROM reminders WHERE space_id = ?)
       AND p.endpoint > ? ORDER BY p.endpoint LIMIT ?`);
+  const claimPush = db.prepare('INSERT INTO go_live_pushes (space_id, claimed_at) VALUES (?, ?) ON CONFLICT DO NOTHING');
+  const offerKeys = db.prepare('INSERT INTO push_keys (one, public_key, private_key) VALUES (1, ?, ?) ON CONFLICT DO NOTHING');
+  const keys = db.prepare<[], { public_key: string; private_key: string }>('SELECT public_key, private_key FROM push_keys WHERE one = 1');
   return {
     async follow(followerId, hostId, at) { return follow.run(followerId, hostId, at).changes === 1; },
     async unfollow(followerId, hostId) { unfollow.run(followerId, hostId); },
@@ -40,5 +41,11 @@ export function sqliteFollows(db: Db): FollowRepository {
     async savePushSubscription(sub, keep) { savePushKept(sub, keep); },
     async deletePushSubscription(endpoint) { deletePush.run(endpoint); },
     async pushAudience(hostId, spaceId, afterEndpoint, limit) { return pushAudience.all(hostId, spaceId, afterEndpoint, limit).map(toPush); },
+    async claimGoLivePush(spaceId, at) { return claimPush.run(spaceId, at).changes === 1; },
+    async pushKeys(offered) {
+      offerKeys.run(offered.publicKey, offered.privateKey);
+      const kept = keys.get()!;
+      return { publicKey: kept.public_key, privateKey: kept.private_key };
+    },
   };
 }

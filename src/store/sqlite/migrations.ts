@@ -293,4 +293,18 @@ export const MIGRATIONS: readonly string[] = [
         AND (o.joined_at < participants.joined_at OR (o.joined_at = participants.joined_at AND o.id < participants.id)));
   CREATE UNIQUE INDEX participants_live_user ON participants (space_id, user_id) WHERE left_at IS NULL AND user_id IS NOT NULL;
   `,
+  // A go-live push is claimed by one row per Space (it goes out once); the VAPID key pair is one row,
+  // seeded from <data-dir>/vapid.json, so both stores keep the key browsers subscribed with.
+  `
+  CREATE TABLE go_live_pushes (
+    space_id TEXT PRIMARY KEY REFERENCES spaces(id),
+    claimed_at TEXT NOT NULL
+  );
+
+  CREATE TABLE push_keys (
+    one INTEGER PRIMARY KEY CHECK (one = 1),
+    public_key TEXT NOT NULL,
+    private_key TEXT NOT NULL
+  );
+  `,
 ];

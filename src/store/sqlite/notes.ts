@@ -1,13 +1,6 @@
-import type { Note, NoteRating } from '../../notes/types.js';
 import type { NotesRepository } from '../trust-safety-store.js';
-import { fromBool, toBool, type Db } from './database.js';
-
-interface NoteRow { id: string; space_id: string; question_id: string | null; at_ms: number | null; author_id: string; text: string; sources: string; created_at: string; hidden: number }
-const toNote = (r: NoteRow): Note => ({
-  id: r.id, spaceId: r.space_id, questionId: r.question_id, atMs: r.at_ms, authorId: r.author_id, text: r.text,
-  sources: JSON.parse(r.sources) as string[], createdAt: r.created_at, hidden: toBool(r.hidden),
-});
-interface RatingRow { note_id: string; rater_id: string; level: NoteRating['level']; created_at: string }
+import { toNote, toRating, type NoteRow, type RatingRow } from '../trust-safety-rows.js';
+import { fromBool, type Db } from './database.js';
 
 export function sqliteNotes(db: Db): NotesRepository {
   const q = {
@@ -26,7 +19,7 @@ export function sqliteNotes(db: Db): NotesRepository {
     async ofSpace(spaceId) { return q.ofSpace.all(spaceId).map(toNote); },
     async setHidden(id, hidden) { q.hide.run(fromBool(hidden), id); },
     async rate(r) { q.rate.run(r.noteId, r.raterId, r.level, r.createdAt); },
-    async allRatings() { return q.all.all().map((r) => ({ noteId: r.note_id, raterId: r.rater_id, level: r.level, createdAt: r.created_at })); },
+    async allRatings() { return q.all.all().map(toRating); },
     async ratingCount() { return q.count.get()?.n ?? 0; },
   };
 }

@@ -33,6 +33,7 @@ const DELETE_SPACE = [
   'DELETE FROM blocks WHERE space_id = ?',
   'DELETE FROM participants WHERE space_id = ?',
   'DELETE FROM reminders WHERE space_id = ?',
+  'DELETE FROM go_live_pushes WHERE space_id = ?',
   'DELETE FROM reaction_seconds WHERE space_id = ?',
   'DELETE FROM listener_minutes WHERE space_id = ?',
   'DELETE FROM spaces WHERE id = ?',

@@ -1,66 +1,20 @@
 import { chainHash, GENESIS_HASH } from '../../trust-safety/audit-chain.js';
-import type { Appeal, AuditEntry, Decision, NewAuditEntry, Notice, QueueItem } from '../../trust-safety/types.js';
+import type { Appeal, AuditEntry, Decision, NewAuditEntry, Notice } from '../../trust-safety/types.js';
 import type { ContentEffect, TrustSafetyRepository } from '../trust-safety-store.js';
 import type { MisuseKind } from '../../trust-safety/misuse-rules.js';
-import { fromBool, toBool, type Db } from './database.js';
-
-interface NoticeRow {
-  id: string; target_type: Notice['targetType']; target_id: string; space_id: string | null; at_ms: number | null; category: Notice['category'];
-  explanation: string; notifier_name: string | null; notifier_email: string | null; notifier_user_id: string | null; trusted: number;
-  received_at: string; state: Notice['state']; decision_id: string | null; closed_at: string | null;
-}
-const toNotice = (r: NoticeRow): Notice => ({
-  id: r.id, targetType: r.target_type, targetId: r.target_id, spaceId: r.space_id, atMs: r.at_ms, category: r.category,
-  explanation: r.explanation, notifierName: r.notifier_name, notifierEmail: r.notifier_email, notifierUserId: r.notifier_user_id,
-  trusted: toBool(r.trusted), receivedAt: r.received_at, state: r.state, decisionId: r.decision_id, closedAt: r.closed_at,
-});
-
-interface DecisionRow {
-  id: string; action: Decision['action']; target_type: Decision['targetType']; target_id: string; space_id: string | null; at_ms: number | null;
-  affected_user_id: string | null; ground: Decision['ground']; legal_ground: string | null; terms_clause: string | null; explanation: string;
-  facts: string; category: Decision['category']; keywords: string; source: Decision['source']; notice_ids: string; content_date: string;
-  content_language: string | null; decided_by: string; decided_at: string; ends_at: string | null; undo: string | null;
-  state: Decision['state']; reversed_at: string | null; manifestly_illegal: number; automated: number;
-}
-const toDecision = (r: DecisionRow): Decision => ({
-  id: r.id, action: r.action, targetType: r.target_type, targetId: r.target_id, spaceId: r.space_id, atMs: r.at_ms,
-  affectedUserId: r.affected_user_id, ground: r.ground, legalGround: r.legal_ground, termsClause: r.terms_clause,
-  explanation: r.explanation, facts: r.facts, category: r.category, keywords: JSON.parse(r.keywords) as string[], source: r.source,
-  noticeIds: JSON.parse(r.notice_ids) as string[], contentDate: r.content_date, contentLanguage: r.content_language,
-  decidedBy: r.decided_by, decidedAt: r.decided_at, endsAt: r.ends_at, undo: r.undo ? JSON.parse(r.undo) as Record<string, unknown> : null,
-  state: r.state, reversedAt: r.reversed_at, manifestlyIllegal: toBool(r.manifestly_illegal), automated: toBool(r.automated),
-});
-
-interface AppealRow { id: string; decision_id: string; appellant_id: string; explanation: string; submitted_at: string; state: Appeal['state']; decided_by: string | null; decided_at: string | null; reasons: string | null }
-const toAppeal = (r: AppealRow): Appeal => ({
-  id: r.id, decisionId: r.decision_id, appellantId: r.appellant_id, explanation: r.explanation, submittedAt: r.submitted_at,
-  state: r.state, decidedBy: r.decided_by, decidedAt: r.decided_at, reasons: r.reasons,
-});
-
-interface QueueRow { target_type: QueueItem['targetType']; target_id: string; space_id: string | null; open_notices: number; trusted_notices: number; first_at: string; last_at: string; rank_key: string }
-const toQueueItem = (r: QueueRow): QueueItem => ({
-  targetType: r.target_type, targetId: r.target_id, spaceId: r.space_id, openNotices: r.open_notices, trustedNotices: r.trusted_notices,
-  firstAt: r.first_at, lastAt: r.last_at, rankKey: r.rank_key,
-});
-
-interface Loc { space_id: string | null; owner_id: string | null; created_at: string; language: string | null; space_state: string | null }
-
-interface AuditRow { seq: number; at: string; actor_id: string; action: string; target_type: string; target_id: string; reason: string; data: string; prev_hash: string; hash: string }
-const toAudit = (r: AuditRow): AuditEntry => ({
-  seq: r.seq, at: r.at, actorId: r.actor_id, action: r.action, targetType: r.target_type, targetId: r.target_id, reason: r.reason,
-  data: JSON.parse(r.data) as Record<string, unknown>, prevHash: r.prev_hash, hash: r.hash,
-});
+import { toAppeal, toAudit, toDecision, toNotice, toQueueItem, type AppealRow, type AuditRow, type DecisionRow, type LocationRow, type NoticeRow, type QueueRow } from '../trust-safety-rows.js';
+import { fromBool, type Db } from './database.js';
 
 export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
   const where = {
-    space: db.prepare<[string], Loc>(`SELECT id AS space_id, host_id AS owner_id, COALESCE(started_at, created_at) AS created_at, language, state AS space_state
+    space: db.prepare<[string], LocationRow>(`SELECT id AS space_id, host_id AS owner_id, COALESCE(started_at, created_at) AS created_at, language, state AS space_state
       FROM spaces WHERE id = ?`),
-    question: db.prepare<[string], Loc>(`SELECT q.space_id, q.author_id AS owner_id, q.created_at, s.language, s.state AS space_state
+    question: db.prepare<[string], LocationRow>(`SELECT q.space_id, q.author_id AS owner_id, q.created_at, s.language, s.state AS space_state
       FROM questions q JOIN spaces s ON s.id = q.space_id WHERE q.id = ?`),
-    seat: db.prepare<[string], Loc>(`SELECT p.space_id, p.user_id AS owner_id, p.joined_at AS created_at, s.language, s.state AS space_state
+    seat: db.prepare<[string], LocationRow>(`SELECT p.space_id, p.user_id AS owner_id, p.joined_at AS created_at, s.language, s.state AS space_state
       FROM participants p JOIN spaces s ON s.id = p.space_id WHERE p.id = ?`),
-    account: db.prepare<[string], Loc>(`SELECT NULL AS space_id, id AS owner_id, created_at, NULL AS language, NULL AS space_state FROM users WHERE id = ?`),
-    note: db.prepare<[string], Loc>(`SELECT n.space_id, n.author_id AS owner_id, n.created_at, s.language, s.state AS space_state
+    account: db.prepare<[string], LocationRow>(`SELECT NULL AS space_id, id AS owner_id, created_at, NULL AS language, NULL AS space_state FROM users WHERE id = ?`),
+    note: db.prepare<[string], LocationRow>(`SELECT n.space_id, n.author_id AS owner_id, n.created_at, s.language, s.state AS space_state
       FROM notes n JOIN spaces s ON s.id = n.space_id WHERE n.id = ?`),
   };
   const q = {
@@ -90,6 +44,7 @@ export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
     notice: db.prepare<[string], NoticeRow>('SELECT * FROM notices WHERE id = ?'),
     openNotices: db.prepare<[string, string, number], NoticeRow>(`SELECT * FROM notices WHERE target_type = ? AND target_id = ? AND state = 'open'
       ORDER BY trusted DESC, received_at ASC LIMIT ?`),
+    stillOpen: db.prepare<[string], { n: number }>(`SELECT COUNT(*) AS n FROM notices WHERE state = 'open' AND id IN (SELECT value FROM json_each(?))`),
     closeNotices: db.prepare(`UPDATE notices SET state = 'closed', decision_id = ?, closed_at = ?, unfounded = ? WHERE target_type = ? AND target_id = ? AND state = 'open'`),
     byNotifier: db.prepare<[string, number], NoticeRow>('SELECT * FROM notices WHERE notifier_user_id = ? ORDER BY received_at DESC LIMIT ?'),
     queueFirst: db.prepare<[number], QueueRow>('SELECT * FROM moderation_queue WHERE open_notices > 0 ORDER BY rank_key LIMIT ?'),
@@ -108,7 +63,7 @@ export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
     reverse: db.prepare(`UPDATE decisions SET state = 'reversed', reversed_at = ? WHERE id = ?`),
 
     insertAppeal: db.prepare(`INSERT INTO appeals (id, decision_id, appellant_id, explanation, submitted_at, state, decided_by, decided_at, reasons)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (decision_id) DO NOTHING`),
     appeal: db.prepare<[string], AppealRow>('SELECT * FROM appeals WHERE id = ?'),
     appealOf: db.prepare<[string], AppealRow>('SELECT * FROM appeals WHERE decision_id = ?'),
     openAppeals: db.prepare<[number], AppealRow>(`SELECT * FROM appeals WHERE state = 'open' ORDER BY submitted_at LIMIT ?`),
@@ -162,7 +117,8 @@ export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
     if (e?.kind === 'reopen-notices') reopen(e.decisionId);
   };
 
-  const recordDecision = db.transaction((d: Decision, unfounded: boolean, audit: NewAuditEntry, effect: ContentEffect | undefined) => {
+  const recordDecision = db.transaction((d: Decision, unfounded: boolean, audit: NewAuditEntry, effect: ContentEffect | undefined): boolean => {
+    if (d.noticeIds.length && q.stillOpen.get(JSON.stringify(d.noticeIds))?.n !== d.noticeIds.length) return false;
     applyEffect(effect);
     q.insertDecision.run(d.id, d.action, d.targetType, d.targetId, d.spaceId, d.atMs, d.affectedUserId, d.ground, d.legalGround, d.termsClause,
       d.explanation, d.facts, d.category, JSON.stringify(d.keywords), d.source, JSON.stringify(d.noticeIds), d.contentDate, d.contentLanguage,
@@ -170,17 +126,20 @@ export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
     q.closeNotices.run(d.id, d.decidedAt, fromBool(unfounded), d.targetType, d.targetId);
     q.dequeue.run(d.targetType, d.targetId);
     append(audit);
+    return true;
   });
 
-  const createAppeal = db.transaction((a: Appeal, audit: NewAuditEntry) => {
-    q.insertAppeal.run(a.id, a.decisionId, a.appellantId, a.explanation, a.submittedAt, a.state, a.decidedBy, a.decidedAt, a.reasons);
+  const createAppeal = db.transaction((a: Appeal, audit: NewAuditEntry): boolean => {
+    if (q.insertAppeal.run(a.id, a.decisionId, a.appellantId, a.explanation, a.submittedAt, a.state, a.decidedBy, a.decidedAt, a.reasons).changes !== 1) return false;
     append(audit);
+    return true;
   });
 
-  const decideAppeal = db.transaction((a: Appeal, reversed: boolean, audit: NewAuditEntry, effect: ContentEffect | undefined): void => {
-    if (q.answerAppeal.run(a.state, a.decidedBy, a.decidedAt, a.reasons, a.id).changes !== 1) throw new Error(`appeal ${a.id} was already decided`);
+  const decideAppeal = db.transaction((a: Appeal, reversed: boolean, audit: NewAuditEntry, effect: ContentEffect | undefined): boolean => {
+    if (q.answerAppeal.run(a.state, a.decidedBy, a.decidedAt, a.reasons, a.id).changes !== 1) return false;
     if (reversed) { q.reverse.run(a.decidedAt, a.decisionId); applyEffect(effect); }
     append(audit);
+    return true;
   });
 
   const setTrusted = db.transaction((userId: string, trusted: boolean, by: string, audit: NewAuditEntry) => {
@@ -209,7 +168,7 @@ export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
     async queue(after, limit) { return (after === null ? q.queueFirst.all(limit) : q.queueAfter.all(after, limit)).map(toQueueItem); },
     async queueItem(targetType, targetId) { const r = q.queueItem.get(targetType, targetId); return r ? toQueueItem(r) : null; },
 
-    async recordDecision(decision, options, audit) { recordDecision(decision, options.unfounded, audit, options.effect); },
+    async recordDecision(decision, options, audit) { return recordDecision(decision, options.unfounded, audit, options.effect); },
     async decision(id) { const r = q.decision.get(id); return r ? toDecision(r) : null; },
     async decisionsAffecting(userId, limit) { return q.affecting.all(userId, limit).map(toDecision); },
     async decisionsBetween(from, to) { return q.between.all(from, to).map(toDecision); },
@@ -219,12 +178,12 @@ export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
     },
     async labelsOf(spaceId) { return q.labels.all(spaceId).map(toDecision); },
     async noticesBetween(from, to) { return q.noticesBetween.all(from, to).map(toNotice); },
-    async createAppeal(appeal, audit) { createAppeal(appeal, audit); },
+    async createAppeal(appeal, audit) { return createAppeal(appeal, audit); },
     async appeal(id) { const r = q.appeal.get(id); return r ? toAppeal(r) : null; },
     async appealOf(decisionId) { const r = q.appealOf.get(decisionId); return r ? toAppeal(r) : null; },
     async openAppeals(limit) { return q.openAppeals.all(limit).map(toAppeal); },
     async appealsBetween(from, to) { return q.appealsBetween.all(from, to).map(toAppeal); },
-    async decideAppeal(appeal, reversed, audit, effect) { decideAppeal(appeal, reversed, audit, effect); },
+    async decideAppeal(appeal, reversed, audit, effect) { return decideAppeal(appeal, reversed, audit, effect); },
 
     async setTrustedFlagger(userId, trusted, by, audit) { setTrusted(userId, trusted, by, audit); },
     async isTrustedFlagger(userId) { return q.isTrusted.get(userId) !== undefined; },
