@@ -76,12 +76,6 @@ export class AudienceService {
     this.#audience(levels.spaceId).levels = levels.levels;
   }
 
-  /** The Space ended: drop the speaking levels (nobody speaks any more) but keep counts until flushed. */
-  spaceEnded(spaceId: string): void {
-    const audience = this.#spaces.get(spaceId);
-    if (audience) audience.levels = {};
-  }
-
   async snapshot(spaceId: string): Promise<{
     listeners: { count: number; peak: number; total: number };
     reactions: { totals: Record<string, number>; perSecond: Record<string, number> };
