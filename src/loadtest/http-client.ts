@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { Counter } from './stats.js';
+import { powChallenge, solveProofOfWork } from './proof-of-work-solver.js';
 
 export interface HttpResponse {
   readonly status: number;
@@ -36,6 +37,10 @@ export class HttpClient {
   /** Requests the simulated clients made (collapsed ones included). */
   logical = 0;
   inFlight = 0;
+  /** Proofs of work solved for writes refused with 428 (the origin under attack), and the time spent. */
+  powSolved = 0;
+  powFailed = 0;
+  powMs = 0;
   readonly #base: URL;
   readonly #agent: http.Agent;
   readonly #lib: typeof http | typeof https;
@@ -50,10 +55,23 @@ export class HttpClient {
     this.#timeoutMs = options.timeoutMs;
   }
 
-  /** One request; the callback runs exactly once, with a status or an `error`. */
+  /**
+   * One request; the callback runs exactly once, with a status or an `error`. A write refused with
+   * 428 POW_REQUIRED is solved and sent again once, as the web app's worker does.
+   */
   request(path: string, options: RequestOptions, done: ResponseCallback): void {
     this.logical += 1;
-    this.#send(path, options, done);
+    this.#send(path, options, (res) => {
+      const pow = powChallenge(res.status, res.body);
+      if (!pow || options.headers?.[pow.header] !== undefined) { done(res); return; }
+      const started = now();
+      void solveProofOfWork(pow.challenge, pow.difficulty).then((proof) => {
+        if (proof === undefined) { this.powFailed += 1; done(res); return; }
+        this.powSolved += 1;
+        this.powMs += now() - started;
+        this.#send(path, { ...options, headers: { ...options.headers, [pow.header]: proof } }, done);
+      });
+    });
   }
 
   requestAsync(path: string, options: RequestOptions = {}): Promise<HttpResponse> {
@@ -89,6 +107,7 @@ export class HttpClient {
       this.inFlight -= 1;
       if (res.error) this.errors.add(res.error);
       else if (res.status === 429) this.errors.add('rate-limited');
+      else if (res.status === 428) this.errors.add('proof-of-work-asked');
       else if (res.status >= 400) this.errors.add(`http-${res.status}`);
       done(res);
     };

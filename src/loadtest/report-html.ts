@@ -28,6 +28,9 @@ export function summaryRows(r: LoadtestReport): string[] {
     row('Time to first audio', latency(s.firstAudioMs)),
     row('Stalls', `${count(s.stalls.count)} stalls in ${count(s.stalls.listenersWithStalls)} listeners; length ${latency(s.stalls.stallMs)}`),
     row('Requests', `${count(s.requests.sent)} on the wire, ${count(s.requests.simulated)} made by listeners; peak ${count(s.requests.peakPerSecond, 'req/s')}`),
+    ...(s.requests.proofsOfWork.solved + s.requests.proofsOfWork.givenUp > 0
+      ? [row('Proofs of work', `${count(s.requests.proofsOfWork.solved)} solved (${count(s.requests.proofsOfWork.meanMs, 'ms')} each on average), ${count(s.requests.proofsOfWork.givenUp)} given up`)]
+      : []),
     row('Errors seen by the audience', reasons(s.errors)),
     row('Stage', `speakers ${st.speakersConnected} of ${st.speakersRequested} on air, WHIP connect ${latency(st.whipConnectMs)}; WHEP listeners ${st.whepConnected} of ${st.whepRequested}, first packet ${latency(st.whepFirstPacketMs)}; packets sent ${count(st.packetsSent)}, received ${count(st.packetsReceived)}, lost ${count(st.packetsLost)}`),
     row('Interactions', `${count(i.questions)} questions, ${count(i.approved)} approved, ${count(i.votes)} votes, ${count(i.reactions)} reactions; honest writes accepted ${count(i.writesAccepted)} of ${count(i.writesAttempted)}; refused: ${reasons(i.writeRefusals)}; accounts that could not be made: ${count(i.accountsFailed)}`),

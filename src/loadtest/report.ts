@@ -42,7 +42,11 @@ export interface LoadtestSummary {
   readonly joinMs: Percentiles;
   readonly firstAudioMs: Percentiles;
   readonly stalls: { readonly count: number; readonly listenersWithStalls: number; readonly stallMs: Percentiles };
-  readonly requests: { readonly sent: number; readonly simulated: number; readonly peakPerSecond: number };
+  readonly requests: {
+    readonly sent: number; readonly simulated: number; readonly peakPerSecond: number;
+    /** Writes the origin under attack asked work for (428), solved as a browser would. */
+    readonly proofsOfWork: { readonly solved: number; readonly givenUp: number; readonly meanMs: number };
+  };
   readonly errors: Record<string, number>;
   readonly stage: {
     readonly speakersRequested: number; readonly speakersConnected: number; readonly whepRequested: number; readonly whepConnected: number;

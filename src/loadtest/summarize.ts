@@ -45,7 +45,10 @@ export function summarizeRun(r: RunTotals): LoadtestSummary {
       listenersWithStalls: r.all.filter((l) => l.stalls > 0).length,
       stallMs: summarize(r.ctx.stallMs.all),
     },
-    requests: { sent: r.client.sent, simulated: r.client.logical, peakPerSecond: Math.max(0, ...r.timeline.map((p) => p.requestsPerSecond)) },
+    requests: {
+      sent: r.client.sent, simulated: r.client.logical, peakPerSecond: Math.max(0, ...r.timeline.map((p) => p.requestsPerSecond)),
+      proofsOfWork: { solved: r.client.powSolved, givenUp: r.client.powFailed, meanMs: r.client.powSolved ? Math.round(r.client.powMs / r.client.powSolved) : 0 },
+    },
     errors: { ...r.client.errors.toJSON(), ...r.peers.errors.toJSON() },
     stage: {
       speakersRequested: r.options.speakers, speakersConnected: r.stageFinal.speakers,
