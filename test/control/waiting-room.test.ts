@@ -19,7 +19,7 @@ test('the waiting room holds interactive requests in arrival order and never the
   // Accounts and two live Spaces while the room is closed.
   const admin = await registerAdmin(server, 'room_admin');
   const host = await register(server, 'room_host');
-  const askers = [];
+  const askers: Array<{ token: string; user: { id: string } }> = [];
   for (let i = 0; i < 10; i++) askers.push(await register(server, `room_asker_${i}`));
   const spaces: string[] = [];
   for (const title of ['Held', 'Other']) {
