@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import ndc from 'node-datachannel';
+import type { Browser } from 'playwright-core';
+import { publishWhip, toneSource, type WhipPublisher } from '../../src/clients/index.js';
+import { launchChromium } from '../helpers/browser.js';
+import { register, registerAdmin, startTestServer, type TestServer } from '../helpers/control-server.js';
+import { requireProgram } from '../helpers/require-program.js';
+import { buildWeb } from '../helpers/web-build.js';
+
+const available = requireProgram('chromium');
+
+/** The page's globals these functions read inside the browser (the node-side tsconfig has no DOM). */
+type PageGlobals = { document: { querySelector(selector: string): { currentTime: number } | null } };
+/** The live player's position, evaluated in the page. */
+const currentTime = (): number => (globalThis as unknown as PageGlobals).document.querySelector('[data-testid=live-audio]')?.currentTime ?? 0;
+
+/**
+ * A listener whose question the waiting room holds, in the real page: they see their place and an
+ * estimate, the Space keeps playing over LL-HLS meanwhile, and the question goes through by itself
+ * once a place frees up. The server's clock is the test's, so the one place frees on demand.
+ */
+describe('the waiting room in the listener page', { skip: !available, timeout: 150_000 }, () => {
+  let server: TestServer;
+  let browser: Browser;
+  let publisher: WhipPublisher | undefined;
+  let now = Date.now();
+
+  before(async () => {
+    await buildWeb();
+    server = await startTestServer({
+      overrides: { waitingRoom: { setting: 'off', totalActiveUsers: 1, newUsersPerMinute: 100, sessionMinutes: 1, ticketMinutes: 2 } },
+      server: { media: true, clock: { now: () => now } },
+    });
+    browser = await launchChromium('/dev/null');
+  });
+
+  after(async () => {
+    await publisher?.close().catch(() => {});
+    await browser?.close().catch(() => {});
+    await server?.close();
+    ndc.cleanup();
+    setTimeout(() => process.exit(), 100).unref();
+  });
+
+  it('shows the position, keeps playing LL-HLS, and sends the question once admitted', async () => {
+    const admin = await registerAdmin(server, 'wr_admin');
+    const host = await register(server, 'wr_host');
+    const blocker = await register(server, 'wr_blocker');
+    const listener = await register(server, 'wr_listener');
+    const space = (await server.request('POST', '/api/v1/spaces', { token: host.token, body: { title: 'A full night', language: 'en' } })).body as { id: string };
+    assert.equal((await server.request('POST', `/api/v1/spaces/${space.id}/start`, { token: host.token })).status, 200);
+    publisher = await publishWhip({ url: `${server.url.replace('localhost', '127.0.0.1')}/api/v1/spaces/${space.id}/whip`, bearer: host.token, source: toneSource(600, 0.3) });
+
+    // The room opens with one place, and someone else takes it.
+    assert.equal((await server.request('PUT', '/api/v1/admin/waiting-room', { token: admin.token, body: { setting: 'on' } })).status, 200);
+    const taken = await server.request('POST', `/api/v1/spaces/${space.id}/questions`, { token: blocker.token, body: { text: 'Who took the only place?' } });
+    assert.equal(taken.status, 201);
+
+    const context = await browser.newContext({ locale: 'en-GB' });
+    context.setDefaultTimeout(15_000);
+    await context.addCookies([{ name: 'tribune_session', value: listener.token, url: server.url }]);
+    const me = (await server.request('GET', '/api/v1/me', { token: listener.token })).body;
+    await context.addInitScript(`localStorage.setItem('tribune.user', ${JSON.stringify(JSON.stringify(me))}); localStorage.setItem('tribune.lang', 'en');`);
+    const page = await context.newPage();
+    const uncaught: string[] = [];
+    page.on('pageerror', (err) => uncaught.push(err.message));
+    const held: number[] = [];
+    page.on('response', (res) => { if (res.url().endsWith('/questions') && res.request().method() === 'POST') held.push(res.status()); });
+    await page.goto(`${server.url}/s/${space.id}`);
+    await page.getByRole('button', { name: 'Listen live' }).click();
+    const playing = () => page.evaluate(currentTime);
+    await page.waitForFunction(() => ((globalThis as unknown as PageGlobals).document.querySelector('[data-testid=live-audio]')?.currentTime ?? 0) > 0.5, undefined, { timeout: 20_000 });
+
+    await page.getByLabel('Your question (280 characters at most)').fill('What happens to the people in the queue?');
+    await page.getByRole('button', { name: 'Send the question' }).click();
+    const notice = page.getByTestId('waiting-room');
+    await notice.waitFor();
+    const text = await notice.innerText();
+    assert.match(text, /You are number 1 in line/);
+    assert.match(text, /≈ 1 min to wait/);
+    assert.deepEqual(held, [503]);
+
+    // Held, and still hearing the Space: the player moves on.
+    const from = await playing();
+    await page.waitForFunction((t) => ((globalThis as unknown as PageGlobals).document.querySelector('[data-testid=live-audio]')?.currentTime ?? 0) > t + 2, from, { timeout: 10_000 });
+
+    // The blocker's session lapses: the place is free, and the page's next check-in (about 20 s) takes it.
+    now += 61_000;
+    await page.getByText('Sent. It appears once a moderator approves it.').waitFor({ timeout: 40_000 });
+    assert.equal(await notice.count(), 0, 'the notice goes once admitted');
+    assert.deepEqual(held, [503, 201], 'one check-in with the ticket, admitted');
+    const pending = (await server.request('GET', `/api/v1/spaces/${space.id}/questions?state=pending`, { token: host.token })).body as { questions: Array<{ text: string }> };
+    assert.ok(pending.questions.some((q) => q.text === 'What happens to the people in the queue?'));
+    const after = await playing();
+    assert.ok(after > from + 10, `LL-HLS played throughout the wait (${from} -> ${after})`);
+    assert.deepEqual(uncaught, []);
+  });
+});
