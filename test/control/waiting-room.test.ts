@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { spawn } from 'node:child_process';
+import { after, test } from 'node:test';
 import { register, registerAdmin, startTestServer } from '../helpers/control-server.js';
 
 /**
@@ -133,5 +134,33 @@ test('the waiting room holds interactive requests in arrival order and never the
   await server.request('PUT', '/api/v1/admin/defence', { token: admin.token, body: { underAttack: 'off' } });
   const free = await server.request('POST', `/api/v1/spaces/${id}/speak-requests`, { token: askers[9]!.token });
   assert.notEqual(free.status, 503, 'closed room: nothing held');
-  setTimeout(() => process.exit(), 100).unref();
 });
+
+test('tribune defence room reads, opens and resizes the waiting room', { timeout: 60_000 }, async (t) => {
+  const server = await startTestServer();
+  t.after(() => server.close());
+  const admin = await registerAdmin(server, 'room_cli_admin');
+  const cli = (args: string[]) => new Promise<{ code: number; out: string; err: string }>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/run-cli.ts', 'defence', 'room', ...args, '--url', server.url], { env: { ...process.env, TRIBUNE_ADMIN_TOKEN: admin.token }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('exit', (code) => resolve({ code: code ?? 1, out, err }));
+  });
+  const status = await cli(['status']);
+  assert.equal(status.code, 0, status.err);
+  assert.match(status.out, /waiting room: off \(not holding anyone\)/);
+  const on = await cli(['on', '--active-users', '5', '--users-per-minute', '50']);
+  assert.equal(on.code, 0, on.err);
+  assert.match(on.out, /waiting room: on \(OPEN/);
+  assert.match(on.out, /5 active users, 50 new a minute/);
+  const state = (await server.request('GET', '/api/v1/admin/waiting-room', { token: admin.token })).body;
+  assert.equal(state.totalActiveUsers, 5);
+  assert.equal((await cli(['on', '--active-users', 'many'])).code, 2);
+  const refused = await cli(['on', '--active-users', '0']);
+  assert.equal(refused.code, 1);
+  assert.match(refused.err, /400 VALIDATION_FAILED/);
+});
+
+after(() => { setTimeout(() => process.exit(), 100).unref(); });
