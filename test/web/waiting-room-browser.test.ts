@@ -80,6 +80,7 @@ describe('the waiting room in the listener page', { skip: !available, timeout: 1
     assert.match(text, /You are number 1 in line/);
     assert.match(text, /≈ 1 min to wait/);
     assert.deepEqual(held, [503]);
+    assert.equal(await page.getByRole('button', { name: 'Send the question' }).isDisabled(), true, 'held is still sending: no second copy');
 
     // Held, and still hearing the Space: the player moves on.
     const from = await playing();
