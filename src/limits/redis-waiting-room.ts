@@ -74,7 +74,8 @@ export class RedisWaitingRoom implements WaitingRoomStore {
 
   constructor(redis: Redis, prefix: string, onError: (err: unknown) => void = () => {}) {
     this.#redis = redis;
-    this.#keys = ['seq', 'waiting', 'seen', 'active', 'admitted'].map((k) => `${prefix}room:${k}`);
+    // One hash tag: every key of a script in one slot, should the Redis be a sharded cluster.
+    this.#keys = ['seq', 'waiting', 'seen', 'active', 'admitted'].map((k) => `${prefix}{room}:${k}`);
     this.#onError = onError;
   }
 
