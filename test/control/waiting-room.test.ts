@@ -93,6 +93,13 @@ test('the waiting room holds interactive requests in arrival order and never the
   assert.equal(elsewhere.status, 400);
   assert.equal(elsewhere.body.error.code, 'ROOM_TICKET_OTHER_SPACE');
 
+  // Registering is held too; outside any Space, it takes the ticket a listener holds in a Space.
+  const newcomer = await server.request('POST', '/api/v1/auth/register', { body: { handle: 'room_newcomer', password: 'correct horse battery' } });
+  assert.equal(newcomer.body.error.code, 'WAITING_ROOM');
+  const withTicket = await server.request('POST', '/api/v1/auth/register', { body: { handle: 'room_newcomer', password: 'correct horse battery' }, headers: { 'x-tribune-ticket': good } });
+  assert.equal(withTicket.body.error.code, 'WAITING_ROOM');
+  assert.equal(withTicket.body.error.details.position, 1, 'the Space ticket keeps its place');
+
   // A minute later the three sessions lapse: three places, taken in arrival order whoever checks in first.
   now += 61_000;
   const byAsker = new Map(held.map(({ r, i }) => [r.body.error.details.arrival as number, i]));
@@ -102,7 +109,7 @@ test('the waiting room holds interactive requests in arrival order and never the
   assert.deepEqual(through, byArrival.slice(0, 3).map((p) => p.arrival), 'the first three in line, not the first to check in');
   const state = (await server.request('GET', '/api/v1/admin/waiting-room', { token: admin.token })).body;
   assert.equal(state.active, 3, 'never above totalActiveUsers');
-  assert.equal(state.waiting, 5, 'four askers and the WHEP listener');
+  assert.equal(state.waiting, 6, 'four askers, the WHEP listener and the newcomer who registers');
   // Positions were read as each checked in (the last in line first); checking in again, all moved up.
   const renewed = second.filter((r) => r.status === 503).map((r) => r.body.error.details as { arrival: number; ticket: string });
   const third = await Promise.all(renewed.map((p) => ask(byAsker.get(p.arrival)!, p.ticket)));
