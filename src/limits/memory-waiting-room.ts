@@ -39,7 +39,7 @@ export class MemoryWaitingRoom implements WaitingRoomStore {
     const arrival = ++this.#next;
     if (this.#waiting.size === 0 && this.#free(limits) > 0) return this.#admit(arrival, limits, now);
     this.#waiting.set(arrival, now);
-    return { admitted: false, arrival, position: this.#waiting.size };
+    return { admitted: false, arrival, position: this.#waiting.size, stats: this.#stats() };
   }
 
   async checkIn(arrival: number, limits: RoomLimits, now: number): Promise<Standing | null> {
@@ -50,7 +50,7 @@ export class MemoryWaitingRoom implements WaitingRoomStore {
     for (const other of this.#waiting.keys()) { if (other === arrival) break; rank++; }
     if (rank < this.#free(limits)) return this.#admit(arrival, limits, now);
     this.#waiting.set(arrival, now);
-    return { admitted: false, arrival, position: rank + 1 };
+    return { admitted: false, arrival, position: rank + 1, stats: this.#stats() };
   }
 
   async touch(arrival: number, limits: RoomLimits, now: number): Promise<boolean> {
@@ -61,9 +61,13 @@ export class MemoryWaitingRoom implements WaitingRoomStore {
     return true;
   }
 
+  #stats(): RoomStats {
+    return { waiting: this.#waiting.size, active: this.#active.size, admittedLastMinute: this.#admissions.length };
+  }
+
   async stats(limits: RoomLimits, now: number): Promise<RoomStats> {
     this.#purge(limits, now);
-    return { waiting: this.#waiting.size, active: this.#active.size, admittedLastMinute: this.#admissions.length };
+    return this.#stats();
   }
 
   async close(): Promise<void> {}

@@ -26,7 +26,10 @@ local function admit(arrival)
   redis.call('ZREM', KEYS[3], arrival)
   redis.call('ZADD', KEYS[4], now + sessionMs, arrival)
   redis.call('ZADD', KEYS[5], now, arrival)
-  return {1, arrival, 0}
+  return {1, arrival}
+end
+local function held(arrival, position)
+  return {0, arrival, position, redis.call('ZCARD', KEYS[2]), active, admitted}
 end
 `;
 
@@ -35,7 +38,7 @@ local arrival = redis.call('INCR', KEYS[1])
 if redis.call('ZCARD', KEYS[2]) == 0 and free > 0 then return admit(arrival) end
 redis.call('ZADD', KEYS[2], arrival, arrival)
 redis.call('ZADD', KEYS[3], now, arrival)
-return {0, arrival, redis.call('ZCARD', KEYS[2])}
+return held(arrival, redis.call('ZCARD', KEYS[2]))
 `;
 
 const CHECK_IN = `${PRELUDE}
@@ -44,7 +47,7 @@ local rank = redis.call('ZRANK', KEYS[2], arrival)
 if not rank then return nil end
 if rank < free then return admit(arrival) end
 redis.call('ZADD', KEYS[3], now, arrival)
-return {0, arrival, rank + 1}
+return held(arrival, rank + 1)
 `;
 
 const TOUCH = `${PRELUDE}
@@ -58,7 +61,8 @@ const STATS = `${PRELUDE}
 return {redis.call('ZCARD', KEYS[2]), active, admitted}
 `;
 
-type Reply = [number, number, number] | null;
+/** admitted (1/0), arrival, then when held: position, waiting, active, admitted in the last minute. */
+type Reply = number[] | null;
 
 /**
  * One waiting room for every origin of a cluster. While Redis cannot be reached each origin keeps a
@@ -117,6 +121,6 @@ export class RedisWaitingRoom implements WaitingRoomStore {
 
 function standing(reply: Reply): Standing | null {
   if (!reply) return null;
-  const [admitted, arrival, position] = reply.map(Number) as [number, number, number];
-  return admitted === 1 ? { admitted: true, arrival } : { admitted: false, arrival, position };
+  const [admitted, arrival, position, waiting, active, admittedLastMinute] = reply.map(Number) as [number, number, number, number, number, number];
+  return admitted === 1 ? { admitted: true, arrival } : { admitted: false, arrival, position, stats: { waiting, active, admittedLastMinute } };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { estimatedWaitSeconds, freePlaces, MemoryWaitingRoom, RedisWaitingRoom, type RoomLimits, type WaitingRoomStore } from './index.js';
+import { estimatedWaitSeconds, freePlaces, MemoryWaitingRoom, RedisWaitingRoom, type RoomLimits, type Standing, type WaitingRoomStore } from './index.js';
 
 const REDIS_URL = process.env.TRIBUNE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `tribune-test:${randomBytes(6).toString('hex')}:`;
@@ -22,6 +22,8 @@ after(async () => {
 });
 
 const T0 = 1_800_000_000_000;
+/** A standing without the room's figures, to compare places. */
+const place = (s: Standing | null) => (s && !s.admitted ? { admitted: false, arrival: s.arrival, position: s.position } : s);
 const limits: RoomLimits = { totalActiveUsers: 3, newUsersPerMinute: 5, sessionMs: 10 * 60_000, ticketMs: 2 * 60_000 };
 
 describe('the room arithmetic', () => {
@@ -66,16 +68,18 @@ for (const [name, make] of kinds) {
       const [a, b] = make();
       for (let i = 0; i < 3; i++) assert.ok((await a.arrive(limits, T0)).admitted);
       const w = await b.arrive(limits, T0);
-      assert.deepEqual(await a.checkIn(w.arrival, limits, T0 + 1000), { admitted: false, arrival: w.arrival, position: 1 }, 'nobody left: the ceiling holds');
+      const again = await a.checkIn(w.arrival, limits, T0 + 1000);
+      assert.deepEqual(place(again), { admitted: false, arrival: w.arrival, position: 1 }, 'nobody left: the ceiling holds');
+      assert.deepEqual(again && !again.admitted && again.stats, { waiting: 1, active: 3, admittedLastMinute: 3 }, 'the figures for the estimate come with the answer');
       const tight = { ...limits, totalActiveUsers: 2, sessionMs: 60_000 };
       const [c] = make();
       for (let i = 0; i < 2; i++) assert.ok((await c.arrive(tight, T0)).admitted);
       const q = [await c.arrive(tight, T0), await c.arrive(tight, T0), await c.arrive(tight, T0)].map((s) => s.arrival);
       const t = T0 + tight.sessionMs + 1;
-      assert.deepEqual(await c.checkIn(q[2]!, tight, t), { admitted: false, arrival: q[2], position: 3 }, 'two free places, third in line: waits');
+      assert.deepEqual(place(await c.checkIn(q[2]!, tight, t)), { admitted: false, arrival: q[2], position: 3 }, 'two free places, third in line: waits');
       assert.equal((await c.checkIn(q[1]!, tight, t))?.admitted, true, 'second in line: both fit');
       assert.equal((await c.checkIn(q[0]!, tight, t))?.admitted, true);
-      assert.deepEqual(await c.checkIn(q[2]!, tight, t), { admitted: false, arrival: q[2], position: 1 });
+      assert.deepEqual(place(await c.checkIn(q[2]!, tight, t)), { admitted: false, arrival: q[2], position: 1 });
       assert.equal((await c.stats(tight, t)).active, 2);
     });
 
@@ -101,7 +105,7 @@ for (const [name, make] of kinds) {
       assert.equal(stays.admitted ? 0 : stays.position, 2);
       const at = T0 + none.ticketMs + 1;
       assert.equal(await a.checkIn(gone.arrival, none, at), null);
-      assert.deepEqual(await b.checkIn(stays.arrival, none, at), { admitted: false, arrival: stays.arrival, position: 1 });
+      assert.deepEqual(place(await b.checkIn(stays.arrival, none, at)), { admitted: false, arrival: stays.arrival, position: 1 });
     });
 
     it('a session lasts while its holder acts, and lapses after sessionMs idle', async () => {

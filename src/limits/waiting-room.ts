@@ -16,16 +16,16 @@ export interface RoomLimits {
   readonly ticketMs: number;
 }
 
-export type Standing =
-  | { readonly admitted: true; readonly arrival: number }
-  /** `position`: 1 for the first in line. */
-  | { readonly admitted: false; readonly arrival: number; readonly position: number };
-
 export interface RoomStats {
   readonly waiting: number;
   readonly active: number;
   readonly admittedLastMinute: number;
 }
+
+export type Standing =
+  | { readonly admitted: true; readonly arrival: number }
+  /** `position`: 1 for the first in line; `stats`: the room as it was seen, for the estimate. */
+  | { readonly admitted: false; readonly arrival: number; readonly position: number; readonly stats: RoomStats };
 
 export interface WaitingRoomStore {
   /** A newcomer: admitted at once when nobody waits and there is room, otherwise queued at the back. */

@@ -1,6 +1,6 @@
 import type { Config } from '../../config/schema.js';
 import { TribuneError } from '../../errors/catalogue.js';
-import { estimatedWaitSeconds, type RoomLimits, type RoomStats, type WaitingRoomStore } from '../../limits/index.js';
+import { estimatedWaitSeconds, type RoomLimits, type RoomStats, type Standing, type WaitingRoomStore } from '../../limits/index.js';
 import { roomMetrics } from './waiting-room-metrics.js';
 import { RoomTickets, type RoomTicket } from './room-ticket.js';
 
@@ -86,7 +86,7 @@ export class WaitingRoom {
     if (presented === undefined) {
       const standing = await this.#store.arrive(limits, now);
       if (standing.admitted) return this.#admitted(standing.arrival, now, scope, limits);
-      return this.#hold(standing.arrival, now, standing.position, scope ?? '', limits);
+      return this.#hold(standing, now, scope ?? '', limits);
     }
     const check = this.#tickets.verify(presented, scope, now);
     if (!check.ok) {
@@ -106,7 +106,7 @@ export class WaitingRoom {
       throw new TribuneError('ROOM_TICKET_EXPIRED', { kind: 'ticket' });
     }
     if (standing.admitted) return this.#admitted(ticket.arrival, ticket.arrivedAt, ticket.scope, limits);
-    return this.#hold(ticket.arrival, ticket.arrivedAt, standing.position, ticket.scope, limits);
+    return this.#hold(standing, ticket.arrivedAt, ticket.scope, limits);
   }
 
   /** The pass lives as long as the session: each interactive request renews both. */
@@ -116,9 +116,9 @@ export class WaitingRoom {
     return { pass: this.#tickets.issue(pass) };
   }
 
-  async #hold(arrival: number, arrivedAt: number, position: number, scope: string, limits: RoomLimits): Promise<never> {
+  #hold({ arrival, position, stats }: Standing & { admitted: false }, arrivedAt: number, scope: string, limits: RoomLimits): never {
     const ticket = this.#tickets.issue({ kind: 'ticket', arrival, arrivedAt, expiresAt: this.#now() + limits.ticketMs, scope });
-    const stats = await this.stats();
+    roomMetrics.observe(stats);
     const wait = estimatedWaitSeconds(position, limits, stats);
     roomMetrics.refused('queued');
     // A little jitter, so a queue does not come back in one wave.
