@@ -34,6 +34,8 @@ describe('waiting-room tickets', () => {
     const text = tickets.issue(ticket);
     assert.deepEqual(tickets.verify(text, 'sp_other', NOW), { ok: false, reason: 'other-space' });
     assert.equal(tickets.verify(text, null, NOW).ok, true);
+    const outside = tickets.issue({ ...ticket, scope: '' });
+    assert.deepEqual(tickets.verify(outside, 'sp_any', NOW), { ok: true, ticket: { ...ticket, scope: '' } }, 'issued outside any Space: good in every Space');
   });
 
   it('refuse an expired ticket (at its expiry, not a millisecond before)', () => {

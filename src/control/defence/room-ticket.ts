@@ -51,6 +51,8 @@ export class RoomTickets {
   /**
    * Reads a ticket presented in the Space `scope`; `null`: a route outside any Space, which takes one
    * from any Space (a listener who registers from a Space's page shows the ticket they hold there).
+   * A ticket from outside any Space is good in every Space: who waited to register does not wait
+   * again to ask.
    */
   verify(text: string, scope: string | null, now: number): TicketCheck {
     if (text.length > 160) return { ok: false, reason: 'invalid' };
@@ -64,7 +66,7 @@ export class RoomTickets {
     }
     const kind = KINDS[body.readUInt8(0)];
     if (!kind || !timingSafeEqual(mac, this.#mac(body, sealedFor))) return { ok: false, reason: 'invalid' };
-    if (scope !== null && sealedFor !== scope) return { ok: false, reason: 'other-space' };
+    if (scope !== null && sealedFor !== '' && sealedFor !== scope) return { ok: false, reason: 'other-space' };
     const ticket: RoomTicket = { kind, arrival: body.readUIntBE(1, 6), arrivedAt: body.readUIntBE(7, 6), expiresAt: body.readUIntBE(13, 6), scope: sealedFor };
     if (ticket.expiresAt <= now) return { ok: false, reason: 'expired' };
     return { ok: true, ticket };

@@ -73,6 +73,15 @@ describe('the waiting room settings', () => {
     assert.equal(room.settings.totalActiveUsers, 5);
   });
 
+  it('who waited to register does not wait again to ask: that pass is good in every Space', async () => {
+    const room = new WaitingRoom({ settings: { ...SETTINGS, totalActiveUsers: 1 }, secret: SECRET, underAttack: () => false, store: new MemoryWaitingRoom() });
+    const { pass } = await room.admit(null, undefined);
+    assert.ok(pass);
+    assert.ok((await room.admit('sp_one', pass)).pass);
+    assert.ok((await room.admit('sp_two', pass)).pass);
+    assert.equal((await held(room, 'sp_one'))?.code, 'WAITING_ROOM', 'and it still holds the only place');
+  });
+
   it('a held request says when to come back: about 20 s, sooner if the wait is short', async () => {
     const room = new WaitingRoom({ settings: { ...SETTINGS, totalActiveUsers: 1, newUsersPerMinute: 1 }, secret: SECRET, underAttack: () => false, store: new MemoryWaitingRoom() });
     await room.admit(null, undefined);

@@ -42,7 +42,7 @@ export async function call<T>(method: string, path: string, body?: unknown, bear
     }
     // A ticket the room no longer knows (expired, or from elsewhere): queue afresh, once.
     if (err?.code && ROOM_REFUSALS.has(err.code) && ticket) {
-      dropTicket(space);
+      dropTicket(ticket);
       return call<T>(method, path, body, bearer, undefined, action);
     }
     setWaiting(action, null);

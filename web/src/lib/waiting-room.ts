@@ -52,23 +52,29 @@ export function spaceOfPath(path: string): string | null {
   return m ? decodeURIComponent(m[1]!) : null;
 }
 
-/** The ticket or pass to show for a request in `space`: that Space's, or for no Space the latest. */
+/**
+ * The ticket or pass to show for a request in `space`: that Space's, else one from outside any Space
+ * (registering), which is good everywhere; for a request outside any Space, the latest.
+ */
 export function ticketFor(space: string | null): string | undefined {
   const all = tickets();
-  return space === null ? all['*'] : all[space];
+  return space === null ? all[LATEST] : all[space] ?? all[''];
+}
+
+/** Keyed by the ticket's own Space ('' outside any), and as the latest. */
+const LATEST = '*';
+
+function save(all: Record<string, string>): void {
+  try { sessionStorage.setItem(STORAGE_KEY, JSON.stringify(all)); } catch { /* storage refused: queue afresh next time */ }
 }
 
 export function keepTicket(ticket: string): void {
   const scope = scopeOf(ticket);
   if (scope === null) return;
-  const all = tickets();
-  all[scope === '' ? '*' : scope] = ticket;
-  all['*'] = ticket;
-  try { sessionStorage.setItem(STORAGE_KEY, JSON.stringify(all)); } catch { /* storage refused: queue afresh next time */ }
+  save({ ...tickets(), [scope]: ticket, [LATEST]: ticket });
 }
 
-export function dropTicket(space: string | null): void {
-  const all = tickets();
-  delete all[space ?? '*'];
-  try { sessionStorage.setItem(STORAGE_KEY, JSON.stringify(all)); } catch { /* nothing kept */ }
+/** Forgets the ticket a request showed (the room no longer knows it): the next one queues afresh. */
+export function dropTicket(ticket: string): void {
+  save(Object.fromEntries(Object.entries(tickets()).filter(([, t]) => t !== ticket)));
 }
