@@ -48,6 +48,7 @@ describe('the waiting room in the listener page', { skip: !available, timeout: 1
     const host = await register(server, 'wr_host');
     const blocker = await register(server, 'wr_blocker');
     const listener = await register(server, 'wr_listener');
+    const auditrice = await register(server, 'wr_auditrice');
     const space = (await server.request('POST', '/api/v1/spaces', { token: host.token, body: { title: 'A full night', language: 'en' } })).body as { id: string };
     assert.equal((await server.request('POST', `/api/v1/spaces/${space.id}/start`, { token: host.token })).status, 200);
     publisher = await publishWhip({ url: `${server.url.replace('localhost', '127.0.0.1')}/api/v1/spaces/${space.id}/whip`, bearer: host.token, source: toneSource(600, 0.3) });
@@ -57,12 +58,15 @@ describe('the waiting room in the listener page', { skip: !available, timeout: 1
     const taken = await server.request('POST', `/api/v1/spaces/${space.id}/questions`, { token: blocker.token, body: { text: 'Who took the only place?' } });
     assert.equal(taken.status, 201);
 
-    const context = await browser.newContext({ locale: 'en-GB' });
-    context.setDefaultTimeout(15_000);
-    await context.addCookies([{ name: 'tribune_session', value: listener.token, url: server.url }]);
-    const me = (await server.request('GET', '/api/v1/me', { token: listener.token })).body;
-    await context.addInitScript(`localStorage.setItem('tribune.user', ${JSON.stringify(JSON.stringify(me))}); localStorage.setItem('tribune.lang', 'en');`);
-    const page = await context.newPage();
+    const pageAs = async (account: { token: string }, lang: 'en' | 'fr') => {
+      const context = await browser.newContext({ locale: lang === 'en' ? 'en-GB' : 'fr-FR' });
+      context.setDefaultTimeout(15_000);
+      await context.addCookies([{ name: 'tribune_session', value: account.token, url: server.url }]);
+      const me = (await server.request('GET', '/api/v1/me', { token: account.token })).body;
+      await context.addInitScript(`localStorage.setItem('tribune.user', ${JSON.stringify(JSON.stringify(me))}); localStorage.setItem('tribune.lang', '${lang}');`);
+      return context.newPage();
+    };
+    const page = await pageAs(listener, 'en');
     const uncaught: string[] = [];
     page.on('pageerror', (err) => uncaught.push(err.message));
     const held: number[] = [];
@@ -85,6 +89,18 @@ describe('the waiting room in the listener page', { skip: !available, timeout: 1
     // Held, and still hearing the Space: the player moves on.
     const from = await playing();
     await page.waitForFunction((t) => ((globalThis as unknown as PageGlobals).document.querySelector('[data-testid=live-audio]')?.currentTime ?? 0) > t + 2, from, { timeout: 10_000 });
+
+    // Second in line, in French.
+    const french = await pageAs(auditrice, 'fr');
+    await french.goto(`${server.url}/s/${space.id}`);
+    await french.locator('#ask-text').fill('Et pour celles qui attendent ?');
+    await french.locator('form.ask button[type=submit]').click();
+    const attente = french.getByTestId('waiting-room');
+    await attente.waitFor();
+    const texte = await attente.innerText();
+    assert.match(texte, /Salle d’attente/);
+    assert.match(texte, /Vous êtes numéro 2 dans la file, attente ≈ \d+ min\./);
+    await french.context().close();
 
     // The blocker's session lapses: the place is free, and the page's next check-in (about 20 s) takes it.
     now += 61_000;
