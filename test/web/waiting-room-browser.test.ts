@@ -16,9 +16,10 @@ type PageGlobals = { document: { querySelector(selector: string): { currentTime:
 const currentTime = (): number => (globalThis as unknown as PageGlobals).document.querySelector('[data-testid=live-audio]')?.currentTime ?? 0;
 
 /**
- * A listener whose question the waiting room holds, in the real page: they see their place and an
- * estimate, the Space keeps playing over LL-HLS meanwhile, and the question goes through by itself
- * once a place frees up. The server's clock is the test's, so the one place frees on demand.
+ * A listener whose WHEP offer and question the waiting room holds, in the real page: the player falls
+ * back to LL-HLS, they see their place and an estimate (in English, and in French for the next in
+ * line), the Space keeps playing meanwhile, and the question goes through by itself once a place
+ * frees up. The server's clock is the test's, so the one place frees on demand.
  */
 describe('the waiting room in the listener page', { skip: !available, timeout: 150_000 }, () => {
   let server: TestServer;
@@ -70,11 +71,20 @@ describe('the waiting room in the listener page', { skip: !available, timeout: 1
     const uncaught: string[] = [];
     page.on('pageerror', (err) => uncaught.push(err.message));
     const held: number[] = [];
-    page.on('response', (res) => { if (res.url().endsWith('/questions') && res.request().method() === 'POST') held.push(res.status()); });
-    await page.goto(`${server.url}/s/${space.id}`);
+    const whep: number[] = [];
+    page.on('response', (res) => {
+      if (res.request().method() !== 'POST') return;
+      if (res.url().endsWith('/questions')) held.push(res.status());
+      if (res.url().endsWith('/whep')) whep.push(res.status());
+    });
+    // The listener asks for the low-latency path (WHEP): the room holds the offer, the page plays
+    // LL-HLS instead, and keeps the ticket it was handed, so the question waits in the same place.
+    await page.goto(`${server.url}/s/${space.id}?via=whep`);
     await page.getByRole('button', { name: 'Listen live' }).click();
     const playing = () => page.evaluate(currentTime);
     await page.waitForFunction(() => ((globalThis as unknown as PageGlobals).document.querySelector('[data-testid=live-audio]')?.currentTime ?? 0) > 0.5, undefined, { timeout: 20_000 });
+    assert.deepEqual(whep, [503], 'the WHEP offer was held');
+    await page.getByText('Playing (standard stream)').waitFor();
 
     await page.getByLabel('Your question (280 characters at most)').fill('What happens to the people in the queue?');
     await page.getByRole('button', { name: 'Send the question' }).click();
