@@ -129,6 +129,9 @@ test('the waiting room holds interactive requests in arrival order and never the
   assert.equal(expired.body.error.code, 'ROOM_TICKET_EXPIRED');
 
   const metrics = (await server.request('GET', '/metrics')).body as string;
+  const waitingNow = (await server.request('GET', '/api/v1/admin/waiting-room', { token: admin.token })).body.waiting as number;
+  assert.ok(new RegExp(`^tribune_waiting_room_queue(\\{[^}]*\\})? ${waitingNow}$`, 'm').test(metrics), `the queue (${waitingNow}) read afresh at the scrape`);
+  assert.ok(/^tribune_waiting_room_open(\{[^}]*\})? 1$/m.test(metrics), 'open');
   for (const series of ['tribune_waiting_room_queue', 'tribune_waiting_room_active_users', 'tribune_waiting_room_admitted_last_minute', 'layer="waiting-room",reason="queued"']) {
     assert.ok(metrics.includes(series), `${series} in ${metrics.split('\n').filter((l) => l.includes('refusals')).join('\n')}`);
   }

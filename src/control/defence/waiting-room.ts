@@ -4,7 +4,6 @@ import { estimatedWaitSeconds, type RoomLimits, type RoomStats, type Standing, t
 import { roomMetrics } from './waiting-room-metrics.js';
 import { RoomTickets, type RoomTicket } from './room-ticket.js';
 
-export type WaitingRoomSetting = 'on' | 'off' | 'auto';
 export type WaitingRoomSettings = Config['waitingRoom'];
 
 /** The page checks in about this often; Retry-After says so. */
@@ -44,6 +43,7 @@ export class WaitingRoom {
     this.#tickets = new RoomTickets(options.secret);
     this.#underAttack = options.underAttack;
     this.#now = options.now ?? Date.now;
+    roomMetrics.readFrom(() => this.#store.stats(this.#limits(), this.#now()), () => this.isOpen());
   }
 
   get settings(): WaitingRoomSettings { return this.#settings; }
