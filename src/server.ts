@@ -21,10 +21,12 @@ import { installShedding, type LoadGauges } from './control/defence/shedding.js'
 import { installPowGate } from './control/defence/pow-gate.js';
 import { ProofOfWork } from './control/defence/proof-of-work.js';
 import { UnderAttack } from './control/defence/under-attack.js';
+import { WaitingRoom } from './control/defence/waiting-room.js';
+import { installWaitingRoomGate } from './control/defence/waiting-room-gate.js';
 import type { ControlContext } from './control/context.js';
 import { cookieOf, SESSION_COOKIE } from './control/request-context.js';
 import { createRateLimits, type LimiterFactory } from './control/rate-limits.js';
-import { memoryLimiter, redisLimiter } from './limits/index.js';
+import { MemoryWaitingRoom, memoryLimiter, RedisWaitingRoom, redisLimiter } from './limits/index.js';
 import { closeRedis } from './bus/redis/close-redis.js';
 import { Redis } from 'ioredis';
 import { pageHeads } from './control/routes/sharing.js';
@@ -80,11 +82,21 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const clock = options.clock ?? systemClock;
   const app = await createHttpApp({ logger: options.logger ?? false, bodyLimit: config.bodyLimitBytes, trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false, version: VERSION,
     publicUrl: config.publicUrl, headersTimeoutMs: config.http.headersTimeoutMs, requestTimeoutMs: config.http.requestTimeoutMs });
-  // The defences, in the order a request meets them: load shedding, then proof of work under attack.
+  // The defences, in the order a request meets them: load shedding, proof of work under attack, the
+  // waiting room.
   const shedding = await installShedding(app, config.shedding, options.loadGauges);
   const underAttack = new UnderAttack(config.underAttack, shedding.pressure, clock.now);
   const pow = new ProofOfWork(config.secret, { now: clock.now });
   installPowGate(app, underAttack, pow);
+  // Limits and the waiting room are one across every origin of a cluster (Redis, falling back to
+  // memory while it is away).
+  const limitsRedis = isClusterMode(config) ? new Redis(config.cluster.redisUrl!, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : null;
+  limitsRedis?.on('error', () => {});
+  const waitingRoom = new WaitingRoom({
+    settings: config.waitingRoom, secret: config.secret, now: clock.now, underAttack: () => underAttack.state().underAttack,
+    store: limitsRedis ? new RedisWaitingRoom(limitsRedis, `${config.cluster.redisPrefix}:`) : new MemoryWaitingRoom(),
+  });
+  installWaitingRoomGate(app, waitingRoom);
   const { store, bus, counters } = await openEngines(config, clock, app.log);
   const publishQuietly = (spaceId: string, event: SpaceEvent) => {
     bus.publish(spaceId, event).catch((err: unknown) => app.log.warn({ err, event: event.type }, 'bus publish failed'));
@@ -154,15 +166,12 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const notes = new NotesService({ store, clock, spaces, ...(isClusterMode(config) ? { maxScoreAgeMs: CLUSTER_REFRESH_MS } : {}) });
 
   const cluster = new ClusterService({ store, status: clusterStatus, clock });
-  // One limit across every origin of a cluster (Redis, falling back to memory while it is away).
-  const limitsRedis = isClusterMode(config) ? new Redis(config.cluster.redisUrl!, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : null;
-  limitsRedis?.on('error', () => {});
   const limiterFactory: LimiterFactory = limitsRedis
     ? (name, spec) => redisLimiter(limitsRedis, `${config.cluster.redisPrefix}:`, name, spec)
     : memoryLimiter;
 
   let ready = false;
-  const ctx: ControlContext = { config, clock, store, bus, media, auth, spaces, stage, questions, audience: audienceService, trustSafety, notes, follows, push, cluster, limits: createRateLimits(config.limits, limiterFactory), defence: { underAttack, pow }, isReady: () => ready };
+  const ctx: ControlContext = { config, clock, store, bus, media, auth, spaces, stage, questions, audience: audienceService, trustSafety, notes, follows, push, cluster, limits: createRateLimits(config.limits, limiterFactory), defence: { underAttack, pow, waitingRoom }, isReady: () => ready };
   const live = registerControlPlane(app, ctx);
   // The pages and their content-hashed assets, built by Vite into dist/web.
   await app.register(webappRoutes, { distDir: WEB_DIST_DIR, heads: pageHeads(ctx) });

@@ -26,6 +26,11 @@ Options (each also from the environment variable shown; flags win):
                           in the list. Unset: the TCP peer is the client  [TRIBUNE_TRUST_PROXY]
   --metrics-token <t>     Bearer token /metrics asks for (16+ characters); unset, /metrics answers
                           only local scrapers connecting directly (loopback) [TRIBUNE_METRICS_TOKEN]
+  --waiting-room <mode>   The waiting room before WHEP listening, registering, asking: on, off, or
+                          auto (open while under-attack mode is on) [TRIBUNE_WAITING_ROOM, default ${DEFAULTS.waitingRoom.setting}]
+  --room-active-users <n> Users admitted at once                   [TRIBUNE_ROOM_ACTIVE_USERS, default ${DEFAULTS.waitingRoom.totalActiveUsers}]
+  --room-users-per-minute <n>
+                          Admissions in any minute                 [TRIBUNE_ROOM_USERS_PER_MINUTE, default ${DEFAULTS.waitingRoom.newUsersPerMinute}]
 
 Cluster mode (several origins; all four, or none for the embedded default; see docs/cluster.md):
   --database-url <url>    PostgreSQL, the source of truth, e.g. postgres://tribune@db/tribune
@@ -36,7 +41,8 @@ Cluster mode (several origins; all four, or none for the embedded default; see d
   -h, --help              This help
 
 TRIBUNE_UNDER_ATTACK (on, off, auto; default auto) and TRIBUNE_SHED_EVENT_LOOP_MS (default 200) set the
-defences of docs/security.md.
+defences of docs/security.md; TRIBUNE_ROOM_SESSION_MINUTES (default ${DEFAULTS.waitingRoom.sessionMinutes}) and
+TRIBUNE_ROOM_TICKET_MINUTES (default ${DEFAULTS.waitingRoom.ticketMinutes}) the waiting room's session and ticket lifetimes.
 TRIBUNE_SECRET signs listener tokens; when unset, one is generated once into the data directory.
 TRIBUNE_WRITES_PER_SECOND caps Space creations and edits per client address (default 5/s).
 TRIBUNE_REDIS_PREFIX starts every Redis key of the deployment (default ${DEFAULTS.cluster.redisPrefix}).
@@ -62,6 +68,9 @@ const OPTIONS = {
   'log-level': { type: 'string' },
   'trust-proxy': { type: 'string' },
   'metrics-token': { type: 'string' },
+  'waiting-room': { type: 'string' },
+  'room-active-users': { type: 'string' },
+  'room-users-per-minute': { type: 'string' },
   'database-url': { type: 'string' },
   'redis-url': { type: 'string' },
   'origin-id': { type: 'string' },
@@ -86,6 +95,10 @@ export function parseServeFlags(argv: string[]): { flags: ConfigInput; help: boo
   const cluster = {
     databaseUrl: values['database-url'], redisUrl: values['redis-url'], originId: values['origin-id'], internalUrl: values['internal-url'],
   };
+  const room = {
+    setting: values['waiting-room'] as 'on' | 'off' | 'auto' | undefined,
+    totalActiveUsers: integer(values['room-active-users']), newUsersPerMinute: integer(values['room-users-per-minute']),
+  };
   const flags: ConfigInput = {
     port: integer(values.port),
     host: values.host,
@@ -97,6 +110,7 @@ export function parseServeFlags(argv: string[]): { flags: ConfigInput; help: boo
     ...(Object.keys(stage).length ? { stage: stage as ConfigInput['stage'] } : {}),
     ...(values['retention-days'] !== undefined ? { audience: { retentionDays: integer(values['retention-days'])! } } : {}),
     ...(Object.values(cluster).some((v) => v !== undefined) ? { cluster } : {}),
+    ...(Object.values(room).some((v) => v !== undefined) ? { waitingRoom: room } : {}),
   };
   return { flags, help: values.help ?? false };
 }

@@ -72,3 +72,19 @@ test('cluster mode: the four settings from flags or the environment; the databas
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('the waiting room: off by default; its settings from the environment or flags, validated', () => {
+  const dataDir = dir();
+  try {
+    assert.deepEqual({ ...loadConfig({ env: { TRIBUNE_DATA_DIR: dataDir } }).waitingRoom }, { setting: 'off', totalActiveUsers: 2000, newUsersPerMinute: 300, sessionMinutes: 10, ticketMinutes: 2 });
+    const env = { TRIBUNE_DATA_DIR: dataDir, TRIBUNE_WAITING_ROOM: 'auto', TRIBUNE_ROOM_ACTIVE_USERS: '5000', TRIBUNE_ROOM_SESSION_MINUTES: '15', TRIBUNE_ROOM_TICKET_MINUTES: '3' };
+    const config = loadConfig({ env, flags: parseServeFlags(['--room-users-per-minute', '900']).flags });
+    assert.deepEqual({ ...config.waitingRoom }, { setting: 'auto', totalActiveUsers: 5000, newUsersPerMinute: 900, sessionMinutes: 15, ticketMinutes: 3 });
+    assert.equal(loadConfig({ env, flags: parseServeFlags(['--waiting-room', 'on']).flags }).waitingRoom.setting, 'on', 'flags win');
+    assert.throws(() => loadConfig({ env, flags: parseServeFlags(['--waiting-room', 'sometimes']).flags }), /\/waitingRoom\/setting/);
+    assert.throws(() => loadConfig({ env: { ...env, TRIBUNE_ROOM_ACTIVE_USERS: 'lots' } }), /\/waitingRoom\/totalActiveUsers.*"lots"/);
+    assert.throws(() => loadConfig({ env: { ...env, TRIBUNE_ROOM_TICKET_MINUTES: '0' } }), /\/waitingRoom\/ticketMinutes/);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

@@ -29,6 +29,11 @@ export const ENV_VARS = {
   TRIBUNE_METRICS_TOKEN: 'metricsToken',
   TRIBUNE_UNDER_ATTACK: 'underAttack.setting',
   TRIBUNE_SHED_EVENT_LOOP_MS: 'shedding.eventLoopDelayMs',
+  TRIBUNE_WAITING_ROOM: 'waitingRoom.setting',
+  TRIBUNE_ROOM_ACTIVE_USERS: 'waitingRoom.totalActiveUsers',
+  TRIBUNE_ROOM_USERS_PER_MINUTE: 'waitingRoom.newUsersPerMinute',
+  TRIBUNE_ROOM_SESSION_MINUTES: 'waitingRoom.sessionMinutes',
+  TRIBUNE_ROOM_TICKET_MINUTES: 'waitingRoom.ticketMinutes',
   TRIBUNE_LOG_LEVEL: 'logLevel',
   TRIBUNE_SECRET: 'secret',
   TRIBUNE_UDP_PORT: 'stage.udpPort',
@@ -46,7 +51,7 @@ export const ENV_VARS = {
   TRIBUNE_REDIS_PREFIX: 'cluster.redisPrefix',
 } as const;
 
-const NUMERIC = new Set(['shedding.eventLoopDelayMs', 'port', 'stage.udpPort', 'stage.maxOnStage', 'stage.programBitrate', 'audience.retentionDays', 'limits.writesPerSecond']);
+const NUMERIC = new Set(['shedding.eventLoopDelayMs', 'waitingRoom.totalActiveUsers', 'waitingRoom.newUsersPerMinute', 'waitingRoom.sessionMinutes', 'waitingRoom.ticketMinutes', 'port', 'stage.udpPort', 'stage.maxOnStage', 'stage.programBitrate', 'audience.retentionDays', 'limits.writesPerSecond']);
 const LISTS = new Set(['stage.advertisedAddresses', 'trustProxy']);
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {

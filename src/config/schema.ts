@@ -61,6 +61,17 @@ export const ConfigSchema = Type.Object({
     baseDifficulty: Type.Integer({ minimum: 4, maximum: 28 }),
     holdMinutes: Type.Number({ minimum: 0, maximum: 1440 }),
   }, { additionalProperties: false }),
+  /** The waiting room in front of the interactive routes (docs/security.md). */
+  waitingRoom: Type.Object({
+    /** 'auto': open while under-attack mode is on. */
+    setting: Type.Union([Type.Literal('on'), Type.Literal('off'), Type.Literal('auto')]),
+    totalActiveUsers: Type.Integer({ minimum: 1, maximum: 10_000_000 }),
+    newUsersPerMinute: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+    /** An admitted user idle (no interactive request) this long gives back their place. */
+    sessionMinutes: Type.Number({ minimum: 1, maximum: 1440 }),
+    /** A waiting user's ticket, renewed at each check-in (the page checks in every ~20 s). */
+    ticketMinutes: Type.Number({ minimum: 1, maximum: 60 }),
+  }, { additionalProperties: false }),
   /** Load shedding: level 1 at these, 2 at twice, 3 at four times (docs/security.md). */
   shedding: Type.Object({
     eventLoopDelayMs: Type.Number({ minimum: 1 }),

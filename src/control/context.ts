@@ -16,6 +16,7 @@ import type { NotesService } from '../notes/service.js';
 import type { RateLimits } from './rate-limits.js';
 import type { ProofOfWork } from './defence/proof-of-work.js';
 import type { UnderAttack } from './defence/under-attack.js';
+import type { WaitingRoom } from './defence/waiting-room.js';
 
 /** What the HTTP routes are given. Routes translate; the services decide. */
 export interface ControlContext {
@@ -36,7 +37,7 @@ export interface ControlContext {
   readonly push: PushNotifier;
   readonly cluster: ClusterService;
   readonly limits: RateLimits;
-  readonly defence: { readonly underAttack: UnderAttack; readonly pow: ProofOfWork };
+  readonly defence: { readonly underAttack: UnderAttack; readonly pow: ProofOfWork; readonly waitingRoom: WaitingRoom };
   /** Readiness beyond the store: false while starting or draining. */
   readonly isReady: () => boolean;
 }

@@ -39,8 +39,9 @@ export function installErrorHandling(app: FastifyInstance): void {
       return reply.code(500).header('cache-control', 'no-store').send(internal.toJSON());
     }
     controlMetrics.errors.inc({ code: known.code });
-    if (known.status >= 500) request.log.error({ err: known }, known.message);
-    const retryAfter = known.code === 'RATE_LIMITED' || known.code === 'OVERLOADED' ? known.details?.retryAfter : undefined;
+    // A held request is the waiting room working, not a fault.
+    if (known.status >= 500 && known.code !== 'WAITING_ROOM') request.log.error({ err: known }, known.message);
+    const retryAfter = known.code === 'RATE_LIMITED' || known.code === 'OVERLOADED' || known.code === 'WAITING_ROOM' ? known.details?.retryAfter : undefined;
     if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
     // A route that chose a cache policy for its error (e.g. a 1 s cached "not live yet") keeps it.
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');

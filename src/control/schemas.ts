@@ -121,6 +121,7 @@ export const SpaceStateView = Type.Object({
   defence: Type.Object({
     underAttack: Type.Boolean({ description: 'anonymous writes and logins carry a proof of work (docs/security.md)' }),
     shedding: Type.Boolean({ description: 'the origin refuses some writes to keep the audience and the stage going' }),
+    waitingRoom: Type.Boolean({ description: 'the waiting room lets newcomers ask, register and listen over WebRTC turn by turn (docs/security.md)' }),
   }),
   generatedAt: Instant,
 });

@@ -49,6 +49,8 @@ export class Interactions {
   readonly #client: HttpClient;
   readonly #scheduler: Scheduler;
   readonly #options: InteractionOptions;
+  /** Each simulated client's waiting-room ticket or pass, sent with its next write as a browser would. */
+  readonly #tickets = new Map<number, string>();
   #stopped = false;
 
   constructor(client: HttpClient, scheduler: Scheduler, options: InteractionOptions) {
@@ -81,6 +83,8 @@ export class Interactions {
   #headers(token: string | undefined, id: number): Record<string, string> {
     const h: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
     if (this.#options.spoofForwardedFor) h['x-forwarded-for'] = `10.250.${(id >> 8) & 255}.${id & 255}`;
+    const ticket = this.#tickets.get(id);
+    if (ticket) h['x-tribune-ticket'] = ticket;
     return h;
   }
 
@@ -90,6 +94,10 @@ export class Interactions {
     this.writesAttempted += 1;
     if (flood) flood.attempted += 1;
     this.#client.request(path, { method: 'POST', body, headers: this.#headers(token, id), localAddress: this.#options.addressOf?.(id) }, (res) => {
+      // Held in the waiting room (a refusal like any other here): the next write checks in with it.
+      const ticket = res.headers['x-tribune-ticket'];
+      if (typeof ticket === 'string') this.#tickets.set(id, ticket);
+      else if (/ROOM_TICKET_/.test(refusalOf(res))) this.#tickets.delete(id);
       if (res.status === expect) {
         this.writesAccepted += 1;
         if (flood) flood.accepted += 1;

@@ -102,7 +102,7 @@ test('admins switch under-attack mode; automatic mode follows load shedding', as
   const calm = await startTestServer();
   t.after(() => calm.close());
   const { id } = await liveSpace(calm);
-  assert.deepEqual((await calm.request('GET', `/api/v1/spaces/${id}/state`)).body.defence, { underAttack: false, shedding: false });
+  assert.deepEqual((await calm.request('GET', `/api/v1/spaces/${id}/state`)).body.defence, { underAttack: false, shedding: false, waitingRoom: false });
   const metrics = await auto.request('GET', '/metrics');
   assert.match(String(metrics.body), /tribune_refusals_total\{layer="(origin-shedding|proof-of-work)"/);
 });

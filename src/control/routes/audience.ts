@@ -20,10 +20,10 @@ export function audienceInteractionRoutes(app: FastifyInstance, ctx: ControlCont
   const spaceId = (request: FastifyRequest) => (request.params as { spaceId: string }).spaceId;
   const cache = new Map<string, Promise<CachedState>>();
 
-  /** What the studio tells the host: whether the origin sheds load or asks for proofs of work. */
+  /** What the studio tells the host: whether the origin sheds load, asks for proofs of work, or queues newcomers. */
   const defenceNow = () => {
     const d = ctx.defence.underAttack.state();
-    return { underAttack: d.underAttack, shedding: d.pressure.level > 0 };
+    return { underAttack: d.underAttack, shedding: d.pressure.level > 0, waitingRoom: ctx.defence.waitingRoom.isOpen() };
   };
 
   async function buildState(request: FastifyRequest, id: string): Promise<CachedState> {

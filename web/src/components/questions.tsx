@@ -34,12 +34,15 @@ export function ListenerQuestions({ spaceId, state, user, onChange }: { spaceId:
   const [text, setText] = useState('');
   const [message, setMessage] = useState<MessageKey | ''>('');
   const [voted, setVoted] = useState(votedSet);
+  // A question held in the waiting room is still being sent: a second press would send it twice.
+  const [sending, setSending] = useState(false);
   const { highlighted, top } = state.questions;
   const open = state.state === 'live' || state.state === 'scheduled';
 
   async function ask(e: Event) {
     e.preventDefault();
     if (!text.trim()) { setMessage('questions.empty'); return; }
+    setSending(true);
     try {
       await api.ask(spaceId, text.trim());
       setText('');
@@ -47,6 +50,8 @@ export function ListenerQuestions({ spaceId, state, user, onChange }: { spaceId:
     } catch (err) {
       setMessage(err instanceof ApiError && err.code === 'RATE_LIMITED' ? 'questions.tooSoon'
         : err instanceof ApiError && err.code === 'VALIDATION_FAILED' ? 'questions.empty' : 'error.generic');
+    } finally {
+      setSending(false);
     }
   }
 
@@ -83,7 +88,7 @@ export function ListenerQuestions({ spaceId, state, user, onChange }: { spaceId:
           <textarea id="ask-text" rows={2} maxLength={280} required aria-describedby="ask-count" value={text} onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)} />
           <CharCount id="ask-count" length={text.length} max={280} />
           <div class="row">
-            <button type="submit" class="primary">{t('questions.send')}</button>
+            <button type="submit" class="primary" disabled={sending}>{t('questions.send')}</button>
             <span class="muted">{t('questions.moderated')}</span>
           </div>
         </form>

@@ -1,4 +1,5 @@
 import { solve, type PowChallenge } from './proof-of-work.js';
+import { dropTicket, keepTicket, setWaiting, spaceOfPath, TICKET_HEADER, ticketFor } from './waiting-room.js';
 import type { Clip, InviteCheck, Participant, Profile, Question, SessionView, Space, SpaceState, SpeakRequest, StageRole, StageToken, User } from './types.js';
 
 /** An API error, by its catalogue code (docs/errors.md): pages branch on `code`, never on the message. */
@@ -8,23 +9,43 @@ export class ApiError extends Error {
   }
 }
 
+const ROOM_REFUSALS = new Set(['ROOM_TICKET_INVALID', 'ROOM_TICKET_EXPIRED', 'ROOM_TICKET_OTHER_SPACE']);
+
 /**
  * Same-origin JSON calls. The session cookie (httpOnly, set at login) authenticates the browser;
- * `bearer` is only for a guest speaker's stage token, which no cookie carries.
+ * `bearer` is only for a guest speaker's stage token, which no cookie carries. A call the waiting
+ * room holds waits there (lib/waiting-room.ts) and resolves once admitted.
  */
-export async function call<T>(method: string, path: string, body?: unknown, bearer?: string, proof?: string): Promise<T> {
+export async function call<T>(method: string, path: string, body?: unknown, bearer?: string, proof?: string, action = Symbol(path)): Promise<T> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (bearer) headers.authorization = `Bearer ${bearer}`;
   if (proof) headers['x-tribune-pow'] = proof;
+  const space = spaceOfPath(path);
+  const ticket = method === 'POST' ? ticketFor(space) : undefined;
+  if (ticket) headers[TICKET_HEADER] = ticket;
   const res = await fetch(path, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const handed = res.headers.get(TICKET_HEADER);
+  if (handed) keepTicket(handed);
+  if (res.ok) setWaiting(action, null);
   if (res.status === 204 || res.status === 202) return undefined as T;
   const text = await res.text();
   const json = text ? (JSON.parse(text) as unknown) : undefined;
   if (!res.ok) {
-    const err = (json as { error?: { code?: string; message?: string; details?: PowChallenge } } | undefined)?.error;
+    const err = (json as { error?: { code?: string; message?: string; details?: PowChallenge & { position?: number; estimatedWaitSeconds?: number; retryAfter?: number } } } | undefined)?.error;
     // Under attack the server asks anonymous writes for a proof of work: solve it once and retry.
-    if (err?.code === 'POW_REQUIRED' && err.details && !proof) return call<T>(method, path, body, bearer, await solve(err.details));
+    if (err?.code === 'POW_REQUIRED' && err.details && !proof) return call<T>(method, path, body, bearer, await solve(err.details), action);
+    if (err?.code === 'WAITING_ROOM' && err.details) {
+      setWaiting(action, { position: err.details.position ?? 0, estimatedWaitSeconds: err.details.estimatedWaitSeconds ?? 0 });
+      await new Promise((r) => setTimeout(r, (err.details!.retryAfter ?? 20) * 1000));
+      return call<T>(method, path, body, bearer, undefined, action);
+    }
+    // A ticket the room no longer knows (expired, or from elsewhere): queue afresh, once.
+    if (err?.code && ROOM_REFUSALS.has(err.code) && ticket) {
+      dropTicket(ticket);
+      return call<T>(method, path, body, bearer, undefined, action);
+    }
+    setWaiting(action, null);
     throw new ApiError(res.status, err?.code ?? 'HTTP_' + res.status, err?.message ?? res.statusText);
   }
   return json as T;

@@ -1,3 +1,5 @@
+import { keepTicket, spaceOfPath, TICKET_HEADER, ticketFor } from './waiting-room.js';
+
 /**
  * WHIP/WHEP signalling, non-trickle: Tribune answers once, with every candidate, and refuses PATCH,
  * so the offer is sent only when ICE gathering is complete (RFC 9725 allows either).
@@ -52,6 +54,11 @@ export async function negotiate(pc: RTCPeerConnection, endpoint: string, bearer?
   const headers: Record<string, string> = { 'content-type': 'application/sdp' };
   if (bearer) headers.authorization = `Bearer ${bearer}`;
   const credentials: RequestCredentials = !bearer && asAccount ? 'same-origin' : 'omit';
+  // A listener admitted by the waiting room shows its pass (same origin only: a custom header
+  // elsewhere would need a CORS preflight). Held, the offer fails and the player plays LL-HLS.
+  const target = new URL(endpoint, document.baseURI);
+  const pass = target.origin === window.location.origin ? ticketFor(spaceOfPath(target.pathname)) : undefined;
+  if (pass) headers[TICKET_HEADER] = pass;
   let res: Response;
   try {
     res = await fetch(endpoint, { method: 'POST', headers, body: pc.localDescription!.sdp, credentials });
@@ -59,14 +66,15 @@ export async function negotiate(pc: RTCPeerConnection, endpoint: string, bearer?
     pc.close();
     throw err;
   }
+  const handed = res.headers.get(TICKET_HEADER);
+  if (handed) keepTicket(handed);
   if (res.status !== 201) {
     let code = `HTTP_${res.status}`;
     try { code = ((await res.json()) as { error?: { code?: string } }).error?.code ?? code; } catch { /* not JSON */ }
     pc.close();
     throw new SignallingError(res.status, code);
   }
-  const base = new URL(endpoint, document.baseURI);
-  const location = new URL(res.headers.get('location') ?? base.pathname, base).toString();
+  const location = new URL(res.headers.get('location') ?? target.pathname, target).toString();
   await pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
   let closed = false;
   const remove = (keepalive: boolean) => fetch(location, { method: 'DELETE', credentials, keepalive, ...(bearer ? { headers: { authorization: `Bearer ${bearer}` } } : {}) });

@@ -16,6 +16,7 @@ import { ReportControl } from '../components/report-control.js';
 import { ContextNotes } from '../components/context-notes.js';
 import { RecordingNotice } from '../components/recording-notice.js';
 import { SpaceLabels } from '../components/space-labels.js';
+import { WaitingRoomNotice } from '../components/waiting-room-notice.js';
 import { t, tn } from '../i18n/index.js';
 import { api, ApiError } from '../lib/api.js';
 import { formatCountdown, formatDateTime, viewerTimeZoneName } from '../lib/format.js';
@@ -160,6 +161,8 @@ function ListenerPage() {
         {(live || state.state === 'scheduled') && <RecordingNotice to="listener" />}
         {(live || state.state === 'ended') && <ReportControl state={state} />}
       </section>
+
+      <WaitingRoomNotice />
 
       {state.state === 'ended' && (state.media.replayUrl ? <Replay url={state.media.replayUrl} spaceId={state.id} /> : <p class="card">{t('listener.ended')}</p>)}
 
