@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
-import { open, rename, rm, readFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, rm, readFile, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { segmentName, INIT_NAME } from './names.js';
 
@@ -172,6 +172,28 @@ export class Recording {
 
   readInit(): Promise<Buffer> {
     return readFile(join(this.dir, INIT_NAME));
+  }
+
+  /**
+   * Clips live inside the recording's directory (`clips/<id>.m4a` and `.json`), so whatever deletes
+   * the recording (the host, a takedown, the retention purge) deletes its clips with it. The media
+   * first, then the description that names it (renamed into place): never a clip without its file.
+   */
+  async saveClip(id: string, info: string, data: Buffer): Promise<void> {
+    const dir = join(this.dir, 'clips');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, `${id}.m4a`), data);
+    await writeFile(join(dir, `.${id}.json.tmp`), info);
+    await rename(join(dir, `.${id}.json.tmp`), join(dir, `${id}.json`));
+  }
+
+  async loadClip(id: string): Promise<{ info: string; data: () => Promise<Buffer> } | undefined> {
+    const dir = join(this.dir, 'clips');
+    try {
+      return { info: await readFile(join(dir, `${id}.json`), 'utf8'), data: () => readFile(join(dir, `${id}.m4a`)) };
+    } catch {
+      return undefined;
+    }
   }
 
   async delete(): Promise<void> {

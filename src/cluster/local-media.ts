@@ -5,8 +5,9 @@
 export interface LocalMedia {
   /** Spaces whose media runs here. */
   running(): string[];
-  /** Starts the Space's media here (idempotent). */
-  open(spaceId: string): void;
+  /** Starts the Space's media here (idempotent), continuing its recording wherever it was left. */
+  open(spaceId: string): Promise<void>;
+  /** Stops it here; resolves once its recording is stored, so the next origin continues after it. */
   close(spaceId: string): Promise<void>;
   /** Makes the media's seats match the store's: mutes, unmutes, and drops seats no longer there. */
   syncSeats(spaceId: string, seats: ReadonlyArray<{ id: string; muted: boolean }>): void;
@@ -19,7 +20,7 @@ export function bookkeepingMedia(): LocalMedia & { seats(spaceId: string): Reado
   const spaces = new Map<string, Map<string, boolean>>();
   return {
     running: () => [...spaces.keys()],
-    open(spaceId) { if (!spaces.has(spaceId)) spaces.set(spaceId, new Map()); },
+    async open(spaceId) { if (!spaces.has(spaceId)) spaces.set(spaceId, new Map()); },
     async close(spaceId) { spaces.delete(spaceId); },
     syncSeats(spaceId, seats) { spaces.set(spaceId, new Map(seats.map((s) => [s.id, s.muted]))); },
     load: () => 0,

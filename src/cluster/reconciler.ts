@@ -88,7 +88,7 @@ export class Reconciler {
       }
       if (holder !== null) this.#orphanedSince.delete(spaceId);
       if (holder === originId) {
-        media.open(spaceId);
+        await media.open(spaceId);
         this.#watch(spaceId);
         media.syncSeats(spaceId, (await store.stage.onStage(spaceId)).map((p) => ({ id: p.id, muted: p.muted })));
       } else if (media.running().includes(spaceId)) {
