@@ -1,15 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createServer, type AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
-import pg from 'pg';
 import { listenWhep, publishWhip, toneSource } from '../../src/clients/index.js';
-import { withUser } from '../../src/store/postgres/database.js';
-import { deleteKeys, dropSchemas, POSTGRES_URL, REDIS_URL, uniqueName, until } from '../helpers/cluster-engines.js';
+import { until } from '../helpers/cluster-engines.js';
 import { exitAfterNdcTests } from '../helpers/exit-after-ndc.js';
+import { call, originProcesses, type Origin } from '../helpers/origin-processes.js';
 
 /**
  * Three `tribune serve` processes on loopback, one PostgreSQL schema and one Redis prefix: a Space
@@ -19,75 +13,15 @@ import { exitAfterNdcTests } from '../helpers/exit-after-ndc.js';
  * acknowledged by any origin are there on every other, the killed one included.
  */
 
-const root = new URL('../..', import.meta.url).pathname;
 exitAfterNdcTests();
-const schema = uniqueName('procs');
-const prefix = uniqueName('procs');
-const dirs: string[] = [];
-const children: ChildProcess[] = [];
-
-after(async () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  await dropSchemas([schema]);
-  await deleteKeys([prefix]);
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-interface Origin { readonly id: string; readonly child: ChildProcess; readonly url: string }
-
-/** A port free a moment ago: each origin must know its own address before it starts (--internal-url). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function startOrigin(id: string): Promise<Origin> {
-  const dataDir = mkdtempSync(join(tmpdir(), `tribune-${id}-`));
-  dirs.push(dataDir);
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/run-cli.ts', 'serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir,
-    '--udp-port', '0', '--advertise', '127.0.0.1', '--log-level', 'warn', '--database-url', `${POSTGRES_URL}?schema=${schema}`, '--redis-url', REDIS_URL,
-    '--origin-id', id, '--internal-url', `http://127.0.0.1:${port}`], {
-    cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, TRIBUNE_SECRET: 'the-secret-of-this-test-cluster', TRIBUNE_REDIS_PREFIX: prefix, TRIBUNE_WRITES_PER_SECOND: '100000',
-      // A loaded test machine must not trip the defences of a test about something else.
-      TRIBUNE_UNDER_ATTACK: 'off', TRIBUNE_SHED_EVENT_LOOP_MS: '60000' },
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`${id} did not start: ${out}`)), 60_000);
-    child.stdout!.on('data', (chunk) => {
-      out += String(chunk);
-      const match = /live on (http:\/\/\S+)/.exec(out);
-      if (match) { clearTimeout(timer); resolve({ id, child, url: match[1]! }); }
-    });
-    child.stderr!.on('data', (chunk) => { out += String(chunk); });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${id} exited (${code}): ${out}`)); });
-  });
-}
-
-async function call(origin: Origin, method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${origin.url}${path}`, {
-    method,
-    headers: { ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...(options.body ? { 'content-type': 'application/json' } : {}) },
-    body: options.body ? JSON.stringify(options.body) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const cluster = originProcesses('procs');
+after(() => cluster.cleanup());
 
 test('three origins: one runs the Space; kill -9 moves it, SIGTERM drains it', { timeout: 180_000 }, async () => {
-  const origins = await Promise.all(['o1', 'o2', 'o3'].map(startOrigin));
+  const origins = await Promise.all(['o1', 'o2', 'o3'].map(cluster.start));
   const byId = new Map(origins.map((o) => [o.id, o]));
   const admin = (await call(origins[0]!, 'POST', '/api/v1/auth/register', { body: { handle: 'ops', password: 'correct horse battery' } })).body;
-  const db = new pg.Client({ connectionString: withUser(POSTGRES_URL) });
-  await db.connect();
-  await db.query(`UPDATE ${schema}.users SET platform_role = 'admin' WHERE id = $1`, [admin.user.id]);
-  await db.end();
+  await cluster.makeAdmin(admin.user.id);
 
   const space = (await call(origins[0]!, 'POST', '/api/v1/spaces', { token: admin.token, body: { title: 'Moves' } })).body;
   assert.equal((await call(origins[1]!, 'POST', `/api/v1/spaces/${space.id}/start`, { token: admin.token })).status, 200);

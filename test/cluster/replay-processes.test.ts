@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { after, test } from 'node:test';
+import { publishWhip, toneSource } from '../../src/clients/index.js';
+import { until } from '../helpers/cluster-engines.js';
+import { exitAfterNdcTests } from '../helpers/exit-after-ndc.js';
+import { parsePlaylist } from '../helpers/hls-playlist.js';
+import { call, originProcesses, type Origin } from '../helpers/origin-processes.js';
+import { requireProgram } from '../helpers/require-program.js';
+
+/**
+ * One recording across a move, one replay through every origin: three `tribune serve` processes, a
+ * speaker on the Space, kill -9 of the origin running it, the speaker back on the origin that took it,
+ * the end; then the replay from every origin (the one that took the Space over, one that never ran
+ * it, and one started afterwards on an empty disk) is the same VOD playlist, its segments all
+ * download in order with the move as its only discontinuity, and ffmpeg decodes it whole.
+ */
+
+exitAfterNdcTests();
+const haveFfmpeg = requireProgram('ffmpeg');
+const cluster = originProcesses('replay');
+after(() => cluster.cleanup());
+
+function ffmpegDecodes(url: string): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('ffmpeg', ['-nostdin', '-v', 'error', '-i', url, '-f', 'null', '-']);
+    let stderr = '';
+    child.stderr.on('data', (chunk) => { stderr += String(chunk); });
+    child.once('exit', (code) => resolve({ code, stderr }));
+  });
+}
+
+test('a Space killed mid-way: one replay, the same through every origin, ffmpeg decodes it', { skip: !haveFfmpeg, timeout: 240_000 }, async () => {
+  const origins = await Promise.all(['o1', 'o2', 'o3'].map(cluster.start));
+  const byId = new Map(origins.map((o) => [o.id, o]));
+  const admin = (await call(origins[0]!, 'POST', '/api/v1/auth/register', { body: { handle: 'ops', password: 'correct horse battery' } })).body;
+  await cluster.makeAdmin(admin.user.id);
+  const space = (await call(origins[0]!, 'POST', '/api/v1/spaces', { token: admin.token, body: { title: 'One recording', language: 'fr' } })).body;
+  const started = await call(origins[0]!, 'POST', `/api/v1/spaces/${space.id}/start`, { token: admin.token });
+  assert.equal(started.status, 200, JSON.stringify(started.body));
+
+  let view: any;
+  const placedOn = async (through: Origin): Promise<string | null> => {
+    view = (await call(through, 'GET', '/api/v1/cluster', { token: admin.token })).body;
+    return view.spaces?.find((s: { spaceId: string }) => s.spaceId === space.id)?.origin ?? null;
+  };
+  assert.ok(await until(async () => (await placedOn(origins[2]!)) !== null, 15_000, 100), JSON.stringify(view));
+  const first = byId.get((await placedOn(origins[2]!))!)!;
+  const survivors = origins.filter((o) => o !== first);
+
+  // A few segments of the speaker on the first origin (signalling through another one).
+  const segments = async (o: Origin): Promise<number> => {
+    const res = await fetch(`${o.url}/hls/${space.id}/audio.m3u8`);
+    return res.status === 200 ? parsePlaylist(await res.text()).segments.length : 0;
+  };
+  let speaker = await publishWhip({ url: `${survivors[0]!.url}/api/v1/spaces/${space.id}/whip`, bearer: admin.token, source: toneSource(440, 0.3) });
+  assert.ok(await until(async () => (await segments(first)) >= 4, 30_000, 200), 'the first origin records');
+  await speaker.close();
+
+  first.child.kill('SIGKILL');
+  const killedAt = Date.now();
+  assert.ok(await until(async () => {
+    const now = await placedOn(survivors[0]!);
+    return now !== null && now !== first.id;
+  }, 30_000, 100), `the Space left ${first.id}: ${JSON.stringify(view)}`);
+  const second = byId.get((await placedOn(survivors[0]!))!)!;
+  const never = survivors.find((o) => o !== second)!;
+  process.stdout.write(`# the Space moved from ${first.id} to ${second.id} ${Date.now() - killedAt} ms after the kill\n`);
+
+  // The speaker comes back (through the origin that never ran the Space) and talks a while longer.
+  speaker = await publishWhip({ url: `${never.url}/api/v1/spaces/${space.id}/whip`, bearer: admin.token, source: toneSource(660, 0.3) });
+  const live = async (): Promise<string> => {
+    const res = await fetch(`${second.url}/hls/${space.id}/audio.m3u8`);
+    return res.status === 200 ? res.text() : '#EXTM3U\n';
+  };
+  assert.ok(await until(async () => {
+    const p = parsePlaylist(await live());
+    const at = p.segments.findIndex((s) => s.discontinuity);
+    return at >= 0 && p.segments.length - at >= 4;
+  }, 30_000, 200), `the second origin continues the recording after a discontinuity: ${await live()}`);
+  await speaker.close();
+  const ended = await call(never, 'POST', `/api/v1/spaces/${space.id}/end`, { token: admin.token });
+  assert.equal(ended.status, 200);
+
+  // An origin started now, on an empty disk, serves the replay as well as the others.
+  const fresh = await cluster.start('o4');
+  const readers = [second, never, fresh];
+  const replays = new Map<string, string>();
+  for (const o of readers) {
+    assert.ok(await until(async () => (await fetch(`${o.url}/hls/${space.id}/replay.m3u8`)).status === 200, 15_000, 100), `replay through ${o.id}`);
+    replays.set(o.id, await (await fetch(`${o.url}/hls/${space.id}/replay.m3u8`)).text());
+  }
+  const body = replays.get(second.id)!;
+  for (const o of readers) assert.equal(replays.get(o.id), body, `${o.id} serves the same replay`);
+  const replay = parsePlaylist(body);
+  assert.match(body, /#EXT-X-PLAYLIST-TYPE:VOD[\s\S]*#EXT-X-ENDLIST/);
+  const msns = replay.segments.map((s) => Number(/^seg-(\d+)\.m4s$/.exec(s.uri)![1]));
+  for (let i = 1; i < msns.length; i++) assert.ok(msns[i]! > msns[i - 1]!, `in order: ${msns.join(',')}`);
+  const breaks = replay.segments.map((s, i) => (s.discontinuity ? i : -1)).filter((i) => i >= 0);
+  assert.equal(breaks.length, 1, `one discontinuity, at the move: ${body}`);
+  const at = breaks[0]!;
+  assert.ok(at >= 4 && replay.segments.length - at >= 4, 'both origins recorded into it');
+
+  // Every segment and the init segment download from every origin, byte for byte the same.
+  for (const file of ['init.mp4', ...replay.segments.map((s) => s.uri)]) {
+    const bodies = await Promise.all(readers.map(async (o) => {
+      const res = await fetch(`${o.url}/hls/${space.id}/${file}`);
+      assert.equal(res.status, 200, `${file} through ${o.id}`);
+      return Buffer.from(await res.arrayBuffer());
+    }));
+    assert.ok(bodies[0]!.length > 0);
+    for (const b of bodies) assert.ok(b.equals(bodies[0]!), `${file} is the same through every origin`);
+  }
+  const download = await fetch(`${fresh.url}/hls/${space.id}/recording.m4a`);
+  assert.equal(download.status, 200);
+  assert.equal((await download.arrayBuffer()).byteLength, Number(download.headers.get('content-length')));
+  const listed = (await call(fresh, 'GET', `/api/v1/spaces/${space.id}`)).body;
+  assert.equal(listed.replayUrl, `/hls/${space.id}/replay.m3u8`, 'an origin that never ran the Space offers its replay');
+
+  // ffmpeg, an outside HLS client, decodes the whole replay without an error.
+  for (const o of [never, fresh]) {
+    const decoded = await ffmpegDecodes(`${o.url}/hls/${space.id}/replay.m3u8`);
+    assert.equal(decoded.code, 0, decoded.stderr);
+    assert.equal(decoded.stderr.trim(), '', `ffmpeg through ${o.id}`);
+  }
+
+  const duration = replay.segments.reduce((n, s) => n + s.duration, 0);
+  const before = replay.segments[at - 1]!;
+  const gap = (replay.segments[at]!.programDateTime! - (before.programDateTime! + before.duration * 1000)) / 1000;
+  const wall = (Date.parse(listed.endedAt) - Date.parse(listed.startedAt)) / 1000;
+  process.stdout.write(`# replay ${duration.toFixed(1)} s for a Space of ${wall.toFixed(1)} s wall time; the move left a gap of ${gap.toFixed(1)} s\n`);
+  assert.ok(gap > 0 && gap < 15, `the gap of the move: ${gap} s`);
+  assert.ok(duration > wall - gap - 6 && duration <= wall + 1, `replay ${duration} s, wall ${wall} s, gap ${gap} s`);
+});
