@@ -1,5 +1,6 @@
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { SPACE_ID_PATTERN } from './names.js';
 import type { ReservedState, SegmentRecord } from './recording.js';
 import type { RecordingHandle, RecordingStore } from './recording-store.js';
@@ -95,6 +96,8 @@ class SharedRecording implements RecordingHandle {
   }
 
   start(init: Buffer): void {
+    // The caption cue log of the Space's stream on this origin is kept here, on this origin's disk.
+    mkdirSync(this.dir, { recursive: true });
     this.#writing = true;
     this.#endedAt = null;
     const createdAt = this.#createdAt;

@@ -18,7 +18,7 @@ const cluster = originProcesses('procs');
 after(() => cluster.cleanup());
 
 test('three origins: one runs the Space; kill -9 moves it, SIGTERM drains it', { timeout: 180_000 }, async () => {
-  const origins = await Promise.all(['o1', 'o2', 'o3'].map(cluster.start));
+  const origins = await Promise.all(['o1', 'o2', 'o3'].map((id) => cluster.start(id)));
   const byId = new Map(origins.map((o) => [o.id, o]));
   const admin = (await call(origins[0]!, 'POST', '/api/v1/auth/register', { body: { handle: 'ops', password: 'correct horse battery' } })).body;
   await cluster.makeAdmin(admin.user.id);

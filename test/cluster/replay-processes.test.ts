@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { publishWhip, toneSource } from '../../src/clients/index.js';
 import { until } from '../helpers/cluster-engines.js';
@@ -19,7 +22,27 @@ import { requireProgram } from '../helpers/require-program.js';
 exitAfterNdcTests();
 const haveFfmpeg = requireProgram('ffmpeg');
 const cluster = originProcesses('replay');
-after(() => cluster.cleanup());
+/** A captions engine as an operator plugs one in (docs/captions.md): French only, one word a line. */
+const engineDir = mkdtempSync(join(tmpdir(), 'tribune-engine-'));
+writeFileSync(join(engineDir, 'echo-engine.mjs'), `export function createEngine() {
+  return {
+    name: 'echo', supports: (language) => language.startsWith('fr'), close() {},
+    openStream({ onHypothesis }) {
+      let utterance = -1, open = false;
+      return {
+        push() { if (!open) { open = true; utterance++; } },
+        endUtterance() { if (open) { open = false; onHypothesis({ utterance, final: true, text: 'bonjour', words: [] }); } },
+        close() {},
+      };
+    },
+  };
+}
+`);
+const withCaptions = { TRIBUNE_CAPTIONS_ENGINE: join(engineDir, 'echo-engine.mjs') };
+after(async () => {
+  await cluster.cleanup();
+  rmSync(engineDir, { recursive: true, force: true });
+});
 
 function ffmpegDecodes(url: string): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
@@ -31,7 +54,7 @@ function ffmpegDecodes(url: string): Promise<{ code: number | null; stderr: stri
 }
 
 test('a Space killed mid-way: one replay, the same through every origin, ffmpeg decodes it', { skip: !haveFfmpeg, timeout: 240_000 }, async () => {
-  const origins = await Promise.all(['o1', 'o2', 'o3'].map(cluster.start));
+  const origins = await Promise.all(['o1', 'o2', 'o3'].map((id) => cluster.start(id, withCaptions)));
   const byId = new Map(origins.map((o) => [o.id, o]));
   const admin = (await call(origins[0]!, 'POST', '/api/v1/auth/register', { body: { handle: 'ops', password: 'correct horse battery' } })).body;
   await cluster.makeAdmin(admin.user.id);
@@ -55,6 +78,10 @@ test('a Space killed mid-way: one replay, the same through every origin, ffmpeg 
   };
   let speaker = await publishWhip({ url: `${survivors[0]!.url}/api/v1/spaces/${space.id}/whip`, bearer: admin.token, source: toneSource(440, 0.3) });
   assert.ok(await until(async () => (await segments(first)) >= 4, 30_000, 200), 'the first origin records');
+  // Captions run where the media runs: the running origin's playlist lists its subtitles rendition.
+  const captioned = async (through: Origin): Promise<boolean> =>
+    /#EXT-X-MEDIA:TYPE=SUBTITLES,[^\n]*LANGUAGE="fr"/.test(await (await fetch(`${through.url}/hls/${space.id}/index.m3u8`)).text());
+  assert.ok(await until(() => captioned(survivors[1]!), 15_000, 200), `captions on ${first.id}, which runs the Space`);
   await speaker.close();
 
   first.child.kill('SIGKILL');
@@ -78,12 +105,13 @@ test('a Space killed mid-way: one replay, the same through every origin, ffmpeg 
     const at = p.segments.findIndex((s) => s.discontinuity);
     return at >= 0 && p.segments.length - at >= 4;
   }, 30_000, 200), `the second origin continues the recording after a discontinuity: ${await live()}`);
+  assert.ok(await until(() => captioned(never), 15_000, 200), `captions moved with the Space to ${second.id}`);
   await speaker.close();
   const ended = await call(never, 'POST', `/api/v1/spaces/${space.id}/end`, { token: admin.token });
   assert.equal(ended.status, 200);
 
   // An origin started now, on an empty disk, serves the replay as well as the others.
-  const fresh = await cluster.start('o4');
+  const fresh = await cluster.start('o4', withCaptions);
   const readers = [second, never, fresh];
   const replays = new Map<string, string>();
   for (const o of readers) {

@@ -30,7 +30,7 @@ export function originProcesses(kind: string) {
   const dirs: string[] = [];
   const children: ChildProcess[] = [];
 
-  async function start(id: string): Promise<Origin> {
+  async function start(id: string, env: Record<string, string> = {}): Promise<Origin> {
     const dataDir = mkdtempSync(join(tmpdir(), `tribune-${id}-`));
     dirs.push(dataDir);
     const port = await freePort();
@@ -40,7 +40,7 @@ export function originProcesses(kind: string) {
       cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, TRIBUNE_SECRET: 'the-secret-of-this-test-cluster', TRIBUNE_REDIS_PREFIX: prefix, TRIBUNE_WRITES_PER_SECOND: '100000',
         // A loaded test machine must not trip the defences of a test about something else.
-        TRIBUNE_UNDER_ATTACK: 'off', TRIBUNE_SHED_EVENT_LOOP_MS: '60000' },
+        TRIBUNE_UNDER_ATTACK: 'off', TRIBUNE_SHED_EVENT_LOOP_MS: '60000', ...env },
     });
     children.push(child);
     return new Promise((resolve, reject) => {
