@@ -100,8 +100,9 @@ class AudienceImpl implements Audience {
       blockingTimeoutMs: this.options.blockingTimeoutMs,
       recording: (spaceId) => {
         const rec = this.#recordings.known(spaceId);
-        return rec ? { dir: rec.dir, segments: rec.segments, replay: this.#isReplay(spaceId, rec) } : undefined;
+        return rec ? { dir: rec.dir, cueLog: rec.cueLog, segments: rec.segments, replay: this.#isReplay(spaceId, rec) } : undefined;
       },
+      find: (spaceId) => this.#recordings.find(spaceId),
     });
   }
 

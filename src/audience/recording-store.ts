@@ -1,12 +1,15 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SPACE_ID_PATTERN } from './names.js';
+import type { CueLog } from './caption-track.js';
 import { Recording, type ReservedState, type SegmentRecord } from './recording.js';
 
 /** One Space's recording as the packager writes it and the replay reads it, wherever its bytes live. */
 export interface RecordingHandle {
   /** This origin's directory for what stays beside the recording on local disk (the caption cue log). */
   readonly dir: string;
+  /** The Space's captions as they were spoken, kept and deleted with the recording. */
+  readonly cueLog: CueLog;
   readonly segments: readonly SegmentRecord[];
   readonly endedAt: number | null;
   readonly createdAt: number;

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { mkdir, open, rename, rm, readFile, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileCueLog, type CueLog } from './caption-track.js';
 import { segmentName, INIT_NAME } from './names.js';
 
 /** A completed segment, as the recording index keeps it (one JSON line each in segments.jsonl). */
@@ -49,6 +50,7 @@ const META = 'meta.json';
  */
 export class Recording {
   readonly dir: string;
+  readonly cueLog: CueLog;
   readonly #fsync: boolean;
   readonly #segments: SegmentRecord[] = [];
   readonly #byMsn = new Map<number, SegmentRecord>();
@@ -61,6 +63,7 @@ export class Recording {
 
   private constructor(dir: string, fsync: boolean, meta: Meta) {
     this.dir = dir;
+    this.cueLog = fileCueLog(dir);
     this.#fsync = fsync;
     this.#meta = meta;
   }

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { CueLog } from './caption-track.js';
 import { SPACE_ID_PATTERN } from './names.js';
 import type { ReservedState, SegmentRecord } from './recording.js';
 import type { RecordingHandle, RecordingStore } from './recording-store.js';
@@ -12,6 +13,8 @@ export interface StoredRecording {
   readonly reserved: ReservedState | null;
   /** In media sequence order. */
   readonly segments: readonly SegmentRecord[];
+  /** The caption cue log (JSON lines), '' without captions. */
+  readonly captions: string;
 }
 
 /**
@@ -29,6 +32,8 @@ export interface RecordingRows {
   markEnded(spaceId: string, at: number): Promise<void>;
   readSegment(spaceId: string, msn: number): Promise<Buffer | undefined>;
   readInit(spaceId: string): Promise<Buffer | undefined>;
+  /** Appends to the caption cue log (after start: the lines belong to the recording). */
+  appendCaptions(spaceId: string, text: string): Promise<void>;
   putClip(spaceId: string, clipId: string, info: string, data: Buffer): Promise<void>;
   readClip(spaceId: string, clipId: string): Promise<{ info: string; data: Buffer } | undefined>;
   /** The recording, its segments and its clips. */
@@ -46,6 +51,7 @@ const READ_CACHE_MS = 2_000;
  */
 class SharedRecording implements RecordingHandle {
   readonly dir: string;
+  readonly cueLog: CueLog;
   readonly #spaceId: string;
   readonly #rows: RecordingRows;
   readonly #segments: SegmentRecord[];
@@ -68,6 +74,16 @@ class SharedRecording implements RecordingHandle {
     this.#reserved = stored?.reserved ?? undefined;
     this.#segments = [...(stored?.segments ?? [])];
     for (const s of this.#segments) this.#byMsn.set(s.msn, s);
+    let captions = stored?.captions ?? '';
+    this.cueLog = {
+      read: () => captions,
+      // In the recording's write queue: after its start, and flushed with it before another origin takes over.
+      append: (text) => {
+        captions += text;
+        this.#enqueue(() => this.#rows.appendCaptions(this.#spaceId, text));
+        return this.#queue;
+      },
+    };
   }
 
   get segments(): readonly SegmentRecord[] { return this.#segments; }

@@ -92,6 +92,8 @@ for (const fixture of fixtures) {
         first.reserve(reservation(msn));
         first.appendSegment(seg(msn), bytesOf(msn));
       }
+      await first.cueLog.append('{"language":"fr"}\n');
+      await first.cueLog.append('{"seq":0}\n');
       // The origin dies while segment 2 is being made: its parts were served, its number is burnt.
       first.reserve(reservation(2));
       await first.flush();
@@ -104,6 +106,7 @@ for (const fixture of fixtures) {
       assert.equal(seen.endedAt, null, 'not ended: no replay yet');
       assert.deepEqual(await seen.readSegment(1), bytesOf(1));
       assert.deepEqual(await seen.readInit(), INIT);
+      assert.equal(seen.cueLog.read(), '{"language":"fr"}\n{"seq":0}\n', 'the caption cue log is kept with the recording');
 
       await other.prepare('sp');
       const second = other.open('sp');
@@ -172,15 +175,20 @@ test('three origins on one PostgreSQL: a Space killed on one continues on anothe
     (mediaDir) => new SharedRecordingStore(shared, mediaDir));
   const [o1, o2, o3] = [origin('o1'), origin('o2'), origin('o3')];
 
+  const cue = (text: string) => ({ speakerId: 'p1', speaker: 'Léa', text, start: Date.now(), end: Date.now() + 500, words: [] });
   await o1.prepare('moving');
   pusher(o1.begin('moving'))(345); // 3 segments and 45 frames of a fourth
+  o1.captions('moving', 'fr').push(cue('avant'));
+  await o1.subtitles.flush();
   await o1.flushRecording('moving');
   // kill -9: o1 writes nothing more; its open segment (msn 3) is burnt.
 
   await o2.prepare('moving');
   const sink = o2.begin('moving');
   pusher(sink, 10_000 * 960)(250);
+  o2.captions('moving', 'fr').push(cue('après'));
   sink.end();
+  await o2.subtitles.flush();
   await o2.flushRecording('moving');
 
   assert.ok(await o3.hasReplay('moving'));
@@ -188,6 +196,8 @@ test('three origins on one PostgreSQL: a Space killed on one continues on anothe
   assert.deepEqual(playlist.segments.map((s) => [s.uri, s.discontinuity]),
     [['seg-0.m4s', false], ['seg-1.m4s', false], ['seg-2.m4s', false], ['seg-4.m4s', true], ['seg-5.m4s', false], ['seg-6.m4s', false]]);
   for (const s of playlist.segments) assert.ok((await o3.segment('moving', Number(/\d+/.exec(s.uri)![0]))).length > 0);
+  await o3.subtitles.load('moving');
+  assert.deepEqual(o3.subtitles.transcript('moving').map((l) => [l.seq, l.text]), [[0, 'avant'], [1, 'après']], 'one transcript across the move');
   const download = await o3.recording('moving');
   let bytes = 0;
   for await (const chunk of download.stream()) bytes += (chunk as Buffer).length;

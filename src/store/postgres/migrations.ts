@@ -146,6 +146,13 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (space_id, msn)
   );
 
+  CREATE TABLE recording_captions (
+    space_id TEXT NOT NULL REFERENCES recordings(space_id) ON DELETE CASCADE,
+    n BIGSERIAL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (space_id, n)
+  );
+
   CREATE TABLE recording_clips (
     space_id TEXT NOT NULL REFERENCES recordings(space_id) ON DELETE CASCADE,
     clip_id TEXT NOT NULL,

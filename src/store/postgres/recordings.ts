@@ -24,13 +24,14 @@ export interface ReservationRow {
 }
 
 export interface PostgresRecordings {
-  load(spaceId: string): Promise<{ createdAt: number; endedAt: number | null; reserved: ReservationRow | null; segments: SegmentRow[] } | undefined>;
+  load(spaceId: string): Promise<{ createdAt: number; endedAt: number | null; reserved: ReservationRow | null; segments: SegmentRow[]; captions: string } | undefined>;
   start(spaceId: string, init: Buffer, createdAt: number): Promise<void>;
   reserve(spaceId: string, state: ReservationRow): Promise<void>;
   putSegment(spaceId: string, record: SegmentRow, data: Buffer): Promise<void>;
   markEnded(spaceId: string, at: number): Promise<void>;
   readSegment(spaceId: string, msn: number): Promise<Buffer | undefined>;
   readInit(spaceId: string): Promise<Buffer | undefined>;
+  appendCaptions(spaceId: string, text: string): Promise<void>;
   putClip(spaceId: string, clipId: string, info: string, data: Buffer): Promise<void>;
   readClip(spaceId: string, clipId: string): Promise<{ info: string; data: Buffer } | undefined>;
   delete(spaceId: string): Promise<void>;
@@ -49,6 +50,8 @@ export function postgresRecordings(pool: Pool): PostgresRecordings {
       if (!row) return undefined;
       const segs = await pool.query<Record<string, unknown>>(`SELECT msn, decode_time, duration, program_date_time, discontinuity,
           octet_length(data) AS bytes, parts FROM recording_segments WHERE space_id = $1 ORDER BY msn`, [spaceId]);
+      const captions = await pool.query<{ log: string | null }>(
+        'SELECT string_agg(text, \'\' ORDER BY n) AS log FROM recording_captions WHERE space_id = $1', [spaceId]);
       return {
         createdAt: num(row.created_at),
         endedAt: row.ended_at === null ? null : num(row.ended_at),
@@ -57,6 +60,7 @@ export function postgresRecordings(pool: Pool): PostgresRecordings {
           msn: num(r.msn), decodeTime: num(r.decode_time), duration: num(r.duration), programDateTime: num(r.program_date_time),
           discontinuity: r.discontinuity === true, bytes: num(r.bytes), parts: num(r.parts),
         })),
+        captions: captions.rows[0]?.log ?? '',
       };
     },
     async start(spaceId, init, createdAt) {
@@ -86,6 +90,10 @@ export function postgresRecordings(pool: Pool): PostgresRecordings {
     async readInit(spaceId) {
       const { rows } = await pool.query<{ init: Buffer }>('SELECT init FROM recordings WHERE space_id = $1', [spaceId]);
       return rows[0]?.init;
+    },
+    async appendCaptions(spaceId, text) {
+      // One row per append (a few a minute): a long Space never rewrites its whole log.
+      await pool.query('INSERT INTO recording_captions (space_id, text) VALUES ($1, $2)', [spaceId, text]);
     },
     async putClip(spaceId, clipId, info, data) {
       await pool.query('INSERT INTO recording_clips (space_id, clip_id, info, data) VALUES ($1, $2, $3, $4)', [spaceId, clipId, info, data]);
