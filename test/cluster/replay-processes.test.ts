@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { publishWhip, toneSource } from '../../src/clients/index.js';
+import { publishWhip, toneSource, type FrameSource } from '../../src/clients/index.js';
 import { until } from '../helpers/cluster-engines.js';
 import { exitAfterNdcTests } from '../helpers/exit-after-ndc.js';
 import { parsePlaylist } from '../helpers/hls-playlist.js';
@@ -31,7 +31,7 @@ writeFileSync(join(engineDir, 'echo-engine.mjs'), `export function createEngine(
       let utterance = -1, open = false;
       return {
         push() { if (!open) { open = true; utterance++; } },
-        endUtterance() { if (open) { open = false; onHypothesis({ utterance, final: true, text: 'bonjour', words: [] }); } },
+        endUtterance() { if (open) { open = false; onHypothesis({ utterance, final: true, text: 'bonjour', words: [{ word: 'bonjour', startMs: 0, endMs: 400 }] }); } },
         close() {},
       };
     },
@@ -43,6 +43,16 @@ after(async () => {
   await cluster.cleanup();
   rmSync(engineDir, { recursive: true, force: true });
 });
+
+/** A tone a second, then a second of quiet: each beep is an utterance to the captions' voice activity. */
+function beeps(frequency: number): FrameSource {
+  const tone = toneSource(frequency, 0.3);
+  let frame = 0;
+  return () => {
+    const pcm = tone();
+    return frame++ % 100 < 50 ? pcm : new Int16Array(pcm.length);
+  };
+}
 
 function ffmpegDecodes(url: string): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
@@ -76,7 +86,7 @@ test('a Space killed mid-way: one replay, the same through every origin, ffmpeg 
     const res = await fetch(`${o.url}/hls/${space.id}/audio.m3u8`);
     return res.status === 200 ? parsePlaylist(await res.text()).segments.length : 0;
   };
-  let speaker = await publishWhip({ url: `${survivors[0]!.url}/api/v1/spaces/${space.id}/whip`, bearer: admin.token, source: toneSource(440, 0.3) });
+  let speaker = await publishWhip({ url: `${survivors[0]!.url}/api/v1/spaces/${space.id}/whip`, bearer: admin.token, source: beeps(440) });
   assert.ok(await until(async () => (await segments(first)) >= 4, 30_000, 200), 'the first origin records');
   // Captions run where the media runs: the running origin's playlist lists its subtitles rendition.
   const captioned = async (through: Origin): Promise<boolean> =>
@@ -95,7 +105,7 @@ test('a Space killed mid-way: one replay, the same through every origin, ffmpeg 
   process.stdout.write(`# the Space moved from ${first.id} to ${second.id} ${Date.now() - killedAt} ms after the kill\n`);
 
   // The speaker comes back (through the origin that never ran the Space) and talks a while longer.
-  speaker = await publishWhip({ url: `${never.url}/api/v1/spaces/${space.id}/whip`, bearer: admin.token, source: toneSource(660, 0.3) });
+  speaker = await publishWhip({ url: `${never.url}/api/v1/spaces/${space.id}/whip`, bearer: admin.token, source: beeps(660) });
   const live = async (): Promise<string> => {
     const res = await fetch(`${second.url}/hls/${space.id}/audio.m3u8`);
     return res.status === 200 ? res.text() : '#EXTM3U\n';
@@ -145,6 +155,14 @@ test('a Space killed mid-way: one replay, the same through every origin, ffmpeg 
   const listed = (await call(fresh, 'GET', `/api/v1/spaces/${space.id}`)).body;
   assert.equal(listed.replayUrl, `/hls/${space.id}/replay.m3u8`, 'an origin that never ran the Space offers its replay');
 
+  // The captions of both origins are one transcript, served by an origin that captioned nothing.
+  const transcript = await call(fresh, 'GET', `/hls/${space.id}/captions/transcript.json`);
+  assert.equal(transcript.status, 200);
+  const lines = transcript.body.lines as Array<{ seq: number; text: string; start: number }>;
+  const moveAt = replay.segments.slice(0, at).reduce((n, s) => n + s.duration, 0);
+  assert.ok(lines.some((l) => l.start < moveAt) && lines.some((l) => l.start >= moveAt), `lines before and after the move (at ${moveAt} s): ${JSON.stringify(lines)}`);
+  assert.deepEqual(lines.map((l) => l.seq), lines.map((_, i) => i), 'one cue log, numbered on across the move');
+  assert.match(await (await fetch(`${fresh.url}/hls/${space.id}/captions/replay-index.m3u8`)).text(), /LANGUAGE="fr"/);
   // ffmpeg, an outside HLS client, decodes the whole replay without an error.
   for (const o of [never, fresh]) {
     const decoded = await ffmpegDecodes(`${o.url}/hls/${space.id}/replay.m3u8`);
