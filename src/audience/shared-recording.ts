@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CueLog } from './caption-track.js';
+import { audienceMetrics } from './metrics.js';
 import { SPACE_ID_PATTERN } from './names.js';
 import type { ReservedState, SegmentRecord } from './recording.js';
 import type { RecordingHandle, RecordingStore } from './recording-store.js';
@@ -80,7 +81,7 @@ class SharedRecording implements RecordingHandle {
       // In the recording's write queue: after its start, and flushed with it before another origin takes over.
       append: (text) => {
         captions += text;
-        this.#enqueue(() => this.#rows.appendCaptions(this.#spaceId, text));
+        this.#enqueue('captions', () => this.#rows.appendCaptions(this.#spaceId, text));
         return this.#queue;
       },
     };
@@ -117,23 +118,23 @@ class SharedRecording implements RecordingHandle {
     this.#writing = true;
     this.#endedAt = null;
     const createdAt = this.#createdAt;
-    this.#enqueue(() => this.#rows.start(this.#spaceId, init, createdAt));
+    this.#enqueue('start', () => this.#rows.start(this.#spaceId, init, createdAt));
   }
 
   reserve(state: ReservedState): void {
     this.#reserved = state;
-    this.#enqueue(() => this.#rows.reserve(this.#spaceId, state));
+    this.#enqueue('reserve', () => this.#rows.reserve(this.#spaceId, state));
   }
 
   appendSegment(rec: SegmentRecord, data: Buffer): void {
     this.#segments.push(rec);
     this.#byMsn.set(rec.msn, rec);
-    this.#enqueue(() => this.#rows.putSegment(this.#spaceId, rec, data));
+    this.#enqueue('segment', () => this.#rows.putSegment(this.#spaceId, rec, data));
   }
 
   markEnded(at: number): void {
     this.#endedAt = at;
-    this.#enqueue(() => this.#rows.markEnded(this.#spaceId, at));
+    this.#enqueue('end', () => this.#rows.markEnded(this.#spaceId, at));
     this.release();
   }
 
@@ -176,14 +177,17 @@ class SharedRecording implements RecordingHandle {
     await rm(this.dir, { recursive: true, force: true });
   }
 
-  #enqueue(write: () => Promise<void>): void {
+  #enqueue(kind: string, write: () => Promise<void>): void {
     this.#pending++;
     this.#queue = this.#queue.then(async () => {
+      const done = audienceMetrics.sharedRecordingWrites.startTimer({ kind });
       try {
         if (!this.#deleted) await write();
+        done();
       } catch (err) {
         // The database away must not stop the live stream: parts are served from memory. Count and report.
         this.#failures++;
+        audienceMetrics.recordingWriteFailures.inc();
         process.emitWarning(`recording write failed for ${this.#spaceId}: ${(err as Error).message}`);
       } finally {
         this.#pending--;

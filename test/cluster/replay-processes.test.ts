@@ -129,6 +129,8 @@ test('a Space killed mid-way: one replay, the same through every origin, ffmpeg 
   }, 30_000, 200), `the second origin continues the recording after a discontinuity: ${await live()}`);
   assert.ok(await until(() => captioned(never), 15_000, 200), `captions moved with the Space to ${second.id}`);
   await speaker.close();
+  assert.match(await (await fetch(`${second.url}/metrics`)).text(),
+    /^tribune_audience_shared_recording_write_seconds_count\{[^}]*kind="segment"[^}]*\} [1-9]/m, 'segment writes to the shared store are measured');
   const ended = await call(never, 'POST', `/api/v1/spaces/${space.id}/end`, { token: admin.token });
   assert.equal(ended.status, 200);
 
