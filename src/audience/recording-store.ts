@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SPACE_ID_PATTERN } from './names.js';
 import type { CueLog } from './caption-track.js';
-import { Recording, type ReservedState, type SegmentRecord } from './recording.js';
+import { Recording, type ReservedState, type ResumePoint, type SegmentRecord } from './recording.js';
 
 /** One Space's recording as the packager writes it and the replay reads it, wherever its bytes live. */
 export interface RecordingHandle {
@@ -17,7 +17,7 @@ export interface RecordingHandle {
   readonly reserved: ReservedState | undefined;
   segment(msn: number): SegmentRecord | undefined;
   /** Where a new stream starts: after everything completed or reserved, so nothing is ever reused. */
-  resumePoint(): { msn: number; decodeTime: number; fragmentSequence: number } | undefined;
+  resumePoint(): ResumePoint | undefined;
   start(init: Buffer): void;
   reserve(state: ReservedState): void;
   appendSegment(rec: SegmentRecord, data: Buffer): void;

@@ -32,6 +32,22 @@ export interface ReservedState {
   readonly maxFragments: number;
 }
 
+export interface ResumePoint { readonly msn: number; readonly decodeTime: number; readonly fragmentSequence: number }
+
+/** Where a new stream starts: after everything completed or reserved, so nothing is ever reused. */
+export function resumeAfter(last: SegmentRecord | undefined, reserved: ReservedState | undefined): ResumePoint | undefined {
+  if (!last && !reserved) return undefined;
+  let msn = last ? last.msn + 1 : 0;
+  let decodeTime = last ? last.decodeTime + last.duration : 0;
+  let fragmentSequence = 1;
+  if (reserved) {
+    msn = Math.max(msn, reserved.msn + 1);
+    decodeTime = Math.max(decodeTime, reserved.decodeTime + reserved.maxDuration);
+    fragmentSequence = reserved.fragmentSequence + reserved.maxFragments;
+  }
+  return { msn, decodeTime, fragmentSequence };
+}
+
 interface Meta {
   readonly createdAt: number;
   readonly endedAt: number | null;
@@ -106,20 +122,8 @@ export class Recording {
 
   segment(msn: number): SegmentRecord | undefined { return this.#byMsn.get(msn); }
 
-  /** Where a new stream starts: after everything completed or reserved, so nothing is ever reused. */
-  resumePoint(): { msn: number; decodeTime: number; fragmentSequence: number } | undefined {
-    const last = this.#segments.at(-1);
-    const res = this.#reserved;
-    if (!last && !res) return undefined;
-    let msn = last ? last.msn + 1 : 0;
-    let decodeTime = last ? last.decodeTime + last.duration : 0;
-    let fragmentSequence = 1;
-    if (res) {
-      msn = Math.max(msn, res.msn + 1);
-      decodeTime = Math.max(decodeTime, res.decodeTime + res.maxDuration);
-      fragmentSequence = res.fragmentSequence + res.maxFragments;
-    }
-    return { msn, decodeTime, fragmentSequence };
+  resumePoint(): ResumePoint | undefined {
+    return resumeAfter(this.#segments.at(-1), this.#reserved);
   }
 
   start(init: Buffer): void {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { CueLog } from './caption-track.js';
 import { audienceMetrics } from './metrics.js';
 import { SPACE_ID_PATTERN } from './names.js';
-import type { ReservedState, SegmentRecord } from './recording.js';
+import { resumeAfter, type ReservedState, type ResumePoint, type SegmentRecord } from './recording.js';
 import type { RecordingHandle, RecordingStore } from './recording-store.js';
 
 /** What a shared store holds of one recording, without the media bytes. */
@@ -97,19 +97,8 @@ class SharedRecording implements RecordingHandle {
 
   segment(msn: number): SegmentRecord | undefined { return this.#byMsn.get(msn); }
 
-  resumePoint(): { msn: number; decodeTime: number; fragmentSequence: number } | undefined {
-    const last = this.#segments.at(-1);
-    const res = this.#reserved;
-    if (!last && !res) return undefined;
-    let msn = last ? last.msn + 1 : 0;
-    let decodeTime = last ? last.decodeTime + last.duration : 0;
-    let fragmentSequence = 1;
-    if (res) {
-      msn = Math.max(msn, res.msn + 1);
-      decodeTime = Math.max(decodeTime, res.decodeTime + res.maxDuration);
-      fragmentSequence = res.fragmentSequence + res.maxFragments;
-    }
-    return { msn, decodeTime, fragmentSequence };
+  resumePoint(): ResumePoint | undefined {
+    return resumeAfter(this.#segments.at(-1), this.#reserved);
   }
 
   start(init: Buffer): void {
