@@ -96,7 +96,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   if (options.media !== false) {
     // Cluster mode: recordings in PostgreSQL, so a Space that moves continues one recording and any
     // origin answers its replay. The embedded default keeps them under <data-dir>/media/.
-    const shared = recordings ? (mediaDir: string) => new SharedRecordingStore(recordings, mediaDir, () => clock.now()) : undefined;
+    const shared = recordings ? new SharedRecordingStore(recordings, () => clock.now()) : undefined;
     audience = createAudience({ dataDir: config.dataDir, partTargetMs: config.audience.partTargetMs, segmentTargetMs: config.audience.segmentTargetMs, retentionDays: config.audience.retentionDays, opusBitrate: config.stage.programBitrate }, shared);
     stageMedia = createStageMedia({
       udpPort: config.stage.udpPort, bindAddress: config.stage.bindAddress, advertisedAddresses: config.stage.advertisedAddresses,

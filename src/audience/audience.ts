@@ -87,10 +87,10 @@ class AudienceImpl implements Audience {
   readonly subtitles: Subtitles;
   #closed: Promise<void> | undefined;
 
-  constructor(options: AudienceOptions, recordings: ((mediaDir: string) => RecordingStore) | undefined) {
+  constructor(options: AudienceOptions, recordings: RecordingStore | undefined) {
     this.options = resolveAudienceOptions(options);
     this.#mediaDir = join(this.options.dataDir, 'media');
-    this.#recordings = recordings?.(this.#mediaDir) ?? new DiskRecordingStore(this.#mediaDir, this.options.fsync);
+    this.#recordings = recordings ?? new DiskRecordingStore(this.#mediaDir, this.options.fsync);
     this.#init = buildInitSegment({ preSkip: this.options.preSkip });
     this.subtitles = new Subtitles({
       mediaDir: this.#mediaDir,
@@ -100,7 +100,7 @@ class AudienceImpl implements Audience {
       blockingTimeoutMs: this.options.blockingTimeoutMs,
       recording: (spaceId) => {
         const rec = this.#recordings.known(spaceId);
-        return rec ? { dir: rec.dir, cueLog: rec.cueLog, segments: rec.segments, replay: this.#isReplay(spaceId, rec) } : undefined;
+        return rec ? { cueLog: rec.cueLog, segments: rec.segments, replay: this.#isReplay(spaceId, rec) } : undefined;
       },
       find: (spaceId) => this.#recordings.find(spaceId),
     });
@@ -368,10 +368,7 @@ class AudienceImpl implements Audience {
   }
 }
 
-/**
- * `recordings` picks where recordings live, given `<dataDir>/media` (what stays on this origin's disk
- * beside them); without it, on this disk, as the embedded default keeps them.
- */
-export function createAudience(options: AudienceOptions, recordings?: (mediaDir: string) => RecordingStore): Audience {
+/** `recordings`: where recordings live; without it, under `<dataDir>/media/`, as the embedded default keeps them. */
+export function createAudience(options: AudienceOptions, recordings?: RecordingStore): Audience {
   return new AudienceImpl(options, recordings);
 }

@@ -6,8 +6,6 @@ import { Recording, type ReservedState, type ResumePoint, type SegmentRecord } f
 
 /** One Space's recording as the packager writes it and the replay reads it, wherever its bytes live. */
 export interface RecordingHandle {
-  /** This origin's directory for what stays beside the recording on local disk (the caption cue log). */
-  readonly dir: string;
   /** The Space's captions as they were spoken, kept and deleted with the recording. */
   readonly cueLog: CueLog;
   readonly segments: readonly SegmentRecord[];

@@ -1,6 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { CueLog } from './caption-track.js';
 import { audienceMetrics } from './metrics.js';
 import { SPACE_ID_PATTERN } from './names.js';
@@ -51,7 +48,6 @@ const READ_CACHE_MS = 2_000;
  * disk recording does); the index it keeps in memory is what the rows say plus what it queued.
  */
 class SharedRecording implements RecordingHandle {
-  readonly dir: string;
   readonly cueLog: CueLog;
   readonly #spaceId: string;
   readonly #rows: RecordingRows;
@@ -66,9 +62,8 @@ class SharedRecording implements RecordingHandle {
   #writing = false;
   #deleted = false;
 
-  constructor(spaceId: string, dir: string, rows: RecordingRows, stored: StoredRecording | undefined) {
+  constructor(spaceId: string, rows: RecordingRows, stored: StoredRecording | undefined) {
     this.#spaceId = spaceId;
-    this.dir = dir;
     this.#rows = rows;
     this.#createdAt = stored?.createdAt ?? Date.now();
     this.#endedAt = stored?.endedAt ?? null;
@@ -102,8 +97,6 @@ class SharedRecording implements RecordingHandle {
   }
 
   start(init: Buffer): void {
-    // The caption cue log of the Space's stream on this origin is kept here, on this origin's disk.
-    mkdirSync(this.dir, { recursive: true });
     this.#writing = true;
     this.#endedAt = null;
     const createdAt = this.#createdAt;
@@ -162,8 +155,6 @@ class SharedRecording implements RecordingHandle {
     await this.#queue;
     this.#deleted = true;
     await this.#rows.delete(this.#spaceId);
-    // The caption cue log stays on the disk of the origin that captioned the Space.
-    await rm(this.dir, { recursive: true, force: true });
   }
 
   #enqueue(kind: string, write: () => Promise<void>): void {
@@ -192,14 +183,12 @@ class SharedRecording implements RecordingHandle {
  */
 export class SharedRecordingStore implements RecordingStore {
   readonly #rows: RecordingRows;
-  readonly #mediaDir: string;
   readonly #now: () => number;
   /** Recordings written here (kept while busy) and recordings read a moment ago. */
   readonly #handles = new Map<string, { handle: SharedRecording; at: number }>();
 
-  constructor(rows: RecordingRows, mediaDir: string, now: () => number = Date.now) {
+  constructor(rows: RecordingRows, now: () => number = Date.now) {
     this.#rows = rows;
-    this.#mediaDir = mediaDir;
     this.#now = now;
   }
 
@@ -243,7 +232,7 @@ export class SharedRecordingStore implements RecordingStore {
   async delete(spaceId: string): Promise<void> {
     const held = this.#handles.get(spaceId)?.handle;
     this.#handles.delete(spaceId);
-    await (held ?? new SharedRecording(spaceId, join(this.#mediaDir, spaceId), this.#rows, undefined)).delete();
+    await (held ?? new SharedRecording(spaceId, this.#rows, undefined)).delete();
   }
 
   #remember(spaceId: string, stored: StoredRecording | undefined): SharedRecording {
@@ -251,7 +240,7 @@ export class SharedRecordingStore implements RecordingStore {
     if (this.#handles.size > 1_000) {
       for (const [id, h] of this.#handles) if (!h.handle.busy) this.#handles.delete(id);
     }
-    const handle = new SharedRecording(spaceId, join(this.#mediaDir, spaceId), this.#rows, stored);
+    const handle = new SharedRecording(spaceId, this.#rows, stored);
     this.#handles.set(spaceId, { handle, at: this.#now() });
     return handle;
   }

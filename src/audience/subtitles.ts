@@ -20,7 +20,6 @@ const CUES_PER_ANSWER = 50;
 
 /** What the subtitles need to know of a Space's recording (audience.ts answers). */
 export interface RecordingFacts {
-  readonly dir: string;
   /** The cue log kept with the recording (the replay's captions and transcript). */
   readonly cueLog: CueLog;
   readonly segments: readonly SegmentRecord[];

@@ -63,8 +63,8 @@ const fixtures: Fixture[] = [
       let now = 1_000_000;
       const clock = () => now;
       return {
-        a: new SharedRecordingStore(shared, join(tempDir('recpg-a'), 'media'), clock),
-        b: () => new SharedRecordingStore(shared, join(tempDir('recpg-b'), 'media'), clock),
+        a: new SharedRecordingStore(shared, clock),
+        b: () => new SharedRecordingStore(shared, clock),
         advance: (ms) => { now += ms; },
       };
     },
@@ -172,7 +172,7 @@ function pusher(sink: ProgramSink, startPts = 0): (n: number) => void {
 test('three origins on one PostgreSQL: a Space killed on one continues on another; the third, which never ran it, serves one replay', async () => {
   const shared = await rows();
   const origin = (name: string) => createAudience({ startupParts: FULL_FIRST_SEGMENT, dataDir: tempDir(name), fsync: false },
-    (mediaDir) => new SharedRecordingStore(shared, mediaDir));
+    new SharedRecordingStore(shared));
   const [o1, o2, o3] = [origin('o1'), origin('o2'), origin('o3')];
 
   const cue = (text: string) => ({ speakerId: 'p1', speaker: 'Léa', text, start: Date.now(), end: Date.now() + 500, words: [] });
