@@ -266,12 +266,13 @@ function localMedia(stageMedia: StageMedia, audience: Audience, captions: Captio
       seats.set(spaceId, new Map());
       captions.spaceLive(spaceId);
     },
-    async close(spaceId) {
+    async close(spaceId, why) {
       seats.delete(spaceId);
       captions.spaceEnded(spaceId);
-      await stageMedia.closeSpace(spaceId);
       // Before the lease is released: the next origin reads the recording and continues after it.
-      await audience.flushRecording(spaceId);
+      if (why === 'handed-over') await audience.handOver(spaceId);
+      await stageMedia.closeSpace(spaceId);
+      if (why === 'ended') await audience.flushRecording(spaceId);
     },
     syncSeats(spaceId, wanted) {
       const applied = seats.get(spaceId);

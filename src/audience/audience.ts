@@ -43,7 +43,12 @@ export interface Audience extends ProgramConsumer {
    * the new stream continues that recording).
    */
   prepare(spaceId: string): Promise<void>;
-  /** Resolves once what the Space's recording queued is stored (before another origin takes it). */
+  /**
+   * Another origin takes the Space over: this origin's stream stops without ending the recording (the
+   * stage's close that follows does not end it either), and resolves once what it queued is stored.
+   */
+  handOver(spaceId: string): Promise<void>;
+  /** Resolves once what the Space's recording queued is stored. */
   flushRecording(spaceId: string): Promise<void>;
   /** Stops the Space's stream if it is live here, then deletes every file of its recording. */
   deleteRecording(spaceId: string): Promise<void>;
@@ -169,6 +174,11 @@ class AudienceImpl implements Audience {
   prepare(spaceId: string): Promise<void> {
     if (!SPACE_ID_PATTERN.test(spaceId)) return Promise.reject(new TypeError(`invalid spaceId ${JSON.stringify(spaceId)}`));
     return this.#recordings.prepare(spaceId);
+  }
+
+  handOver(spaceId: string): Promise<void> {
+    this.#streams.get(spaceId)?.close();
+    return this.flushRecording(spaceId);
   }
 
   async flushRecording(spaceId: string): Promise<void> {

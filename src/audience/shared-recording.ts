@@ -40,7 +40,7 @@ export interface RecordingRows {
   list(): Promise<Array<{ spaceId: string; endedAt: number }>>;
 }
 
-/** How long an origin trusts what it read of a recording it does not write (a replay changes only by deletion). */
+/** How long an origin trusts what it read of an ended recording it does not write (a replay then changes only by deletion). */
 const READ_CACHE_MS = 2_000;
 
 /**
@@ -212,7 +212,8 @@ export class SharedRecordingStore implements RecordingStore {
   async find(spaceId: string): Promise<RecordingHandle | undefined> {
     if (!SPACE_ID_PATTERN.test(spaceId)) return undefined;
     const held = this.#handles.get(spaceId);
-    if (held && (held.handle.busy || this.#now() - held.at < READ_CACHE_MS)) return held.handle;
+    // A recording not ended yet is read again: it is being written elsewhere, and its end must show at once.
+    if (held && (held.handle.busy || (held.handle.endedAt !== null && this.#now() - held.at < READ_CACHE_MS))) return held.handle;
     const stored = await this.#rows.load(spaceId);
     if (!stored) {
       this.#handles.delete(spaceId);

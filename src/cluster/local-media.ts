@@ -7,8 +7,11 @@ export interface LocalMedia {
   running(): string[];
   /** Starts the Space's media here (idempotent), continuing its recording wherever it was left. */
   open(spaceId: string): Promise<void>;
-  /** Stops it here; resolves once its recording is stored, so the next origin continues after it. */
-  close(spaceId: string): Promise<void>;
+  /**
+   * Stops it here: the Space ended, or another origin runs it now (a drain, a lost lease), which
+   * continues its recording. Resolves once the recording is stored, so the next origin continues after it.
+   */
+  close(spaceId: string, why: 'ended' | 'handed-over'): Promise<void>;
   /** Makes the media's seats match the store's: mutes, unmutes, and drops seats no longer there. */
   syncSeats(spaceId: string, seats: ReadonlyArray<{ id: string; muted: boolean }>): void;
   /** 0 (idle) to 1 (full). */

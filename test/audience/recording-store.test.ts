@@ -213,3 +213,27 @@ test('three origins on one PostgreSQL: a Space killed on one continues on anothe
   // o1 was killed: it never closes (closing would flush its open segment).
   for (const o of [o2, o3]) await o.close();
 });
+
+test('a hand-over (a drain) does not end the recording, and the next origin continues it without a hole', async () => {
+  const shared = await rows();
+  const origin = (name: string) => createAudience({ startupParts: FULL_FIRST_SEGMENT, dataDir: tempDir(name), fsync: false }, new SharedRecordingStore(shared));
+  const [h1, h2, h3] = [origin('h1'), origin('h2'), origin('h3')];
+  await h1.prepare('handed');
+  const first = h1.begin('handed');
+  pusher(first)(230); // 2 segments and 30 frames of a third
+  await h1.handOver('handed');
+  first.end(); // what the stage's close does next: it must not end the recording
+  await h1.flushRecording('handed');
+  assert.equal(await h3.hasReplay('handed'), false, 'handed over, not ended');
+
+  await h2.prepare('handed');
+  const second = h2.begin('handed');
+  pusher(second, 10_000 * 960)(200);
+  second.end();
+  await h2.flushRecording('handed');
+  const replay = parsePlaylist(await h3.replayPlaylist('handed'));
+  assert.deepEqual(replay.segments.map((s) => [s.uri, s.discontinuity]),
+    [['seg-0.m4s', false], ['seg-1.m4s', false], ['seg-2.m4s', false], ['seg-3.m4s', true], ['seg-4.m4s', false]],
+    'the open segment was completed and stored before the next origin began: no number burnt');
+  for (const o of [h1, h2, h3]) await o.close();
+});
