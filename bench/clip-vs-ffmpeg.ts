@@ -46,7 +46,7 @@ try {
   sink.end();
   // The single file the anchor cuts from: exactly what /hls/{id}/recording.m4a serves.
   const file = join(dir, 'recording.m4a');
-  await pipeline(audience.recording('sp_benchclip0001').stream(), createWriteStream(file));
+  await pipeline((await audience.recording('sp_benchclip0001')).stream(), createWriteStream(file));
 
   // Clip starts spread over the recording (seeded: the same starts every run).
   const span = MINUTES * 60 - CLIP_SECONDS - 1;

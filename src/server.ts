@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Agent as HttpsAgent } from 'node:https';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
-import { createAudience, audienceRoutes, subtitleRoutes, type Audience } from './audience/index.js';
+import { createAudience, audienceRoutes, subtitleRoutes, SharedRecordingStore, type Audience, type RecordingRows } from './audience/index.js';
 import { CaptionsWiring } from './captions-wiring.js';
 import { MemoryBus } from './bus/memory/memory-bus.js';
 import type { Bus } from './bus/bus.js';
@@ -97,7 +97,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     store: limitsRedis ? new RedisWaitingRoom(limitsRedis, `${config.cluster.redisPrefix}:`) : new MemoryWaitingRoom(),
   });
   installWaitingRoomGate(app, waitingRoom);
-  const { store, bus, counters } = await openEngines(config, clock, app.log);
+  const { store, bus, counters, recordings } = await openEngines(config, clock, app.log);
   const publishQuietly = (spaceId: string, event: SpaceEvent) => {
     bus.publish(spaceId, event).catch((err: unknown) => app.log.warn({ err, event: event.type }, 'bus publish failed'));
   };
@@ -108,7 +108,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   let audience: Audience | null = null;
   let captions: CaptionsWiring | null = null;
   if (options.media !== false) {
-    audience = createAudience({ dataDir: config.dataDir, partTargetMs: config.audience.partTargetMs, segmentTargetMs: config.audience.segmentTargetMs, retentionDays: config.audience.retentionDays, opusBitrate: config.stage.programBitrate });
+    // Cluster mode: recordings in PostgreSQL, so a Space that moves continues one recording and any
+    // origin answers its replay. The embedded default keeps them under <data-dir>/media/.
+    const shared = recordings ? new SharedRecordingStore(recordings, () => clock.now()) : undefined;
+    audience = createAudience({ dataDir: config.dataDir, partTargetMs: config.audience.partTargetMs, segmentTargetMs: config.audience.segmentTargetMs, retentionDays: config.audience.retentionDays, opusBitrate: config.stage.programBitrate }, shared);
     stageMedia = createStageMedia({
       udpPort: config.stage.udpPort, bindAddress: config.stage.bindAddress, advertisedAddresses: config.stage.advertisedAddresses,
       iceServers: config.stage.iceServers, maxSessions: config.stage.maxMediaSessions, opusBitrate: config.stage.programBitrate,
@@ -124,7 +127,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     registry.setDefaultLabels({ service: 'tribune', origin: originId! });
     clusterOrigin = startClusterOrigin({
       redisUrl: redisUrl!, prefix: redisPrefix, originId: originId!, internalUrl: internalUrl ?? null, store, bus, clock,
-      media: stageMedia && audience ? localMedia(stageMedia, audience, config.stage.maxMediaSessions) : bookkeepingMedia(),
+      media: stageMedia && audience ? localMedia(stageMedia, audience, captions!, config.stage.maxMediaSessions) : bookkeepingMedia(),
       onError: (err) => app.log.error({ err }, 'cluster reconciler'),
     });
     media = clusterOrigin.hooks(media);
@@ -135,7 +138,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   // A replay a moderation decision disabled is not offered, whichever service asks.
   let replayAllowed: (spaceId: string) => boolean = () => true;
   const ungated = media;
-  media = { ...ungated, hasReplay: (spaceId) => replayAllowed(spaceId) && ungated.hasReplay(spaceId) };
+  media = { ...ungated, hasReplay: async (spaceId) => replayAllowed(spaceId) && ungated.hasReplay(spaceId) };
 
   const auth = new AuthService(store, clock, { sessionTtlDays: config.sessionTtlDays });
   // One key pair for the deployment, kept in the store: every origin signs with the key browsers subscribed with.
@@ -243,11 +246,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
  * The embedded default: SQLite in the data directory and the in-process bus. Cluster mode: PostgreSQL
  * (migrated before this origin answers) and Redis, shared by every origin of the deployment.
  */
-async function openEngines(config: Config, clock: Clock, log: FastifyBaseLogger): Promise<{ store: Store; bus: Bus; counters: AudienceCounters }> {
+async function openEngines(config: Config, clock: Clock, log: FastifyBaseLogger): Promise<{ store: Store; bus: Bus; counters: AudienceCounters; recordings: RecordingRows | null }> {
   const now = () => clock.now();
   if (!isClusterMode(config)) {
     const bus = new MemoryBus({ now, onError: (err, envelope) => log.error({ err, event: envelope.event.type }, 'bus subscriber failed') });
-    return { store: createSqliteStore(config.dataDir), bus, counters: new MemoryCounters() };
+    return { store: createSqliteStore(config.dataDir), bus, counters: new MemoryCounters(), recordings: null };
   }
   const { databaseUrl, redisUrl, originId, redisPrefix } = config.cluster;
   const store = await createPostgresStore({ url: databaseUrl! });
@@ -260,22 +263,33 @@ async function openEngines(config: Config, clock: Clock, log: FastifyBaseLogger)
   };
   const bus = new RedisBus({ url: redisUrl!, prefix: redisPrefix, origin: originId!, now, onError: onRedisError });
   const counters = new RedisCounters({ url: redisUrl!, prefix: redisPrefix, onError: onRedisError });
-  return { store, bus, counters };
+  return { store, bus, counters, recordings: store.recordings };
 }
 
-/** Drives this origin's stage and audience planes for the reconciler, remembering the seats it applied. */
-function localMedia(stageMedia: StageMedia, audience: Audience, maxSessions: number): LocalMedia {
+/**
+ * Drives this origin's stage and audience planes for the reconciler, remembering the seats it applied.
+ * Captions follow the media: they run on the origin that runs the Space, wherever it moves.
+ */
+function localMedia(stageMedia: StageMedia, audience: Audience, captions: CaptionsWiring, maxSessions: number): LocalMedia {
   const seats = new Map<string, Map<string, boolean>>();
   return {
     running: () => [...seats.keys()],
-    open(spaceId) {
+    async open(spaceId) {
+      if (seats.has(spaceId)) return;
+      // What other origins stored of this recording first: the stream continues after it.
+      await audience.prepare(spaceId);
       if (seats.has(spaceId)) return;
       stageMedia.openSpace(spaceId, audience.begin(spaceId));
       seats.set(spaceId, new Map());
+      captions.spaceLive(spaceId);
     },
-    async close(spaceId) {
+    async close(spaceId, why) {
       seats.delete(spaceId);
+      captions.spaceEnded(spaceId);
+      // Before the lease is released: the next origin reads the recording and continues after it.
+      if (why === 'handed-over') await audience.handOver(spaceId);
       await stageMedia.closeSpace(spaceId);
+      if (why === 'ended') await audience.flushRecording(spaceId);
     },
     syncSeats(spaceId, wanted) {
       const applied = seats.get(spaceId);
@@ -311,6 +325,6 @@ function mediaHooks(stageMedia: StageMedia, audience: Audience, captions: Captio
     hasLiveMedia: (spaceId) => audience.isLive(spaceId),
     makeClip: (spaceId, fromMs, durationMs) => audience.makeClip(spaceId, fromMs, durationMs),
     clipInfo: async (spaceId, clipId) => (await audience.clip(spaceId, clipId)).info,
-    recordingBytes: (spaceId) => (audience.hasReplay(spaceId) ? audience.recording(spaceId).size : null),
+    recordingBytes: async (spaceId) => (await audience.hasReplay(spaceId) ? (await audience.recording(spaceId)).size : null),
   };
 }

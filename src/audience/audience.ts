@@ -1,4 +1,3 @@
-import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { PROGRAM_FORMAT, type CaptionSink, type ProgramConsumer, type ProgramSink } from '../media/types.js';
@@ -9,7 +8,7 @@ import { SPACE_ID_PATTERN } from './names.js';
 import { buildInitSegment } from './opus-init-segment.js';
 import { resolveAudienceOptions, type AudienceOptions, type ResolvedAudienceOptions } from './options.js';
 import { renderMediaPlaylist, renderMultivariantPlaylist, variantBandwidth, type MediaPlaylistView, type SkipRequest } from './playlist.js';
-import { Recording } from './recording.js';
+import { DiskRecordingStore, type RecordingHandle, type RecordingStore } from './recording-store.js';
 import { recordingSize, recordingStream, replayPlaylist } from './replay.js';
 import { Subtitles } from './subtitles.js';
 import { makeClip, readClip, type ClipInfo } from './clip-files.js';
@@ -39,7 +38,20 @@ export interface Audience extends ProgramConsumer {
   isLive(spaceId: string): boolean;
   /** Live here and its first part exists (what a listener can play). */
   hasLiveMedia(spaceId: string): boolean;
-  hasReplay(spaceId: string): boolean;
+  /** Ended here or on any origin sharing the recording store, with at least one segment. */
+  hasReplay(spaceId: string): Promise<boolean>;
+  /**
+   * Reads the Space's recording before begin() (a shared store: the Space may have run elsewhere, and
+   * the new stream continues that recording).
+   */
+  prepare(spaceId: string): Promise<void>;
+  /**
+   * Another origin takes the Space over: this origin's stream stops without ending the recording (the
+   * stage's close that follows does not end it either), and resolves once what it queued is stored.
+   */
+  handOver(spaceId: string): Promise<void>;
+  /** Resolves once what the Space's recording queued is stored. */
+  flushRecording(spaceId: string): Promise<void>;
   /** Stops the Space's stream if it is live here, then deletes every file of its recording. */
   deleteRecording(spaceId: string): Promise<void>;
   /** Deletes recordings that ended more than retentionDays ago; returns their Space ids. */
@@ -52,11 +64,11 @@ export interface Audience extends ProgramConsumer {
   readonly options: Readonly<ResolvedAudienceOptions>;
   multivariantPlaylist(spaceId: string, signal?: AbortSignal): Promise<string>;
   mediaPlaylist(spaceId: string, query: PlaylistQuery, signal?: AbortSignal): Promise<PlaylistAnswer>;
-  initSegment(spaceId: string): Buffer;
+  initSegment(spaceId: string): Promise<Buffer>;
   part(spaceId: string, msn: number, part: number, signal?: AbortSignal): Promise<Buffer>;
   segment(spaceId: string, msn: number): Promise<Buffer>;
-  replayPlaylist(spaceId: string): string;
-  recording(spaceId: string): { readonly size: number; readonly stream: () => Readable };
+  replayPlaylist(spaceId: string): Promise<string>;
+  recording(spaceId: string): Promise<{ readonly size: number; readonly stream: () => Readable }>;
 
   /** The WebVTT captions rendition (its own routes: subtitle-routes.ts). */
   readonly subtitles: Subtitles;
@@ -76,15 +88,16 @@ class AudienceImpl implements Audience {
   readonly #streams = new Map<string, LiveStream>();
   /** The last rendered live playlist per stream and skip mode, with the stream version it shows. */
   readonly #renders = new WeakMap<LiveStream, Map<SkipRequest, { version: string; body: string }>>();
-  readonly #recordings = new Map<string, Recording>();
+  readonly #recordings: RecordingStore;
   readonly #mediaDir: string;
   readonly #evictions = new Set<NodeJS.Timeout>();
   readonly subtitles: Subtitles;
   #closed: Promise<void> | undefined;
 
-  constructor(options: AudienceOptions) {
+  constructor(options: AudienceOptions, recordings: RecordingStore | undefined) {
     this.options = resolveAudienceOptions(options);
     this.#mediaDir = join(this.options.dataDir, 'media');
+    this.#recordings = recordings ?? new DiskRecordingStore(this.#mediaDir, this.options.fsync);
     this.#init = buildInitSegment({ preSkip: this.options.preSkip });
     this.subtitles = new Subtitles({
       mediaDir: this.#mediaDir,
@@ -93,9 +106,10 @@ class AudienceImpl implements Audience {
       targetDuration: this.#targetDuration(),
       blockingTimeoutMs: this.options.blockingTimeoutMs,
       recording: (spaceId) => {
-        const rec = this.#findRecording(spaceId);
-        return rec ? { dir: rec.dir, segments: rec.segments, replay: this.hasReplay(spaceId) } : undefined;
+        const rec = this.#recordings.known(spaceId);
+        return rec ? { cueLog: rec.cueLog, segments: rec.segments, replay: this.#isReplay(spaceId, rec) } : undefined;
       },
+      find: (spaceId) => this.#recordings.find(spaceId),
     });
   }
 
@@ -113,7 +127,7 @@ class AudienceImpl implements Audience {
     // begin() again for a Space live here: the old stream is flushed and the new one continues its
     // numbering after a discontinuity, exactly as after a restart.
     this.#streams.get(spaceId)?.close();
-    const recording = this.#recordingOf(spaceId);
+    const recording = this.#recordings.open(spaceId);
     recording.start(this.#init);
     const framesPerPart = this.options.partTargetMs / PROGRAM_FORMAT.frameMs;
     const stream = new LiveStream(spaceId, {
@@ -165,12 +179,33 @@ class AudienceImpl implements Audience {
     return s?.state === 'live' && s.hasMedia();
   }
 
-  hasReplay(spaceId: string): boolean {
-    if (!SPACE_ID_PATTERN.test(spaceId)) return false;
-    const live = this.#streams.get(spaceId);
-    if (live?.state === 'live') return false;
-    const rec = this.#findRecording(spaceId);
-    return rec !== undefined && rec.endedAt !== null && rec.segments.length > 0;
+  async hasReplay(spaceId: string): Promise<boolean> {
+    return (await this.#replay(spaceId)) !== undefined;
+  }
+
+  prepare(spaceId: string): Promise<void> {
+    if (!SPACE_ID_PATTERN.test(spaceId)) return Promise.reject(new TypeError(`invalid spaceId ${JSON.stringify(spaceId)}`));
+    return this.#recordings.prepare(spaceId);
+  }
+
+  handOver(spaceId: string): Promise<void> {
+    this.#streams.get(spaceId)?.close();
+    return this.flushRecording(spaceId);
+  }
+
+  async flushRecording(spaceId: string): Promise<void> {
+    await this.#recordings.known(spaceId)?.flush();
+  }
+
+  /** The recording when it is a replay: ended, with audio, and not live here again. */
+  async #replay(spaceId: string): Promise<RecordingHandle | undefined> {
+    if (!SPACE_ID_PATTERN.test(spaceId) || this.#streams.get(spaceId)?.state === 'live') return undefined;
+    const rec = await this.#recordings.find(spaceId);
+    return rec && this.#isReplay(spaceId, rec) ? rec : undefined;
+  }
+
+  #isReplay(spaceId: string, rec: RecordingHandle): boolean {
+    return this.#streams.get(spaceId)?.state !== 'live' && rec.endedAt !== null && rec.segments.length > 0;
   }
 
   async deleteRecording(spaceId: string): Promise<void> {
@@ -179,30 +214,17 @@ class AudienceImpl implements Audience {
     stream?.close();
     this.#streams.delete(spaceId);
     this.subtitles.forget(spaceId);
-    const rec = this.#findRecording(spaceId) ?? Recording.load(this.#dirOf(spaceId), this.options.fsync);
-    this.#recordings.delete(spaceId);
-    await rec.delete();
+    await this.#recordings.delete(spaceId);
   }
 
   async purgeExpired(now: number = Date.now()): Promise<string[]> {
     const horizon = now - this.options.retentionDays * 86_400_000;
-    let names: string[] = [];
-    try {
-      names = await readdir(this.#mediaDir);
-    } catch {
-      return [];
-    }
     const purged: string[] = [];
-    for (const id of names) {
-      if (!SPACE_ID_PATTERN.test(id) || this.isLive(id)) continue;
-      const rec = this.#findRecording(id);
-      if (!rec) continue;
-      // A recording that never got its end (the origin died and the Space never resumed) ages from
-      // its last write.
-      const endedAt = rec.endedAt ?? (await lastWrite(this.#dirOf(id)));
+    for (const { spaceId, endedAt } of await this.#recordings.list()) {
+      if (!SPACE_ID_PATTERN.test(spaceId) || this.isLive(spaceId)) continue;
       if (endedAt !== undefined && endedAt < horizon) {
-        await this.deleteRecording(id);
-        purged.push(id);
+        await this.deleteRecording(spaceId);
+        purged.push(spaceId);
       }
     }
     return purged;
@@ -218,7 +240,7 @@ class AudienceImpl implements Audience {
       if (s.state === 'live') live++;
     }
     let failures = 0;
-    for (const r of this.#recordings.values()) failures += r.failures;
+    for (const r of this.#recordings.held()) failures += r.failures;
     return { liveSpaces: live, partsProduced: parts, blockingWaiting: waiting, recordingWriteFailures: failures };
   }
 
@@ -227,7 +249,7 @@ class AudienceImpl implements Audience {
       for (const t of this.#evictions) clearTimeout(t);
       this.#evictions.clear();
       for (const s of this.#streams.values()) s.close();
-      await Promise.all([...this.#recordings.values()].map((r) => r.flush()));
+      await Promise.all([...this.#recordings.held()].map((r) => r.flush()));
       await this.subtitles.flush();
       this.#streams.clear();
     })();
@@ -243,7 +265,7 @@ class AudienceImpl implements Audience {
     const stream = this.#streams.get(spaceId);
     const ready = stream
       ? stream.hasMedia() || await stream.waitUntil(() => stream.hasMedia(), this.options.blockingTimeoutMs, signal)
-      : this.hasReplay(spaceId);
+      : await this.hasReplay(spaceId);
     if (!ready) throw new TribuneError('PLAYLIST_NOT_READY', { spaceId });
     return renderMultivariantPlaylist(variantBandwidth(this.options.opusBitrate, this.options.partTargetMs), 'audio.m3u8', this.subtitles.rendition(spaceId));
   }
@@ -254,7 +276,7 @@ class AudienceImpl implements Audience {
     if (!stream) {
       // Not live on this origin: a Space that ended here before a restart still answers with its
       // last live window and EXT-X-ENDLIST, so players that were listening stop cleanly.
-      const rec = this.hasReplay(spaceId) ? this.#findRecording(spaceId) : undefined;
+      const rec = await this.#replay(spaceId);
       if (!rec) throw new TribuneError('PLAYLIST_NOT_READY', { spaceId });
       audienceMetrics.playlistRequests.inc({ kind: 'live' });
       return { status: 200, body: renderMediaPlaylist(this.#endedView(rec)), blocking: false };
@@ -292,8 +314,8 @@ class AudienceImpl implements Audience {
     return body;
   }
 
-  initSegment(spaceId: string): Buffer {
-    if (!this.#streams.has(spaceId) && !this.#findRecording(spaceId)) throw new TribuneError('MEDIA_NOT_FOUND');
+  async initSegment(spaceId: string): Promise<Buffer> {
+    if (!this.#streams.has(spaceId) && !(await this.#recordings.find(spaceId))) throw new TribuneError('MEDIA_NOT_FOUND');
     return this.#init;
   }
 
@@ -313,7 +335,7 @@ class AudienceImpl implements Audience {
   async segment(spaceId: string, msn: number): Promise<Buffer> {
     const inMemory = this.#streams.get(spaceId)?.segment(msn);
     if (inMemory) return inMemory;
-    const rec = this.#findRecording(spaceId);
+    const rec = await this.#recordings.find(spaceId);
     if (!rec?.segment(msn)) throw new TribuneError('MEDIA_NOT_FOUND');
     try {
       return await rec.readSegment(msn);
@@ -322,15 +344,15 @@ class AudienceImpl implements Audience {
     }
   }
 
-  replayPlaylist(spaceId: string): string {
-    const rec = this.hasReplay(spaceId) ? this.#findRecording(spaceId) : undefined;
+  async replayPlaylist(spaceId: string): Promise<string> {
+    const rec = await this.#replay(spaceId);
     if (!rec) throw new TribuneError('REPLAY_NOT_AVAILABLE', { spaceId });
     audienceMetrics.playlistRequests.inc({ kind: 'replay' });
     return replayPlaylist(rec, this.#targetDuration());
   }
 
-  recording(spaceId: string): { size: number; stream: () => Readable } {
-    const rec = this.hasReplay(spaceId) ? this.#findRecording(spaceId) : undefined;
+  async recording(spaceId: string): Promise<{ size: number; stream: () => Readable }> {
+    const rec = await this.#replay(spaceId);
     if (!rec) throw new TribuneError('REPLAY_NOT_AVAILABLE', { spaceId });
     return { size: recordingSize(rec, this.#init.length), stream: () => recordingStream(rec, this.#init) };
   }
@@ -339,7 +361,7 @@ class AudienceImpl implements Audience {
     return Math.max(1, Math.round(this.options.segmentTargetMs / 1000));
   }
 
-  #endedView(rec: Recording): MediaPlaylistView {
+  #endedView(rec: RecordingHandle): MediaPlaylistView {
     const keep = rec.segments.slice(-this.options.liveWindowSegments);
     const before = rec.segments.length - keep.length;
     return {
@@ -357,51 +379,18 @@ class AudienceImpl implements Audience {
     };
   }
 
-  makeClip(spaceId: string, fromMs: number, durationMs: number): Promise<ClipInfo> {
-    const rec = this.#findRecording(spaceId);
+  async makeClip(spaceId: string, fromMs: number, durationMs: number): Promise<ClipInfo> {
+    const rec = await this.#recordings.find(spaceId);
     if (!rec) throw new TribuneError('REPLAY_NOT_AVAILABLE', { spaceId });
     return makeClip(rec, spaceId, fromMs, durationMs);
   }
 
-  clip(spaceId: string, clipId: string): Promise<{ info: ClipInfo; data: () => Promise<Buffer> }> {
-    return readClip(this.#findRecording(spaceId), clipId);
-  }
-
-  #dirOf(spaceId: string): string {
-    return join(this.#mediaDir, spaceId);
-  }
-
-  #recordingOf(spaceId: string): Recording {
-    let rec = this.#recordings.get(spaceId);
-    if (!rec) {
-      rec = Recording.load(this.#dirOf(spaceId), this.options.fsync);
-      this.#recordings.set(spaceId, rec);
-    }
-    return rec;
-  }
-
-  /** The recording if one exists on disk (or is being made); never creates a directory. */
-  #findRecording(spaceId: string): Recording | undefined {
-    if (!SPACE_ID_PATTERN.test(spaceId)) return undefined;
-    const known = this.#recordings.get(spaceId);
-    if (known) return known;
-    if (!Recording.exists(this.#dirOf(spaceId))) return undefined;
-    return this.#recordingOf(spaceId);
+  async clip(spaceId: string, clipId: string): Promise<{ info: ClipInfo; data: () => Promise<Buffer> }> {
+    return readClip(await this.#recordings.find(spaceId), clipId);
   }
 }
 
-async function lastWrite(dir: string): Promise<number | undefined> {
-  try {
-    return (await stat(join(dir, 'segments.jsonl'))).mtimeMs;
-  } catch {
-    try {
-      return (await stat(dir)).mtimeMs;
-    } catch {
-      return undefined;
-    }
-  }
-}
-
-export function createAudience(options: AudienceOptions): Audience {
-  return new AudienceImpl(options);
+/** `recordings`: where recordings live; without it, under `<dataDir>/media/`, as the embedded default keeps them. */
+export function createAudience(options: AudienceOptions, recordings?: RecordingStore): Audience {
+  return new AudienceImpl(options, recordings);
 }

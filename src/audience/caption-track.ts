@@ -30,10 +30,27 @@ export function displaySeconds(text: string): number {
   return Math.min(7, Math.max(2.5, text.length * 0.07));
 }
 
+/** Where a Space's cue log is kept: beside its recording (a file on disk, or rows of the shared store). */
+export interface CueLog {
+  /** The JSON lines written so far ('' without any). */
+  read(): string;
+  append(text: string): Promise<void>;
+}
+
+/** `captions.jsonl` in the recording's directory. */
+export function fileCueLog(dir: string): CueLog {
+  return {
+    read() {
+      try { return readFileSync(join(dir, CAPTIONS_FILE), 'utf8'); } catch { return ''; }
+    },
+    // No mkdir: the recording made the directory; once it is deleted, captions must not bring it back.
+    append: (text) => appendFile(join(dir, CAPTIONS_FILE), text),
+  };
+}
+
 /** Reads a recording's cue log; a torn last line (crash mid-append) is skipped. */
-export function loadCues(dir: string): { language: string | undefined; cues: StoredCue[] } {
-  let text = '';
-  try { text = readFileSync(join(dir, CAPTIONS_FILE), 'utf8'); } catch { return { language: undefined, cues: [] }; }
+export function loadCues(log: string | CueLog): { language: string | undefined; cues: StoredCue[] } {
+  const text = (typeof log === 'string' ? fileCueLog(log) : log).read();
   let language: string | undefined;
   const cues: StoredCue[] = [];
   for (const line of text.split('\n')) {
@@ -56,7 +73,7 @@ export function loadCues(dir: string): { language: string | undefined; cues: Sto
  */
 export class CaptionTrack {
   readonly language: string;
-  readonly #dir: string;
+  readonly #log: CueLog;
   readonly #windowSize: number;
   readonly #cues: StoredCue[];
   readonly #timeline: SegmentRecord[] = [];
@@ -68,11 +85,12 @@ export class CaptionTrack {
   #deleted = false;
   #writes: Promise<void> = Promise.resolve();
 
-  constructor(dir: string, language: string, windowSize: number) {
-    this.#dir = dir;
+  /** `log`: the recording's directory (its cue log file) or the cue log the recording keeps. */
+  constructor(log: string | CueLog, language: string, windowSize: number) {
+    this.#log = typeof log === 'string' ? fileCueLog(log) : log;
     this.language = language;
     this.#windowSize = windowSize;
-    const loaded = loadCues(dir);
+    const loaded = loadCues(this.#log);
     this.#cues = loaded.cues;
     if (loaded.language !== language) this.#append({ language });
   }
@@ -169,9 +187,8 @@ export class CaptionTrack {
     const text = JSON.stringify(line) + '\n';
     this.#writes = this.#writes.then(async () => {
       if (this.#deleted) return;
-      // No mkdir: the recording made the directory; once it is deleted, captions must not bring it back.
-      try { await appendFile(join(this.#dir, CAPTIONS_FILE), text); } catch (err) {
-        process.emitWarning(`captions write failed in ${this.#dir}: ${(err as Error).message}`);
+      try { await this.#log.append(text); } catch (err) {
+        process.emitWarning(`captions write failed: ${(err as Error).message}`);
       }
     });
   }

@@ -16,9 +16,20 @@ function boxes(buf: Buffer, start = 0, end = buf.length): Array<{ type: string; 
   return out;
 }
 
+/** tfhd's default-sample-duration (ISO/IEC 14496-12 §8.8.7), if the fragment gives one. */
+function defaultSampleDuration(segment: Buffer, tfhd: { at: number }): number | undefined {
+  const flags = segment.readUInt32BE(tfhd.at + 8) & 0xffffff;
+  if (!(flags & 0x000008)) return undefined;
+  let at = tfhd.at + 16; // after version, flags and track_ID
+  if (flags & 0x000001) at += 8; // base-data-offset
+  if (flags & 0x000002) at += 4; // sample-description-index
+  return segment.readUInt32BE(at);
+}
+
 /**
  * The Opus packets of a recorded CMAF segment (moof + mdat pairs, written by fragment.ts), with
- * their durations. Reads the trun of each fragment: sample durations and sizes, data from the mdat.
+ * their durations: from the trun (a duration per sample, as recordings made before 400 ms parts
+ * have them) or from the tfhd's default, sizes from the trun, data from the mdat.
  */
 export function segmentSamples(segment: Buffer): Sample[] {
   const samples: Sample[] = [];
@@ -27,19 +38,26 @@ export function segmentSamples(segment: Buffer): Sample[] {
     const moof = top[i]!;
     if (moof.type !== 'moof') continue;
     const traf = boxes(segment, moof.at + 8, moof.at + moof.size).find((b) => b.type === 'traf');
-    const trun = traf && boxes(segment, traf.at + 8, traf.at + traf.size).find((b) => b.type === 'trun');
-    if (!trun) throw new Error('fragment without trun');
+    const children = traf ? boxes(segment, traf.at + 8, traf.at + traf.size) : [];
+    const trun = children.find((b) => b.type === 'trun');
+    const tfhd = children.find((b) => b.type === 'tfhd');
+    if (!trun || !tfhd) throw new Error('fragment without tfhd or trun');
     const flags = segment.readUInt32BE(trun.at + 8) & 0xffffff;
-    if ((flags & 0x000301) !== 0x000301) throw new Error(`unexpected trun flags ${flags.toString(16)}`);
+    const fallback = defaultSampleDuration(segment, tfhd);
+    // data-offset and sample-size are always there; durations per sample or one default.
+    if ((flags & 0x000201) !== 0x000201 || (!(flags & 0x000100) && fallback === undefined)) throw new Error(`unexpected trun flags ${flags.toString(16)}`);
     const count = segment.readUInt32BE(trun.at + 12);
     let data = moof.at + segment.readInt32BE(trun.at + 16);
-    let entry = trun.at + 20;
+    let entry = trun.at + 20 + (flags & 0x000004 ? 4 : 0); // first-sample-flags
+    const fields = [0x000100, 0x000200, 0x000400, 0x000800].filter((f) => flags & f).length;
     for (let s = 0; s < count; s++) {
-      const duration = segment.readUInt32BE(entry);
-      const size = segment.readUInt32BE(entry + 4);
+      let field = entry;
+      const duration = flags & 0x000100 ? segment.readUInt32BE(field) : fallback!;
+      if (flags & 0x000100) field += 4;
+      const size = segment.readUInt32BE(field);
       samples.push({ duration, data: segment.subarray(data, data + size) });
       data += size;
-      entry += 8;
+      entry += 4 * fields;
     }
   }
   return samples;

@@ -7,4 +7,7 @@ export { audienceRoutes } from './routes.js';
 export { renderEdgeConfig } from './edge-config.js';
 export type { EdgeConfigParams } from './edge-config.js';
 export { subtitleRoutes } from './subtitle-routes.js';
+export type { RecordingStore, RecordingHandle } from './recording-store.js';
+export { DiskRecordingStore } from './recording-store.js';
+export { SharedRecordingStore, type RecordingRows, type StoredRecording } from './shared-recording.js';
 export type { Subtitles, TranscriptLine } from './subtitles.js';

@@ -2,7 +2,8 @@ import { PROGRAM_FORMAT, type EncodedFrame, type ProgramSink } from '../media/ty
 import { buildFragment, type Sample } from './fragment.js';
 import { audienceMetrics } from './metrics.js';
 import type { MediaPlaylistView, ViewSegment } from './playlist.js';
-import type { Recording, SegmentRecord } from './recording.js';
+import type { SegmentRecord } from './recording.js';
+import type { RecordingHandle as Recording } from './recording-store.js';
 import { framePosition, startsSegment, type TimelineLayout } from './timeline.js';
 
 /**

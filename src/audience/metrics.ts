@@ -1,4 +1,4 @@
-import { Counter, Gauge } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { registry } from '../observability/metrics.js';
 
 /** Audience plane metrics, declared once at module scope on the process registry. */
@@ -33,6 +33,13 @@ export const audienceMetrics = {
   recordingWriteFailures: new Counter({
     name: 'tribune_audience_recording_write_failures_total',
     help: 'Failed writes of recording files (disk full, permissions)',
+    registers: [registry],
+  }),
+  sharedRecordingWrites: new Histogram({
+    name: 'tribune_audience_shared_recording_write_seconds',
+    help: 'Writes to the shared recording store (cluster mode) by kind (start, reserve, segment, end, captions), until durable',
+    labelNames: ['kind'] as const,
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   }),
 };

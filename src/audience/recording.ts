@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
-import { open, rename, rm, readFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, rm, readFile, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileCueLog, type CueLog } from './caption-track.js';
 import { segmentName, INIT_NAME } from './names.js';
 
 /** A completed segment, as the recording index keeps it (one JSON line each in segments.jsonl). */
@@ -31,6 +32,22 @@ export interface ReservedState {
   readonly maxFragments: number;
 }
 
+export interface ResumePoint { readonly msn: number; readonly decodeTime: number; readonly fragmentSequence: number }
+
+/** Where a new stream starts: after everything completed or reserved, so nothing is ever reused. */
+export function resumeAfter(last: SegmentRecord | undefined, reserved: ReservedState | undefined): ResumePoint | undefined {
+  if (!last && !reserved) return undefined;
+  let msn = last ? last.msn + 1 : 0;
+  let decodeTime = last ? last.decodeTime + last.duration : 0;
+  let fragmentSequence = 1;
+  if (reserved) {
+    msn = Math.max(msn, reserved.msn + 1);
+    decodeTime = Math.max(decodeTime, reserved.decodeTime + reserved.maxDuration);
+    fragmentSequence = reserved.fragmentSequence + reserved.maxFragments;
+  }
+  return { msn, decodeTime, fragmentSequence };
+}
+
 interface Meta {
   readonly createdAt: number;
   readonly endedAt: number | null;
@@ -49,6 +66,7 @@ const META = 'meta.json';
  */
 export class Recording {
   readonly dir: string;
+  readonly cueLog: CueLog;
   readonly #fsync: boolean;
   readonly #segments: SegmentRecord[] = [];
   readonly #byMsn = new Map<number, SegmentRecord>();
@@ -61,6 +79,7 @@ export class Recording {
 
   private constructor(dir: string, fsync: boolean, meta: Meta) {
     this.dir = dir;
+    this.cueLog = fileCueLog(dir);
     this.#fsync = fsync;
     this.#meta = meta;
   }
@@ -103,20 +122,8 @@ export class Recording {
 
   segment(msn: number): SegmentRecord | undefined { return this.#byMsn.get(msn); }
 
-  /** Where a new stream starts: after everything completed or reserved, so nothing is ever reused. */
-  resumePoint(): { msn: number; decodeTime: number; fragmentSequence: number } | undefined {
-    const last = this.#segments.at(-1);
-    const res = this.#reserved;
-    if (!last && !res) return undefined;
-    let msn = last ? last.msn + 1 : 0;
-    let decodeTime = last ? last.decodeTime + last.duration : 0;
-    let fragmentSequence = 1;
-    if (res) {
-      msn = Math.max(msn, res.msn + 1);
-      decodeTime = Math.max(decodeTime, res.decodeTime + res.maxDuration);
-      fragmentSequence = res.fragmentSequence + res.maxFragments;
-    }
-    return { msn, decodeTime, fragmentSequence };
+  resumePoint(): ResumePoint | undefined {
+    return resumeAfter(this.#segments.at(-1), this.#reserved);
   }
 
   start(init: Buffer): void {
@@ -172,6 +179,28 @@ export class Recording {
 
   readInit(): Promise<Buffer> {
     return readFile(join(this.dir, INIT_NAME));
+  }
+
+  /**
+   * Clips live inside the recording's directory (`clips/<id>.m4a` and `.json`), so whatever deletes
+   * the recording (the host, a takedown, the retention purge) deletes its clips with it. The media
+   * first, then the description that names it (renamed into place): never a clip without its file.
+   */
+  async saveClip(id: string, info: string, data: Buffer): Promise<void> {
+    const dir = join(this.dir, 'clips');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, `${id}.m4a`), data);
+    await writeFile(join(dir, `.${id}.json.tmp`), info);
+    await rename(join(dir, `.${id}.json.tmp`), join(dir, `${id}.json`));
+  }
+
+  async loadClip(id: string): Promise<{ info: string; data: () => Promise<Buffer> } | undefined> {
+    const dir = join(this.dir, 'clips');
+    try {
+      return { info: await readFile(join(dir, `${id}.json`), 'utf8'), data: () => readFile(join(dir, `${id}.m4a`)) };
+    } catch {
+      return undefined;
+    }
   }
 
   async delete(): Promise<void> {

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { renderVodPlaylist } from './playlist.js';
-import type { Recording } from './recording.js';
+import type { RecordingHandle as Recording } from './recording-store.js';
 
 /** The replay playlist: VOD over the recorded segments (the same files the live playlist served). */
 export function replayPlaylist(recording: Recording, targetDuration: number): string {

@@ -156,19 +156,19 @@ export async function audienceRoutes(app: FastifyInstance, deps: { audience: Aud
   app.get('/hls/:spaceId/init.mp4', handle(async (request, reply) => {
     const spaceId = spaceIdOf(request);
     queryOf(request, []);
-    return sendMedia(reply, 'init', audience.initSegment(spaceId));
+    return sendMedia(reply, 'init', await audience.initSegment(spaceId));
   }));
 
   app.get('/hls/:spaceId/replay.m3u8', handle(async (request, reply) => {
     const spaceId = spaceIdOf(request);
     queryOf(request, []);
-    return sendPlaylist(request, reply, audience.replayPlaylist(spaceId), CACHE.replay);
+    return sendPlaylist(request, reply, await audience.replayPlaylist(spaceId), CACHE.replay);
   }));
 
   app.get('/hls/:spaceId/recording.m4a', handle(async (request, reply) => {
     const spaceId = spaceIdOf(request);
     queryOf(request, []);
-    const rec = audience.recording(spaceId);
+    const rec = await audience.recording(spaceId);
     audienceMetrics.bytesServed.inc({ kind: 'recording' }, rec.size);
     return reply
       .header('Cache-Control', CACHE.recording)

@@ -71,6 +71,7 @@ export async function subtitleRoutes(app: FastifyInstance, deps: { subtitles: Su
 
   app.get('/hls/:spaceId/captions/live.m3u8', handle(async (request, reply) => {
     const spaceId = spaceIdOf(request);
+    await subtitles.load(spaceId);
     const q = queryOf(request, ['_HLS_msn', '_HLS_part', '_HLS_skip']);
     const msn = uint('_HLS_msn', q._HLS_msn);
     // This playlist has no parts: a part directive waits for the segment it belongs to.
@@ -85,18 +86,21 @@ export async function subtitleRoutes(app: FastifyInstance, deps: { subtitles: Su
 
   app.get('/hls/:spaceId/captions/replay.m3u8', handle(async (request, reply) => {
     const spaceId = spaceIdOf(request);
+    await subtitles.load(spaceId);
     queryOf(request, []);
     return send(reply, CACHE.replay, PLAYLIST, subtitles.replayPlaylist(spaceId));
   }));
 
   app.get('/hls/:spaceId/captions/replay-index.m3u8', handle(async (request, reply) => {
     const spaceId = spaceIdOf(request);
+    await subtitles.load(spaceId);
     queryOf(request, []);
     return send(reply, CACHE.replay, PLAYLIST, subtitles.replayMultivariant(spaceId));
   }));
 
   app.get('/hls/:spaceId/captions/transcript.vtt', handle(async (request, reply) => {
     const spaceId = spaceIdOf(request);
+    await subtitles.load(spaceId);
     queryOf(request, []);
     reply.header('Content-Disposition', `attachment; filename="${spaceId}.vtt"`);
     return send(reply, CACHE.replay, VTT, subtitles.transcriptVtt(spaceId));
@@ -104,6 +108,7 @@ export async function subtitleRoutes(app: FastifyInstance, deps: { subtitles: Su
 
   app.get('/hls/:spaceId/captions/transcript.txt', handle(async (request, reply) => {
     const spaceId = spaceIdOf(request);
+    await subtitles.load(spaceId);
     queryOf(request, []);
     reply.header('Content-Disposition', `attachment; filename="${spaceId}.txt"`);
     return send(reply, CACHE.replay, 'text/plain; charset=utf-8', subtitles.transcriptText(spaceId));
@@ -111,12 +116,14 @@ export async function subtitleRoutes(app: FastifyInstance, deps: { subtitles: Su
 
   app.get('/hls/:spaceId/captions/transcript.json', handle(async (request, reply) => {
     const spaceId = spaceIdOf(request);
+    await subtitles.load(spaceId);
     queryOf(request, []);
     return send(reply, CACHE.replay, 'application/json; charset=utf-8', JSON.stringify({ lines: subtitles.transcript(spaceId) }));
   }));
 
   app.get('/hls/:spaceId/captions/cues.json', handle(async (request, reply) => {
     const spaceId = spaceIdOf(request);
+    await subtitles.load(spaceId);
     const q = queryOf(request, ['from']);
     const body = JSON.stringify(subtitles.liveCues(spaceId, uint('from', q.from)));
     return send(reply, CACHE.live, 'application/json; charset=utf-8', body);
@@ -124,6 +131,7 @@ export async function subtitleRoutes(app: FastifyInstance, deps: { subtitles: Su
 
   app.get('/hls/:spaceId/captions/:file', handle(async (request, reply) => {
     const spaceId = spaceIdOf(request);
+    await subtitles.load(spaceId);
     queryOf(request, []);
     const file = (request.params as { file?: string }).file ?? '';
     const live = /^seg-(0|[1-9][0-9]{0,14})\.vtt$/.exec(file);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderMultivariantPlaylist } from './playlist.js';
 import { renderVttSegment, vttTime } from './webvtt.js';
-import { CaptionTrack, CAPTIONS_FILE } from './caption-track.js';
+import { CaptionTrack, CAPTIONS_FILE, fileCueLog } from './caption-track.js';
 import { Subtitles } from './subtitles.js';
 import type { SegmentRecord } from './recording.js';
 
@@ -76,7 +76,8 @@ test('two speakers at once: cues become final out of order, segments and the tra
   try {
     const subtitles = new Subtitles({
       mediaDir: dir, bandwidth: { peak: 48_000, average: 40_000 }, liveWindowSegments: 3, targetDuration: 2, blockingTimeoutMs: 1_000,
-      recording: () => ({ dir: join(dir, 'sp'), segments: [seg(0, 1_000), seg(1, 3_000)], replay: true }),
+      recording: () => ({ cueLog: fileCueLog(join(dir, 'sp')), segments: [seg(0, 1_000), seg(1, 3_000)], replay: true }),
+      find: async () => undefined,
     });
     mkdirSync(join(dir, 'sp'));
     const sink = subtitles.sink('sp', 'en');

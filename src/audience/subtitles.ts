@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { PROGRAM_FORMAT, type CaptionSink } from '../media/types.js';
 import { TribuneError } from '../errors/catalogue.js';
-import { CaptionTrack, loadCues, type StoredCue } from './caption-track.js';
+import { CaptionTrack, loadCues, type CueLog, type StoredCue } from './caption-track.js';
 import type { SegmentRecord } from './recording.js';
 import { renderMultivariantPlaylist } from './playlist.js';
 import { renderSubtitlePlaylist, type SubtitleRendition } from './subtitle-playlist.js';
@@ -20,7 +20,8 @@ const CUES_PER_ANSWER = 50;
 
 /** What the subtitles need to know of a Space's recording (audience.ts answers). */
 export interface RecordingFacts {
-  readonly dir: string;
+  /** The cue log kept with the recording (the replay's captions and transcript). */
+  readonly cueLog: CueLog;
   readonly segments: readonly SegmentRecord[];
   /** Ended, with a replay. */
   readonly replay: boolean;
@@ -34,6 +35,8 @@ export interface SubtitlesDeps {
   readonly targetDuration: number;
   readonly blockingTimeoutMs: number;
   readonly recording: (spaceId: string) => RecordingFacts | undefined;
+  /** Reads the Space's recording wherever it is kept, so that `recording` knows it (another origin may have made it). */
+  readonly find: (spaceId: string) => Promise<unknown>;
 }
 
 /** A cue on the replay's timeline (seconds from the start of the replay). */
@@ -75,7 +78,7 @@ export class Subtitles {
   sink(spaceId: string, language: string): CaptionSink {
     let track = this.#tracks.get(spaceId);
     if (!track || track.ended || track.language !== language) {
-      track = new CaptionTrack(join(this.#deps.mediaDir, spaceId), language, this.#deps.liveWindowSegments);
+      track = new CaptionTrack(this.#deps.recording(spaceId)?.cueLog ?? join(this.#deps.mediaDir, spaceId), language, this.#deps.liveWindowSegments);
       this.#tracks.set(spaceId, track);
     }
     const t = track;
@@ -108,6 +111,11 @@ export class Subtitles {
 
   async flush(): Promise<void> {
     await Promise.all([...this.#tracks.values()].map((t) => t.flush()));
+  }
+
+  /** Before answering about a Space this origin may not know: its recording is read (the routes await it). */
+  async load(spaceId: string): Promise<void> {
+    if (!this.#tracks.has(spaceId)) await this.#deps.find(spaceId);
   }
 
   /** The multivariant playlist's EXT-X-MEDIA for this Space, if it has captions. */
@@ -204,7 +212,7 @@ export class Subtitles {
     const hit = this.#storedCache.get(spaceId);
     if (hit && Date.now() - hit.at < STORED_CACHE_MS) return hit.value;
     const rec = this.#deps.recording(spaceId);
-    const value = rec ? loadCues(rec.dir) : undefined;
+    const value = rec ? loadCues(rec.cueLog) : undefined;
     if (this.#storedCache.size > 1000) this.#storedCache.clear();
     this.#storedCache.set(spaceId, { at: Date.now(), value });
     return value;

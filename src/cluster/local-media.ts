@@ -5,9 +5,13 @@
 export interface LocalMedia {
   /** Spaces whose media runs here. */
   running(): string[];
-  /** Starts the Space's media here (idempotent). */
-  open(spaceId: string): void;
-  close(spaceId: string): Promise<void>;
+  /** Starts the Space's media here (idempotent), continuing its recording wherever it was left. */
+  open(spaceId: string): Promise<void>;
+  /**
+   * Stops it here: the Space ended, or another origin runs it now (a drain, a lost lease), which
+   * continues its recording. Resolves once the recording is stored, so the next origin continues after it.
+   */
+  close(spaceId: string, why: 'ended' | 'handed-over'): Promise<void>;
   /** Makes the media's seats match the store's: mutes, unmutes, and drops seats no longer there. */
   syncSeats(spaceId: string, seats: ReadonlyArray<{ id: string; muted: boolean }>): void;
   /** 0 (idle) to 1 (full). */
@@ -19,7 +23,7 @@ export function bookkeepingMedia(): LocalMedia & { seats(spaceId: string): Reado
   const spaces = new Map<string, Map<string, boolean>>();
   return {
     running: () => [...spaces.keys()],
-    open(spaceId) { if (!spaces.has(spaceId)) spaces.set(spaceId, new Map()); },
+    async open(spaceId) { if (!spaces.has(spaceId)) spaces.set(spaceId, new Map()); },
     async close(spaceId) { spaces.delete(spaceId); },
     syncSeats(spaceId, seats) { spaces.set(spaceId, new Map(seats.map((s) => [s.id, s.muted]))); },
     load: () => 0,

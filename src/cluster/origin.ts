@@ -62,7 +62,9 @@ export function startClusterOrigin(options: {
     },
     hooks(local) {
       const kick = () => { void reconciler.kick(); };
-      return { spaceLive: kick, spaceEnded: () => reconciler.kick(), setMuted: kick, removeSeat: kick, ...local };
+      // The reconciler alone opens and closes media here: the local planes' own spaceLive (what the
+      // embedded default calls) must not also open the Space on whichever origin handled the start.
+      return { ...local, spaceLive: kick, spaceEnded: () => reconciler.kick(), setMuted: kick, removeSeat: kick };
     },
     close() {
       closing ??= (async () => {

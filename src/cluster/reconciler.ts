@@ -88,16 +88,16 @@ export class Reconciler {
       }
       if (holder !== null) this.#orphanedSince.delete(spaceId);
       if (holder === originId) {
-        media.open(spaceId);
+        await media.open(spaceId);
         this.#watch(spaceId);
         media.syncSeats(spaceId, (await store.stage.onStage(spaceId)).map((p) => ({ id: p.id, muted: p.muted })));
       } else if (media.running().includes(spaceId)) {
-        await this.#close(spaceId);
+        await this.#close(spaceId, 'handed-over');
       }
     }
     for (const spaceId of media.running()) {
       if (!live.has(spaceId)) {
-        await this.#close(spaceId);
+        await this.#close(spaceId, 'ended');
         await leases.release(spaceId, originId);
       }
     }
@@ -114,7 +114,7 @@ export class Reconciler {
     const now = this.#o.clock.now();
     await this.#report(now).catch(this.#o.onError);
     for (const spaceId of this.#o.media.running()) {
-      await this.#close(spaceId);
+      await this.#close(spaceId, 'handed-over');
       await this.#o.leases.release(spaceId, this.#o.originId).catch(this.#o.onError);
     }
   }
@@ -135,10 +135,10 @@ export class Reconciler {
     this.#lastReport = now;
   }
 
-  async #close(spaceId: string): Promise<void> {
+  async #close(spaceId: string, why: 'ended' | 'handed-over'): Promise<void> {
     this.#watching.get(spaceId)?.();
     this.#watching.delete(spaceId);
-    await this.#o.media.close(spaceId);
+    await this.#o.media.close(spaceId, why);
   }
 
   #watch(spaceId: string): void {

@@ -23,14 +23,14 @@ export function absoluteBaseUrl(request: FastifyRequest, publicUrl: string | und
   return publicUrl ? publicBaseUrl(publicUrl) : `${request.protocol}://${request.host}`;
 }
 
-export function spaceUrls(base: string, space: Space, media: MediaHooks) {
+export async function spaceUrls(base: string, space: Space, media: MediaHooks) {
   const live = space.state === 'live';
   return {
     listenPageUrl: `${base}/s/${space.id}`,
     hlsUrl: live ? `${base}/hls/${space.id}/index.m3u8` : null,
     whepUrl: live ? `${base}/api/v1/spaces/${space.id}/whep` : null,
     whipUrl: live ? `${base}/api/v1/spaces/${space.id}/whip` : null,
-    replayUrl: space.state === 'ended' && media.hasReplay(space.id) ? `${base}/hls/${space.id}/replay.m3u8` : null,
+    replayUrl: space.state === 'ended' && await media.hasReplay(space.id) ? `${base}/hls/${space.id}/replay.m3u8` : null,
   };
 }
 
@@ -42,7 +42,7 @@ export async function presentSpace(store: Store, media: MediaHooks, base: string
     scheduledStart: space.scheduledStart, timeZone: space.timeZone,
     createdAt: space.createdAt, startedAt: space.startedAt, endedAt: space.endedAt,
     limits: { maxOnStage: space.maxOnStage, maxCohosts: space.maxCohosts },
-    ...spaceUrls(base, space, media),
+    ...(await spaceUrls(base, space, media)),
   };
 }
 

@@ -10,14 +10,14 @@ export interface MediaHooks {
   spaceEnded(spaceId: string): Promise<void>;
   setMuted(spaceId: string, participantId: string, muted: boolean): void;
   removeSeat(spaceId: string, participantId: string): void;
-  /** Deletes the Space's recording from this origin's disk (edges must be purged separately). */
+  /** Deletes the Space's recording wherever recordings are kept (edges must be purged separately). */
   deleteRecording(spaceId: string): Promise<void>;
-  /** Whether a replay can be served for the Space (its recording exists). */
-  hasReplay(spaceId: string): boolean;
+  /** Whether a replay can be served for the Space (its recording exists, on any origin of a cluster). */
+  hasReplay(spaceId: string): Promise<boolean>;
   /** Whether live LL-HLS media exists for the Space on this origin. */
   hasLiveMedia(spaceId: string): boolean;
   /** Size of the single-file recording (the podcast enclosure), or null without a replay. */
-  recordingBytes(spaceId: string): number | null;
+  recordingBytes(spaceId: string): Promise<number | null>;
   /** Cuts a clip from the recording (no re-encoding); it is deleted with the recording. */
   makeClip(spaceId: string, fromMs: number, durationMs: number): Promise<{ id: string; durationMs: number; fromMs: number }>;
   clipInfo(spaceId: string, clipId: string): Promise<{ id: string; durationMs: number; fromMs: number; createdAt: string }>;
@@ -29,9 +29,9 @@ export const NO_MEDIA: MediaHooks = Object.freeze({
   setMuted: () => {},
   removeSeat: () => {},
   deleteRecording: async () => {},
-  hasReplay: () => false,
+  hasReplay: async () => false,
   hasLiveMedia: () => false,
-  recordingBytes: () => null,
+  recordingBytes: async () => null,
   makeClip: async (spaceId: string) => { throw new TribuneError('REPLAY_NOT_AVAILABLE', { spaceId }); },
   clipInfo: async (_spaceId: string, clipId: string) => { throw new TribuneError('CLIP_NOT_FOUND', { clipId }); },
 });

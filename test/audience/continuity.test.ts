@@ -31,7 +31,7 @@ test('restart mid-Space: numbering continues after a DISCONTINUITY, never back a
   pusher(first.begin('sp'))(345);
   await first.close();
   await first.close(); // idempotent
-  assert.ok(!first.hasReplay('sp'), 'not ended: no replay');
+  assert.ok(!(await first.hasReplay('sp')), 'not ended: no replay');
 
   // Second origin on the same data directory.
   const second = createAudience({ ...SEGMENTS_OF_TEN_200_MS_PARTS, dataDir, fsync: false });
@@ -106,13 +106,13 @@ test('retention: purgeExpired deletes recordings ended before the horizon; delet
   const live = audience.begin('live');
   pusher(live)(150);
   await new Promise((r) => setTimeout(r, 50));
-  assert.ok(audience.hasReplay('old'));
+  assert.ok(await audience.hasReplay('old'));
   assert.deepEqual(await audience.purgeExpired(Date.now()), []);
   const later = Date.now() + 31 * 86_400_000;
   const purged = await audience.purgeExpired(later);
   assert.deepEqual(purged.sort(), ['kept', 'old'], 'both ended more than 30 days before "later"; live ones stay');
   assert.ok(!existsSync(join(dataDir, 'media', 'old')));
-  assert.ok(!audience.hasReplay('old'));
+  assert.ok(!(await audience.hasReplay('old')));
   assert.ok(audience.isLive('live'));
   await audience.deleteRecording('live');
   assert.ok(!audience.isLive('live'));

@@ -225,7 +225,7 @@ test('end: live playlist gets ENDLIST, replay is a VOD playlist over the same se
   assert.equal(live.preloadHint, undefined);
   assert.equal(live.segments.at(-1)!.uri, 'seg-3.m4s');
   assert.ok(Math.abs(live.segments.at(-1)!.duration - 0.74) < 1e-9, 'the last segment holds the 37 last frames');
-  assert.ok(r.audience.hasReplay('sp'));
+  assert.ok(await r.audience.hasReplay('sp'));
   assert.equal(r.audience.isLive('sp'), false);
   const vod = parsePlaylist((await r.app.inject('/hls/sp/replay.m3u8')).body);
   assert.equal(vod.playlistType, 'VOD');

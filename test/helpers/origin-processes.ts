@@ -4,7 +4,9 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { POSTGRES_URL, REDIS_URL } from './cluster-engines.js';
+import pg from 'pg';
+import { withUser } from '../../src/store/postgres/database.js';
+import { deleteKeys, dropSchemas, POSTGRES_URL, REDIS_URL, uniqueName } from './cluster-engines.js';
 
 /** `tribune serve` processes of one test cluster: one PostgreSQL schema, one Redis prefix. */
 export interface Origin { readonly id: string; readonly child: ChildProcess; readonly url: string }
@@ -25,7 +27,7 @@ export class OriginCluster {
   readonly #children: ChildProcess[] = [];
   constructor(readonly schema: string, readonly prefix: string) {}
 
-  async start(id: string): Promise<Origin> {
+  async start(id: string, env: Record<string, string> = {}): Promise<Origin> {
     const dataDir = mkdtempSync(join(tmpdir(), `tribune-${id}-`));
     this.#dirs.push(dataDir);
     const port = await freePort();
@@ -35,7 +37,7 @@ export class OriginCluster {
       cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, TRIBUNE_SECRET: 'the-secret-of-this-test-cluster', TRIBUNE_REDIS_PREFIX: this.prefix, TRIBUNE_WRITES_PER_SECOND: '100000',
         // A loaded test machine must not trip the defences of a test about something else.
-        TRIBUNE_UNDER_ATTACK: 'off', TRIBUNE_SHED_EVENT_LOOP_MS: '60000' },
+        TRIBUNE_UNDER_ATTACK: 'off', TRIBUNE_SHED_EVENT_LOOP_MS: '60000', ...env },
     });
     this.#children.push(child);
     return new Promise((resolve, reject) => {
@@ -47,6 +49,8 @@ export class OriginCluster {
         if (match) { clearTimeout(timer); resolve({ id, child, url: match[1]! }); }
       });
       child.stderr!.on('data', (chunk) => { out += String(chunk); });
+      // TRIBUNE_TEST_ORIGIN_LOGS=1 shows what the origins log (warnings and errors) while the test runs.
+      if (process.env.TRIBUNE_TEST_ORIGIN_LOGS) for (const s of [child.stdout!, child.stderr!]) s.on('data', (chunk) => process.stderr.write(`[${id}] ${chunk}`));
       child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${id} exited (${code}): ${out}`)); });
     });
   }
@@ -56,6 +60,26 @@ export class OriginCluster {
     for (const child of this.#children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     for (const d of this.#dirs) rmSync(d, { recursive: true, force: true });
   }
+}
+
+/**
+ * A cluster of its own for one test: a fresh schema and key prefix, and the admin promotion a test
+ * needs (registration never makes an admin). `cleanup` kills the origins and drops the schema and keys.
+ */
+export function originProcesses(kind: string) {
+  const cluster = new OriginCluster(uniqueName(kind), uniqueName(kind));
+  async function makeAdmin(userId: string): Promise<void> {
+    const db = new pg.Client({ connectionString: withUser(POSTGRES_URL) });
+    await db.connect();
+    await db.query(`UPDATE ${cluster.schema}.users SET platform_role = 'admin' WHERE id = $1`, [userId]);
+    await db.end();
+  }
+  async function cleanup(): Promise<void> {
+    cluster.cleanup();
+    await dropSchemas([cluster.schema]);
+    await deleteKeys([cluster.prefix]);
+  }
+  return { schema: cluster.schema, start: (id: string, env?: Record<string, string>) => cluster.start(id, env), makeAdmin, cleanup };
 }
 
 export async function call(origin: { url: string }, method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<{ status: number; body: any }> {

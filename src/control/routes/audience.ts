@@ -32,7 +32,7 @@ export function audienceInteractionRoutes(app: FastifyInstance, ctx: ControlCont
       ctx.store.stage.onStage(id), ctx.audience.snapshot(id), ctx.questions.summary(id, 5),
     ]);
     const lookup = userLookup(ctx.store);
-    const urls = spaceUrls(publicBaseUrl(ctx.config.publicUrl), space, ctx.media);
+    const urls = await spaceUrls(publicBaseUrl(ctx.config.publicUrl), space, ctx.media);
     const state = {
       id: space.id, state: space.state, title: space.title, language: space.language,
       scheduledStart: space.scheduledStart, timeZone: space.timeZone, startedAt: space.startedAt, endedAt: space.endedAt,

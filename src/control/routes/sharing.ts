@@ -127,7 +127,7 @@ export function sharingRoutes(app: FastifyInstance, ctx: ControlContext): void {
       calendarUrl: `${base(request)}/api/v1/profiles/${user.handle}/calendar.ics`,
       live: await Promise.all(spaces.filter((s) => s.state === 'live').map(present)),
       upcoming: await Promise.all(upcoming.map(present)),
-      replays: await Promise.all(spaces.filter((s) => s.state === 'ended' && ctx.media.hasReplay(s.id)).map(present)),
+      replays: await Promise.all((await filterAsync(spaces, async (s) => s.state === 'ended' && await ctx.media.hasReplay(s.id))).map(present)),
     };
   });
 
@@ -138,7 +138,7 @@ export function sharingRoutes(app: FastifyInstance, ctx: ControlContext): void {
     const b = base(request);
     const episodes = [];
     for (const s of await hostSpaces(user)) {
-      const bytes = s.state === 'ended' ? ctx.media.recordingBytes(s.id) : null;
+      const bytes = s.state === 'ended' ? await ctx.media.recordingBytes(s.id) : null;
       if (bytes === null) continue;
       episodes.push({
         id: s.id, title: s.title, description: s.description, url: `${b}/s/${s.id}`,
@@ -216,4 +216,9 @@ export function pageHeads(ctx: ControlContext) {
       };
     },
   };
+}
+
+async function filterAsync<T>(items: readonly T[], keep: (item: T) => Promise<boolean>): Promise<T[]> {
+  const kept = await Promise.all(items.map(keep));
+  return items.filter((_, i) => kept[i]);
 }

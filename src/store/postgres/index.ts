@@ -4,15 +4,17 @@ import { postgresFollows } from './follows.js';
 import { postgresNotes } from './notes.js';
 import { migrate, openPool, resolveOptions, type PostgresOptions } from './database.js';
 import { postgresQuestions } from './questions.js';
+import { postgresRecordings, type PostgresRecordings } from './recordings.js';
 import { postgresSpaces } from './spaces.js';
 import { postgresStage } from './stage.js';
 import { postgresTrustSafety } from './trust-safety.js';
 import { postgresSessions, postgresUsers } from './users.js';
 
 export type { PostgresOptions } from './database.js';
+export type { PostgresRecordings } from './recordings.js';
 
 /** Cluster mode: every origin shares one PostgreSQL database, the source of truth. Migrates before it answers. */
-export async function createPostgresStore(given: PostgresOptions): Promise<Store> {
+export async function createPostgresStore(given: PostgresOptions): Promise<Store & { readonly recordings: PostgresRecordings }> {
   const options = resolveOptions(given);
   const pool = openPool(options);
   try {
@@ -29,6 +31,8 @@ export async function createPostgresStore(given: PostgresOptions): Promise<Store
     stage: postgresStage(pool),
     questions: postgresQuestions(pool),
     audience: postgresAudienceStats(pool),
+    // Beside the Store: the audience plane's recordings, which only cluster mode keeps in the database.
+    recordings: postgresRecordings(pool),
     trustSafety: postgresTrustSafety(pool),
     notes: postgresNotes(pool),
     follows: postgresFollows(pool),

@@ -312,4 +312,44 @@ export const MIGRATIONS: readonly string[] = [
     private_key TEXT NOT NULL
   );
   `,
+  // Recordings shared by every origin: whichever origin runs a Space writes them, any origin serves the
+  // replay. Times are epoch milliseconds, as the recording index has always kept them.
+  `
+  CREATE TABLE recordings (
+    space_id TEXT PRIMARY KEY,
+    created_at BIGINT NOT NULL,
+    ended_at BIGINT,
+    updated_at BIGINT NOT NULL,
+    init BYTEA NOT NULL,
+    reserved JSONB
+  );
+  CREATE INDEX recordings_ended ON recordings (ended_at);
+
+  CREATE TABLE recording_segments (
+    space_id TEXT NOT NULL REFERENCES recordings(space_id) ON DELETE CASCADE,
+    msn BIGINT NOT NULL,
+    decode_time BIGINT NOT NULL,
+    duration INTEGER NOT NULL,
+    program_date_time BIGINT NOT NULL,
+    discontinuity BOOLEAN NOT NULL,
+    parts INTEGER NOT NULL,
+    data BYTEA NOT NULL,
+    PRIMARY KEY (space_id, msn)
+  );
+
+  CREATE TABLE recording_captions (
+    space_id TEXT NOT NULL REFERENCES recordings(space_id) ON DELETE CASCADE,
+    n BIGSERIAL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (space_id, n)
+  );
+
+  CREATE TABLE recording_clips (
+    space_id TEXT NOT NULL REFERENCES recordings(space_id) ON DELETE CASCADE,
+    clip_id TEXT NOT NULL,
+    info TEXT NOT NULL,
+    data BYTEA NOT NULL,
+    PRIMARY KEY (space_id, clip_id)
+  );
+  `,
 ];
