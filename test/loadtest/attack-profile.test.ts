@@ -76,8 +76,12 @@ test('--profile attack, short form: through a real edge against a real origin, a
   assert.ok(atEdge > 0, 'some junk refused at the edge');
   assert.ok(atEdge + atOrigin <= logged429 && logged429 - (atEdge + atOrigin) <= queuedAtEnd,
     `429s: ${atEdge} counted at the edge + ${atOrigin} at the origin; nginx logged ${logged429}; ${queuedAtEnd} still queued at the end`);
+  // Each flood socket has its own source address (127.64.0.0/10): the edge keys its limits on those,
+  // never on the forged X-Forwarded-For (10.0.0.0/8) a third of the requests carry. How many sockets
+  // the flood opens depends on how fast this machine lets it go: many, not a fixed number.
   const addresses = new Set(flood.map((l) => l.split(' ')[0]));
-  assert.ok(addresses.size >= 200, `the edge saw the flood from ${addresses.size} addresses`);
+  assert.ok(addresses.size >= 50, `the edge saw the flood from ${addresses.size} addresses`);
+  assert.ok(!lines.some((l) => l.startsWith('10.')), 'no forged address in the edge\'s log');
   // The honest audience comes from its own range, never from the flood's.
   assert.ok(lines.some((l) => l.startsWith('127.10.')), 'honest clients from 127.10.0.0/16');
 
