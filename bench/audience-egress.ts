@@ -27,6 +27,7 @@ import { startServer } from '../src/server.js';
 import { startEdge, type Edge } from '../test/helpers/nginx-edge.js';
 import { speechPcm } from '../test/helpers/speech-program.js';
 import { startCountingProxy, type CountingProxy } from './lib/counting-proxy.js';
+import { startLiveSpace } from './lib/live-space.js';
 
 const argv = process.argv;
 const opt = (name: string, fallback: string): string => { const i = argv.indexOf(`--${name}`); return i > 0 ? argv[i + 1]! : fallback; };
@@ -179,23 +180,13 @@ async function main(): Promise<void> {
     edges.push(plainEdge);
     const tlsEdge = await startEdge({ primary: origin }, { tls: true });
     edges.push(tlsEdge);
-    const post = async (path: string, token: string | undefined, body: unknown): Promise<any> => {
-      const res = await fetch(`${server.url}${path}`, {
-        method: 'POST', body: JSON.stringify(body),
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      });
-      if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-      return res.json();
-    };
-    const host = await post('/api/v1/auth/register', undefined, { handle: 'egress_host', password: 'what a listener costs' });
-    const space = await post('/api/v1/spaces', host.token, { title: 'Egress per listener' });
-    await post(`/api/v1/spaces/${space.id}/start`, host.token, {});
+    const { token, spaceId } = await startLiveSpace(server.url, 'egress_host', 'Egress per listener');
     // Real speech, looped: Opus's bit rate depends on what it encodes.
     const pcm = speechPcm('A conversation at national scale costs the audio and little more. Questions come from the audience. '.repeat(3));
     const samples = new Int16Array(pcm.buffer, pcm.byteOffset, pcm.length / 2);
     let at = 0;
     const publisher = await publishWhip({
-      url: `${server.url}/api/v1/spaces/${space.id}/whip`, bearer: host.token,
+      url: `${server.url}/api/v1/spaces/${spaceId}/whip`, bearer: token,
       source: () => {
         if (at + 960 > samples.length) at = 0;
         const frame = samples.slice(at, at + 960);
@@ -204,7 +195,7 @@ async function main(): Promise<void> {
       },
     });
     const deadline = Date.now() + 15_000;
-    while (!(await fetch(`http://127.0.0.1:${plainEdge.port}/hls/${space.id}/audio.m3u8`)).ok) {
+    while (!(await fetch(`http://127.0.0.1:${plainEdge.port}/hls/${spaceId}/audio.m3u8`)).ok) {
       if (Date.now() > deadline) throw new Error('no playlist within 15 s');
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -213,7 +204,7 @@ async function main(): Promise<void> {
       const proxy = await startCountingProxy(edge.port);
       proxies.push(proxy);
       process.stderr.write(`egress: one listener at the live edge through the edge over ${name === 'http1' ? 'HTTP/1.1' : 'HTTPS + HTTP/2'}, ${SECONDS} s\n`);
-      runs[name] = summarize(await listen(client(proxy.port), proxy, space.id, SECONDS));
+      runs[name] = summarize(await listen(client(proxy.port), proxy, spaceId, SECONDS));
     }
     await publisher.close();
     const { http1, http2 } = runs as { http1: ReturnType<typeof summarize>; http2: ReturnType<typeof summarize> };

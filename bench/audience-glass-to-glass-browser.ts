@@ -21,6 +21,7 @@ import { startServer } from '../src/server.js';
 import { launchChromium } from '../test/helpers/browser.js';
 import { startEdge, type Edge } from '../test/helpers/nginx-edge.js';
 import { buildWeb } from '../test/helpers/web-build.js';
+import { startLiveSpace } from './lib/live-space.js';
 
 const argv = process.argv;
 const opt = (name: string, fallback: string): string => { const i = argv.indexOf(`--${name}`); return i > 0 ? argv[i + 1]! : fallback; };
@@ -78,20 +79,10 @@ async function main(): Promise<void> {
   try {
     if (THROUGH_EDGE) edge = await startEdge({ primary: server.url.replace(/^http:\/\//, '') });
     const base = edge ? `http://127.0.0.1:${edge.port}` : server.url;
-    const post = async (path: string, token: string | undefined, body: unknown): Promise<any> => {
-      const res = await fetch(`${server.url}${path}`, {
-        method: 'POST', body: JSON.stringify(body),
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      });
-      if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-      return res.json();
-    };
-    const host = await post('/api/v1/auth/register', undefined, { handle: 'g2g_browser_host', password: 'glass to glass' });
-    const space = await post('/api/v1/spaces', host.token, { title: 'Latency in the browser' });
-    await post(`/api/v1/spaces/${space.id}/start`, host.token, {});
+    const { token, spaceId } = await startLiveSpace(server.url, 'g2g_browser_host', 'Latency in the browser');
     let frame = 0;
     const publisher = await publishWhip({
-      url: `${server.url}/api/v1/spaces/${space.id}/whip`, bearer: host.token,
+      url: `${server.url}/api/v1/spaces/${spaceId}/whip`, bearer: token,
       source: () => {
         const out = new Int16Array(960);
         if (frame % BEEP_EVERY_FRAMES === 0) emitted.push(Date.now());
@@ -103,7 +94,7 @@ async function main(): Promise<void> {
       },
     });
     const page = await (await browser.newContext({ locale: 'en-GB' })).newPage();
-    await page.goto(`${base}/s/${space.id}`);
+    await page.goto(`${base}/s/${spaceId}`);
     await page.getByRole('button', { name: 'Listen live' }).click();
     await page.getByText('Playing (standard stream)').waitFor({ timeout: 20_000 });
     await page.evaluate(ONSET_DETECTOR);
