@@ -7,6 +7,7 @@ import { admin, ADMIN_HELP } from './admin.js';
 import { defence, DEFENCE_HELP } from './defence.js';
 import { dsa, DSA_HELP } from './dsa.js';
 import { notes, NOTES_HELP } from './notes.js';
+import { backup, BACKUP_HELP } from './backup.js';
 
 const HELP = `tribune — live audio conversations at national scale
 
@@ -22,6 +23,7 @@ Commands:
   defence     Read or switch an origin's defences: under-attack mode on, off or auto
   dsa         Export statements of reasons, or submit them to the DSA Transparency Database
   notes       Score context notes by bridging, from a ratings file
+  backup      A consistent copy of the embedded store, taken while Tribune runs
   help [cmd]  Help on a command
 
 Run 'tribune <command> --help' for a command's options.
@@ -37,6 +39,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help:
   defence: { run: defence, help: DEFENCE_HELP },
   dsa: { run: dsa, help: DSA_HELP },
   notes: { run: notes, help: NOTES_HELP },
+  backup: { run: backup, help: BACKUP_HELP },
 };
 
 /** Returns the process exit code: 0 done, 1 failed, 2 used wrongly. */
