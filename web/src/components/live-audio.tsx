@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
-import { LivePlayer, type PlayerStatus, type Via } from '../lib/hls-player.js';
+import { LivePlayer, preloadPlayer, type PlayerStatus, type Via } from '../lib/hls-player.js';
 import type { SpaceState } from '../lib/types.js';
 
 function preferredVia(): Via {
@@ -27,6 +27,8 @@ export function LiveAudio({ state, onPlaying }: { state: SpaceState; onPlaying: 
     const p = new LivePlayer({
       audio: audio.current!, hlsUrl: state.media.hlsUrl, whepUrl: state.media.whepUrl, prefer,
       onStatus: (s, v) => { setStatus(s); setVia(v); },
+      // Revalidated, not from the browser's cache (the state may be cached a second).
+      stillLive: async () => ((await (await fetch(`/api/v1/spaces/${state.id}/state`, { cache: 'no-cache' })).json()) as SpaceState).state === 'live',
     });
     player.current = p;
     void p.start();
@@ -59,7 +61,11 @@ export function LiveAudio({ state, onPlaying }: { state: SpaceState; onPlaying: 
     : playing ? t('player.stop') : t('player.play');
 
   function press() {
-    if (!live) { setArmed(!armed); return; }
+    if (!live) {
+      if (!armed) preloadPlayer();
+      setArmed(!armed);
+      return;
+    }
     if (playing) stop();
     else start();
   }

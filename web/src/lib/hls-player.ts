@@ -13,14 +13,25 @@ export interface LivePlayerOptions {
   /** The path to try first; the other one is the fallback. */
   readonly prefer: Via;
   readonly onStatus: (status: PlayerStatus, via: Via | null) => void;
+  /**
+   * Whether the Space is still live, asked before WHEP is tried again after a lost session: a
+   * session also ends with its Space, and the page may not know it yet (it polls the state).
+   */
+  readonly stillLive?: () => Promise<boolean>;
 }
 
 /** How far behind hls.js's target latency a starting player may be before it jumps forward. */
 const CATCH_UP_ABOVE_S = 0.2;
 /** Only at the start: later, a jump would cut what the listener is hearing. */
 const CATCH_UP_WITHIN_MS = 5_000;
-/** After a lost WHEP session, WHEP is asked again with these waits (jittered), for at most a minute. */
-const WHEP_RETRY_MS = [250, 500, 1000, 2000, 3000];
+/** A player whose start is this far into the stream joined it running (not waiting for the go-live). */
+const CATCH_UP_FROM_S = 3;
+/**
+ * After a lost WHEP session, WHEP is asked again with these waits (jittered), for at most a minute.
+ * The first outlasts the origin's state cache (500 ms), so a session that ended with its Space is
+ * seen as such (stillLive) rather than asked for again.
+ */
+const WHEP_RETRY_MS = [1000, 1000, 2000, 3000];
 const WHEP_RETURN_WITHIN_MS = 60_000;
 
 type WhepSession = MediaSession & { stream: MediaStream };
@@ -30,6 +41,15 @@ let hlsModule: Promise<typeof Hls> | undefined;
 function loadHls(): Promise<typeof Hls> {
   hlsModule ??= import('hls.js').then((m) => m.default);
   return hlsModule;
+}
+
+/**
+ * A page armed for the start fetches and compiles the player while it waits, not in the second the
+ * Space goes live (on a slow phone, or a busy one, that is the difference between hearing the start
+ * and a second or two of it lost).
+ */
+export function preloadPlayer(): void {
+  void loadHls().catch(() => { hlsModule = undefined; });
 }
 
 /**
@@ -109,11 +129,13 @@ export class LivePlayer {
     if (this.#whep) throw new Error('WHEP is back');
     const hls = new Hls({ lowLatencyMode: true, backBufferLength: 30 });
     this.#hls = hls;
-    // hls.js starts on a part boundary, up to a part (400 ms) further back than PART-HOLD-BACK, and
-    // stays there: once the first audio is buffered, jump to its own live sync position, before the
-    // listener has heard anything (docs/benchmarks.md, glass to glass in the browser: ~1.3 s -> under 1 s).
+    // hls.js joining a running stream starts on a part boundary, up to a part (400 ms) further back
+    // than PART-HOLD-BACK, and stays there: once the first audio is buffered, jump to its target,
+    // before the listener has heard anything (docs/benchmarks.md, glass to glass in the browser:
+    // ~1.3 s -> under 1 s). Not at the very start of a stream: a page that waited for the go-live
+    // plays from its first seconds, and a jump there costs a burst of part requests.
     const catchUp = (): void => {
-      if (hls.latency === null || hls.targetLatency === null) return;
+      if (hls.latency === null || hls.targetLatency === null || audio.currentTime < CATCH_UP_FROM_S) return;
       const late = hls.latency - hls.targetLatency;
       if (late < CATCH_UP_ABOVE_S) return;
       const { buffered } = audio;
@@ -169,6 +191,8 @@ export class LivePlayer {
   #retryWhep(since: number, attempt: number): void {
     const wait = jitter(WHEP_RETRY_MS[Math.min(attempt, WHEP_RETRY_MS.length - 1)]!);
     this.#whepReturn = setTimeout(async () => {
+      if (this.#stopped) return;
+      if (this.#o.stillLive && !(await this.#o.stillLive().catch(() => true))) return;
       if (this.#stopped) return;
       let session: WhepSession;
       try {
