@@ -55,14 +55,18 @@ export function postgresFixture(): StoreFixture {
   return {
     name: 'postgres',
     async open() {
+      // One store per test, and a test's store is done when the next test opens its own: closed here,
+      // so a suite holds one pool at a time (PostgreSQL's 100 connections are shared by the suites
+      // running side by side).
+      for (const s of stores.splice(0)) await s.close();
       const schema = uniqueName('store');
       schemas.push(schema);
-      const store = await createPostgresStore({ url: POSTGRES_URL, schema });
+      const store = await createPostgresStore({ url: POSTGRES_URL, schema, maxConnections: 6 });
       stores.push(store);
       return store;
     },
     async cleanup() {
-      for (const s of stores) await s.close();
+      for (const s of stores.splice(0)) await s.close();
       await dropSchemas(schemas);
     },
   };
