@@ -51,8 +51,12 @@ test('200 LL-HLS listeners through a real nginx edge: about one origin request p
   // Control API and WebSocket paths pass through uncached.
   const api = await fetch(`http://127.0.0.1:${edge.port}/api/v1/anything`);
   assert.equal(api.status, 404, 'the API passes through to the origin');
-  const wss = new WebSocketServer({ server: originA.server, path: '/api/v1/stage/ws' });
-  wss.on('connection', (socket) => socket.on('message', (m) => socket.send(`echo ${String(m)}`)));
+  // On both origins: the edge balances the upgrade like any request.
+  const servers = [originA, originB].map((origin) => {
+    const wss = new WebSocketServer({ server: origin.server, path: '/api/v1/stage/ws' });
+    wss.on('connection', (socket) => socket.on('message', (m) => socket.send(`echo ${String(m)}`)));
+    return wss;
+  });
   const ws = new WebSocket(`ws://127.0.0.1:${edge.port}/api/v1/stage/ws`);
   const echoed = await new Promise<string>((resolve, reject) => {
     ws.once('open', () => ws.send('hello'));
@@ -61,7 +65,7 @@ test('200 LL-HLS listeners through a real nginx edge: about one origin request p
   });
   assert.equal(echoed, 'echo hello', 'WebSocket upgrade passes through the edge');
   ws.close();
-  wss.close();
+  for (const wss of servers) wss.close();
 
   const frames = encodeProgram(speechPcm('Listeners arrive by the thousand; the edge answers them, the origin barely notices. '
     + 'One request per part reaches the origin, whatever the size of the audience.'));
