@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { seededRandom } from '../../test/helpers/seeded-random.js';
 import { ArrivalIndex } from './arrival-index.js';
 
 test('the arrival index counts the waiters ahead exactly, through growth, rebuilds and departures', () => {
-  // A fixed LCG: the same sequence on every run.
-  let seed = 7;
-  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const rng = seededRandom(7);
+  const random = (): number => rng.next();
   const index = new ArrivalIndex();
   const waiting = new Set<number>();
   let next = 0;
