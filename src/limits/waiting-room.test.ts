@@ -1,25 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { Redis } from 'ioredis';
+import { testRedis } from '../../test/helpers/cluster-engines.js';
 import { estimatedWaitSeconds, freePlaces, MemoryWaitingRoom, RedisWaitingRoom, type RoomLimits, type Standing, type WaitingRoomStore } from './index.js';
 
-const REDIS_URL = process.env.TRIBUNE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `tribune-test:${randomBytes(6).toString('hex')}:`;
-const clients: Redis[] = [];
-function redis(): Redis {
-  const client = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  clients.push(client);
-  return client;
-}
-after(async () => {
-  try {
-    const keys = await clients[0]!.keys(`${prefix}*`);
-    if (keys.length) await clients[0]!.del(...keys);
-  } finally {
-    for (const c of clients) c.disconnect();
-  }
-});
+const { prefix, redis } = testRedis();
 
 const T0 = 1_800_000_000_000;
 /** A standing without the room's figures, to compare places. */

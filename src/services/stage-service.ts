@@ -67,12 +67,7 @@ export class StageService implements StageAuthority {
    * checks the link on load rather than after the mic check. Same rules as `redeem`.
    */
   async checkInvite(actor: Actor, spaceId: string, token: string): Promise<{ role: 'speaker' | 'cohost'; expiresAt: string; seated: boolean }> {
-    const space = await this.#spaces.get(spaceId);
-    assertOpen(space, 'join the stage');
-    const invite = await this.#store.stage.invite(hashToken(token));
-    if (!invite || invite.spaceId !== spaceId || invite.revokedAt || Date.parse(invite.expiresAt) <= this.#clock.now()) {
-      throw new TribuneError('STAGE_TOKEN_INVALID');
-    }
+    const { invite } = await this.#usableInvite(spaceId, token);
     if (invite.participantId) {
       const seat = await this.#store.stage.participant(invite.participantId);
       const mine = seat && !seat.leftAt && (seat.userId === null || seat.userId === actor.user?.id || actor.inviteTokenHash === invite.tokenHash);
@@ -81,14 +76,20 @@ export class StageService implements StageAuthority {
     return { role: invite.role, expiresAt: invite.expiresAt, seated: invite.participantId !== null };
   }
 
-  /** Takes the seat an invite offers. A logged-in user binds it to their account; a guest gets a guest seat. */
-  async redeem(actor: Actor, spaceId: string, token: string, displayName?: string): Promise<Participant> {
+  /** The Space, open to the stage, and the invite `token` names in it, neither revoked nor expired. */
+  async #usableInvite(spaceId: string, token: string) {
     const space = await this.#spaces.get(spaceId);
     assertOpen(space, 'join the stage');
     const invite = await this.#store.stage.invite(hashToken(token));
     if (!invite || invite.spaceId !== spaceId || invite.revokedAt || Date.parse(invite.expiresAt) <= this.#clock.now()) {
       throw new TribuneError('STAGE_TOKEN_INVALID');
     }
+    return { space, invite };
+  }
+
+  /** Takes the seat an invite offers. A logged-in user binds it to their account; a guest gets a guest seat. */
+  async redeem(actor: Actor, spaceId: string, token: string, displayName?: string): Promise<Participant> {
+    const { space, invite } = await this.#usableInvite(spaceId, token);
     if (invite.participantId) {
       const seat = await this.#store.stage.participant(invite.participantId);
       // A guest seat's credential is its token; a seat an account redeemed belongs to that account alone.

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after } from 'node:test';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { Bus } from '../../src/bus/bus.js';
@@ -20,6 +21,31 @@ export const POSTGRES_URL = process.env.TRIBUNE_TEST_DATABASE_URL ?? 'postgres:/
 export const REDIS_URL = process.env.TRIBUNE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** A name no other run uses: runs on the same engines never see each other's rows or keys. */
+/**
+ * Redis clients for one test file under a key prefix of its own; when the file is done, its keys are
+ * deleted and its clients disconnected.
+ */
+export function testRedis(): { readonly prefix: string; redis(url?: string): Redis } {
+  const prefix = `tribune-test:${randomBytes(6).toString('hex')}:`;
+  const clients: Redis[] = [];
+  after(async () => {
+    try {
+      const keys = clients[0] ? await clients[0].keys(`${prefix}*`) : [];
+      if (keys.length) await clients[0]!.del(...keys);
+    } finally {
+      for (const c of clients) c.disconnect();
+    }
+  });
+  return {
+    prefix,
+    redis(url = REDIS_URL) {
+      const client = new Redis(url, { maxRetriesPerRequest: 1 });
+      clients.push(client);
+      return client;
+    },
+  };
+}
+
 export const uniqueName = (kind: string): string => `t_${kind}_${process.pid}_${randomBytes(4).toString('hex')}`;
 
 export interface StoreFixture {

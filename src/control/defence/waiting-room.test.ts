@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, describe, it } from 'node:test';
-import { Redis } from 'ioredis';
+import { describe, it } from 'node:test';
+import { testRedis } from '../../../test/helpers/cluster-engines.js';
 import { TribuneError } from '../../errors/catalogue.js';
 import { MemoryWaitingRoom, RedisWaitingRoom } from '../../limits/index.js';
 import { WaitingRoom, type WaitingRoomSettings } from './waiting-room.js';
 
 const SECRET = 'the-deployment-secret';
 const SETTINGS: WaitingRoomSettings = { setting: 'on', totalActiveUsers: 2, newUsersPerMinute: 60, sessionMinutes: 1, ticketMinutes: 2 };
-const prefix = `tribune-test:${randomBytes(6).toString('hex')}:`;
-const clients: Redis[] = [];
-after(async () => {
-  try {
-    const keys = await clients[0]!.keys(`${prefix}*`);
-    if (keys.length) await clients[0]!.del(...keys);
-  } finally {
-    for (const c of clients) c.disconnect();
-  }
-});
+const { prefix, redis } = testRedis();
 
 /** The refusal a held request gets, or null if it went through. */
 async function held(room: WaitingRoom, scope: string | null, ticket?: string): Promise<{ code: string; details: Record<string, unknown> } | null> {
@@ -34,9 +25,7 @@ describe('the waiting room across two origins on one Redis', () => {
   it('is one queue: a ticket from one origin checks in at the other, in arrival order', async () => {
     let now = 1_800_000_000_000;
     const origin = () => {
-      const redis = new Redis(process.env.TRIBUNE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
-      clients.push(redis);
-      return new WaitingRoom({ settings: SETTINGS, secret: SECRET, underAttack: () => false, now: () => now, store: new RedisWaitingRoom(redis, prefix) });
+      return new WaitingRoom({ settings: SETTINGS, secret: SECRET, underAttack: () => false, now: () => now, store: new RedisWaitingRoom(redis(), prefix) });
     };
     const [a, b] = [origin(), origin()];
     assert.equal(await held(a, 'sp_one'), null);
