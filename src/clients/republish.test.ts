@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isRetryable, retryDelayMs, retryUntil } from './republish.js';
-import { SignallingError } from './signalling.js';
+import { firstSession, isTransientPeerFailure, SignallingError } from './signalling.js';
 import { RECONNECT_DEFAULTS } from './defaults.js';
 
 const refusal = (status: number, code: string) => new SignallingError(status, JSON.stringify({ error: { code } }));
@@ -39,4 +39,21 @@ test('retryUntil stops at success, at a final refusal, and at its bound', async 
   const started = performance.now();
   await assert.rejects(retryUntil(async () => { throw refusal(503, 'NOT_READY'); }, { withinMs: 600 }), /NOT_READY/);
   assert.ok(performance.now() - started < 600 + RECONNECT_DEFAULTS.maxRetryMs * 1.5);
+});
+
+test('a first session is retried with a new peer when our own peer failed, never when the server refused', async () => {
+  let n = 0;
+  const flaky = async () => {
+    if (++n < 3) throw new Error('libdatachannel error while adding remote description: Got a remote candidate without ICE transport');
+    return 'ok';
+  };
+  assert.equal(await firstSession(flaky, 10_000), 'ok');
+  assert.equal(n, 3);
+  n = 0;
+  await assert.rejects(firstSession(async () => { n += 1; throw new Error('ICE/DTLS failed'); }, 10_000, undefined, 2), /ICE\/DTLS failed/);
+  assert.equal(n, 2);
+  n = 0;
+  await assert.rejects(firstSession(async () => { n += 1; throw refusal(400, 'SDP_INVALID'); }, 10_000), /SDP_INVALID/);
+  assert.equal(n, 1);
+  assert.equal(isTransientPeerFailure(new TypeError('fetch failed')), false);
 });

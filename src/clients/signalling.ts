@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import ndc from 'node-datachannel';
 
 /** The outcome of a WHIP/WHEP POST (RFC 9725 §4.2): the answer and the session resource. */
@@ -84,6 +85,31 @@ export function waitOpen(track: ndc.Track, pc: ndc.PeerConnection, timeoutMs: nu
     track.onOpen(() => settle());
   });
   return { opened, cancel };
+}
+
+/**
+ * A failure of our own peer rather than a refusal by the server: libdatachannel, with the CPU
+ * contended, sometimes rejects a well-formed answer ("Got a remote candidate without ICE transport")
+ * or lets ICE fail on loopback. A fresh peer then connects; a refusal (SignallingError) never does.
+ */
+export function isTransientPeerFailure(err: unknown): boolean {
+  if (!(err instanceof Error) || err instanceof SignallingError) return false;
+  return err.message.startsWith('libdatachannel error') || err.message === 'ICE/DTLS failed';
+}
+
+/**
+ * The first session of a client: retried with a new peer on a transient peer failure, within the one
+ * connect budget (a later loss is KeptSession's to handle).
+ */
+export async function firstSession<S>(connect: (connectTimeoutMs: number, signal?: AbortSignal) => Promise<S>, connectTimeoutMs: number, signal?: AbortSignal, attempts = 3): Promise<S> {
+  const deadline = performance.now() + connectTimeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await connect(Math.max(1, Math.round(deadline - performance.now())), signal);
+    } catch (err) {
+      if (attempt >= attempts || !isTransientPeerFailure(err) || signal?.aborted || deadline - performance.now() < 500) throw err;
+    }
+  }
 }
 
 let peers = 0;

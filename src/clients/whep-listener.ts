@@ -5,7 +5,7 @@ import { isRtcp, parseRtp } from '../stage/rtp.js';
 import type { SessionEventSource } from './client-events.js';
 import { CLIENT_DEFAULTS } from './defaults.js';
 import { KeptSession, type ReconnectCounters, type ReconnectOption } from './kept-session.js';
-import { negotiate, newPeer } from './signalling.js';
+import { firstSession, negotiate, newPeer } from './signalling.js';
 
 export interface ListenWhepOptions {
   /** The WHEP endpoint, e.g. http://127.0.0.1:8080/api/v1/spaces/<id>/whep */
@@ -91,7 +91,7 @@ export async function listenWhep(options: ListenWhepOptions): Promise<WhepListen
     });
     return { pc, location };
   };
-  kept = new KeptSession(await connect(options.connectTimeoutMs ?? d.connectTimeoutMs, options.signal), connect, {
+  kept = new KeptSession(await firstSession(connect, options.connectTimeoutMs ?? d.connectTimeoutMs, options.signal), connect, {
     bearer: options.bearer, reconnect: options.reconnect, signal: options.signal,
   });
   const session = kept;

@@ -6,7 +6,7 @@ import { writeRtp } from '../stage/rtp.js';
 import type { SessionEventSource } from './client-events.js';
 import { CLIENT_DEFAULTS } from './defaults.js';
 import { KeptSession, type ReconnectCounters, type ReconnectOption } from './kept-session.js';
-import { negotiate, newPeer } from './signalling.js';
+import { firstSession, negotiate, newPeer } from './signalling.js';
 import type { FrameSource } from './audio-sources.js';
 
 export interface PublishWhipOptions {
@@ -69,7 +69,7 @@ export async function publishWhip(options: PublishWhipOptions): Promise<WhipPubl
     });
     return { pc, track, location };
   };
-  const kept = new KeptSession(await connect(options.connectTimeoutMs ?? d.connectTimeoutMs, options.signal), connect, {
+  const kept = new KeptSession(await firstSession(connect, options.connectTimeoutMs ?? d.connectTimeoutMs, options.signal), connect, {
     bearer: options.bearer, reconnect: options.reconnect, signal: options.signal,
   });
   const connectMs = performance.now() - started;
