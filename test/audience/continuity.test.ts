@@ -63,7 +63,7 @@ test('crash mid-segment: the parts already served are never reused', async (t) =
   const dataDir = mkdtempSync(join(tmpdir(), 'tribune-crash-'));
   const crashed = createAudience({ ...SEGMENTS_OF_TEN_200_MS_PARTS, dataDir, fsync: false });
   pusher(crashed.begin('sp'))(250); // seg 0, 1 complete; parts 2.0..2.4 served from memory only
-  await new Promise((r) => setTimeout(r, 100)); // the writes of the crashed process reach the disk
+  await crashed.flushRecording('sp'); // what the crashed process wrote reached the disk, nothing more
   // (no close(): the process "died")
 
   const next = createAudience({ ...SEGMENTS_OF_TEN_200_MS_PARTS, dataDir, fsync: false });

@@ -26,7 +26,8 @@ test('a refused WHEP offer fails once, with its code, and leaves no timer to rej
   process.on('unhandledRejection', onUnhandled);
   t.after(() => process.off('unhandledRejection', onUnhandled));
 
-  const connectTimeoutMs = 400;
+  // Long enough that gathering and the POST fit in it on a loaded machine: the refusal must come first.
+  const connectTimeoutMs = 1_500;
   const startedAt = Date.now();
   await assert.rejects(
     listenWhep({ url: `http://127.0.0.1:${port}/api/v1/spaces/x/whep`, connectTimeoutMs }),
