@@ -9,8 +9,10 @@ import type { SpaceEvent } from './bus/events.js';
 import { isClusterMode, type Config } from './config/schema.js';
 import { RedisBus } from './bus/redis/redis-bus.js';
 import type { AudienceCounters } from './counters/counters.js';
-import { bookkeepingMedia, type LocalMedia } from './cluster/local-media.js';
+import { bookkeepingMedia } from './cluster/local-media.js';
 import { embeddedStatus, startClusterOrigin, type ClusterOrigin } from './cluster/origin.js';
+import { ProgrammeRelay } from './cluster/programme-relay.js';
+import { originMedia, sessionLoad } from './origin-media.js';
 import { ClusterService } from './services/cluster-service.js';
 import { registry } from './observability/metrics.js';
 import { MemoryCounters } from './counters/memory-counters.js';
@@ -120,16 +122,25 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   }
   let media: MediaHooks = stageMedia && audience ? mediaHooks(stageMedia, audience, captions!) : NO_MEDIA;
   let clusterOrigin: ClusterOrigin | null = null;
+  let relay: ProgrammeRelay | null = null;
   let clusterStatus = embeddedStatus(() => (stageMedia ? sessionLoad(stageMedia, config.stage.maxMediaSessions) : 0), () => stageMedia?.stats().spaces ?? 0);
   if (isClusterMode(config)) {
     const { redisUrl, redisPrefix, originId, internalUrl } = config.cluster;
     // Every series says which origin it comes from, so one Prometheus can scrape them all.
     registry.setDefaultLabels({ service: 'tribune', origin: originId! });
+    const onError = (err: unknown) => app.log.error({ err }, 'cluster reconciler');
+    // Every live Space has a hot standby on another origin, fed by this relay (docs/cluster.md).
+    relay = stageMedia && audience ? new ProgrammeRelay(redisUrl!, redisPrefix, onError) : null;
+    let kick: () => void = () => {};
     clusterOrigin = startClusterOrigin({
       redisUrl: redisUrl!, prefix: redisPrefix, originId: originId!, internalUrl: internalUrl ?? null, store, bus, clock,
-      media: stageMedia && audience ? localMedia(stageMedia, audience, captions!, config.stage.maxMediaSessions) : bookkeepingMedia(),
-      onError: (err) => app.log.error({ err }, 'cluster reconciler'),
+      media: stageMedia && audience
+        ? originMedia({ stageMedia, audience, captions: captions!, maxSessions: config.stage.maxMediaSessions, ...(relay ? { relay } : {}), onPrimarySilent: () => kick() })
+        : bookkeepingMedia(),
+      onError, standbys: relay !== null, leaseTtlMs: config.cluster.leaseTtlMs,
     });
+    const reconciler = clusterOrigin.reconciler;
+    kick = () => { void reconciler.kick(); };
     media = clusterOrigin.hooks(media);
     clusterStatus = clusterOrigin.status;
     clusterOrigin.forwardMedia(app);
@@ -226,6 +237,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         await push.idle();
         // First hand this origin's Spaces to the others (they take them within a tick or two).
         await clusterOrigin?.close();
+        await relay?.close();
         live.close();
         await app.close();
         await captions?.close();
@@ -265,48 +277,6 @@ async function openEngines(config: Config, clock: Clock, log: FastifyBaseLogger)
   const counters = new RedisCounters({ url: redisUrl!, prefix: redisPrefix, onError: onRedisError });
   return { store, bus, counters, recordings: store.recordings };
 }
-
-/**
- * Drives this origin's stage and audience planes for the reconciler, remembering the seats it applied.
- * Captions follow the media: they run on the origin that runs the Space, wherever it moves.
- */
-function localMedia(stageMedia: StageMedia, audience: Audience, captions: CaptionsWiring, maxSessions: number): LocalMedia {
-  const seats = new Map<string, Map<string, boolean>>();
-  return {
-    running: () => [...seats.keys()],
-    async open(spaceId) {
-      if (seats.has(spaceId)) return;
-      // What other origins stored of this recording first: the stream continues after it.
-      await audience.prepare(spaceId);
-      if (seats.has(spaceId)) return;
-      stageMedia.openSpace(spaceId, audience.begin(spaceId));
-      seats.set(spaceId, new Map());
-      captions.spaceLive(spaceId);
-    },
-    async close(spaceId, why) {
-      seats.delete(spaceId);
-      captions.spaceEnded(spaceId);
-      // Before the lease is released: the next origin reads the recording and continues after it.
-      if (why === 'handed-over') await audience.handOver(spaceId);
-      await stageMedia.closeSpace(spaceId);
-      if (why === 'ended') await audience.flushRecording(spaceId);
-    },
-    syncSeats(spaceId, wanted) {
-      const applied = seats.get(spaceId);
-      if (!applied) return;
-      const next = new Map(wanted.map((s) => [s.id, s.muted]));
-      for (const id of applied.keys()) if (!next.has(id)) stageMedia.removeSeat(spaceId, id);
-      for (const [id, muted] of next) if (applied.get(id) !== muted && (applied.has(id) || muted)) stageMedia.setMuted(spaceId, id, muted);
-      seats.set(spaceId, next);
-    },
-    load: () => sessionLoad(stageMedia, maxSessions),
-  };
-}
-
-const sessionLoad = (stageMedia: StageMedia, maxSessions: number): number => {
-  const { sessions } = stageMedia.stats();
-  return (sessions.whip + sessions.whep) / maxSessions;
-};
 
 function mediaHooks(stageMedia: StageMedia, audience: Audience, captions: CaptionsWiring): MediaHooks {
   return {

@@ -50,6 +50,11 @@ export interface Audience extends ProgramConsumer {
    * stage's close that follows does not end it either), and resolves once what it queued is stored.
    */
   handOver(spaceId: string): Promise<void>;
+  /**
+   * Hands over to an origin that already packages the same timeline (a hot standby), or stops standing
+   * by: the open segment is left to it, whole, and what was queued is stored.
+   */
+  handOverFollowed(spaceId: string): Promise<void>;
   /** Resolves once what the Space's recording queued is stored. */
   flushRecording(spaceId: string): Promise<void>;
   /** Stops the Space's stream if it is live here, then deletes every file of its recording. */
@@ -190,6 +195,13 @@ class AudienceImpl implements Audience {
 
   handOver(spaceId: string): Promise<void> {
     this.#streams.get(spaceId)?.close();
+    return this.flushRecording(spaceId);
+  }
+
+  handOverFollowed(spaceId: string): Promise<void> {
+    const stream = this.#streams.get(spaceId);
+    stream?.abandon();
+    if (stream && this.#streams.get(spaceId) === stream) this.#streams.delete(spaceId);
     return this.flushRecording(spaceId);
   }
 

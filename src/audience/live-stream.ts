@@ -214,6 +214,20 @@ export class LiveStream implements ProgramSink {
     this.#notify();
   }
 
+  /**
+   * Stops without writing the open part or segment: another origin carries the same timeline on
+   * (a standby stepping down, or a primary handing over to its standby), and a short copy of the
+   * segment under its name would keep the whole one out of the recording.
+   */
+  abandon(): void {
+    if (this.#state !== 'live') return;
+    this.#pending = [];
+    this.#current = undefined;
+    this.#recording.release();
+    this.#state = 'closed';
+    this.#notify();
+  }
+
   view(): MediaPlaylistView {
     const { complete, open } = this.#published();
     return {

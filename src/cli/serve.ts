@@ -38,6 +38,8 @@ Cluster mode (several origins; all four, or none for the embedded default; see d
   --redis-url <url>       Redis: the bus and the merged counters, e.g. redis://cache:6379 [TRIBUNE_REDIS_URL]
   --origin-id <id>        This origin's name in the cluster          [TRIBUNE_ORIGIN_ID, default: host name]
   --internal-url <url>    Where other origins reach this one, e.g. http://10.0.0.5:8080 [TRIBUNE_INTERNAL_URL]
+  --lease-ttl-ms <ms>     How long a Space without a standby waits after its origin dies
+                          before another takes it                  [TRIBUNE_LEASE_TTL_MS, default ${DEFAULTS.cluster.leaseTtlMs}]
   -h, --help              This help
 
 TRIBUNE_UNDER_ATTACK (on, off, auto; default auto) and TRIBUNE_SHED_EVENT_LOOP_MS (default 200) set the
@@ -75,6 +77,7 @@ const OPTIONS = {
   'redis-url': { type: 'string' },
   'origin-id': { type: 'string' },
   'internal-url': { type: 'string' },
+  'lease-ttl-ms': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -94,6 +97,7 @@ export function parseServeFlags(argv: string[]): { flags: ConfigInput; help: boo
   if (values['program-bitrate'] !== undefined) stage.programBitrate = integer(values['program-bitrate']);
   const cluster = {
     databaseUrl: values['database-url'], redisUrl: values['redis-url'], originId: values['origin-id'], internalUrl: values['internal-url'],
+    leaseTtlMs: integer(values['lease-ttl-ms']),
   };
   const room = {
     setting: values['waiting-room'] as 'on' | 'off' | 'auto' | undefined,

@@ -22,19 +22,23 @@ const FORWARD_TIMEOUT_MS = 15_000;
  * may therefore send any request to any origin.
  */
 export function forwardMediaToRunningOrigin(app: FastifyInstance, deps: {
-  originId: string; leases: SpaceLeases; registry: OriginRegistry; now: () => number; onError: (err: unknown) => void;
+  originId: string; leases: SpaceLeases; standbys: SpaceLeases | null; registry: OriginRegistry; now: () => number; onError: (err: unknown) => void;
 }): void {
-  const placement = new Map<string, { origin: string | null; at: number }>();
+  const placement = new Map<string, { primary: string | null; standby: string | null; at: number }>();
   let urls: { map: Map<string, string | null>; at: number } = { map: new Map(), at: -Infinity };
 
-  async function runningOrigin(spaceId: string): Promise<string | null> {
+  async function placed(spaceId: string): Promise<{ primary: string | null; standby: string | null }> {
     const now = deps.now();
     const hit = placement.get(spaceId);
-    if (hit && now - hit.at < PLACEMENT_CACHE_MS) return hit.origin;
-    const origin = (await deps.leases.holders([spaceId])).get(spaceId) ?? null;
+    if (hit && now - hit.at < PLACEMENT_CACHE_MS) return hit;
+    const [primary, standby] = await Promise.all([
+      deps.leases.holders([spaceId]).then((h) => h.get(spaceId) ?? null),
+      deps.standbys ? deps.standbys.holders([spaceId]).then((h) => h.get(spaceId) ?? null) : null,
+    ]);
     if (placement.size > 10_000) placement.clear();
-    placement.set(spaceId, { origin, at: now });
-    return origin;
+    const found = { primary, standby, at: now };
+    placement.set(spaceId, found);
+    return found;
   }
 
   async function internalUrl(originId: string): Promise<string | null> {
@@ -51,31 +55,48 @@ export function forwardMediaToRunningOrigin(app: FastifyInstance, deps: {
     const match = MEDIA_PATH.exec(request.url);
     const spaceId = match?.[1] ?? match?.[2];
     if (!spaceId) return;
-    let target: string | null;
+    const isHls = match?.[2] !== undefined && (request.method === 'GET' || request.method === 'HEAD');
+    let targets: Array<{ origin: string; url: string }>;
+    let selfIsStandby = false;
     try {
-      const origin = await runningOrigin(decodeURIComponent(spaceId));
-      if (origin === null || origin === deps.originId) return;
-      target = await internalUrl(origin);
+      const { primary, standby } = await placed(decodeURIComponent(spaceId));
+      if (primary === null || primary === deps.originId) return;
+      selfIsStandby = isHls && standby === deps.originId;
+      // LL-HLS has a second source: the standby makes the same names and bytes, so when the primary
+      // does not answer its listeners are served from there (or from here, if this is the standby).
+      const candidates = isHls && standby !== null && !selfIsStandby ? [primary, standby] : [primary];
+      targets = [];
+      for (const origin of candidates) {
+        const url = await internalUrl(origin);
+        if (url) targets.push({ origin, url });
+      }
     } catch (err) {
       // Redis away: answer locally (the local routes say what this origin knows).
       deps.onError(err);
       return;
     }
-    if (!target) return;
+    if (targets.length === 0) return;
     const headers: Record<string, string> = { [FORWARDED_HEADER]: deps.originId };
     for (const name of REQUEST_HEADERS) {
       const value = request.headers[name];
       if (typeof value === 'string') headers[name] = value;
     }
     const hasBody = request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS';
-    let answer: Response;
-    try {
-      answer = await fetch(new URL(request.url, target), {
-        method: request.method, headers, signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS),
-        ...(hasBody ? { body: request.raw as unknown as ReadableStream, duplex: 'half' } : {}),
-      } as RequestInit);
-    } catch (err) {
-      deps.onError(err);
+    let answer: Response | undefined;
+    for (const target of targets) {
+      try {
+        answer = await fetch(new URL(request.url, target.url), {
+          method: request.method, headers, signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS),
+          ...(hasBody ? { body: request.raw as unknown as ReadableStream, duplex: 'half' } : {}),
+        } as RequestInit);
+        break;
+      } catch (err) {
+        deps.onError(err);
+        placement.delete(decodeURIComponent(spaceId));
+      }
+    }
+    if (!answer) {
+      if (selfIsStandby) return;
       throw new TribuneError('NOT_READY', { reason: 'the origin running this Space does not answer' });
     }
     reply.code(answer.status);

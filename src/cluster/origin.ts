@@ -33,13 +33,16 @@ export function startClusterOrigin(options: {
   redisUrl: string; prefix: string; originId: string; internalUrl: string | null;
   store: Store; bus: Bus; clock: Clock; media: LocalMedia; onError: (err: unknown) => void;
   intervalMs?: number; leaseTtlMs?: number;
+  /** Keep a hot standby of every live Space on another origin (the media planes relay the programme). */
+  standbys?: boolean;
 }): ClusterOrigin {
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
   redis.on('error', options.onError);
   const leases = new SpaceLeases(redis, options.prefix);
+  const standbys = options.standbys ? new SpaceLeases(redis, options.prefix, 'standby') : null;
   const registry = new OriginRegistry(redis, options.prefix);
   const reconciler = new Reconciler({
-    originId: options.originId, internalUrl: options.internalUrl, store: options.store, bus: options.bus, leases, registry,
+    originId: options.originId, internalUrl: options.internalUrl, store: options.store, bus: options.bus, leases, standbys, registry,
     media: options.media, clock: options.clock, onError: options.onError,
     ...(options.intervalMs ? { intervalMs: options.intervalMs } : {}), ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
   });
@@ -52,13 +55,14 @@ export function startClusterOrigin(options: {
       }));
     },
     placement: (spaceIds) => leases.holders(spaceIds),
+    standbys: async (spaceIds) => standbys ? standbys.holders(spaceIds) : new Map(),
   };
   let closing: Promise<void> | undefined;
   return {
     status,
     reconciler,
     forwardMedia(app) {
-      forwardMediaToRunningOrigin(app, { originId: options.originId, leases, registry, now: () => options.clock.now(), onError: options.onError });
+      forwardMediaToRunningOrigin(app, { originId: options.originId, leases, standbys, registry, now: () => options.clock.now(), onError: options.onError });
     },
     hooks(local) {
       const kick = () => { void reconciler.kick(); };
@@ -86,5 +90,6 @@ export function embeddedStatus(load: () => number, running: () => number): Clust
       return [{ id: 'local', internalUrl: null, state: 'serving', load: load(), spaces: running(), lastHeartbeat: new Date(now).toISOString() }];
     },
     async placement(spaceIds) { return new Map(spaceIds.map((id) => [id, 'local'])); },
+    async standbys() { return new Map(); },
   };
 }

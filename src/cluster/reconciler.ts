@@ -11,6 +11,8 @@ export interface ReconcilerOptions {
   readonly store: Store;
   readonly bus: Bus;
   readonly leases: SpaceLeases;
+  /** Who keeps each Space's hot standby; absent: no standbys (Spaces move cold). */
+  readonly standbys?: SpaceLeases | null;
   readonly registry: OriginRegistry;
   readonly media: LocalMedia;
   readonly clock: Clock;
@@ -23,6 +25,26 @@ export interface ReconcilerOptions {
   /** How long a Space may stay without media before every origin, not only the least loaded, tries to take it. */
   readonly patienceMs?: number;
   readonly onError?: (err: unknown) => void;
+  /**
+   * Whether the origin at this internal URL answers at all: a standby that stops hearing its primary
+   * asks before it takes the Space, rather than waiting out the lease.
+   */
+  readonly answers?: (internalUrl: string) => Promise<boolean>;
+  /** A standby takes over once the primary's programme has been missing this long and the primary does not answer. */
+  readonly takeOverAfterMs?: number;
+}
+
+const PROBE_TIMEOUT_MS = 400;
+
+/** Refused, reset or silent for PROBE_TIMEOUT_MS: not answering. Any HTTP answer, even a 5xx, is alive. */
+export async function answersHttp(internalUrl: string): Promise<boolean> {
+  try {
+    const res = await fetch(new URL('/healthz', internalUrl), { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    await res.arrayBuffer();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const LIVE_SPACES_LIMIT = 100_000;
@@ -46,7 +68,10 @@ export class Reconciler {
   #stopped = false;
 
   constructor(options: ReconcilerOptions) {
-    this.#o = { intervalMs: 1_000, leaseTtlMs: 5_000, reportEveryMs: 2_000, patienceMs: 3_000, onError: () => {}, ...options };
+    this.#o = {
+      intervalMs: 1_000, leaseTtlMs: 5_000, reportEveryMs: 2_000, patienceMs: 3_000, onError: () => {}, standbys: null,
+      answers: answersHttp, takeOverAfterMs: 300, ...options,
+    };
   }
 
   get state(): OriginState { return this.#state; }
@@ -72,28 +97,42 @@ export class Reconciler {
   }
 
   async tick(): Promise<void> {
-    const { store, leases, media, originId, leaseTtlMs } = this.#o;
+    const { store, leases, standbys, media, originId, leaseTtlMs } = this.#o;
     const now = this.#o.clock.now();
     if (now - this.#lastReport >= this.#o.reportEveryMs) await this.#report(now);
     const live = new Set((await store.spaces.list({ states: ['live'], limit: LIVE_SPACES_LIMIT })).map((s) => s.id));
-    const holders = await leases.holders([...live]);
+    const ids = [...live];
+    const [holders, standing] = await Promise.all([leases.holders(ids), standbys ? standbys.holders(ids) : new Map<string, string | null>()]);
     for (const spaceId of live) {
       let holder = holders.get(spaceId) ?? null;
+      let standby = standing.get(spaceId) ?? null;
       if (holder === originId && !(await leases.renew(spaceId, originId, leaseTtlMs))) holder = null;
+      if (holder !== null && holder !== originId && standby === originId && await this.#primaryGone(spaceId, holder)
+        && await leases.pass(spaceId, holder, originId, leaseTtlMs)) holder = originId;
       if (holder === null) {
         const since = this.#orphanedSince.get(spaceId) ?? now;
         this.#orphanedSince.set(spaceId, since);
-        if (this.#state === 'serving' && shouldTake(originId, this.#origins, now, now - since, this.#o.patienceMs)
+        // The standby goes first: it has the stream. The others give it the patience to do so.
+        const first = standby === originId || (standby === null && shouldTake(originId, this.#origins, now, now - since, this.#o.patienceMs));
+        if (this.#state === 'serving' && (first || now - since >= this.#o.patienceMs)
           && await leases.acquire(spaceId, originId, leaseTtlMs)) holder = originId;
       }
       if (holder !== null) this.#orphanedSince.delete(spaceId);
       if (holder === originId) {
         await media.open(spaceId);
+        if (standby === originId) await standbys?.release(spaceId, originId);
         this.#watch(spaceId);
         media.syncSeats(spaceId, (await store.stage.onStage(spaceId)).map((p) => ({ id: p.id, muted: p.muted })));
-      } else if (media.running().includes(spaceId)) {
-        await this.#close(spaceId, 'handed-over');
+        continue;
       }
+      if (media.running().includes(spaceId)) await this.#close(spaceId, 'handed-over', holder !== null && holder === standby);
+      if (standbys && holder !== null && this.#state === 'serving') {
+        if (standby === originId && !(await standbys.renew(spaceId, originId, leaseTtlMs))) standby = null;
+        if (standby === null && shouldTake(originId, this.#origins, now, 0, this.#o.patienceMs, holder)
+          && await standbys.acquire(spaceId, originId, leaseTtlMs)) standby = originId;
+      }
+      if (standby === originId && holder !== null) await media.standBy(spaceId);
+      else if (media.standing().includes(spaceId)) await media.standDown(spaceId);
     }
     for (const spaceId of media.running()) {
       if (!live.has(spaceId)) {
@@ -101,7 +140,25 @@ export class Reconciler {
         await leases.release(spaceId, originId);
       }
     }
+    for (const spaceId of media.standing()) {
+      if (!live.has(spaceId)) {
+        await media.standDown(spaceId);
+        await standbys?.release(spaceId, originId);
+      }
+    }
     for (const spaceId of this.#orphanedSince.keys()) if (!live.has(spaceId)) this.#orphanedSince.delete(spaceId);
+  }
+
+  /**
+   * A standby's question: is the primary gone? Its programme has been missing here for a moment and
+   * it does not answer HTTP (refused at once when its process died; silent when its machine did).
+   * Twice, so that one lost probe does not move a Space.
+   */
+  async #primaryGone(spaceId: string, holder: string): Promise<boolean> {
+    if (this.#o.media.primarySilentForMs(spaceId) < this.#o.takeOverAfterMs) return false;
+    const url = this.#origins.find((o) => o.id === holder)?.internalUrl;
+    if (!url) return false;
+    return !(await this.#o.answers(url)) && !(await this.#o.answers(url));
   }
 
   /**
@@ -113,9 +170,18 @@ export class Reconciler {
     await this.#running;
     const now = this.#o.clock.now();
     await this.#report(now).catch(this.#o.onError);
-    for (const spaceId of this.#o.media.running()) {
-      await this.#close(spaceId, 'handed-over');
-      await this.#o.leases.release(spaceId, this.#o.originId).catch(this.#o.onError);
+    const { media, leases, standbys, originId, leaseTtlMs } = this.#o;
+    for (const spaceId of media.running()) {
+      // To the hot standby when there is one: it carries the same timeline on, so the open segment is
+      // left to it whole and the stream has no break. Otherwise released, for any origin to take cold.
+      const standby = (await standbys?.holders([spaceId]).catch(() => null))?.get(spaceId) ?? null;
+      const passed = standby !== null && await leases.pass(spaceId, originId, standby, leaseTtlMs).catch(() => false);
+      await this.#close(spaceId, 'handed-over', passed);
+      if (!passed) await leases.release(spaceId, originId).catch(this.#o.onError);
+    }
+    for (const spaceId of media.standing()) {
+      await media.standDown(spaceId);
+      await standbys?.release(spaceId, originId).catch(this.#o.onError);
     }
   }
 
@@ -135,10 +201,10 @@ export class Reconciler {
     this.#lastReport = now;
   }
 
-  async #close(spaceId: string, why: 'ended' | 'handed-over'): Promise<void> {
+  async #close(spaceId: string, why: 'ended' | 'handed-over', followed = false): Promise<void> {
     this.#watching.get(spaceId)?.();
     this.#watching.delete(spaceId);
-    await this.#o.media.close(spaceId, why);
+    await this.#o.media.close(spaceId, why, { followed });
   }
 
   #watch(spaceId: string): void {

@@ -55,8 +55,8 @@ export const isAvailable = (origin: OriginInfo, now: number): boolean =>
  * by id, so every origin computes the same answer). Every origin tries anyway once the Space has been
  * orphaned for a while, so a stale registry cannot leave a Space without media.
  */
-export function shouldTake(me: string, origins: readonly OriginInfo[], now: number, orphanedForMs: number, patienceMs: number): boolean {
+export function shouldTake(me: string, origins: readonly OriginInfo[], now: number, orphanedForMs: number, patienceMs: number, except?: string): boolean {
   if (orphanedForMs >= patienceMs) return true;
-  const candidates = origins.filter((o) => isAvailable(o, now)).sort((a, b) => a.load - b.load || a.spaces - b.spaces || a.id.localeCompare(b.id));
+  const candidates = origins.filter((o) => isAvailable(o, now) && o.id !== except).sort((a, b) => a.load - b.load || a.spaces - b.spaces || a.id.localeCompare(b.id));
   return candidates[0]?.id === me;
 }

@@ -61,5 +61,11 @@ export const DEFAULTS = {
     internalUrl: undefined as string | undefined,
     /** Every Redis key of the deployment starts with it: several deployments may share one Redis. */
     redisPrefix: 'tribune',
+    /**
+     * A Space's lease lapses this long after its origin last renewed it (every second): how long a
+     * Space without a standby waits before another origin takes it after a crash. A standby does not
+     * wait for it: it takes over once the primary stops answering.
+     */
+    leaseTtlMs: 5_000,
   },
 } as const;

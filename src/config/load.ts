@@ -49,9 +49,10 @@ export const ENV_VARS = {
   TRIBUNE_ORIGIN_ID: 'cluster.originId',
   TRIBUNE_INTERNAL_URL: 'cluster.internalUrl',
   TRIBUNE_REDIS_PREFIX: 'cluster.redisPrefix',
+  TRIBUNE_LEASE_TTL_MS: 'cluster.leaseTtlMs',
 } as const;
 
-const NUMERIC = new Set(['shedding.eventLoopDelayMs', 'waitingRoom.totalActiveUsers', 'waitingRoom.newUsersPerMinute', 'waitingRoom.sessionMinutes', 'waitingRoom.ticketMinutes', 'port', 'stage.udpPort', 'stage.maxOnStage', 'stage.programBitrate', 'audience.retentionDays', 'limits.writesPerSecond']);
+const NUMERIC = new Set(['shedding.eventLoopDelayMs', 'waitingRoom.totalActiveUsers', 'waitingRoom.newUsersPerMinute', 'waitingRoom.sessionMinutes', 'waitingRoom.ticketMinutes', 'port', 'stage.udpPort', 'stage.maxOnStage', 'stage.programBitrate', 'audience.retentionDays', 'limits.writesPerSecond', 'cluster.leaseTtlMs']);
 const LISTS = new Set(['stage.advertisedAddresses', 'trustProxy']);
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {

@@ -91,6 +91,7 @@ export const ConfigSchema = Type.Object({
     originId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$' })),
     internalUrl: Type.Optional(Type.String({ pattern: '^https?://[^\\s/]+/?$' })),
     redisPrefix: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }),
+    leaseTtlMs: Type.Integer({ minimum: 1_500, maximum: 60_000 }),
   }, { additionalProperties: false }),
 }, { additionalProperties: false });
 

@@ -19,13 +19,15 @@ export interface ClusterStatus {
   origins(now: number): Promise<OriginView[]>;
   /** The origin running each Space's media; null when nobody does yet. */
   placement(spaceIds: readonly string[]): Promise<Map<string, string | null>>;
+  /** The origin keeping each Space's hot standby; null when none does. */
+  standbys(spaceIds: readonly string[]): Promise<Map<string, string | null>>;
 }
 
 export interface ClusterView {
   readonly mode: 'embedded' | 'cluster';
   readonly origin: string;
   readonly origins: OriginView[];
-  readonly spaces: Array<{ spaceId: string; origin: string | null }>;
+  readonly spaces: Array<{ spaceId: string; origin: string | null; standby: string | null }>;
 }
 
 /** For operators: the origins and where every live Space runs. Platform admins only. */
@@ -44,10 +46,11 @@ export class ClusterService {
     const user = requireUser(actor);
     if (user.platformRole !== 'admin') throw new TribuneError('FORBIDDEN', { role: user.platformRole === 'user' ? 'listener' : user.platformRole, action: 'see the cluster' });
     const live = await this.#store.spaces.list({ states: ['live'], limit: 10_000 });
-    const [origins, placement] = await Promise.all([this.#status.origins(this.#clock.now()), this.#status.placement(live.map((s) => s.id))]);
+    const ids = live.map((s) => s.id);
+    const [origins, placement, standbys] = await Promise.all([this.#status.origins(this.#clock.now()), this.#status.placement(ids), this.#status.standbys(ids)]);
     return {
       mode: this.#status.mode, origin: this.#status.originId, origins,
-      spaces: live.map((s) => ({ spaceId: s.id, origin: placement.get(s.id) ?? null })),
+      spaces: live.map((s) => ({ spaceId: s.id, origin: placement.get(s.id) ?? null, standby: standbys.get(s.id) ?? null })),
     };
   }
 }

@@ -15,7 +15,11 @@ const ClusterView = Type.Object({
     spaces: Type.Integer({ minimum: 0 }),
     lastHeartbeat: Type.String({ format: 'date-time' }),
   })),
-  spaces: Type.Array(Type.Object({ spaceId: Type.String(), origin: Type.Union([Type.String(), Type.Null()]) })),
+  spaces: Type.Array(Type.Object({
+    spaceId: Type.String(),
+    origin: Type.Union([Type.String(), Type.Null()]),
+    standby: Type.Union([Type.String(), Type.Null()], { description: 'The origin keeping a hot copy of the stream, ready to take over' }),
+  })),
 }, { $id: 'ClusterView' });
 
 export function clusterRoutes(app: FastifyInstance, ctx: ControlContext): void {
