@@ -83,7 +83,7 @@ const CLUSTER_REFRESH_MS = 2_000;
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
   const app = await createHttpApp({ logger: options.logger ?? false, bodyLimit: config.bodyLimitBytes, trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false, version: VERSION,
-    publicUrl: config.publicUrl, headersTimeoutMs: config.http.headersTimeoutMs, requestTimeoutMs: config.http.requestTimeoutMs });
+    publicUrl: config.publicUrl, mediaOrigins: config.audience.backupEdgeUrls, headersTimeoutMs: config.http.headersTimeoutMs, requestTimeoutMs: config.http.requestTimeoutMs });
   // The defences, in the order a request meets them: load shedding, proof of work under attack, the
   // waiting room.
   const shedding = await installShedding(app, config.shedding, options.loadGauges);
@@ -113,7 +113,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     // Cluster mode: recordings in PostgreSQL, so a Space that moves continues one recording and any
     // origin answers its replay. The embedded default keeps them under <data-dir>/media/.
     const shared = recordings ? new SharedRecordingStore(recordings, () => clock.now()) : undefined;
-    audience = createAudience({ dataDir: config.dataDir, partTargetMs: config.audience.partTargetMs, segmentTargetMs: config.audience.segmentTargetMs, retentionDays: config.audience.retentionDays, opusBitrate: config.stage.programBitrate }, shared);
+    audience = createAudience({ dataDir: config.dataDir, partTargetMs: config.audience.partTargetMs, segmentTargetMs: config.audience.segmentTargetMs, retentionDays: config.audience.retentionDays, opusBitrate: config.stage.programBitrate, backupEdgeUrls: config.audience.backupEdgeUrls }, shared);
     stageMedia = createStageMedia({
       udpPort: config.stage.udpPort, bindAddress: config.stage.bindAddress, advertisedAddresses: config.stage.advertisedAddresses,
       iceServers: config.stage.iceServers, maxSessions: config.stage.maxMediaSessions, opusBitrate: config.stage.programBitrate,

@@ -279,7 +279,8 @@ class AudienceImpl implements Audience {
       ? stream.hasMedia() || await stream.waitUntil(() => stream.hasMedia(), this.options.blockingTimeoutMs, signal)
       : await this.hasReplay(spaceId);
     if (!ready) throw new TribuneError('PLAYLIST_NOT_READY', { spaceId });
-    return renderMultivariantPlaylist(variantBandwidth(this.options.opusBitrate, this.options.partTargetMs), 'audio.m3u8', this.subtitles.rendition(spaceId));
+    const backups = this.options.backupEdgeUrls.map((edge) => `${edge}/hls/${spaceId}/`);
+    return renderMultivariantPlaylist(variantBandwidth(this.options.opusBitrate, this.options.partTargetMs), 'audio.m3u8', this.subtitles.rendition(spaceId), backups);
   }
 
   async mediaPlaylist(spaceId: string, query: PlaylistQuery, signal?: AbortSignal): Promise<PlaylistAnswer> {

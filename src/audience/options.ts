@@ -31,6 +31,12 @@ export interface AudienceOptions {
   readonly startupPartMs?: number;
   /** fsync segment files and the index (off only in benchmarks that measure packaging alone). */
   readonly fsync?: boolean;
+  /**
+   * Other edges serving the same origins (`https://edge-b.example.org`): the multivariant playlist
+   * lists the stream once per edge, each a Content Steering pathway, so a player whose edge dies
+   * carries on through the next (hls.js moves to the next pathway on errors).
+   */
+  readonly backupEdgeUrls?: readonly string[];
 }
 
 export type ResolvedAudienceOptions = Required<AudienceOptions>;
@@ -50,6 +56,7 @@ export const AUDIENCE_DEFAULTS = {
   startupParts: 5,
   startupPartMs: 200,
   fsync: true,
+  backupEdgeUrls: [],
 } as const satisfies Omit<Required<AudienceOptions>, 'dataDir'>;
 
 function check(ok: boolean, message: string): void {
@@ -73,6 +80,7 @@ export function resolveAudienceOptions(options: AudienceOptions): Readonly<Resol
   check(Number.isInteger(o.startupPartMs) && o.startupPartMs > 0 && o.startupPartMs % PROGRAM_FORMAT.frameMs === 0 && o.startupPartMs <= o.partTargetMs,
     `startupPartMs must be a positive multiple of ${PROGRAM_FORMAT.frameMs} and at most partTargetMs`);
   check(Number.isInteger(o.preSkip) && o.preSkip >= 0 && o.preSkip < 65_536, 'preSkip must fit 16 bits');
+  check(o.backupEdgeUrls.every((u) => /^https?:\/\/[^\s/?#"]+$/.test(u)), 'backupEdgeUrls must be scheme://host[:port], nothing after');
   return Object.freeze(o);
 }
 

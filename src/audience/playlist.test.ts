@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderMediaPlaylist, type MediaPlaylistView, type ViewSegment } from './playlist.js';
+import { renderMediaPlaylist, renderMultivariantPlaylist, type MediaPlaylistView, type ViewSegment } from './playlist.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const seg = (msn: number, programDateTime: number, discontinuity = false): ViewSegment =>
@@ -26,4 +26,20 @@ test('drift is re-dated once it exceeds the tolerance, from the last date given'
   const text = renderMediaPlaylist(view(segments));
   // 0 dated; 1..3 extrapolated (30, 60, 90 ms off); 4 is 120 ms off: dated; 5..7 extrapolated from 4.
   assert.deepEqual(dates(text), ['seg-0', 'seg-4']);
+});
+
+test('with backup edges the multivariant playlist lists one pathway per edge, renditions included', () => {
+  const one = renderMultivariantPlaylist({ peak: 64_000, average: 48_000 }, 'audio.m3u8', { name: 'Français', language: 'fr', uri: 'captions/live.m3u8' });
+  assert.ok(!one.includes('PATHWAY-ID'), 'one edge: no pathway at all');
+  const two = renderMultivariantPlaylist({ peak: 64_000, average: 48_000 }, 'audio.m3u8', { name: 'Français', language: 'fr', uri: 'captions/live.m3u8' }, ['https://edge-b.example.org/hls/sp/']);
+  const lines = two.trim().split('\n');
+  const variants = lines.filter((l) => l.startsWith('#EXT-X-STREAM-INF:'));
+  assert.equal(variants.length, 2);
+  assert.match(variants[0]!, /SUBTITLES="captions",PATHWAY-ID="edge"$/);
+  assert.match(variants[1]!, /SUBTITLES="captions-2",PATHWAY-ID="edge-2"$/);
+  assert.equal(lines[lines.indexOf(variants[0]!) + 1], 'audio.m3u8');
+  assert.equal(lines[lines.indexOf(variants[1]!) + 1], 'https://edge-b.example.org/hls/sp/audio.m3u8');
+  assert.ok(two.includes('GROUP-ID="captions-2",NAME="Français",LANGUAGE="fr",DEFAULT=NO,AUTOSELECT=YES,FORCED=NO,URI="https://edge-b.example.org/hls/sp/captions/live.m3u8"'), two);
+  // The same attributes on both: a player sees the same stream twice, not two qualities.
+  assert.equal(variants[0]!.replace(/,SUBTITLES.*/, ''), variants[1]!.replace(/,SUBTITLES.*/, ''));
 });

@@ -129,14 +129,23 @@ export function renderMediaPlaylist(view: MediaPlaylistView, skip: SkipRequest =
  * has one (§4.4.6.1). CODECS: see OPUS_CODECS_ATTRIBUTE. BANDWIDTH is the peak segment bit rate and
  * AVERAGE-BANDWIDTH the average (§4.4.6.2), both with the container's overhead: see variantBandwidth.
  */
-export function renderMultivariantPlaylist(bandwidth: { peak: number; average: number }, mediaPlaylist = 'audio.m3u8', subtitles?: SubtitleRendition): string {
+/**
+ * `backups`: the same Space's directory on other edges (absolute, ending in '/'). Each edge is then a
+ * pathway (RFC 8216bis §4.4.6.1, PATHWAY-ID; §7 Content Steering): the same variant and renditions per
+ * pathway, the first (relative, this edge) preferred, and a player whose requests fail moves on to the next.
+ */
+export function renderMultivariantPlaylist(bandwidth: { peak: number; average: number }, mediaPlaylist = 'audio.m3u8', subtitles?: SubtitleRendition, backups: readonly string[] = []): string {
+  const pathways = [{ id: 'edge', base: '', group: SUBTITLES_GROUP }, ...backups.map((base, i) => ({ id: `edge-${i + 2}`, base, group: `${SUBTITLES_GROUP}-${i + 2}` }))];
+  const steered = backups.length > 0;
   return [
     '#EXTM3U',
     '#EXT-X-VERSION:9',
     '#EXT-X-INDEPENDENT-SEGMENTS',
-    ...(subtitles ? [subtitleMediaTag(subtitles)] : []),
-    `#EXT-X-STREAM-INF:BANDWIDTH=${Math.round(bandwidth.peak)},AVERAGE-BANDWIDTH=${Math.round(bandwidth.average)},CODECS="${OPUS_CODECS_ATTRIBUTE}"${subtitles ? `,SUBTITLES="${SUBTITLES_GROUP}"` : ''}`,
-    mediaPlaylist,
+    ...pathways.flatMap((p) => [
+      ...(subtitles ? [subtitleMediaTag({ ...subtitles, uri: p.base + subtitles.uri }, p.group)] : []),
+      `#EXT-X-STREAM-INF:BANDWIDTH=${Math.round(bandwidth.peak)},AVERAGE-BANDWIDTH=${Math.round(bandwidth.average)},CODECS="${OPUS_CODECS_ATTRIBUTE}"${subtitles ? `,SUBTITLES="${p.group}"` : ''}${steered ? `,PATHWAY-ID="${p.id}"` : ''}`,
+      p.base + mediaPlaylist,
+    ]),
   ].join('\n') + '\n';
 }
 

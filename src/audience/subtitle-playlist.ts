@@ -21,8 +21,8 @@ const fmt = (seconds: number): string => seconds.toFixed(3);
 const attr = (value: string): string => value.replace(/["\r\n]/g, '');
 
 /** The EXT-X-MEDIA line of the multivariant playlist; the variant then names SUBTITLES="captions". */
-export function subtitleMediaTag(r: SubtitleRendition): string {
-  return `#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="${SUBTITLES_GROUP}",NAME="${attr(r.name)}",LANGUAGE="${attr(r.language)}",DEFAULT=NO,AUTOSELECT=YES,FORCED=NO,URI="${attr(r.uri)}"`;
+export function subtitleMediaTag(r: SubtitleRendition, group = SUBTITLES_GROUP): string {
+  return `#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="${group}",NAME="${attr(r.name)}",LANGUAGE="${attr(r.language)}",DEFAULT=NO,AUTOSELECT=YES,FORCED=NO,URI="${attr(r.uri)}"`;
 }
 
 export interface SubtitlePlaylistView {

@@ -20,6 +20,8 @@ Options (each also from the environment variable shown; flags win):
   --max-on-stage <n>      People on a stage, host and co-hosts included [TRIBUNE_MAX_ON_STAGE, default ${DEFAULTS.stage.maxOnStage}]
   --program-bitrate <b/s> Opus bit rate of the programme listeners hear  [TRIBUNE_PROGRAM_BITRATE, default ${DEFAULTS.stage.programBitrate}]
   --retention-days <n>    Days a replay is kept after a Space ends  [TRIBUNE_RETENTION_DAYS, default ${DEFAULTS.audience.retentionDays}]
+  --backup-edge-url <url> Another edge in front of these origins, e.g. https://edge-b.example.org:
+                          players fail over to it (repeat for more)  [TRIBUNE_BACKUP_EDGE_URLS, comma-separated]
   --log-level <level>     fatal, error, warn, info, debug, trace or silent [TRIBUNE_LOG_LEVEL, default ${DEFAULTS.logLevel}]
   --trust-proxy <a,b>     Proxies whose X-Forwarded-For is believed: addresses or CIDRs of your edges
                           (e.g. 10.0.0.0/8, or loopback); the client is the right-most address not
@@ -67,6 +69,7 @@ const OPTIONS = {
   'max-on-stage': { type: 'string' },
   'program-bitrate': { type: 'string' },
   'retention-days': { type: 'string' },
+  'backup-edge-url': { type: 'string', multiple: true },
   'log-level': { type: 'string' },
   'trust-proxy': { type: 'string' },
   'metrics-token': { type: 'string' },
@@ -112,7 +115,12 @@ export function parseServeFlags(argv: string[]): { flags: ConfigInput; help: boo
     metricsToken: values['metrics-token'],
     logLevel: values['log-level'] as ConfigInput['logLevel'],
     ...(Object.keys(stage).length ? { stage: stage as ConfigInput['stage'] } : {}),
-    ...(values['retention-days'] !== undefined ? { audience: { retentionDays: integer(values['retention-days'])! } } : {}),
+    ...(values['retention-days'] !== undefined || values['backup-edge-url'] !== undefined ? {
+      audience: {
+        ...(values['retention-days'] !== undefined ? { retentionDays: integer(values['retention-days'])! } : {}),
+        ...(values['backup-edge-url'] !== undefined ? { backupEdgeUrls: values['backup-edge-url'] } : {}),
+      },
+    } : {}),
     ...(Object.values(cluster).some((v) => v !== undefined) ? { cluster } : {}),
     ...(Object.values(room).some((v) => v !== undefined) ? { waitingRoom: room } : {}),
   };

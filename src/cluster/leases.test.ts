@@ -49,3 +49,20 @@ test('the registry lists what origins report; the least loaded serving origin ta
   await registry.remove('o1');
   assert.deepEqual((await registry.list(now)).map((o) => o.id), ['o2', 'o3', 'o4']);
 });
+
+test('a lease passes from its holder to a named origin, never from another; the standby lease is a lease of its own', async () => {
+  const leases = new SpaceLeases(redis, prefix);
+  const standbys = new SpaceLeases(redis, prefix, 'standby');
+  assert.equal(await leases.acquire('sp_c', 'o1', 10_000), true);
+  assert.equal(await standbys.acquire('sp_c', 'o2', 10_000), true, 'the standby lease does not collide with the primary one');
+  assert.equal(await leases.pass('sp_c', 'o3', 'o3', 10_000), false, 'only from the holder');
+  assert.deepEqual(await leases.holders(['sp_c']), new Map([['sp_c', 'o1']]));
+  assert.equal(await leases.pass('sp_c', 'o1', 'o2', 10_000), true, 'a drain hands it to the standby');
+  assert.deepEqual(await leases.holders(['sp_c']), new Map([['sp_c', 'o2']]));
+  assert.equal(await leases.renew('sp_c', 'o1', 10_000), false, 'the one that passed it cannot keep it');
+  assert.equal(await leases.pass('sp_c', 'o1', 'o3', 10_000), false, 'nor pass it again');
+  // Two standbys racing to take a Space from a primary they both think dead: one wins.
+  const raced = await Promise.all(['o3', 'o4'].map((o) => leases.pass('sp_c', 'o2', o, 10_000)));
+  assert.equal(raced.filter(Boolean).length, 1);
+  assert.deepEqual(await standbys.holders(['sp_c']), new Map([['sp_c', 'o2']]));
+});

@@ -28,6 +28,8 @@ export const DEFAULTS = {
     partTargetMs: 400,
     segmentTargetMs: 2_000,
     retentionDays: 30,
+    /** Other edges in front of the same origins: each a pathway of the multivariant playlist (docs/edge.md). */
+    backupEdgeUrls: [] as string[],
   },
   limits: {
     questionsPerMinute: 1,

@@ -53,15 +53,18 @@ test('unknown flags are refused', () => {
   assert.equal(parseServeFlags(['-h']).help, true);
 });
 
-test('cluster mode: the four settings from flags or the environment; the database and Redis go together', () => {
+test('cluster mode: the settings from flags or the environment; the database and Redis go together', () => {
   const dataDir = dir();
   try {
     const env = { TRIBUNE_DATA_DIR: dataDir, TRIBUNE_SECRET: 'a-secret-shared-by-origins', TRIBUNE_REDIS_URL: 'redis://cache:6379', TRIBUNE_ORIGIN_ID: 'from-env' };
     const { flags } = parseServeFlags(['--database-url', 'postgres://db/tribune', '--origin-id', 'o1', '--internal-url', 'http://10.0.0.5:8080']);
     const config = loadConfig({ env, flags });
     assert.deepEqual({ ...config.cluster }, {
-      databaseUrl: 'postgres://db/tribune', redisUrl: 'redis://cache:6379', originId: 'o1', internalUrl: 'http://10.0.0.5:8080', redisPrefix: 'tribune',
+      databaseUrl: 'postgres://db/tribune', redisUrl: 'redis://cache:6379', originId: 'o1', internalUrl: 'http://10.0.0.5:8080', redisPrefix: 'tribune', leaseTtlMs: 5000,
     });
+    assert.equal(loadConfig({ env: { ...env, TRIBUNE_LEASE_TTL_MS: '3000' }, flags }).cluster.leaseTtlMs, 3000);
+    assert.equal(loadConfig({ env, flags: parseServeFlags(['--database-url', 'postgres://db/t', '--lease-ttl-ms', '2500']).flags }).cluster.leaseTtlMs, 2500);
+    assert.throws(() => loadConfig({ env: { ...env, TRIBUNE_LEASE_TTL_MS: '500' }, flags }), /\/cluster\/leaseTtlMs/, 'shorter than a renewal could keep');
     assert.match(loadConfig({ env: { ...env, TRIBUNE_ORIGIN_ID: '' }, flags: parseServeFlags(['--database-url', 'postgres://db/t']).flags }).cluster.originId!, /^[A-Za-z0-9]/, 'the host name by default');
     assert.equal(loadConfig({ env: { TRIBUNE_DATA_DIR: dataDir } }).cluster.databaseUrl, undefined, 'none of them: the embedded default');
     assert.throws(() => loadConfig({ env: { TRIBUNE_DATA_DIR: dataDir, TRIBUNE_SECRET: 'a-secret-shared-by-origins' }, flags: parseServeFlags(['--database-url', 'postgres://db/t']).flags }), /needs both --database-url and --redis-url/);
@@ -84,6 +87,22 @@ test('the waiting room: off by default; its settings from the environment or fla
     assert.throws(() => loadConfig({ env, flags: parseServeFlags(['--waiting-room', 'sometimes']).flags }), /\/waitingRoom\/setting/);
     assert.throws(() => loadConfig({ env: { ...env, TRIBUNE_ROOM_ACTIVE_USERS: 'lots' } }), /\/waitingRoom\/totalActiveUsers.*"lots"/);
     assert.throws(() => loadConfig({ env: { ...env, TRIBUNE_ROOM_TICKET_MINUTES: '0' } }), /\/waitingRoom\/ticketMinutes/);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('backup edges: from the environment (comma-separated) or repeated flags; only scheme://host[:port]', () => {
+  const dataDir = dir();
+  try {
+    const env = { TRIBUNE_DATA_DIR: dataDir, TRIBUNE_BACKUP_EDGE_URLS: 'https://edge-b.example.org, https://edge-c.example.org:8443' };
+    assert.deepEqual(loadConfig({ env: { TRIBUNE_DATA_DIR: dataDir } }).audience.backupEdgeUrls, []);
+    assert.deepEqual(loadConfig({ env }).audience.backupEdgeUrls, ['https://edge-b.example.org', 'https://edge-c.example.org:8443']);
+    const { flags } = parseServeFlags(['--backup-edge-url', 'http://10.0.0.9', '--backup-edge-url', 'http://10.0.0.10:8080']);
+    assert.deepEqual(loadConfig({ env, flags }).audience.backupEdgeUrls, ['http://10.0.0.9', 'http://10.0.0.10:8080'], 'flags win');
+    for (const bad of ['edge-b.example.org', 'https://edge-b.example.org/hls', 'https://e"x', 'ftp://edge']) {
+      assert.throws(() => loadConfig({ env: { ...env, TRIBUNE_BACKUP_EDGE_URLS: bad } }), /\/audience\/backupEdgeUrls/, bad);
+    }
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }

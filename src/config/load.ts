@@ -41,6 +41,7 @@ export const ENV_VARS = {
   TRIBUNE_MAX_ON_STAGE: 'stage.maxOnStage',
   TRIBUNE_PROGRAM_BITRATE: 'stage.programBitrate',
   TRIBUNE_RETENTION_DAYS: 'audience.retentionDays',
+  TRIBUNE_BACKUP_EDGE_URLS: 'audience.backupEdgeUrls',
   TRIBUNE_WRITES_PER_SECOND: 'limits.writesPerSecond',
   TRIBUNE_CAPTIONS_ENGINE: 'captions.engine',
   TRIBUNE_CAPTIONS_MODEL: 'captions.modelDir',
@@ -53,7 +54,7 @@ export const ENV_VARS = {
 } as const;
 
 const NUMERIC = new Set(['shedding.eventLoopDelayMs', 'waitingRoom.totalActiveUsers', 'waitingRoom.newUsersPerMinute', 'waitingRoom.sessionMinutes', 'waitingRoom.ticketMinutes', 'port', 'stage.udpPort', 'stage.maxOnStage', 'stage.programBitrate', 'audience.retentionDays', 'limits.writesPerSecond', 'cluster.leaseTtlMs']);
-const LISTS = new Set(['stage.advertisedAddresses', 'trustProxy']);
+const LISTS = new Set(['stage.advertisedAddresses', 'trustProxy', 'audience.backupEdgeUrls']);
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
   const [head, tail] = path.split('.') as [string, string | undefined];

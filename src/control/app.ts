@@ -30,6 +30,8 @@ export interface HttpAppOptions {
   readonly trustProxy: false | string[];
   readonly version: string;
   readonly publicUrl: string | undefined;
+  /** Other origins the pages load media from (the backup edges' pathways). */
+  readonly mediaOrigins?: readonly string[];
   /** Slow clients: the headers, and the whole request, must arrive within these. */
   readonly headersTimeoutMs: number;
   readonly requestTimeoutMs: number;
@@ -62,7 +64,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     }, handler),
   });
   installErrorHandling(app);
-  installSecurityHeaders(app, { publicUrl: options.publicUrl });
+  installSecurityHeaders(app, { publicUrl: options.publicUrl, mediaOrigins: options.mediaOrigins ?? [] });
   instrument(app);
   // JSON only: a text/plain body on a JSON endpoint is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');

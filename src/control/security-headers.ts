@@ -5,11 +5,13 @@ import type { FastifyInstance } from 'fastify';
  * configured public URL, which may be a CDN's), no framing (clickjacking) except for a route that
  * sets its own policy (the embeddable player), no MIME sniffing, no full referrer to other sites.
  */
-export function installSecurityHeaders(app: FastifyInstance, options: { publicUrl: string | undefined }): void {
+export function installSecurityHeaders(app: FastifyInstance, options: { publicUrl: string | undefined; mediaOrigins: readonly string[] }): void {
   const self = options.publicUrl ? `'self' ${new URL(options.publicUrl).origin}` : `'self'`;
+  // The backup edges: the player fetches playlists and parts from there when its edge fails.
+  const media = [self, ...options.mediaOrigins.map((u) => new URL(u).origin)].join(' ');
   const policy = [
     `default-src 'self'`, `script-src 'self'`, `style-src 'self' 'unsafe-inline'`, `img-src 'self' data: blob:`,
-    `media-src ${self} blob:`, `connect-src ${self}`, `worker-src 'self' blob:`, `font-src 'self'`,
+    `media-src ${media} blob:`, `connect-src ${media}`, `worker-src 'self' blob:`, `font-src 'self'`,
     `object-src 'none'`, `base-uri 'none'`, `form-action 'self'`, `frame-ancestors 'none'`,
   ].join('; ');
   app.addHook('onSend', async (_request, reply, payload) => {

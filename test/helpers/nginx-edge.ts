@@ -50,11 +50,12 @@ function tcpOpen(port: number): Promise<boolean> {
  * Starts nginx in the foreground with deploy/nginx/edge.conf rendered for loopback ports and temp dirs;
  * `tls: true` serves HTTPS and HTTP/2 with a self-signed certificate.
  */
-export async function startEdge(origins: { primary: string; secondary?: string }, extra: Partial<Omit<EdgeConfigParams, 'tls'>> & { tls?: boolean } = {}): Promise<Edge> {
+export async function startEdge(origins: { primary: string; secondary?: string }, extra: Partial<Omit<EdgeConfigParams, 'tls'>> & { tls?: boolean; port?: number } = {}): Promise<Edge> {
   const dir = mkdtempSync(join(tmpdir(), 'tribune-edge-'));
   for (const d of ['cache', 'tmp', 'logs']) mkdirSync(join(dir, d));
-  const port = await freePort();
-  const { tls, ...params } = extra;
+  const { tls, port: wantedPort, ...params } = extra;
+  // A port chosen beforehand: an origin that names this edge in its playlists starts before it.
+  const port = wantedPort ?? await freePort();
   const conf = renderEdgeConfig({
     listen: `127.0.0.1:${port}`,
     origins: [origins.primary, ...(origins.secondary ? [origins.secondary] : [])],
