@@ -33,7 +33,10 @@ export function originMedia(deps: {
   relay?: ProgrammeRelay;
   /** The primary's programme went missing here: look at the leases now. */
   onPrimarySilent?: (spaceId: string) => void;
+  /** Where the changes of role are told (an operator reads a failover from them). */
+  log?: { info(obj: object, msg: string): void };
 }): LocalMedia {
+  const say = (spaceId: string, msg: string, extra: object = {}): void => deps.log?.info({ spaceId, ...extra }, msg);
   const { stageMedia, audience, captions, relay } = deps;
   const seats = new Map<string, Map<string, boolean>>();
   const standbys = new Map<string, Standby>();
@@ -53,6 +56,7 @@ export function originMedia(deps: {
   const follow = (spaceId: string, standby: Standby, { epoch, frame }: RelayedFrame): void => {
     if (!sameEpoch(standby.epoch, epoch)) {
       // The first frame, or the primary began a new timeline (an origin that took the Space cold).
+      say(spaceId, standby.epoch ? 'standby: the primary began a new timeline, following it' : 'standby: packaging the relayed programme', { epoch });
       standby.epoch = epoch;
       standby.programme = new ContinuousProgramme(relaying(spaceId, audience.begin(spaceId, { join: epoch })));
     }
@@ -65,6 +69,7 @@ export function originMedia(deps: {
     standbys.delete(spaceId);
     standby.unsubscribe();
     clearInterval(standby.timer);
+    say(spaceId, 'standby: standing down');
     if (standby.programme) await audience.handOverFollowed(spaceId);
   }
 
@@ -76,6 +81,7 @@ export function originMedia(deps: {
       const standby = standbys.get(spaceId);
       if (standby?.programme) {
         // Promotion: the relay stops, the timeline goes on, the mixer takes over from the silence.
+        say(spaceId, 'standby promoted: mixing here on the same timeline', { silentForMs: Math.round(standby.programme.silentForMs()) });
         standbys.delete(spaceId);
         standby.unsubscribe();
         const programme = standby.programme;
@@ -85,10 +91,14 @@ export function originMedia(deps: {
           if (programme.mixing || !seats.has(spaceId)) { clearInterval(stopConcealing); clearInterval(standby.timer); }
         }, STANDBY_CHECK_MS);
         stopConcealing.unref();
-        captions.spaceLive(spaceId);
+        // The mixer first; then what the primary stored before this origin joined (the cue log the
+        // captions continue, the segments a replay lists), then the captions.
+        await audience.refreshRecording(spaceId);
+        if (seats.has(spaceId)) captions.spaceLive(spaceId);
         return;
       }
       if (standby) await standDown(spaceId);
+      say(spaceId, 'running the Space here');
       // What other origins stored of this recording first: the stream continues after it.
       await audience.prepare(spaceId);
       if (seats.has(spaceId)) return;
@@ -99,6 +109,7 @@ export function originMedia(deps: {
     async close(spaceId, why, options) {
       if (!seats.has(spaceId)) return;
       seats.delete(spaceId);
+      say(spaceId, why === 'ended' ? 'the Space ended' : 'handing the Space over', { followed: options?.followed === true });
       captions.spaceEnded(spaceId);
       // Before the lease is released: the next origin continues the recording after what is stored
       // (or, a hot standby, the very timeline, so the open segment is left to it whole).
@@ -123,6 +134,7 @@ export function originMedia(deps: {
       };
       standby.timer.unref();
       standbys.set(spaceId, standby);
+      say(spaceId, 'standing by');
     },
     standDown,
     primarySilentForMs(spaceId) {

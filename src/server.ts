@@ -135,7 +135,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     clusterOrigin = startClusterOrigin({
       redisUrl: redisUrl!, prefix: redisPrefix, originId: originId!, internalUrl: internalUrl ?? null, store, bus, clock,
       media: stageMedia && audience
-        ? originMedia({ stageMedia, audience, captions: captions!, maxSessions: config.stage.maxMediaSessions, ...(relay ? { relay } : {}), onPrimarySilent: () => kick() })
+        ? originMedia({ stageMedia, audience, captions: captions!, maxSessions: config.stage.maxMediaSessions, ...(relay ? { relay } : {}), onPrimarySilent: () => kick(), log: app.log })
         : bookkeepingMedia(),
       onError, standbys: relay !== null, leaseTtlMs: config.cluster.leaseTtlMs,
     });

@@ -57,6 +57,8 @@ export interface Audience extends ProgramConsumer {
   handOverFollowed(spaceId: string): Promise<void>;
   /** Resolves once what the Space's recording queued is stored. */
   flushRecording(spaceId: string): Promise<void>;
+  /** Reads the Space's recording again from a shared store (a standby promoted: what the others stored before it joined). */
+  refreshRecording(spaceId: string): Promise<void>;
   /** Stops the Space's stream if it is live here, then deletes every file of its recording. */
   deleteRecording(spaceId: string): Promise<void>;
   /** Deletes recordings that ended more than retentionDays ago; returns their Space ids. */
@@ -205,6 +207,10 @@ class AudienceImpl implements Audience {
     return this.flushRecording(spaceId);
   }
 
+  async refreshRecording(spaceId: string): Promise<void> {
+    await this.#recordings.known(spaceId)?.refresh();
+  }
+
   async flushRecording(spaceId: string): Promise<void> {
     await this.#recordings.known(spaceId)?.flush();
   }
@@ -294,6 +300,8 @@ class AudienceImpl implements Audience {
       audienceMetrics.playlistRequests.inc({ kind: 'live' });
       return { status: 200, body: renderMediaPlaylist(this.#endedView(rec)), blocking: false };
     }
+    // Handed over to another origin: not this origin's to answer any more (the forward or the edge asks the next).
+    if (stream.state === 'closed') return { status: 503, body: '', blocking: true };
     if (query.msn === undefined) {
       if (!stream.hasMedia()) throw new TribuneError('PLAYLIST_NOT_READY', { spaceId });
       audienceMetrics.playlistRequests.inc({ kind: skip === 'NO' ? 'live' : 'delta' });

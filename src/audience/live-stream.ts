@@ -237,7 +237,9 @@ export class LiveStream implements ProgramSink {
       segments: complete.map(toView),
       current: open && toView(open),
       preloadHint: this.#state === 'live' ? this.#hint() : undefined,
-      ended: this.#state !== 'live',
+      // Only the end of the Space ends the playlist: a stream closed here (handed over to another
+      // origin) goes on there, and a player told ENDLIST would stop listening.
+      ended: this.#state === 'ended',
       nextMsn: this.#nextMsn,
     };
   }
@@ -247,7 +249,9 @@ export class LiveStream implements ProgramSink {
    * part `part`), is worth waiting for, or is too far ahead (400).
    */
   reloadState(msn: number, part: number | undefined): ReloadState {
-    if (this.#state !== 'live') return 'ready'; // M5: ignore the directives once EXT-X-ENDLIST is there
+    if (this.#state === 'ended') return 'ready'; // M5: ignore the directives once EXT-X-ENDLIST is there
+    // Closed here (handed over): a held reload is let go without a playlist (503), to ask again elsewhere.
+    if (this.#state === 'closed') return 'wait';
     const P = this.#cfg.partsPerSegment;
     const { complete, open } = this.#published();
     const lastComplete = complete.at(-1)?.msn ?? (open?.msn ?? this.#nextMsn) - 1;

@@ -23,6 +23,12 @@ export interface RecordingHandle {
   release(): void;
   /** Resolves when every queued write is durable (or failed and was counted). */
   flush(): Promise<void>;
+  /**
+   * Reads again what other origins stored meanwhile (segments, the cue log): a standby that becomes
+   * the primary joined the recording later than it began. Nothing to read for a recording only this
+   * origin writes.
+   */
+  refresh(): Promise<void>;
   readSegment(msn: number): Promise<Buffer>;
   readInit(): Promise<Buffer>;
   /** A clip cut from this recording: deleted with it. */

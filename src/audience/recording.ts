@@ -171,6 +171,9 @@ export class Recording {
   /** Resolves when every queued write is on disk (or failed and was counted). */
   flush(): Promise<void> { return this.#queue; }
 
+  /** On this origin's disk only this origin writes: nothing to read again. */
+  async refresh(): Promise<void> {}
+
   async readSegment(msn: number): Promise<Buffer> {
     // A segment completed a moment ago may still be in the write queue.
     await this.#queue;

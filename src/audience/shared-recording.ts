@@ -58,6 +58,7 @@ class SharedRecording implements RecordingHandle {
   #endedAt: number | null;
   #queue: Promise<void> = Promise.resolve();
   #pending = 0;
+  #captions: string;
   #failures = 0;
   #writing = false;
   #deleted = false;
@@ -70,12 +71,12 @@ class SharedRecording implements RecordingHandle {
     this.#reserved = stored?.reserved ?? undefined;
     this.#segments = [...(stored?.segments ?? [])];
     for (const s of this.#segments) this.#byMsn.set(s.msn, s);
-    let captions = stored?.captions ?? '';
+    this.#captions = stored?.captions ?? '';
     this.cueLog = {
-      read: () => captions,
+      read: () => this.#captions,
       // In the recording's write queue: after its start, and flushed with it before another origin takes over.
       append: (text) => {
-        captions += text;
+        this.#captions += text;
         this.#enqueue('captions', () => this.#rows.appendCaptions(this.#spaceId, text));
         return this.#queue;
       },
@@ -125,6 +126,19 @@ class SharedRecording implements RecordingHandle {
   }
 
   flush(): Promise<void> { return this.#queue; }
+
+  async refresh(): Promise<void> {
+    await this.#queue;
+    const stored = await this.#rows.load(this.#spaceId);
+    if (!stored) return;
+    // Everything appended anywhere, this origin's lines included (its queue is flushed).
+    this.#captions = stored.captions;
+    const missing = stored.segments.filter((s) => !this.#byMsn.has(s.msn));
+    if (missing.length === 0) return;
+    for (const s of missing) this.#byMsn.set(s.msn, s);
+    this.#segments.push(...missing);
+    this.#segments.sort((a, b) => a.msn - b.msn);
+  }
 
   async readSegment(msn: number): Promise<Buffer> {
     // A segment completed a moment ago may still be in the write queue.

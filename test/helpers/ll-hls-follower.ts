@@ -34,6 +34,8 @@ export class LlHlsFollower {
     this.#done = this.#run(playlistUrl);
   }
 
+  /** When a playlist said EXT-X-ENDLIST (the follower stops there, as a player does). */
+  endedAt: number | undefined;
   /** Names fetched twice with different bytes (there must be none). */
   readonly reused: string[] = [];
 
@@ -107,7 +109,12 @@ export class LlHlsFollower {
           break;
         }
       }
-      if (list.ended) return;
+      if (list.ended) {
+        // A player stops here: the test says whether the Space had ended.
+        this.endedAt = performance.now();
+        this.errors.push(`EXT-X-ENDLIST after ${this.parts.at(-1)?.uri ?? 'nothing'}: ${text.replace(/\n/g, ' | ')}`);
+        return;
+      }
       const newest = this.parts.at(-1);
       if (!newest) { next = undefined; continue; }
       const inSegment = listed.filter((p) => p.msn === newest.msn).length;
