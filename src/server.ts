@@ -174,7 +174,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const questions = new QuestionService({ store, clock, stage, questionsPerMinute: config.limits.questionsPerMinute });
   const audienceService = new AudienceService({ store, bus, clock, counters, secret: config.secret, onError: (err) => app.log.error({ err }, 'audience flush failed') });
   audienceService.start();
-  const trustSafety = new TrustSafetyService({ store, bus, clock, spaces, stage });
+  const trustSafety = new TrustSafetyService({ store, clock, spaces, stage });
   await trustSafety.start();
   replayAllowed = (spaceId) => !trustSafety.isReplayDisabled(spaceId);
   // With several origins, each reloads what the others decided (suspensions, disabled replays, reversals):

@@ -35,7 +35,7 @@ export async function createPostgresStore(given: PostgresOptions): Promise<Store
     audience: postgresAudienceStats(pool),
     // Beside the Store: the audience plane's recordings, which only cluster mode keeps in the database.
     recordings: postgresRecordings(pool),
-    trustSafety: postgresTrustSafety(pool),
+    trustSafety: postgresTrustSafety(pool, outbox),
     notes: postgresNotes(pool),
     follows: postgresFollows(pool),
     outbox,

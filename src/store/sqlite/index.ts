@@ -23,7 +23,7 @@ export function createSqliteStore(dataDir: string, options: { origin?: string } 
     stage: sqliteStage(db, outbox),
     questions: sqliteQuestions(db, outbox),
     audience: sqliteAudienceStats(db),
-    trustSafety: sqliteTrustSafety(db),
+    trustSafety: sqliteTrustSafety(db, outbox),
     notes: sqliteNotes(db),
     follows: sqliteFollows(db),
     outbox,
