@@ -1,5 +1,5 @@
 import type { Bus } from '../bus/bus.js';
-import type { OutboxRepository } from '../store/outbox.js';
+import type { OutboxRepository, PendingEvent } from '../store/outbox.js';
 
 export interface OutboxRelayOptions {
   readonly outbox: OutboxRepository;
@@ -8,6 +8,12 @@ export interface OutboxRelayOptions {
   readonly pollMs?: number;
   /** Rows per transaction. */
   readonly batch?: number;
+  /**
+   * A publish that has not answered by then counts as failed: in PostgreSQL the round holds the lock
+   * every origin's relay needs, and a bus that hangs (a silent network partition) must not keep it.
+   * One that answers later does no harm: the row is published again and the bus drops it by event id.
+   */
+  readonly publishTimeoutMs?: number;
   readonly onError?: (err: unknown) => void;
 }
 
@@ -23,6 +29,7 @@ export class OutboxRelay {
   readonly #pollMs: number;
   readonly #batch: number;
   readonly #onError: (err: unknown) => void;
+  readonly #publishTimeoutMs: number;
   #running: Promise<void> | null = null;
   #again = false;
   #retry: NodeJS.Timeout | null = null;
@@ -36,7 +43,9 @@ export class OutboxRelay {
     this.#pollMs = options.pollMs ?? 250;
     this.#batch = options.batch ?? 200;
     this.#onError = options.onError ?? (() => {});
-    this.#outbox.onAppend(() => this.kick());
+    this.#publishTimeoutMs = options.publishTimeoutMs ?? 5_000;
+    // While the bus is failing, a commit does not hurry the backoff: its event waits its turn in order.
+    this.#outbox.onAppend(() => { if (this.#failures === 0) this.kick(); });
   }
 
   start(): void {
@@ -75,7 +84,7 @@ export class OutboxRelay {
   async #drain(): Promise<void> {
     try {
       for (;;) {
-        const done = await this.#outbox.relay(this.#batch, (e) => this.#bus.publish(e.spaceId, e.event, { eventId: e.eventId }).then(() => {}));
+        const done = await this.#outbox.relay(this.#batch, (e) => this.#publish(e));
         if (done === 'busy') {
           // Another origin is relaying: it may have read the outbox before this origin's last commit,
           // so look again shortly rather than at the next poll.
@@ -91,6 +100,18 @@ export class OutboxRelay {
       // Said once per outage; the poll keeps trying, and backs off while it lasts.
       if (this.#failures === 1) this.#onError(err);
       this.#later(Math.min(100 * 2 ** Math.min(this.#failures, 5), 2_000));
+    }
+  }
+
+  async #publish(e: PendingEvent): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the bus did not take an event within ${this.#publishTimeoutMs} ms`)), this.#publishTimeoutMs);
+    });
+    try {
+      await Promise.race([this.#bus.publish(e.spaceId, e.event, { eventId: e.eventId }), timeout]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
