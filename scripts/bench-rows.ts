@@ -132,6 +132,13 @@ export const BENCHES: Record<string, BenchSpec> = {
         'the same write, then a direct publish', j.writeMsDirect, 'same run'),
     ],
   },
+  'outbox-relay': {
+    full: ['2000', '5'], quick: ['1000', '3'], timeoutS: 300,
+    rows: (j) => [
+      row('outbox-relay', 'one relay draining the outbox to Redis (cluster mode)', j.relayedPerSecondMedian, 'events/s', 'informative',
+        'direct publishes one after the other, same Redis', j.directPublishesPerSecondMedian, 'same run'),
+    ],
+  },
   'captions-pipeline': {
     full: ['3'], quick: ['1'], timeoutS: 900,
     rows: (j) => [
