@@ -125,6 +125,20 @@ export const BENCHES: Record<string, BenchSpec> = {
         'independent one-row commits, same database', j.independentCommitsPerSecondMedian, 'same run'),
     ],
   },
+  'outbox-write': {
+    full: ['500', '5'], quick: ['200', '3'], timeoutS: 300,
+    rows: (j) => [
+      row('outbox-write', 'embedded write with its event in the outbox, until acknowledged', j.writeMsOutbox, 'ms', 'informative',
+        'the same write, then a direct publish', j.writeMsDirect, 'same run'),
+    ],
+  },
+  'outbox-relay': {
+    full: ['2000', '5'], quick: ['1000', '3'], timeoutS: 300,
+    rows: (j) => [
+      row('outbox-relay', 'one relay draining the outbox to Redis (cluster mode)', j.relayedPerSecondMedian, 'events/s', 'informative',
+        'direct publishes one after the other, same Redis', j.directPublishesPerSecondMedian, 'same run'),
+    ],
+  },
   'captions-pipeline': {
     full: ['3'], quick: ['1'], timeoutS: 900,
     rows: (j) => [

@@ -43,6 +43,8 @@ import { SpaceService } from './services/space-service.js';
 import { StageService } from './services/stage-service.js';
 import { TrustSafetyService } from './trust-safety/service.js';
 import { NotesService } from './notes/service.js';
+import { OutboxRelay } from './services/outbox-relay.js';
+import { watchOutbox } from './observability/outbox-metrics.js';
 import { createStageMedia, stageRoutes as stageMediaRoutes, type StageMedia } from './stage/index.js';
 import { createSqliteStore } from './store/sqlite/index.js';
 import { webappRoutes, WEB_DIST_DIR } from './webapp/routes.js';
@@ -75,6 +77,13 @@ const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.
 const DAY_MS = 86_400_000;
 /** How stale, at most, one origin's view of what the others decided (restrictions, note scores) is in cluster mode. */
 const CLUSTER_REFRESH_MS = 2_000;
+/**
+ * How often a relay looks at the outbox besides its own origin's commits: the delay, at most, before an
+ * event another origin committed is published when that origin's own relay did not (it died, or Redis
+ * was away). Alone, every commit wakes the relay, so the poll only picks up what a restart left.
+ */
+const CLUSTER_OUTBOX_POLL_MS = 200;
+const EMBEDDED_OUTBOX_POLL_MS = 1_000;
 
 /**
  * The composition root: builds the store, the bus, the services and the three planes, wires them the
@@ -100,6 +109,14 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   });
   installWaitingRoomGate(app, waitingRoom);
   const { store, bus, counters, recordings } = await openEngines(config, clock, app.log);
+  // The domain events writes committed to the outbox reach the bus through this origin's relay
+  // (and every other origin's: whichever holds the outbox at the moment publishes).
+  const relay = new OutboxRelay({
+    outbox: store.outbox, bus, pollMs: isClusterMode(config) ? CLUSTER_OUTBOX_POLL_MS : EMBEDDED_OUTBOX_POLL_MS,
+    onError: (err) => app.log.warn({ err }, 'outbox relay: publishing failed, the events wait in the outbox'),
+  });
+  relay.start();
+  watchOutbox(store.outbox);
   const publishQuietly = (spaceId: string, event: SpaceEvent) => {
     bus.publish(spaceId, event).catch((err: unknown) => app.log.warn({ err, event: event.type }, 'bus publish failed'));
   };
@@ -122,7 +139,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   }
   let media: MediaHooks = stageMedia && audience ? mediaHooks(stageMedia, audience, captions!) : NO_MEDIA;
   let clusterOrigin: ClusterOrigin | null = null;
-  let relay: ProgrammeRelay | null = null;
+  let programmeRelay: ProgrammeRelay | null = null;
   let clusterStatus = embeddedStatus(() => (stageMedia ? sessionLoad(stageMedia, config.stage.maxMediaSessions) : 0), () => stageMedia?.stats().spaces ?? 0);
   if (isClusterMode(config)) {
     const { redisUrl, redisPrefix, originId, internalUrl } = config.cluster;
@@ -130,14 +147,14 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     registry.setDefaultLabels({ service: 'tribune', origin: originId! });
     const onError = (err: unknown) => app.log.error({ err }, 'cluster reconciler');
     // Every live Space has a hot standby on another origin, fed by this relay (docs/cluster.md).
-    relay = stageMedia && audience ? new ProgrammeRelay(redisUrl!, redisPrefix, onError) : null;
+    programmeRelay = stageMedia && audience ? new ProgrammeRelay(redisUrl!, redisPrefix, onError) : null;
     let kick: () => void = () => {};
     clusterOrigin = startClusterOrigin({
       redisUrl: redisUrl!, prefix: redisPrefix, originId: originId!, internalUrl: internalUrl ?? null, store, bus, clock,
       media: stageMedia && audience
-        ? originMedia({ stageMedia, audience, captions: captions!, maxSessions: config.stage.maxMediaSessions, ...(relay ? { relay } : {}), onPrimarySilent: () => kick(), log: app.log })
+        ? originMedia({ stageMedia, audience, captions: captions!, maxSessions: config.stage.maxMediaSessions, ...(programmeRelay ? { relay: programmeRelay } : {}), onPrimarySilent: () => kick(), log: app.log })
         : bookkeepingMedia(),
-      onError, standbys: relay !== null, leaseTtlMs: config.cluster.leaseTtlMs,
+      onError, standbys: programmeRelay !== null, leaseTtlMs: config.cluster.leaseTtlMs,
     });
     const reconciler = clusterOrigin.reconciler;
     kick = () => { void reconciler.kick(); };
@@ -160,15 +177,15 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   });
   const pageBase = () => (config.publicUrl ?? url).replace(/\/+$/, '');
   const spaces = new SpaceService({
-    store, bus, media, clock, limits: { maxOnStage: config.stage.maxOnStage, maxCohosts: config.stage.maxCohosts },
+    store, media, clock, limits: { maxOnStage: config.stage.maxOnStage, maxCohosts: config.stage.maxCohosts },
     onLive: (space) => push.spaceLive(space, `${pageBase()}/s/${space.id}`),
   });
   const follows = new FollowService({ store, clock });
-  const stage = new StageService({ store, bus, media, clock, spaces, auth, inviteTtlHours: config.stage.inviteTtlHours });
-  const questions = new QuestionService({ store, bus, clock, stage, questionsPerMinute: config.limits.questionsPerMinute });
+  const stage = new StageService({ store, media, clock, spaces, auth, inviteTtlHours: config.stage.inviteTtlHours });
+  const questions = new QuestionService({ store, clock, stage, questionsPerMinute: config.limits.questionsPerMinute });
   const audienceService = new AudienceService({ store, bus, clock, counters, secret: config.secret, onError: (err) => app.log.error({ err }, 'audience flush failed') });
   audienceService.start();
-  const trustSafety = new TrustSafetyService({ store, bus, clock, spaces, stage });
+  const trustSafety = new TrustSafetyService({ store, clock, spaces, stage });
   await trustSafety.start();
   replayAllowed = (spaceId) => !trustSafety.isReplayDisabled(spaceId);
   // With several origins, each reloads what the others decided (suspensions, disabled replays, reversals):
@@ -237,13 +254,15 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         await push.idle();
         // First hand this origin's Spaces to the others (they take them within a tick or two).
         await clusterOrigin?.close();
-        await relay?.close();
+        await programmeRelay?.close();
         live.close();
         await app.close();
         await captions?.close();
         await stageMedia?.close();
         await audience?.close();
         await audienceService.close();
+        // After the services: what they committed last is published before the bus closes.
+        await relay.close();
         await counters.close();
         await bus.close();
         if (limitsRedis) await closeRedis(limitsRedis);
@@ -262,10 +281,10 @@ async function openEngines(config: Config, clock: Clock, log: FastifyBaseLogger)
   const now = () => clock.now();
   if (!isClusterMode(config)) {
     const bus = new MemoryBus({ now, onError: (err, envelope) => log.error({ err, event: envelope.event.type }, 'bus subscriber failed') });
-    return { store: createSqliteStore(config.dataDir), bus, counters: new MemoryCounters(), recordings: null };
+    return { store: createSqliteStore(config.dataDir, { origin: bus.origin }), bus, counters: new MemoryCounters(), recordings: null };
   }
   const { databaseUrl, redisUrl, originId, redisPrefix } = config.cluster;
-  const store = await createPostgresStore({ url: databaseUrl! });
+  const store = await createPostgresStore({ url: databaseUrl!, origin: originId! });
   // ioredis reports every failed reconnection: say it once per outage, not ten times a second.
   let redisDown = false;
   const onRedisError = (err: unknown) => {

@@ -57,6 +57,23 @@ for (const fixture of [memoryBusFixture(), redisBusFixture()] as BusFixture[]) {
       assert.equal(new Set(sent.map((e) => e.id)).size, 40);
     });
 
+    test('a domain event published again under its outbox event id is logged once, from whichever origin', async () => {
+      const [a, b] = await fixture.pair();
+      const space = newSpace();
+      const seen = collector();
+      b.subscribe(space, seen.handler);
+      assert.ok(await until(async () => { await a.publish(space, changed(0)); return seen.got.length > 0; }));
+      const first = await a.publish(space, changed(1), { eventId: 'ev-1' });
+      // A relay that died before deleting its row: the next relay, on this origin or another, publishes it again.
+      const again = await b.publish(space, changed(1), { eventId: 'ev-1' });
+      const repeated = await a.publish(space, changed(1), { eventId: 'ev-1' });
+      assert.deepEqual([again.id, again.seq, repeated.id, repeated.seq], [first.id, first.seq, first.id, first.seq]);
+      const next = await b.publish(space, changed(2), { eventId: 'ev-2' });
+      assert.equal(next.seq, first.seq! + 1, 'the duplicates took no sequence number');
+      assert.ok(await until(() => seen.got.some((e) => e.id === next.id)));
+      assert.deepEqual(seen.got.map(participantOf).filter((p) => p !== 'p_0'), ['p_1', 'p_2'], 'subscribers see it once');
+    });
+
     test('a subscriber resumes after the last id it saw: what it missed, then live, nothing twice', async () => {
       const [a, b] = await fixture.pair();
       const space = newSpace();

@@ -2,6 +2,11 @@ import type { Envelope, SpaceEvent } from './events.js';
 
 export type EnvelopeHandler = (envelope: Envelope) => void;
 
+export interface PublishOptions {
+  /** Unique forever: a second publish under it is dropped (kept at least an hour in Redis, the last 4,096 in memory). */
+  readonly eventId?: string;
+}
+
 export interface SubscribeOptions {
   /**
    * Resume: deliver the retained domain events published after this id, then live ones. Without it,
@@ -24,8 +29,10 @@ export interface Bus {
   /**
    * Resolves with the envelope once the bus holds the event (domain events: in the log), so a
    * subscriber anywhere will see it. Rejects when the bus cannot take it (its server is unreachable).
+   * With `eventId` (the outbox's), a domain event published a second time under the same id (a relay
+   * that died before it could delete the row) is not logged again: the first envelope is returned.
    */
-  publish(spaceId: string, event: SpaceEvent): Promise<Envelope>;
+  publish(spaceId: string, event: SpaceEvent, options?: PublishOptions): Promise<Envelope>;
   /** Returns the function that unsubscribes. */
   subscribe(spaceId: string, handler: EnvelopeHandler, options?: SubscribeOptions): () => void;
   /** Cheap round trip for /readyz. */

@@ -1,7 +1,7 @@
-import type { Bus } from '../bus/bus.js';
 import { applyQuestionAction, canBeVotedOn, compareQuestions, QUESTION_MAX_LENGTH, questionLength, type QuestionAction } from '../domain/questions.js';
 import type { Question, QuestionState } from '../domain/types.js';
 import { TribuneError } from '../errors/catalogue.js';
+import type { EventsOf } from '../store/outbox.js';
 import type { Store } from '../store/store.js';
 import { demand, requireUser, type Actor } from './actor.js';
 import { iso, type Clock } from './clock.js';
@@ -18,14 +18,12 @@ const ACTIONS: Record<QuestionAction, 'question.moderate' | 'question.highlight'
 /** The audience's questions: submitted, voted up, moderated, highlighted one at a time, answered. */
 export class QuestionService {
   readonly #store: Store;
-  readonly #bus: Bus;
   readonly #clock: Clock;
   readonly #stage: StageService;
   readonly #minIntervalMs: number;
 
-  constructor(deps: { store: Store; bus: Bus; clock: Clock; stage: StageService; questionsPerMinute: number }) {
+  constructor(deps: { store: Store; clock: Clock; stage: StageService; questionsPerMinute: number }) {
     this.#store = deps.store;
-    this.#bus = deps.bus;
     this.#clock = deps.clock;
     this.#stage = deps.stage;
     this.#minIntervalMs = 60_000 / deps.questionsPerMinute;
@@ -51,8 +49,7 @@ export class QuestionService {
       id: newId('q'), spaceId, authorId: user.id, text, anonymous: input.anonymous ?? false, state: 'pending',
       votes: 0, highlighted: false, createdAt: iso(now), answeredAt: null,
     };
-    await this.#store.questions.create(question);
-    await this.#publish(question, 'question.created');
+    await this.#store.questions.create(question, announce('question.created')(question));
     return question;
   }
 
@@ -63,10 +60,8 @@ export class QuestionService {
     if (await this.#store.stage.isBlocked(spaceId, user.id)) throw new TribuneError('BLOCKED_FROM_SPACE');
     const question = await this.#question(spaceId, questionId);
     if (!canBeVotedOn(question)) throw new TribuneError('QUESTION_STATE_CONFLICT', { state: question.state, action: 'vote' });
-    if (!(await this.#store.questions.vote(questionId, user.id, iso(this.#clock.now())))) throw new TribuneError('ALREADY_VOTED');
-    const updated = await this.#question(spaceId, questionId);
-    await this.#publish(updated, 'question.voted');
-    return updated;
+    if (!(await this.#store.questions.vote(questionId, user.id, iso(this.#clock.now()), announce('question.voted')))) throw new TribuneError('ALREADY_VOTED');
+    return this.#question(spaceId, questionId);
   }
 
   async act(actor: Actor, spaceId: string, questionId: string, action: QuestionAction): Promise<Question> {
@@ -74,11 +69,9 @@ export class QuestionService {
     demand(access, ACTIONS[action]);
     const question = await this.#question(spaceId, questionId);
     const state = applyQuestionAction(question, action);
-    if (action === 'highlight') await this.#store.questions.setHighlighted(spaceId, questionId);
-    else await this.#store.questions.setState(questionId, state, action === 'answer' ? iso(this.#clock.now()) : null);
-    const updated = await this.#question(spaceId, questionId);
-    await this.#publish(updated, 'question.updated');
-    return updated;
+    if (action === 'highlight') await this.#store.questions.setHighlighted(spaceId, questionId, announce('question.updated'));
+    else await this.#store.questions.setState(questionId, state, action === 'answer' ? iso(this.#clock.now()) : null, announce('question.updated'));
+    return this.#question(spaceId, questionId);
   }
 
   async clearHighlight(actor: Actor, spaceId: string): Promise<void> {
@@ -121,8 +114,8 @@ export class QuestionService {
     if (!question) throw new TribuneError('QUESTION_NOT_FOUND', { questionId });
     return question;
   }
-
-  async #publish(q: Question, type: 'question.created' | 'question.updated' | 'question.voted'): Promise<void> {
-    await this.#bus.publish(q.spaceId, { type, questionId: q.id, state: q.state, votes: q.votes, highlighted: q.highlighted });
-  }
 }
+
+/** The event a question write commits with it, from the row as the write left it. */
+const announce = (type: 'question.created' | 'question.updated' | 'question.voted'): EventsOf<Question> => (q) =>
+  [{ spaceId: q.spaceId, event: { type, questionId: q.id, state: q.state, votes: q.votes, highlighted: q.highlighted } }];

@@ -1,4 +1,3 @@
-import type { Bus } from '../bus/bus.js';
 import { isValidTimeZone, nextSpaceState, type SpaceTransition } from '../domain/space-lifecycle.js';
 import type { Space } from '../domain/types.js';
 import { TribuneError } from '../errors/catalogue.js';
@@ -22,7 +21,6 @@ const ACTION: Record<SpaceTransition, 'space.start' | 'space.end' | 'space.cance
 
 export class SpaceService {
   readonly #store: Store;
-  readonly #bus: Bus;
   readonly #media: MediaHooks;
   readonly #onLive: (space: Space) => void;
   readonly #clock: Clock;
@@ -30,9 +28,8 @@ export class SpaceService {
   readonly #recent = new Map<string, { space: Space; at: number }>();
 
   /** `onLive`: told once per go-live (Web Push to followers); it must not block the transition. */
-  constructor(deps: { store: Store; bus: Bus; media: MediaHooks; clock: Clock; limits: { maxOnStage: number; maxCohosts: number }; onLive?: (space: Space) => void }) {
+  constructor(deps: { store: Store; media: MediaHooks; clock: Clock; limits: { maxOnStage: number; maxCohosts: number }; onLive?: (space: Space) => void }) {
     this.#store = deps.store;
-    this.#bus = deps.bus;
     this.#media = deps.media;
     this.#onLive = deps.onLive ?? (() => {});
     this.#clock = deps.clock;
@@ -135,14 +132,13 @@ export class SpaceService {
       const state = nextSpaceState(space.state, transition);
       const now = iso(this.#clock.now());
       const patch = transition === 'start' ? { state, startedAt: now } : { state, endedAt: now };
-      const updated = await this.#store.spaces.transition(spaceId, space.state, patch);
+      const updated = await this.#store.spaces.transition(spaceId, space.state, patch, [{ spaceId, event: { type: 'space.state', state } }]);
       if (!updated) continue;
       if (state === 'live') {
         this.#media.spaceLive(spaceId);
         this.#onLive(updated);
       }
       if (state === 'ended') await this.#media.spaceEnded(spaceId);
-      await this.#bus.publish(spaceId, { type: 'space.state', state });
       return updated;
     }
     throw new TribuneError('SPACE_STATE_CONFLICT', { state: 'changing', action: transition });

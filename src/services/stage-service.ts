@@ -1,8 +1,9 @@
-import type { Bus } from '../bus/bus.js';
+import type { SpaceEvent } from '../bus/events.js';
 import type { Participant, Space, SpeakRequest, StageRole } from '../domain/types.js';
 import { primaryRole } from '../domain/permissions.js';
 import { TribuneError } from '../errors/catalogue.js';
 import type { ListenGrant, StageAuthority, StageSeat } from '../media/types.js';
+import type { OutboxEvent } from '../store/outbox.js';
 import type { SeatOutcome, Store } from '../store/store.js';
 import { accessTo, demand, requireUser, type Actor, type SpaceAccess } from './actor.js';
 import type { AuthService } from './auth-service.js';
@@ -20,16 +21,14 @@ const toSeat = (p: Participant): StageSeat => ({
 /** The stage's rules: who sits on it, who speaks, who may silence whom. Tells the media plane at once. */
 export class StageService implements StageAuthority {
   readonly #store: Store;
-  readonly #bus: Bus;
   readonly #media: MediaHooks;
   readonly #clock: Clock;
   readonly #spaces: SpaceService;
   readonly #auth: AuthService;
   readonly #inviteTtlMs: number;
 
-  constructor(deps: { store: Store; bus: Bus; media: MediaHooks; clock: Clock; spaces: SpaceService; auth: AuthService; inviteTtlHours: number }) {
+  constructor(deps: { store: Store; media: MediaHooks; clock: Clock; spaces: SpaceService; auth: AuthService; inviteTtlHours: number }) {
     this.#store = deps.store;
-    this.#bus = deps.bus;
     this.#media = deps.media;
     this.#clock = deps.clock;
     this.#spaces = deps.spaces;
@@ -103,8 +102,7 @@ export class StageService implements StageAuthority {
       displayName: (displayName?.trim() || actor.user?.displayName) ?? 'Guest',
       role: invite.role, muted: false, joinedAt: iso(this.#clock.now()), leftAt: null,
     };
-    assertSeated(space, await this.#store.stage.takeSeat(seat, { inviteTokenHash: invite.tokenHash }));
-    await this.#changed(spaceId, 'joined', seat.id);
+    assertSeated(space, await this.#store.stage.takeSeat(seat, { inviteTokenHash: invite.tokenHash, events: changed(spaceId, 'joined', seat.id) }));
     return seat;
   }
 
@@ -141,8 +139,7 @@ export class StageService implements StageAuthority {
     if (await this.#store.stage.isBlocked(spaceId, user.id)) throw new TribuneError('BLOCKED_FROM_SPACE');
     if (await this.#store.stage.pendingRequest(spaceId, user.id)) throw new TribuneError('SPEAK_REQUEST_PENDING');
     const request: SpeakRequest = { id: newId('rq'), spaceId, userId: user.id, state: 'pending', createdAt: iso(this.#clock.now()), answeredAt: null };
-    await this.#store.stage.createRequest(request);
-    await this.#bus.publish(spaceId, { type: 'speak-request.created', requestId: request.id, userId: user.id, state: 'pending' });
+    await this.#store.stage.createRequest(request, on(spaceId, { type: 'speak-request.created', requestId: request.id, userId: user.id, state: 'pending' }));
     return request;
   }
 
@@ -150,8 +147,8 @@ export class StageService implements StageAuthority {
     const user = requireUser(actor);
     const pending = await this.#store.stage.pendingRequest(spaceId, user.id);
     if (!pending) throw new TribuneError('SPEAK_REQUEST_NOT_FOUND', { userId: user.id });
-    await this.#store.stage.answerRequest(pending.id, 'withdrawn', iso(this.#clock.now()));
-    await this.#bus.publish(spaceId, { type: 'speak-request.withdrawn', requestId: pending.id, userId: user.id, state: 'withdrawn' });
+    await this.#store.stage.answerRequest(pending.id, 'withdrawn', iso(this.#clock.now()),
+      on(spaceId, { type: 'speak-request.withdrawn', requestId: pending.id, userId: user.id, state: 'withdrawn' }));
   }
 
   async pendingRequests(actor: Actor, spaceId: string): Promise<SpeakRequest[]> {
@@ -171,12 +168,11 @@ export class StageService implements StageAuthority {
       assertOpen(space, 'approve a request');
       const user = await this.#store.users.byId(userId);
       seat = { id: newId('p'), spaceId, userId, displayName: user?.displayName ?? 'Speaker', role: 'speaker', muted: false, joinedAt: iso(this.#clock.now()), leftAt: null };
-      assertSeated(space, await this.#store.stage.takeSeat(seat));
-      await this.#changed(spaceId, 'joined', seat.id);
+      assertSeated(space, await this.#store.stage.takeSeat(seat, { events: changed(spaceId, 'joined', seat.id) }));
     }
     const state = approve ? 'approved' : 'denied';
-    await this.#store.stage.answerRequest(pending.id, state, iso(this.#clock.now()));
-    await this.#bus.publish(spaceId, { type: 'speak-request.answered', requestId: pending.id, userId, state });
+    await this.#store.stage.answerRequest(pending.id, state, iso(this.#clock.now()),
+      on(spaceId, { type: 'speak-request.answered', requestId: pending.id, userId, state }));
     return seat;
   }
 
@@ -192,9 +188,8 @@ export class StageService implements StageAuthority {
       demand(access, 'stage.mute');
       throw new TribuneError('SELF_UNMUTE_ONLY');
     } else demand(access, 'stage.mute');
-    const updated = (await this.#store.stage.updateParticipant(target.id, { muted }))!;
+    const updated = (await this.#store.stage.updateParticipant(target.id, { muted }, changed(spaceId, muted ? 'muted' : 'unmuted', target.id)))!;
     this.#media.setMuted(spaceId, target.id, muted);
-    await this.#changed(spaceId, muted ? 'muted' : 'unmuted', target.id);
     return updated;
   }
 
@@ -230,10 +225,9 @@ export class StageService implements StageAuthority {
     demand(access, 'stage.promote');
     const target = await this.#seat(spaceId, participantId);
     if (target.role === 'host') throw new TribuneError('FORBIDDEN', { role: 'host', action: 'change the host\'s role' });
-    const updated = await this.#store.stage.setRole(target.id, role);
+    const updated = await this.#store.stage.setRole(target.id, role, changed(spaceId, 'promoted', target.id));
     if (updated === 'cohosts-full') throw new TribuneError('COHOSTS_FULL', { max: space.maxCohosts });
     if (!updated) throw new TribuneError('PARTICIPANT_NOT_FOUND', { participantId });
-    await this.#changed(spaceId, 'promoted', target.id);
     return updated;
   }
 
@@ -246,10 +240,9 @@ export class StageService implements StageAuthority {
 
   async #unseat(seat: Participant, reason: 'removed' | 'blocked' | 'left'): Promise<void> {
     const at = iso(this.#clock.now());
-    await this.#store.stage.updateParticipant(seat.id, { leftAt: at });
+    await this.#store.stage.updateParticipant(seat.id, { leftAt: at }, changed(seat.spaceId, reason, seat.id));
     await this.#store.stage.revokeInvitesOf(seat.id, at);
     this.#media.removeSeat(seat.spaceId, seat.id);
-    await this.#changed(seat.spaceId, reason, seat.id);
   }
 
   async #seat(spaceId: string, participantId: string): Promise<Participant> {
@@ -264,11 +257,13 @@ export class StageService implements StageAuthority {
     const staff = access.roles.has('moderator') || access.roles.has('admin') || access.roles.has('host');
     if (!staff && target.role === 'cohost') throw new TribuneError('FORBIDDEN', { role: 'cohost', action: `${action} a co-host` });
   }
-
-  async #changed(spaceId: string, reason: 'joined' | 'left' | 'removed' | 'muted' | 'unmuted' | 'promoted' | 'blocked', participantId: string): Promise<void> {
-    await this.#bus.publish(spaceId, { type: 'stage.changed', reason, participantId });
-  }
 }
+
+/** A domain event the write commits with it (the outbox). */
+const on = (spaceId: string, event: SpaceEvent): readonly OutboxEvent[] => [{ spaceId, event }];
+
+const changed = (spaceId: string, reason: 'joined' | 'left' | 'removed' | 'muted' | 'unmuted' | 'promoted' | 'blocked', participantId: string) =>
+  on(spaceId, { type: 'stage.changed', reason, participantId });
 
 /** Maps what the store's conditional seat write did to the error a client sees. */
 function assertSeated(space: Space, outcome: SeatOutcome): void {

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import type { Participant, Question, Space } from '../domain/types.js';
-import { postgresFixture, sqliteFixture, type StoreFixture } from '../../test/helpers/cluster-engines.js';
+import type { SpaceEvent } from '../bus/events.js';
+import { postgresFixture, sqliteFixture, until, type StoreFixture } from '../../test/helpers/cluster-engines.js';
+import type { PendingEvent } from './outbox.js';
 import type { Store } from './store.js';
 
 // One suite, every Store: SQLite (the embedded default) and PostgreSQL (cluster mode) must keep the same
@@ -200,6 +202,73 @@ for (const fixture of [sqliteFixture(), postgresFixture()] as StoreFixture[]) {
       assert.equal(answered?.answeredAt, at(30));
       assert.equal(await store.questions.lastQuestionAt(s.id, author), at(4));
       assert.equal(await store.questions.byId('sp_other', qs[0]!.id), null, 'a question belongs to its Space');
+    });
+
+    test('outbox: a write and its event commit together, in commit order; a write that writes nothing leaves no event', async () => {
+      const store = await fixture.open();
+      const { space: s } = await space(store, { maxOnStage: 2 });
+      const on = (event: SpaceEvent) => [{ spaceId: s.id, event }];
+      const voted = (q: Question) => on({ type: 'question.voted', questionId: q.id, state: q.state, votes: q.votes, highlighted: q.highlighted });
+      const author = await user(store);
+      const q: Question = { id: id('q'), spaceId: s.id, authorId: author, text: 'why?', anonymous: false, state: 'approved', votes: 0, highlighted: false, createdAt: at(1), answeredAt: null };
+      await store.questions.create(q, on({ type: 'question.created', questionId: q.id, state: 'approved', votes: 0, highlighted: false }));
+      // Ten accounts vote at once: each event carries the count its own transaction left.
+      const voters = await Promise.all(Array.from({ length: 10 }, () => user(store)));
+      await Promise.all(voters.map((v) => store.questions.vote(q.id, v, at(2), voted)));
+      assert.equal(await store.questions.vote(q.id, voters[0]!, at(3), voted), false, 'a second vote writes nothing, so no event');
+      // Writes that write nothing: a lost compare-and-set, a full stage, an unknown seat.
+      assert.equal(await store.spaces.transition(s.id, 'live', { state: 'ended' }, on({ type: 'space.state', state: 'ended' })), null);
+      assert.equal(await store.stage.takeSeat(seat(s.id, await user(store)), { events: on({ type: 'stage.changed', reason: 'joined', participantId: 'p_a' }) }), 'seated');
+      assert.equal(await store.stage.takeSeat(seat(s.id, await user(store)), { events: on({ type: 'stage.changed', reason: 'joined', participantId: 'p_b' }) }), 'stage-full');
+      assert.equal(await store.stage.updateParticipant('p_missing', { muted: true }, on({ type: 'stage.changed', reason: 'muted', participantId: 'p_missing' })), null);
+      // A write that fails rolls its event back with it.
+      const request = { id: id('rq'), spaceId: s.id, userId: author, state: 'pending' as const, createdAt: at(4), answeredAt: null };
+      await store.stage.createRequest(request);
+      await assert.rejects(store.stage.createRequest(request, on({ type: 'speak-request.created', requestId: request.id, userId: author, state: 'pending' })));
+      await store.stage.answerRequest(request.id, 'withdrawn', at(5), on({ type: 'speak-request.withdrawn', requestId: request.id, userId: author, state: 'withdrawn' }));
+      assert.ok(await store.spaces.transition(s.id, 'scheduled', { state: 'live', startedAt: at(6) }, on({ type: 'space.state', state: 'live' })));
+
+      assert.deepEqual((await store.outbox.depth()).map((d) => d.pending), [14]);
+      // The relay hands them over in commit order and deletes each one published; a publish that throws stops it there.
+      const seen: PendingEvent[] = [];
+      await assert.rejects(store.outbox.relay(100, async (e) => {
+        if (seen.length === 3) throw new Error('the bus is away');
+        seen.push(e);
+      }), /the bus is away/);
+      assert.deepEqual((await store.outbox.depth()).map((d) => d.pending), [11], 'the three published are gone, the rest wait');
+      assert.equal(await store.outbox.relay(100, async (e) => { seen.push(e); }), 11);
+      assert.equal(await store.outbox.relay(100, async () => assert.fail('nothing is left')), 0);
+      assert.deepEqual(await store.outbox.depth(), []);
+      assert.deepEqual(seen.map((e) => e.event.type), ['question.created', ...Array(10).fill('question.voted'), 'stage.changed', 'speak-request.withdrawn', 'space.state']);
+      assert.deepEqual(seen.slice(1, 11).map((e) => (e.event as { votes: number }).votes).sort((x, y) => x - y), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+        'each vote\'s event carries the count its transaction left');
+      assert.equal(new Set(seen.map((e) => e.eventId)).size, 14, 'event ids are unique');
+      assert.ok(seen.every((e) => e.spaceId === s.id && e.origin === 'local'));
+    });
+
+    test('outbox: question writes announce the row as they left it; one relay at a time', async () => {
+      const store = await fixture.open();
+      const { space: s } = await space(store);
+      const updated = (q: Question) => [{ spaceId: q.spaceId, event: { type: 'question.updated', questionId: q.id, state: q.state, votes: q.votes, highlighted: q.highlighted } as const }];
+      const author = await user(store);
+      const q: Question = { id: id('q'), spaceId: s.id, authorId: author, text: 'how?', anonymous: false, state: 'pending', votes: 0, highlighted: false, createdAt: at(1), answeredAt: null };
+      await store.questions.create(q);
+      await store.questions.setState(q.id, 'approved', null, updated);
+      await store.questions.setHighlighted(s.id, q.id, updated);
+      await store.questions.setHighlighted(s.id, null, updated);
+      // A second relay while the first is inside its round: told 'busy', it publishes nothing.
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => { release = resolve; });
+      const published: SpaceEvent[] = [];
+      const first = store.outbox.relay(10, async (e) => { published.push(e.event); await gate; });
+      await until(() => published.length === 1);
+      assert.equal(await store.outbox.relay(10, async () => assert.fail('one relay at a time')), 'busy');
+      release();
+      assert.equal(await first, 2);
+      assert.deepEqual(published, [
+        { type: 'question.updated', questionId: q.id, state: 'approved', votes: 0, highlighted: false },
+        { type: 'question.updated', questionId: q.id, state: 'approved', votes: 0, highlighted: true },
+      ]);
     });
 
     test('audience stats: reactions add up under concurrency; a minute keeps its highest count', async () => {

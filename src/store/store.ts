@@ -1,4 +1,5 @@
 import type { NotesRepository, TrustSafetyRepository } from './trust-safety-store.js';
+import type { EventsOf, OutboxEvent, OutboxRepository } from './outbox.js';
 import type { Invite, Participant, PlatformRole, Question, ReactionCounts, Space, SpeakRequest, User } from './records.js';
 
 /**
@@ -9,6 +10,9 @@ import type { Invite, Participant, PlatformRole, Question, ReactionCounts, Space
  * single-use invite, a compare-and-set on state, one vote per account) checks and writes in ONE
  * transaction of the database, so several origins racing on the same rows cannot break it. Services
  * never read-then-write to enforce a rule; they call the conditional write and map its outcome.
+ *
+ * A write that causes a domain event takes the event (`events`): it is appended to the outbox in the
+ * same transaction, only when the write writes, and reaches the bus through the relay (src/store/outbox.ts).
  */
 export interface Store {
   readonly users: UserRepository;
@@ -20,6 +24,7 @@ export interface Store {
   readonly trustSafety: TrustSafetyRepository;
   readonly notes: NotesRepository;
   readonly follows: FollowRepository;
+  readonly outbox: OutboxRepository;
   /** Cheap round-trip for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -53,7 +58,7 @@ export interface SpaceRepository {
   create(space: Space): Promise<void>;
   byId(id: string): Promise<Space | null>;
   /** Compare-and-set on state, so two hosts pressing "start" cannot both win. */
-  transition(id: string, from: Space['state'], patch: Partial<Pick<Space, 'state' | 'startedAt' | 'endedAt'>>): Promise<Space | null>;
+  transition(id: string, from: Space['state'], patch: Partial<Pick<Space, 'state' | 'startedAt' | 'endedAt'>>, events?: readonly OutboxEvent[]): Promise<Space | null>;
   update(id: string, patch: Partial<Pick<Space, 'title' | 'description' | 'language' | 'scheduledStart' | 'timeZone'>>): Promise<Space | null>;
   list(filter: { states?: readonly Space['state'][]; hostId?: string; limit: number }): Promise<Space[]>;
   /** Deletes a Space that never went live, and every row that belongs to it, in one transaction. */
@@ -69,40 +74,40 @@ export interface StageRepository {
    * (and `maxCohosts` for a co-host), refuses a second live seat for the same account, and, given an
    * invite, binds the still-unused invite to the new seat. Nothing is written unless all of it holds.
    */
-  takeSeat(participant: Participant, options?: { inviteTokenHash?: string }): Promise<SeatOutcome>;
+  takeSeat(participant: Participant, options?: { inviteTokenHash?: string; events?: readonly OutboxEvent[] }): Promise<SeatOutcome>;
   /** Unconditional insert (a unique index still refuses a second live seat for an account). */
   addParticipant(participant: Participant): Promise<void>;
   participant(id: string): Promise<Participant | null>;
   /** Seats not yet left, host first. */
   onStage(spaceId: string): Promise<Participant[]>;
   seatOfUser(spaceId: string, userId: string): Promise<Participant | null>;
-  updateParticipant(id: string, patch: Partial<Pick<Participant, 'muted' | 'leftAt'>>): Promise<Participant | null>;
+  updateParticipant(id: string, patch: Partial<Pick<Participant, 'muted' | 'leftAt'>>, events?: readonly OutboxEvent[]): Promise<Participant | null>;
   /** Changes a live seat's role; promoting to co-host is refused when the Space's co-hosts are at `maxCohosts`. */
-  setRole(id: string, role: 'speaker' | 'cohost'): Promise<Participant | 'cohosts-full' | null>;
+  setRole(id: string, role: 'speaker' | 'cohost', events?: readonly OutboxEvent[]): Promise<Participant | 'cohosts-full' | null>;
 
   createInvite(invite: Invite): Promise<void>;
   invite(tokenHash: string): Promise<Invite | null>;
   inviteOfParticipant(participantId: string): Promise<Invite | null>;
   revokeInvitesOf(participantId: string, at: string): Promise<void>;
 
-  createRequest(request: SpeakRequest): Promise<void>;
+  createRequest(request: SpeakRequest, events?: readonly OutboxEvent[]): Promise<void>;
   pendingRequest(spaceId: string, userId: string): Promise<SpeakRequest | null>;
   pendingRequests(spaceId: string): Promise<SpeakRequest[]>;
-  answerRequest(id: string, state: SpeakRequest['state'], at: string): Promise<void>;
+  answerRequest(id: string, state: SpeakRequest['state'], at: string, events?: readonly OutboxEvent[]): Promise<void>;
 
   block(spaceId: string, userId: string, by: string, at: string): Promise<void>;
   isBlocked(spaceId: string, userId: string): Promise<boolean>;
 }
 
 export interface QuestionRepository {
-  create(question: Question): Promise<void>;
+  create(question: Question, events?: readonly OutboxEvent[]): Promise<void>;
   byId(spaceId: string, id: string): Promise<Question | null>;
   list(spaceId: string, states: readonly Question['state'][]): Promise<Question[]>;
-  setState(id: string, state: Question['state'], answeredAt: string | null): Promise<void>;
-  /** Clears any other highlight of the Space in the same transaction. */
-  setHighlighted(spaceId: string, id: string | null): Promise<void>;
+  setState(id: string, state: Question['state'], answeredAt: string | null, events?: EventsOf<Question>): Promise<void>;
+  /** Clears any other highlight of the Space in the same transaction. `events` are of the question highlighted. */
+  setHighlighted(spaceId: string, id: string | null, events?: EventsOf<Question>): Promise<void>;
   /** One vote per account; false if this account already voted. */
-  vote(questionId: string, userId: string, at: string): Promise<boolean>;
+  vote(questionId: string, userId: string, at: string, events?: EventsOf<Question>): Promise<boolean>;
   lastQuestionAt(spaceId: string, authorId: string): Promise<string | null>;
 }
 

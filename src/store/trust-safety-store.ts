@@ -1,3 +1,4 @@
+import type { OutboxEvent } from './outbox.js';
 import type { Appeal, AuditEntry, Decision, NewAuditEntry, Notice, QueueItem, TargetType } from '../trust-safety/types.js';
 import type { Note, NoteRating } from '../notes/types.js';
 import type { MisuseKind } from '../trust-safety/misuse-rules.js';
@@ -41,7 +42,7 @@ export interface TrustSafetyRepository {
    * Stores the decision, closes the target's open notices (marking them unfounded if asked), logs it.
    * False, and nothing written, when a notice it answers was closed meanwhile: each notice gets one decision.
    */
-  recordDecision(decision: Decision, options: { unfounded: boolean; effect?: ContentEffect }, audit: NewAuditEntry): Promise<boolean>;
+  recordDecision(decision: Decision, options: { unfounded: boolean; effect?: ContentEffect; events?: readonly OutboxEvent[] }, audit: NewAuditEntry): Promise<boolean>;
   decision(id: string): Promise<Decision | null>;
   decisionsAffecting(userId: string, limit: number): Promise<Decision[]>;
   decisionsBetween(fromIso: string, toIso: string): Promise<Decision[]>;
@@ -61,7 +62,7 @@ export interface TrustSafetyRepository {
    * Answers the appeal; when reversed, the decision stops being in force and `effect` undoes it. One
    * transaction with the log. False, and nothing written, when the appeal was already answered.
    */
-  decideAppeal(appeal: Appeal, reversed: boolean, audit: NewAuditEntry, effect?: ContentEffect): Promise<boolean>;
+  decideAppeal(appeal: Appeal, reversed: boolean, audit: NewAuditEntry, effect?: ContentEffect, events?: readonly OutboxEvent[]): Promise<boolean>;
 
   setTrustedFlagger(userId: string, trusted: boolean, by: string, audit: NewAuditEntry): Promise<void>;
   isTrustedFlagger(userId: string): Promise<boolean>;

@@ -1,4 +1,3 @@
-import type { Bus } from '../bus/bus.js';
 import { TribuneError } from '../errors/catalogue.js';
 import type { Actor } from '../services/actor.js';
 import { accessTo } from '../services/actor.js';
@@ -6,6 +5,7 @@ import { iso, type Clock } from '../services/clock.js';
 import { newId } from '../services/crypto.js';
 import type { SpaceService } from '../services/space-service.js';
 import type { StageService } from '../services/stage-service.js';
+import type { OutboxEvent } from '../store/outbox.js';
 import type { Store } from '../store/store.js';
 import type { ContentEffect, TargetLocation } from '../store/trust-safety-store.js';
 import { applyQuestionAction } from '../domain/questions.js';
@@ -16,7 +16,7 @@ import { checkNotice, type NoticeInput } from './notice-rules.js';
 import { AccountRestrictions } from './restrictions.js';
 import { MISUSE_POLICY, notifierVerdict, providerVerdict, windowStart, type MisuseKind } from './misuse-rules.js';
 import type { Appeal, Decision, DecisionAction, Notice, QueueItem, TargetType } from './types.js';
-import type { QuestionState, User } from '../domain/types.js';
+import type { User } from '../domain/types.js';
 import { requireAccount, requireStaff, SYSTEM_ACTOR, SYSTEM_USER } from './actors.js';
 import { DEFAULT_FACTS, DEFAULT_REASONS, type StaffReasons } from './staff-reasons.js';
 
@@ -33,7 +33,6 @@ const STAGE_ACTS: ReadonlySet<DecisionAction> = new Set(['mute_speaker', 'remove
  */
 export class TrustSafetyService {
   readonly #store: Store;
-  readonly #bus: Bus;
   readonly #clock: Clock;
   readonly #spaces: SpaceService;
   readonly #stage: StageService;
@@ -44,9 +43,8 @@ export class TrustSafetyService {
   #duringRefresh: Array<() => void> | null = null;
   #refreshing: Promise<void> | null = null;
 
-  constructor(deps: { store: Store; bus: Bus; clock: Clock; spaces: SpaceService; stage: StageService }) {
+  constructor(deps: { store: Store; clock: Clock; spaces: SpaceService; stage: StageService }) {
     this.#store = deps.store;
-    this.#bus = deps.bus;
     this.#clock = deps.clock;
     this.#spaces = deps.spaces;
     this.#stage = deps.stage;
@@ -145,9 +143,7 @@ export class TrustSafetyService {
     checkDecision(input, this.#clock.now());
     const where = await this.#locate(input.targetType, input.targetId);
     const { undo, effect } = await this.#apply(actor, input, where);
-    const decision = await this.#record(staff, input, where, undo, effect, { actedOnStage: STAGE_ACTS.has(input.action) });
-    if (effect?.kind === 'question-state' && where.spaceId) this.#questionChanged(where.spaceId, effect.questionId, effect.state);
-    return decision;
+    return this.#record(staff, input, where, undo, effect, { actedOnStage: STAGE_ACTS.has(input.action) });
   }
 
   /**
@@ -231,10 +227,9 @@ export class TrustSafetyService {
     const answeredNow = await this.#store.trustSafety.decideAppeal(answered, outcome.reverse, {
       at: now, actorId: staff.id, action: outcome.reverse ? 'appeal.reversed' : 'appeal.upheld', targetType: 'decision', targetId: decision.id,
       reason: answered.reasons ?? '', data: { appealId },
-    }, effect);
+    }, effect, effectEvents(decision.spaceId, effect));
     if (!answeredNow) throw new TribuneError('APPEAL_ALREADY_DECIDED', { state: (await this.#store.trustSafety.appeal(appealId))?.state ?? 'decided' });
     if (outcome.reverse) this.#lift(decision);
-    if (effect?.kind === 'question-state' && decision.spaceId) this.#questionChanged(decision.spaceId, effect.questionId, effect.state);
     return { appeal: answered, decision: (await this.#store.trustSafety.decision(decision.id))! };
   }
 
@@ -306,10 +301,6 @@ export class TrustSafetyService {
     }
   }
 
-  #questionChanged(spaceId: string, questionId: string, state: QuestionState): void {
-    this.#bus.publish(spaceId, { type: 'question.updated', questionId, state, votes: 0, highlighted: false });
-  }
-
   /**
    * Each notice gets one decision: when another decision answered the notices first, a decision that
    * only changes records is refused (409), but one whose act already happened on the stage (a mute, a
@@ -341,7 +332,9 @@ export class TrustSafetyService {
       undo, state: 'in_force', reversedAt: null,
       manifestlyIllegal: input.action !== 'no_action' && input.manifestlyIllegal === true, automated: staff.id === SYSTEM_ACTOR,
     };
-    const recorded = await this.#store.trustSafety.recordDecision(decision, { unfounded: input.action === 'no_action' && input.manifestlyUnfounded === true, effect }, {
+    const recorded = await this.#store.trustSafety.recordDecision(decision, {
+      unfounded: input.action === 'no_action' && input.manifestlyUnfounded === true, effect, events: effectEvents(where.spaceId, effect),
+    }, {
       at: now, actorId: staff.id, action: `decision.${input.action}`, targetType: input.targetType, targetId: input.targetId,
       reason: input.ground === 'DECISION_GROUND_ILLEGAL_CONTENT' ? `${input.category}: ${decision.legalGround}` : `${input.category}: ${decision.termsClause}`,
       data: { decisionId: decision.id, notices: decision.noticeIds.length, source: decision.source },
@@ -407,4 +400,10 @@ function undoEffect(d: Decision): ContentEffect | undefined {
     case 'no_action': return { kind: 'reopen-notices', decisionId: d.id };
     default: return undefined;
   }
+}
+
+/** A question the decision (or its reversal) changes is announced in the same transaction (the outbox). */
+function effectEvents(spaceId: string | null, effect: ContentEffect | undefined): readonly OutboxEvent[] | undefined {
+  if (effect?.kind !== 'question-state' || !spaceId) return undefined;
+  return [{ spaceId, event: { type: 'question.updated', questionId: effect.questionId, state: effect.state, votes: 0, highlighted: false } }];
 }

@@ -27,12 +27,13 @@ export class OriginCluster {
   readonly #children: ChildProcess[] = [];
   constructor(readonly schema: string, readonly prefix: string) {}
 
-  async start(id: string, env: Record<string, string> = {}): Promise<Origin> {
+  /** `redisUrl`: Redis through a relay the test can cut, instead of the shared one. */
+  async start(id: string, env: Record<string, string> = {}, options: { redisUrl?: string } = {}): Promise<Origin> {
     const dataDir = mkdtempSync(join(tmpdir(), `tribune-${id}-`));
     this.#dirs.push(dataDir);
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/run-cli.ts', 'serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir,
-      '--udp-port', '0', '--advertise', '127.0.0.1', '--log-level', process.env.TRIBUNE_TEST_ORIGIN_LOGS ? 'info' : 'warn', '--database-url', `${POSTGRES_URL}?schema=${this.schema}`, '--redis-url', REDIS_URL,
+      '--udp-port', '0', '--advertise', '127.0.0.1', '--log-level', process.env.TRIBUNE_TEST_ORIGIN_LOGS ? 'info' : 'warn', '--database-url', `${POSTGRES_URL}?schema=${this.schema}`, '--redis-url', options.redisUrl ?? REDIS_URL,
       '--origin-id', id, '--internal-url', `http://127.0.0.1:${port}`], {
       cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, TRIBUNE_SECRET: 'the-secret-of-this-test-cluster', TRIBUNE_REDIS_PREFIX: this.prefix, TRIBUNE_WRITES_PER_SECOND: '100000',

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { openDatabase } from '../../src/store/sqlite/database.js';
+import { sqliteOutbox } from '../../src/store/sqlite/outbox.js';
 import { sqliteTrustSafety } from '../../src/store/sqlite/trust-safety.js';
 import type { Notice } from '../../src/trust-safety/types.js';
 import { register, registerAdmin, startTestServer, type TestServer } from '../helpers/control-server.js';
@@ -19,7 +20,7 @@ before(async () => {
   // Seeded through the repository itself (its enqueue path), in one transaction: 100k fsyncs would only measure the disk.
   const db = openDatabase(`${server.dataDir}/tribune.db`);
   db.pragma('synchronous = OFF');
-  const repo = sqliteTrustSafety(db);
+  const repo = sqliteTrustSafety(db, sqliteOutbox(db, 'local'));
   const rand = seededRandom(12);
   const start = Date.parse('2026-11-01T00:00:00Z');
   db.transaction(() => {

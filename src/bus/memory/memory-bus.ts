@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Bus, EnvelopeHandler, SubscribeOptions } from '../bus.js';
+import type { Bus, EnvelopeHandler, PublishOptions, SubscribeOptions } from '../bus.js';
 import { isTelemetry, type Envelope, type SpaceEvent } from '../events.js';
 
 interface SpaceLog {
@@ -25,6 +25,8 @@ export class MemoryBus implements Bus {
   readonly #boot = randomBytes(4).toString('hex');
   // Ids count across Spaces, so a Space's log evicted and started again never reuses one.
   #ids = 0;
+  /** Outbox event ids already published, oldest first: a relay's retry is not logged twice. */
+  readonly #published = new Map<string, Envelope>();
   #closed = false;
 
   constructor(options: { origin?: string; now?: () => number; retain?: number; maxSpaces?: number; onError?: (err: unknown, envelope: Envelope) => void } = {}) {
@@ -35,9 +37,11 @@ export class MemoryBus implements Bus {
     this.#onError = options.onError ?? (() => {});
   }
 
-  async publish(spaceId: string, event: SpaceEvent): Promise<Envelope> {
+  async publish(spaceId: string, event: SpaceEvent, options: PublishOptions = {}): Promise<Envelope> {
     if (this.#closed) throw new Error('the bus is closed');
     const telemetry = isTelemetry(event);
+    const seen = options.eventId === undefined ? undefined : this.#published.get(options.eventId);
+    if (seen) return seen;
     const log = this.#log(spaceId, !telemetry);
     let envelope: Envelope;
     if (telemetry) {
@@ -47,6 +51,10 @@ export class MemoryBus implements Bus {
       envelope = { id: `${this.#boot}-${++this.#ids}`, spaceId, seq, origin: this.origin, at: this.#now(), event };
       log!.retained.push(envelope);
       if (log!.retained.length > this.#retain) log!.retained.shift();
+      if (options.eventId !== undefined) {
+        this.#published.set(options.eventId, envelope);
+        if (this.#published.size > 4_096) this.#published.delete(this.#published.keys().next().value!);
+      }
     }
     if (log) for (const handler of [...log.handlers]) this.#deliver(handler, envelope);
     return envelope;

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { Bus, EnvelopeHandler, SubscribeOptions } from '../bus.js';
+import type { Bus, EnvelopeHandler, PublishOptions, SubscribeOptions } from '../bus.js';
 import { isTelemetry, type Envelope, type SpaceEvent } from '../events.js';
 import { closeRedis } from './close-redis.js';
 
@@ -31,14 +31,27 @@ interface SpaceReader {
   readonly subs: Set<Subscription>;
 }
 
-// INCR and XADD in one script: one round trip, and the sequence and the log cannot disagree.
+// INCR and XADD in one script: one round trip, and the sequence and the log cannot disagree. With an
+// outbox event id (ARGV[4] not empty), KEYS[3] remembers where it went, and a second publish of it
+// answers that instead of logging it again.
 const PUBLISH_SCRIPT = `
+if ARGV[4] ~= '' then
+  local seen = redis.call('GET', KEYS[3])
+  if seen then
+    local space = string.find(seen, ' ', 1, true)
+    return {string.sub(seen, 1, space - 1), tonumber(string.sub(seen, space + 1))}
+  end
+end
 local seq = redis.call('INCR', KEYS[2])
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'seq', seq, 'e', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
+if ARGV[4] ~= '' then redis.call('SET', KEYS[3], id .. ' ' .. seq, 'PX', ARGV[5]) end
 return {id, seq}
 `;
+
+/** How long an outbox event id is remembered: far longer than a relay takes to retry after a crash. */
+const EVENT_ID_TTL_MS = 3_600_000;
 
 const STREAM_ID = /^\d+-\d+$/;
 
@@ -86,7 +99,7 @@ export class RedisBus implements Bus {
     this.#reader = new Redis(options.url, { ...common, maxRetriesPerRequest: null });
     this.#sub = new Redis(options.url, common);
     for (const c of [this.#cmd, this.#reader, this.#sub]) c.on('error', (err) => this.#onError(err));
-    this.#cmd.defineCommand('tribunePublish', { numberOfKeys: 2, lua: PUBLISH_SCRIPT });
+    this.#cmd.defineCommand('tribunePublish', { numberOfKeys: 3, lua: PUBLISH_SCRIPT });
     this.#reader.on('ready', () => { this.#readerId = null; });
     this.#sub.on('message', (channel: string, message: string) => this.#onTelemetry(channel, message));
     this.#loop = this.#readLoop();
@@ -95,8 +108,9 @@ export class RedisBus implements Bus {
   #stream(spaceId: string): string { return `${this.#prefix}:bus:{${spaceId}}:log`; }
   #seqKey(spaceId: string): string { return `${this.#prefix}:bus:{${spaceId}}:seq`; }
   #channel(spaceId: string): string { return `${this.#prefix}:bus:t:${spaceId}`; }
+  #eventKey(spaceId: string, eventId: string): string { return `${this.#prefix}:bus:{${spaceId}}:ev:${eventId}`; }
 
-  async publish(spaceId: string, event: SpaceEvent): Promise<Envelope> {
+  async publish(spaceId: string, event: SpaceEvent, options: PublishOptions = {}): Promise<Envelope> {
     if (this.#closed) throw new Error('the bus is closed');
     const at = this.#now();
     if (isTelemetry(event)) {
@@ -106,7 +120,8 @@ export class RedisBus implements Bus {
     }
     const body = JSON.stringify({ origin: this.origin, at, event });
     const [id, seq] = await (this.#cmd as Redis & { tribunePublish(...args: unknown[]): Promise<[string, number]> })
-      .tribunePublish(this.#stream(spaceId), this.#seqKey(spaceId), this.#maxLen, body, this.#ttlMs);
+      .tribunePublish(this.#stream(spaceId), this.#seqKey(spaceId), this.#eventKey(spaceId, options.eventId ?? ''),
+        this.#maxLen, body, this.#ttlMs, options.eventId ?? '', EVENT_ID_TTL_MS);
     return { id, spaceId, seq: Number(seq), origin: this.origin, at, event };
   }
 

@@ -15,6 +15,8 @@ export interface PostgresOptions {
   /** A schema of its own (created if missing): tests use one per run; deployments leave it unset. */
   readonly schema?: string;
   readonly maxConnections?: number;
+  /** The origin named in the outbox rows this store writes. */
+  readonly origin?: string;
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;

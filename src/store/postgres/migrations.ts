@@ -352,4 +352,15 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (space_id, clip_id)
   );
   `,
+  // The outbox (the same shape as SQLite's): see src/store/outbox.ts.
+  `
+  CREATE TABLE outbox (
+    id BIGSERIAL PRIMARY KEY,
+    event_id TEXT NOT NULL UNIQUE,
+    space_id TEXT NOT NULL,
+    event TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+  );
+  `,
 ];

@@ -1,6 +1,7 @@
 import type { Space } from '../records.js';
 import type { SpaceRepository } from '../store.js';
 import { inTransaction, type Pool } from './database.js';
+import { withOutbox, type OutboxWriter } from './outbox.js';
 
 export interface SpaceRow {
   id: string; title: string; description: string; language: string; host_id: string; state: Space['state'];
@@ -40,7 +41,7 @@ const DELETE_SPACE = [
   'DELETE FROM spaces WHERE id = $1',
 ];
 
-export function postgresSpaces(db: Pool): SpaceRepository {
+export function postgresSpaces(db: Pool, outbox: OutboxWriter): SpaceRepository {
   const get = async (id: string): Promise<Space | null> => {
     const { rows } = await db.query<SpaceRow>('SELECT * FROM spaces WHERE id = $1', [id]);
     return rows[0] ? toSpace(rows[0]) : null;
@@ -56,11 +57,13 @@ export function postgresSpaces(db: Pool): SpaceRepository {
     async delete(id) {
       await inTransaction(db, async (client) => { for (const sql of DELETE_SPACE) await client.query(sql, [id]); });
     },
-    async transition(id, from, patch) {
+    async transition(id, from, patch, events) {
       const { sql, values } = assignments(patch, 3);
-      // One statement: the row lock makes a second concurrent "start" re-check the state and miss.
-      const { rows } = await db.query<SpaceRow>(`UPDATE spaces SET ${sql} WHERE id = $1 AND state = $2 RETURNING *`, [id, from, ...values]);
-      return rows[0] ? toSpace(rows[0]) : null;
+      return withOutbox(db, outbox, !!events?.length, async (q) => {
+        // One statement: the row lock makes a second concurrent "start" re-check the state and miss.
+        const { rows } = await q.query<SpaceRow>(`UPDATE spaces SET ${sql} WHERE id = $1 AND state = $2 RETURNING *`, [id, from, ...values]);
+        return rows[0] ? [toSpace(rows[0]), events] as const : [null, undefined] as const;
+      });
     },
     async update(id, patch) {
       const { sql, values } = assignments(patch, 2);

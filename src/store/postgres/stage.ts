@@ -1,6 +1,7 @@
 import type { Invite, Participant, SpeakRequest } from '../records.js';
 import type { SeatOutcome, StageRepository } from '../store.js';
 import { inTransaction, type Client, type Pool } from './database.js';
+import { withOutbox, type OutboxWriter } from './outbox.js';
 
 interface ParticipantRow { id: string; space_id: string; user_id: string | null; display_name: string; role: Participant['role']; muted: boolean; joined_at: string; left_at: string | null }
 interface InviteRow { token_hash: string; space_id: string; role: Invite['role']; created_by: string; created_at: string; expires_at: string; participant_id: string | null; revoked_at: string | null }
@@ -39,13 +40,14 @@ async function seated(client: Client, spaceId: string): Promise<{ seats: number;
   return rows[0]!;
 }
 
-export function postgresStage(pool: Pool): StageRepository {
+export function postgresStage(pool: Pool, outbox: OutboxWriter): StageRepository {
   const participant = async (id: string): Promise<Participant | null> => {
     const { rows } = await pool.query<ParticipantRow>('SELECT * FROM participants WHERE id = $1', [id]);
     return rows[0] ? toParticipant(rows[0]) : null;
   };
   return {
     takeSeat(p, options = {}) {
+      let wrote = false;
       return inTransaction(pool, async (client): Promise<SeatOutcome> => {
         const limits = await lockSpace(client, p.spaceId);
         if (p.userId) {
@@ -62,8 +64,13 @@ export function postgresStage(pool: Pool): StageRepository {
           // Someone redeemed it first: the transaction rolls back, so the seat was never there.
           if (rowCount !== 1) throw new InviteTaken();
         }
+        await outbox.append(client, options.events);
+        wrote = true;
         return 'seated';
-      }).catch((err: unknown) => {
+      }).then((outcome) => {
+        if (wrote) outbox.committed(options.events);
+        return outcome;
+      }, (err: unknown) => {
         if (err instanceof InviteTaken) return 'invite-used' as const;
         // The unique index is the last word on one live seat per account.
         if ((err as { constraint?: string }).constraint === 'participants_live_user') return 'already-seated' as const;
@@ -81,17 +88,19 @@ export function postgresStage(pool: Pool): StageRepository {
       const { rows } = await pool.query<ParticipantRow>('SELECT * FROM participants WHERE space_id = $1 AND user_id = $2 AND left_at IS NULL', [spaceId, userId]);
       return rows[0] ? toParticipant(rows[0]) : null;
     },
-    async updateParticipant(id, patch) {
+    async updateParticipant(id, patch, events) {
       const sets: string[] = [];
       const values: unknown[] = [id];
       if (patch.muted !== undefined) { values.push(patch.muted); sets.push(`muted = $${values.length}`); }
       if (patch.leftAt !== undefined) { values.push(patch.leftAt); sets.push(`left_at = $${values.length}`); }
       if (!sets.length) return participant(id);
-      const { rows } = await pool.query<ParticipantRow>(`UPDATE participants SET ${sets.join(', ')} WHERE id = $1 RETURNING *`, values);
-      return rows[0] ? toParticipant(rows[0]) : null;
+      return withOutbox(pool, outbox, !!events?.length, async (q) => {
+        const { rows } = await q.query<ParticipantRow>(`UPDATE participants SET ${sets.join(', ')} WHERE id = $1 RETURNING *`, values);
+        return rows[0] ? [toParticipant(rows[0]), events] as const : [null, undefined] as const;
+      });
     },
-    async setRole(id, role) {
-      return inTransaction(pool, async (client) => {
+    async setRole(id, role, events) {
+      const outcome = await inTransaction(pool, async (client) => {
         const seat = await participant(id);
         if (!seat || seat.leftAt) return null;
         const limits = await lockSpace(client, seat.spaceId);
@@ -101,8 +110,12 @@ export function postgresStage(pool: Pool): StageRepository {
           if (rows[0].role !== 'cohost' && (await seated(client, seat.spaceId)).cohosts >= limits.max_cohosts) return 'cohosts-full' as const;
         }
         const { rows } = await client.query<ParticipantRow>('UPDATE participants SET role = $1 WHERE id = $2 AND left_at IS NULL RETURNING *', [role, id]);
-        return rows[0] ? toParticipant(rows[0]) : null;
+        if (!rows[0]) return null;
+        await outbox.append(client, events);
+        return toParticipant(rows[0]);
       });
+      if (outcome && outcome !== 'cohosts-full') outbox.committed(events);
+      return outcome;
     },
     async createInvite(i) {
       await pool.query(`INSERT INTO invites (token_hash, space_id, role, created_by, created_at, expires_at, participant_id, revoked_at)
@@ -119,9 +132,12 @@ export function postgresStage(pool: Pool): StageRepository {
     async revokeInvitesOf(participantId, at) {
       await pool.query('UPDATE invites SET revoked_at = $1 WHERE participant_id = $2 AND revoked_at IS NULL', [at, participantId]);
     },
-    async createRequest(r) {
-      await pool.query('INSERT INTO speak_requests (id, space_id, user_id, state, created_at, answered_at) VALUES ($1, $2, $3, $4, $5, $6)',
-        [r.id, r.spaceId, r.userId, r.state, r.createdAt, r.answeredAt]);
+    async createRequest(r, events) {
+      await withOutbox(pool, outbox, !!events?.length, async (q) => {
+        await q.query('INSERT INTO speak_requests (id, space_id, user_id, state, created_at, answered_at) VALUES ($1, $2, $3, $4, $5, $6)',
+          [r.id, r.spaceId, r.userId, r.state, r.createdAt, r.answeredAt]);
+        return [undefined, events] as const;
+      });
     },
     async pendingRequest(spaceId, userId) {
       const { rows } = await pool.query<RequestRow>(`SELECT * FROM speak_requests WHERE space_id = $1 AND user_id = $2 AND state = 'pending'`, [spaceId, userId]);
@@ -131,7 +147,12 @@ export function postgresStage(pool: Pool): StageRepository {
       const { rows } = await pool.query<RequestRow>(`SELECT * FROM speak_requests WHERE space_id = $1 AND state = 'pending' ORDER BY created_at`, [spaceId]);
       return rows.map(toRequest);
     },
-    async answerRequest(id, state, at) { await pool.query('UPDATE speak_requests SET state = $1, answered_at = $2 WHERE id = $3', [state, at, id]); },
+    async answerRequest(id, state, at, events) {
+      await withOutbox(pool, outbox, !!events?.length, async (q) => {
+        const { rowCount } = await q.query('UPDATE speak_requests SET state = $1, answered_at = $2 WHERE id = $3', [state, at, id]);
+        return [undefined, rowCount ? events : undefined] as const;
+      });
+    },
     async block(spaceId, userId, by, at) {
       await pool.query('INSERT INTO blocks (space_id, user_id, blocked_by, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [spaceId, userId, by, at]);
     },

@@ -4,6 +4,7 @@ import { toAppeal, toAudit, toDecision, toNotice, toQueueItem, type AppealRow, t
 import type { MisuseKind } from '../../trust-safety/misuse-rules.js';
 import type { ContentEffect, TargetLocation, TrustSafetyRepository } from '../trust-safety-store.js';
 import { inTransaction, type Pool, type Queryable } from './database.js';
+import type { OutboxWriter } from './outbox.js';
 
 const LOCATE: Record<'space' | 'question' | 'seat' | 'account' | 'note', string> = {
   space: `SELECT id AS space_id, host_id AS owner_id, COALESCE(started_at, created_at) AS created_at, language, state AS space_state
@@ -78,7 +79,7 @@ async function applyEffect(client: Queryable, e: ContentEffect | undefined): Pro
   }
 }
 
-export function postgresTrustSafety(pool: Pool): TrustSafetyRepository {
+export function postgresTrustSafety(pool: Pool, outbox: OutboxWriter): TrustSafetyRepository {
   const one = async <R extends object, T>(sql: string, values: unknown[], map: (r: R) => T): Promise<T | null> => {
     const { rows } = await pool.query<R>(sql, values);
     return rows[0] ? map(rows[0]) : null;
@@ -125,7 +126,11 @@ export function postgresTrustSafety(pool: Pool): TrustSafetyRepository {
           WHERE target_type = $4 AND target_id = $5 AND state = 'open'`, [d.id, d.decidedAt, options.unfounded, d.targetType, d.targetId]);
         await client.query('UPDATE moderation_queue SET open_notices = 0, trusted_notices = 0 WHERE target_type = $1 AND target_id = $2', [d.targetType, d.targetId]);
         await append(client, audit);
+        await outbox.append(client, options.events);
         return true;
+      }).then((recorded) => {
+        if (recorded) outbox.committed(options.events);
+        return recorded;
       });
     },
     decision: (id) => one<DecisionRow, Decision>('SELECT * FROM decisions WHERE id = $1', [id], toDecision),
@@ -151,7 +156,7 @@ export function postgresTrustSafety(pool: Pool): TrustSafetyRepository {
     appealOf: (decisionId) => one<AppealRow, Appeal>('SELECT * FROM appeals WHERE decision_id = $1', [decisionId], toAppeal),
     openAppeals: (limit) => all<AppealRow, Appeal>(`SELECT * FROM appeals WHERE state = 'open' ORDER BY submitted_at LIMIT $1`, [limit], toAppeal),
     appealsBetween: (from, to) => all<AppealRow, Appeal>('SELECT * FROM appeals WHERE submitted_at >= $1 AND submitted_at < $2 ORDER BY submitted_at', [from, to], toAppeal),
-    decideAppeal(a, reversed, audit, effect) {
+    decideAppeal(a, reversed, audit, effect, events) {
       return inTransaction(pool, async (client) => {
         const { rowCount } = await client.query(`UPDATE appeals SET state = $1, decided_by = $2, decided_at = $3, reasons = $4 WHERE id = $5 AND state = 'open'`,
           [a.state, a.decidedBy, a.decidedAt, a.reasons, a.id]);
@@ -161,7 +166,11 @@ export function postgresTrustSafety(pool: Pool): TrustSafetyRepository {
           await applyEffect(client, effect);
         }
         await append(client, audit);
+        await outbox.append(client, events);
         return true;
+      }).then((answered) => {
+        if (answered) outbox.committed(events);
+        return answered;
       });
     },
 

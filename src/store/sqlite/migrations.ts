@@ -307,4 +307,16 @@ export const MIGRATIONS: readonly string[] = [
     private_key TEXT NOT NULL
   );
   `,
+  // The outbox: a domain event commits in the same transaction as the write that causes it; the relay
+  // publishes the rows in id order and deletes them. AUTOINCREMENT: an id is never reused after a delete.
+  `
+  CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id TEXT NOT NULL UNIQUE,
+    space_id TEXT NOT NULL,
+    event TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  `,
 ];

@@ -1,6 +1,7 @@
 import type { Space } from '../records.js';
 import type { SpaceRepository } from '../store.js';
 import type { Db } from './database.js';
+import type { OutboxWriter } from './outbox.js';
 
 export interface SpaceRow {
   id: string; title: string; description: string; language: string; host_id: string; state: Space['state'];
@@ -39,7 +40,7 @@ const DELETE_SPACE = [
   'DELETE FROM spaces WHERE id = ?',
 ];
 
-export function sqliteSpaces(db: Db): SpaceRepository {
+export function sqliteSpaces(db: Db, outbox: OutboxWriter): SpaceRepository {
   const deletes = DELETE_SPACE.map((sql) => db.prepare(sql));
   const remove = db.transaction((id: string) => { for (const d of deletes) d.run(id); });
   const insert = db.prepare(`INSERT INTO spaces (id, title, description, language, host_id, state, scheduled_start, time_zone,
@@ -51,10 +52,16 @@ export function sqliteSpaces(db: Db): SpaceRepository {
   return {
     async create(space) { insert.run(space); },
     async byId(id) { return get(id); },
-    async transition(id, from, patch) {
+    async transition(id, from, patch, events) {
       const { sql, values } = assignments(patch);
-      const changed = db.prepare(`UPDATE spaces SET ${sql} WHERE id = ? AND state = ?`).run(...values, id, from).changes;
-      return changed === 1 ? get(id) : null;
+      const changed = db.transaction(() => {
+        if (db.prepare(`UPDATE spaces SET ${sql} WHERE id = ? AND state = ?`).run(...values, id, from).changes !== 1) return false;
+        outbox.append(events);
+        return true;
+      })();
+      if (!changed) return null;
+      outbox.committed(events);
+      return get(id);
     },
     async update(id, patch) {
       const { sql, values } = assignments(patch);

@@ -3,9 +3,11 @@ import type { Appeal, AuditEntry, Decision, NewAuditEntry, Notice } from '../../
 import type { ContentEffect, TrustSafetyRepository } from '../trust-safety-store.js';
 import type { MisuseKind } from '../../trust-safety/misuse-rules.js';
 import { toAppeal, toAudit, toDecision, toNotice, toQueueItem, type AppealRow, type AuditRow, type DecisionRow, type LocationRow, type NoticeRow, type QueueRow } from '../trust-safety-rows.js';
+import type { OutboxEvent } from '../outbox.js';
 import { fromBool, type Db } from './database.js';
+import type { OutboxWriter } from './outbox.js';
 
-export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
+export function sqliteTrustSafety(db: Db, outbox: OutboxWriter): TrustSafetyRepository {
   const where = {
     space: db.prepare<[string], LocationRow>(`SELECT id AS space_id, host_id AS owner_id, COALESCE(started_at, created_at) AS created_at, language, state AS space_state
       FROM spaces WHERE id = ?`),
@@ -117,7 +119,7 @@ export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
     if (e?.kind === 'reopen-notices') reopen(e.decisionId);
   };
 
-  const recordDecision = db.transaction((d: Decision, unfounded: boolean, audit: NewAuditEntry, effect: ContentEffect | undefined): boolean => {
+  const recordDecision = db.transaction((d: Decision, unfounded: boolean, audit: NewAuditEntry, effect: ContentEffect | undefined, events: readonly OutboxEvent[] | undefined): boolean => {
     if (d.noticeIds.length && q.stillOpen.get(JSON.stringify(d.noticeIds))?.n !== d.noticeIds.length) return false;
     applyEffect(effect);
     q.insertDecision.run(d.id, d.action, d.targetType, d.targetId, d.spaceId, d.atMs, d.affectedUserId, d.ground, d.legalGround, d.termsClause,
@@ -126,6 +128,7 @@ export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
     q.closeNotices.run(d.id, d.decidedAt, fromBool(unfounded), d.targetType, d.targetId);
     q.dequeue.run(d.targetType, d.targetId);
     append(audit);
+    outbox.append(events);
     return true;
   });
 
@@ -135,10 +138,11 @@ export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
     return true;
   });
 
-  const decideAppeal = db.transaction((a: Appeal, reversed: boolean, audit: NewAuditEntry, effect: ContentEffect | undefined): boolean => {
+  const decideAppeal = db.transaction((a: Appeal, reversed: boolean, audit: NewAuditEntry, effect: ContentEffect | undefined, events: readonly OutboxEvent[] | undefined): boolean => {
     if (q.answerAppeal.run(a.state, a.decidedBy, a.decidedAt, a.reasons, a.id).changes !== 1) return false;
     if (reversed) { q.reverse.run(a.decidedAt, a.decisionId); applyEffect(effect); }
     append(audit);
+    outbox.append(events);
     return true;
   });
 
@@ -168,7 +172,11 @@ export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
     async queue(after, limit) { return (after === null ? q.queueFirst.all(limit) : q.queueAfter.all(after, limit)).map(toQueueItem); },
     async queueItem(targetType, targetId) { const r = q.queueItem.get(targetType, targetId); return r ? toQueueItem(r) : null; },
 
-    async recordDecision(decision, options, audit) { return recordDecision(decision, options.unfounded, audit, options.effect); },
+    async recordDecision(decision, options, audit) {
+      const recorded = recordDecision(decision, options.unfounded, audit, options.effect, options.events);
+      if (recorded) outbox.committed(options.events);
+      return recorded;
+    },
     async decision(id) { const r = q.decision.get(id); return r ? toDecision(r) : null; },
     async decisionsAffecting(userId, limit) { return q.affecting.all(userId, limit).map(toDecision); },
     async decisionsBetween(from, to) { return q.between.all(from, to).map(toDecision); },
@@ -183,7 +191,11 @@ export function sqliteTrustSafety(db: Db): TrustSafetyRepository {
     async appealOf(decisionId) { const r = q.appealOf.get(decisionId); return r ? toAppeal(r) : null; },
     async openAppeals(limit) { return q.openAppeals.all(limit).map(toAppeal); },
     async appealsBetween(from, to) { return q.appealsBetween.all(from, to).map(toAppeal); },
-    async decideAppeal(appeal, reversed, audit, effect) { return decideAppeal(appeal, reversed, audit, effect); },
+    async decideAppeal(appeal, reversed, audit, effect, events) {
+      const answered = decideAppeal(appeal, reversed, audit, effect, events);
+      if (answered) outbox.committed(events);
+      return answered;
+    },
 
     async setTrustedFlagger(userId, trusted, by, audit) { setTrusted(userId, trusted, by, audit); },
     async isTrustedFlagger(userId) { return q.isTrusted.get(userId) !== undefined; },
