@@ -36,6 +36,23 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** `count` consecutive loopback ports free a moment ago, from `first` on (the edge's, then one per origin). */
+export async function freePortRange(count: number, random: () => number = Math.random): Promise<number> {
+  const bind = (port: number) => new Promise<boolean>((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+  for (let attempt = 0; attempt < 50; attempt++) {
+    // Below the kernel's ephemeral range (32768 and up on Linux), where outgoing connections take ports.
+    const first = 20_000 + Math.floor(random() * (12_000 - count));
+    let free = true;
+    for (let i = 0; i < count && free; i++) free = await bind(first + i);
+    if (free) return first;
+  }
+  throw new Error(`no ${count} consecutive free loopback ports`);
+}
+
 /** A self-signed certificate for 127.0.0.1 and localhost (openssl), PEM files in `dir`. */
 export function selfSignedCertificate(dir: string): { certificate: string; key: string } {
   const certificate = join(dir, 'cert.pem');

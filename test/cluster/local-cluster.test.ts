@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { after, test } from 'node:test';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { freePortRange } from '../../src/local-cluster/nginx-edge.js';
 import { withUser } from '../../src/store/postgres/database.js';
 import { dropSchemas, POSTGRES_URL, REDIS_URL, until } from '../helpers/cluster-engines.js';
 import { requireProgram } from '../helpers/require-program.js';
@@ -18,22 +18,6 @@ import { call } from '../helpers/origin-processes.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 
-/** `count` consecutive loopback ports, free a moment ago (the edge's, then one per origin). */
-async function freePorts(count: number): Promise<number> {
-  const bind = (port: number) => new Promise<boolean>((resolve) => {
-    const s = createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 40_000);
-    let ok = true;
-    for (let i = 0; i < count && ok; i++) ok = await bind(base + i);
-    if (ok) return base;
-  }
-  throw new Error('no free range of ports');
-}
-
 const alive = (pid: number): boolean => {
   try { process.kill(pid, 0); return true; } catch { return false; }
 };
@@ -45,7 +29,7 @@ after(async () => {
 });
 
 test('tribune cluster: three origins and the edge, one command; SIGTERM leaves nothing behind', { timeout: 180_000, skip: !requireProgram('nginx') }, async () => {
-  const port = await freePorts(4);
+  const port = await freePortRange(4);
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/run-cli.ts', 'cluster', '--origins', '3', '--port', String(port),
     '--database-url', POSTGRES_URL, '--redis-url', REDIS_URL], {
     cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
