@@ -5,13 +5,13 @@
  * one Redis prefix each) run side by side; rounds alternate between them, so the neighbours' load on a
  * shared machine falls on both alike. In each round this process keeps CONCURRENCY writes in flight,
  * spread round-robin over the cluster's origins (as an edge spreads them), in the mix of an audience:
- * heartbeats (each listener every 10 s, with its own signed token and address), reactions, and votes on
+ * heartbeats (round the listeners, each with its own signed token and address, within its six a minute), reactions, and votes on
  * approved questions (each account once per question). Per core = accepted writes / the origins' CPU
  * seconds (user + system, all threads, /proc/<pid>/stat), not wall time. Redis commands and PostgreSQL
  * queries are counted on the wire between the origins and the engines (bench/lib/engine-wire-counter.ts),
  * background work (leases, registry, flushes) included; the idle rate of each is measured too.
  *
- *   npx tsx bench/cluster-writes.ts [--seconds 8] [--rounds 3] [--concurrency 32] [--listeners 6000]
+ *   npx tsx bench/cluster-writes.ts [--seconds 6] [--rounds 3] [--concurrency 64] [--listeners 4000] [--accounts 40]
  */
 import { request, Agent } from 'node:http';
 import { cpus } from 'node:os';
@@ -28,11 +28,11 @@ import { startWireCounter, type WireCounter } from './lib/engine-wire-counter.js
 const { values } = parseArgs({
   options: { seconds: { type: 'string' }, rounds: { type: 'string' }, concurrency: { type: 'string' }, listeners: { type: 'string' }, accounts: { type: 'string' } },
 });
-const SECONDS = Number(values.seconds ?? 8);
+const SECONDS = Number(values.seconds ?? 6);
 const ROUNDS = Number(values.rounds ?? 3);
-const CONCURRENCY = Number(values.concurrency ?? 32);
-const LISTENERS = Number(values.listeners ?? 6000);
-const ACCOUNTS = Number(values.accounts ?? 60);
+const CONCURRENCY = Number(values.concurrency ?? 64);
+const LISTENERS = Number(values.listeners ?? 4000);
+const ACCOUNTS = Number(values.accounts ?? 40);
 /** The audience's mix: most writes are heartbeats, then reactions; votes are rarer. */
 const MIX = { heartbeat: 0.6, reaction: 0.35, vote: 0.05 } as const;
 const REACTIONS = ['clap', 'laugh', 'heart', 'fire'] as const;
@@ -128,14 +128,14 @@ async function wireCounts(t: Target) {
   return { redis: t.redis.counts(), postgres: t.postgres.counts() };
 }
 
-async function runRound(t: Target, seconds: number, random: () => number): Promise<Round> {
+async function runRound(t: Target, seconds: number, random: () => number, concurrency = CONCURRENCY): Promise<Round> {
   const byKind: Record<string, number> = {};
   const refused: Record<string, number> = {};
   let writes = 0;
   let next = 0;
   const before = { cpu: t.cpu(), ...(await wireCounts(t)), at: performance.now(), redisNames: t.redis.byName(), pgNames: t.postgres.byName() };
   const end = before.at + seconds * 1000;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+  await Promise.all(Array.from({ length: concurrency }, async () => {
     while (performance.now() < end) {
       const w = t.nextWrite(random);
       const origin = t.cluster.origins[next++ % t.cluster.origins.length]!;
@@ -195,33 +195,44 @@ try {
   const idle = await Promise.all(targets.map((t) => idleRates(t, 3)));
   // A short warm-up each (JIT, pools, connections), then alternate rounds.
   for (const t of targets) await runRound(t, 2, random);
-  const rounds: Round[][] = targets.map(() => []);
+  // The third series: one origin with a third of the writes in flight, i.e. the load each of the three
+  // origins carries. Per core falls with the load on a process (fewer writes share each turn of its
+  // event loop and each round trip); this series tells that apart from what the cluster itself costs.
+  const series = [
+    { name: '1 origin', t: targets[0]!, concurrency: CONCURRENCY },
+    { name: '3 origins', t: targets[1]!, concurrency: CONCURRENCY },
+    { name: '1 origin, a third of the load', t: targets[0]!, concurrency: Math.max(1, Math.round(CONCURRENCY / 3)) },
+  ];
+  const rounds: Round[][] = series.map(() => []);
   for (let r = 0; r < ROUNDS; r++) {
-    for (const [i, t] of targets.entries()) {
-      const round = await runRound(t, SECONDS, random);
+    for (const [i, s] of series.entries()) {
+      const round = await runRound(s.t, SECONDS, random, s.concurrency);
       rounds[i]!.push(round);
-      log(`cluster-writes: round ${r + 1}/${ROUNDS}, ${t.name}: ${Math.round(round.writes / round.wallSeconds)} writes/s, ${Math.round(round.writes / round.originCpuSeconds)} per core-second, ${r2(round.redis.requests / round.writes)} Redis cmds and ${r2(round.postgres.requests / round.writes)} PG queries per write${Object.keys(round.refused).length ? `, refused ${JSON.stringify(round.refused)}` : ''}`);
+      log(`cluster-writes: round ${r + 1}/${ROUNDS}, ${s.name}: ${Math.round(round.writes / round.wallSeconds)} writes/s, ${Math.round(round.writes / round.originCpuSeconds)} per core-second, ${r2(round.redis.requests / round.writes)} Redis cmds and ${r2(round.postgres.requests / round.writes)} PG queries per write${Object.keys(round.refused).length ? `, refused ${JSON.stringify(round.refused)}` : ''}`);
     }
   }
-  const summary = targets.map((t, i) => {
+  const summary = series.map((s, i) => {
     const rs = rounds[i]!;
     return {
-      origins: t.cluster.origins.length,
+      origins: s.t.cluster.origins.length,
+      concurrency: s.concurrency,
       writesPerSecondMedian: Math.round(median(rs.map((x) => x.writes / x.wallSeconds))),
       writesPerCoreSecondMedian: Math.round(median(rs.map((x) => x.writes / x.originCpuSeconds))),
       originCoresBusyMedian: r2(median(rs.map((x) => x.originCpuSeconds / x.wallSeconds))),
       redisCommandsPerWrite: r2(median(rs.map((x) => x.redis.requests / x.writes))),
-      redisRoundTripsPerWrite: r2(median(rs.map((x) => x.redis.roundTrips / x.writes))),
+      /** TCP reads the relay saw from the origins: bursts the client sent at once; bursts that follow closely merge, so a lower bound of round trips. */
+      redisBurstsPerWrite: r2(median(rs.map((x) => x.redis.roundTrips / x.writes))),
       postgresQueriesPerWrite: r2(median(rs.map((x) => x.postgres.requests / x.writes))),
-      idle: idle[i],
+      idle: idle[targets.indexOf(s.t)],
       rounds: rs.map((x) => ({ ...x, wallSeconds: r2(x.wallSeconds), originCpuSeconds: r2(x.originCpuSeconds) })),
     };
   });
-  const [one, three] = summary;
+  const [one, three, oneThird] = summary;
   console.log(JSON.stringify({
     machineCores: cpus().length, mix: MIX, seconds: SECONDS, rounds: ROUNDS, concurrency: CONCURRENCY, listeners: LISTENERS, accounts: ACCOUNTS,
-    oneOrigin: one, threeOrigins: three,
+    oneOrigin: one, threeOrigins: three, oneOriginThirdLoad: oneThird,
     perCoreRatio3to1: r2(three!.writesPerCoreSecondMedian / one!.writesPerCoreSecondMedian),
+    perCoreRatio3toOneAtThirdLoad: r2(three!.writesPerCoreSecondMedian / oneThird!.writesPerCoreSecondMedian),
   }, null, 2));
 } finally {
   for (const t of targets) {

@@ -36,6 +36,13 @@ export interface Capacities {
   readonly heartbeatSeconds: Figure;
   readonly redisOpsPerCoreSecond: Figure;
   readonly postgresWritesPerCoreSecond: Figure;
+  /**
+   * Cluster mode: audience writes (heartbeats, reactions, votes) one core of origin accepts, with the
+   * Redis commands and PostgreSQL queries each costs (bench/cluster-writes.ts, three origins).
+   */
+  readonly clusterWritesPerOriginCoreSecond: Figure;
+  readonly redisCommandsPerWrite: Figure;
+  readonly postgresQueriesPerWrite: Figure;
   /** Simulated LL-HLS listeners one core of load generator drives (bench/loadtest-capacity.ts). */
   readonly loadtestListenersPerCore: Figure;
 }
@@ -57,6 +64,10 @@ export interface Behaviour {
 
 const F = (value: number, unit: string, source: string): Figure => ({ value, unit, source });
 const BENCH = 'docs/benchmarks.md';
+/** Measured 2026-12-01 (docs/benchmarks.md, "Audience writes across origins"): the planning constants of cluster mode. */
+const CLUSTER_WRITES_PER_CORE = 400;
+const CLUSTER_REDIS_COMMANDS_PER_WRITE = 3;
+const CLUSTER_POSTGRES_QUERIES_PER_WRITE = 0.8;
 
 /** Every default, each labelled with where it came from; measured results replace them. */
 export const DEFAULT_CAPACITIES: Capacities = {
@@ -78,6 +89,9 @@ export const DEFAULT_CAPACITIES: Capacities = {
   heartbeatSeconds: F(30, 's', 'src/control/routes/audience.ts HEARTBEAT_SECONDS'),
   redisOpsPerCoreSecond: F(100_000, 'ops/s', 'published: redis-benchmark order of magnitude for simple commands, one core'),
   postgresWritesPerCoreSecond: F(5_000, 'writes/s', 'assumed: single-row INSERT/UPDATE with an index, durable commit batching'),
+  clusterWritesPerOriginCoreSecond: F(CLUSTER_WRITES_PER_CORE, 'writes/s', `${BENCH} Audience writes across origins: three origins, median (bench/cluster-writes.ts, 2-core machine)`),
+  redisCommandsPerWrite: F(CLUSTER_REDIS_COMMANDS_PER_WRITE, 'commands', `${BENCH} Audience writes across origins: counted on the wire, three origins`),
+  postgresQueriesPerWrite: F(CLUSTER_POSTGRES_QUERIES_PER_WRITE, 'queries', `${BENCH} Audience writes across origins: counted on the wire, three origins`),
   loadtestListenersPerCore: F(20_000, 'listeners', 'the load generator target (>= 20k LL-HLS listeners on a 2-core machine)'),
 };
 
