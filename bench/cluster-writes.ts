@@ -128,15 +128,23 @@ async function wireCounts(t: Target) {
   return { redis: t.redis.counts(), postgres: t.postgres.counts() };
 }
 
-async function runRound(t: Target, seconds: number, random: () => number, concurrency = CONCURRENCY): Promise<Round> {
+/** `ratePerSecond`: writes are paced to that rate (open loop) instead of sent as fast as they are answered. */
+async function runRound(t: Target, seconds: number, random: () => number, concurrency = CONCURRENCY, ratePerSecond?: number): Promise<Round> {
   const byKind: Record<string, number> = {};
   const refused: Record<string, number> = {};
   let writes = 0;
   let next = 0;
   const before = { cpu: t.cpu(), ...(await wireCounts(t)), at: performance.now(), redisNames: t.redis.byName(), pgNames: t.postgres.byName() };
   const end = before.at + seconds * 1000;
+  let slot = before.at;
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (performance.now() < end) {
+      if (ratePerSecond) {
+        const at = (slot += 1000 / ratePerSecond);
+        if (at >= end) break;
+        const wait = at - performance.now();
+        if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+      }
       const w = t.nextWrite(random);
       const origin = t.cluster.origins[next++ % t.cluster.origins.length]!;
       try {
@@ -195,18 +203,20 @@ try {
   const idle = await Promise.all(targets.map((t) => idleRates(t, 3)));
   // A short warm-up each (JIT, pools, connections), then alternate rounds.
   for (const t of targets) await runRound(t, 2, random);
-  // The third series: one origin with a third of the writes in flight, i.e. the load each of the three
-  // origins carries. Per core falls with the load on a process (fewer writes share each turn of its
-  // event loop and each round trip); this series tells that apart from what the cluster itself costs.
+  // The third series: one origin paced at a third of what the three origins took in the same round,
+  // i.e. the load each of the three carries. Per core falls with the load on a process (fewer writes
+  // share each turn of its event loop and each round trip): this series tells that apart from what the
+  // cluster itself costs.
   const series = [
-    { name: '1 origin', t: targets[0]!, concurrency: CONCURRENCY },
-    { name: '3 origins', t: targets[1]!, concurrency: CONCURRENCY },
-    { name: '1 origin, a third of the load', t: targets[0]!, concurrency: Math.max(1, Math.round(CONCURRENCY / 3)) },
+    { name: '1 origin', t: targets[0]!, paced: false },
+    { name: '3 origins', t: targets[1]!, paced: false },
+    { name: '1 origin at a third of the 3 origins\' rate', t: targets[0]!, paced: true },
   ];
   const rounds: Round[][] = series.map(() => []);
   for (let r = 0; r < ROUNDS; r++) {
     for (const [i, s] of series.entries()) {
-      const round = await runRound(s.t, SECONDS, random, s.concurrency);
+      const three = rounds[1]![r]!;
+      const round = await runRound(s.t, SECONDS, random, CONCURRENCY, s.paced ? three.writes / three.wallSeconds / 3 : undefined);
       rounds[i]!.push(round);
       log(`cluster-writes: round ${r + 1}/${ROUNDS}, ${s.name}: ${Math.round(round.writes / round.wallSeconds)} writes/s, ${Math.round(round.writes / round.originCpuSeconds)} per core-second, ${r2(round.redis.requests / round.writes)} Redis cmds and ${r2(round.postgres.requests / round.writes)} PG queries per write${Object.keys(round.refused).length ? `, refused ${JSON.stringify(round.refused)}` : ''}`);
     }
@@ -215,7 +225,7 @@ try {
     const rs = rounds[i]!;
     return {
       origins: s.t.cluster.origins.length,
-      concurrency: s.concurrency,
+      paced: s.paced,
       writesPerSecondMedian: Math.round(median(rs.map((x) => x.writes / x.wallSeconds))),
       writesPerCoreSecondMedian: Math.round(median(rs.map((x) => x.writes / x.originCpuSeconds))),
       originCoresBusyMedian: r2(median(rs.map((x) => x.originCpuSeconds / x.wallSeconds))),
