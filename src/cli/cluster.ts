@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { isTribuneError } from '../errors/catalogue.js';
+import { isTribuneError, TribuneError } from '../errors/catalogue.js';
 import { LOCAL_CLUSTER_LIMITS, startLocalCluster, validateLocalClusterOptions } from '../local-cluster/local-cluster.js';
 import { thisTribune } from '../local-cluster/origin-process.js';
 
@@ -62,6 +62,9 @@ export async function cluster(argv: string[]): Promise<number> {
   };
   const logLevel = values['log-level'] ?? 'warn';
   try {
+    for (const [flag, raw] of [['origins', values.origins], ['port', values.port]] as const) {
+      if (raw !== undefined && !/^\d{1,6}$/.test(raw)) throw new TribuneError('LOCAL_CLUSTER_FLAG_INVALID', { detail: `--${flag} must be a whole number, got '${raw}'` });
+    }
     validateLocalClusterOptions(options);
     if (!LOG_LEVELS.has(logLevel)) throw new Error(`--log-level must be one of ${[...LOG_LEVELS].join(', ')}`);
   } catch (err) {

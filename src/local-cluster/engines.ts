@@ -20,11 +20,14 @@ export async function checkEngines(databaseUrl: string, redisUrl: string): Promi
     await db.end().catch(() => undefined);
   }
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3000, retryStrategy: () => null });
+  // The socket's own error says why (refused, unknown host); the rejection only says it closed.
+  let cause: Error | undefined;
+  redis.on('error', (err: Error) => { cause ??= err; });
   try {
     await redis.connect();
     await redis.ping();
   } catch (err) {
-    throw new TribuneError('LOCAL_CLUSTER_ENGINE_UNREACHABLE', { engine: 'Redis', url: shown(redisUrl), detail: (err as Error).message });
+    throw new TribuneError('LOCAL_CLUSTER_ENGINE_UNREACHABLE', { engine: 'Redis', url: shown(redisUrl), detail: (cause ?? err as Error).message });
   } finally {
     redis.disconnect();
   }
