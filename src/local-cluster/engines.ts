@@ -44,16 +44,6 @@ export async function dropSchema(databaseUrl: string, schema: string): Promise<v
   }
 }
 
-export async function schemaExists(databaseUrl: string, schema: string): Promise<boolean> {
-  const db = new pg.Client({ connectionString: withUser(databaseUrl) });
-  await db.connect();
-  try {
-    return (await db.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [schema])).rowCount === 1;
-  } finally {
-    await db.end();
-  }
-}
-
 /** Deletes every key under `<prefix>:`. */
 export async function deletePrefix(redisUrl: string, prefix: string): Promise<number> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
