@@ -18,16 +18,16 @@ For trying cluster mode and its failures on one machine; production origins run 
 own (docs/cluster.md).
 
 Options:
-  --origins <n>           Origins to start, ${LOCAL_CLUSTER_LIMITS.minOrigins} to ${LOCAL_CLUSTER_LIMITS.maxOrigins}                       [default 3]
-  --port <p>              The edge's port; origins take the next N ports     [default 8080]
-  --database-url <url>    PostgreSQL                     [TRIBUNE_DATABASE_URL, default ${DEFAULT_DATABASE_URL}]
-  --redis-url <url>       Redis                          [TRIBUNE_REDIS_URL, default ${DEFAULT_REDIS_URL}]
-  --data-dir <dir>        The origins' data directories and the edge's files go here
-                          (default: a temporary directory, removed at exit)
-  --keep                  Keep the schema, the keys and the data directory at exit
-  --nginx <path>          The nginx binary                                  [default: nginx on the PATH]
-  --log-level <level>     The origins' log level, printed with their id     [default warn]
-  -h, --help              This help
+  --origins <n>         Origins to start, ${LOCAL_CLUSTER_LIMITS.minOrigins} to ${LOCAL_CLUSTER_LIMITS.maxOrigins} (default 3)
+  --port <p>            The edge's port; the origins take the next N ports (default 8080)
+  --database-url <url>  PostgreSQL (TRIBUNE_DATABASE_URL, default ${DEFAULT_DATABASE_URL})
+  --redis-url <url>     Redis (TRIBUNE_REDIS_URL, default ${DEFAULT_REDIS_URL})
+  --data-dir <dir>      Where the origins' data directories and the edge's files go
+                        (default: a temporary directory, removed at exit)
+  --keep                Keep the schema, the keys and the data directory at exit
+  --nginx <path>        The nginx binary (default: nginx on the PATH, else /usr/sbin/nginx)
+  --log-level <level>   The origins' log level; their lines are printed with their id (default warn)
+  -h, --help            This help
 
 Example:
   tribune cluster --origins 3
