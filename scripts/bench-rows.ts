@@ -137,6 +137,15 @@ export const BENCHES: Record<string, BenchSpec> = {
     rows: (j) => [
       row('outbox-relay', 'one relay draining the outbox to Redis (cluster mode)', j.relayedPerSecondMedian, 'events/s', 'informative',
         'direct publishes one after the other, same Redis', j.directPublishesPerSecondMedian, 'same run'),
+      ],
+    },
+  'cluster-writes': {
+    full: [], quick: ['--seconds', '3', '--rounds', '2', '--listeners', '2000', '--accounts', '20'], timeoutS: 900,
+    rows: (j) => [
+      row('cluster-writes', `audience writes per origin core, 3 origins (${j.machineCores ?? '?'}-core machine)`, j.threeOrigins?.writesPerCoreSecondMedian, 'writes/s/core', 'within 20 % of 1 origin', '1 origin, same load', j.oneOrigin?.writesPerCoreSecondMedian, 'same run'),
+      row('cluster-writes', '... against 1 origin carrying what each of the 3 carries', j.threeOrigins?.writesPerCoreSecondMedian, 'writes/s/core', 'informative', '1 origin paced at a third of their rate', j.oneOriginThirdLoad?.writesPerCoreSecondMedian, 'same run'),
+      row('cluster-writes', 'Redis commands per audience write, 3 origins', j.threeOrigins?.redisCommandsPerWrite, 'commands', 'informative'),
+      row('cluster-writes', 'PostgreSQL queries per audience write, 3 origins', j.threeOrigins?.postgresQueriesPerWrite, 'queries', 'informative'),
     ],
   },
   'captions-pipeline': {

@@ -101,7 +101,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   installPowGate(app, underAttack, pow);
   // Limits and the waiting room are one across every origin of a cluster (Redis, falling back to
   // memory while it is away).
-  const limitsRedis = isClusterMode(config) ? new Redis(config.cluster.redisUrl!, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : null;
+  const limitsRedis = isClusterMode(config) ? new Redis(config.cluster.redisUrl!, { maxRetriesPerRequest: 1, enableOfflineQueue: false, enableAutoPipelining: true }) : null;
   limitsRedis?.on('error', () => {});
   const waitingRoom = new WaitingRoom({
     settings: config.waitingRoom, secret: config.secret, now: clock.now, underAttack: () => underAttack.state().underAttack,

@@ -8,6 +8,7 @@ import { defence, DEFENCE_HELP } from './defence.js';
 import { dsa, DSA_HELP } from './dsa.js';
 import { notes, NOTES_HELP } from './notes.js';
 import { backup, BACKUP_HELP } from './backup.js';
+import { cluster, CLUSTER_HELP } from './cluster.js';
 
 const HELP = `tribune — live audio conversations at national scale
 
@@ -19,6 +20,7 @@ Commands:
   preflight   Plan the machines an expected audience needs, from measured capacities
   demo        A live demo Space with two synthetic speakers: hear Tribune in a minute
   edge-config Print the nginx configuration of an audience edge for a list of origins
+  cluster     Start N origins and the nginx edge on this machine (PostgreSQL, Redis): cluster mode to try
   admin       Make an administrator (tribune admin create <handle>)
   defence     Read or switch an origin's defences: under-attack mode on, off or auto
   dsa         Export statements of reasons, or submit them to the DSA Transparency Database
@@ -40,6 +42,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help:
   dsa: { run: dsa, help: DSA_HELP },
   notes: { run: notes, help: NOTES_HELP },
   backup: { run: backup, help: BACKUP_HELP },
+  cluster: { run: cluster, help: CLUSTER_HELP },
 };
 
 /** Returns the process exit code: 0 done, 1 failed, 2 used wrongly. */

@@ -3,6 +3,7 @@ import { after, describe, test } from 'node:test';
 import { memoryCountersFixture, redisCountersFixture, type CountersFixture } from '../../test/helpers/cluster-engines.js';
 import { seededRandom } from '../../test/helpers/seeded-random.js';
 import { LISTENER_BUCKET_MS } from './counters.js';
+import { RedisCounters } from './redis-counters.js';
 
 // One suite, both engines: what two origins count together is the union (listeners) and the sum
 // (reactions), whichever origin reads it.
@@ -63,3 +64,18 @@ for (const fixture of [memoryCountersFixture(), redisCountersFixture()] as Count
     });
   });
 }
+
+test('Redis counters: every write of a batch Redis did not take is refused, none acknowledged', async () => {
+  // A port nothing listens on: the batch's MULTI fails, and so must each write coalesced into it.
+  const counters = new RedisCounters({ url: 'redis://127.0.0.1:1', prefix: 'unreachable' });
+  try {
+    const outcomes = await Promise.allSettled([
+      counters.addListener('sp_x', new Uint8Array(16), T0),
+      counters.addReaction('sp_x', 'clap', T0),
+      counters.addReaction('sp_x', 'heart', T0),
+    ]);
+    assert.deepEqual(outcomes.map((o) => o.status), ['rejected', 'rejected', 'rejected']);
+  } finally {
+    await counters.close();
+  }
+});

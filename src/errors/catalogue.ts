@@ -103,6 +103,11 @@ export const ERRORS = {
   CLIP_NOT_FOUND: { status: 404, message: 'Clip {clipId} not found', doc: 'No such clip, or its Space\'s recording was deleted (clips go with it).' },
   CANNOT_FOLLOW_SELF: { status: 409, message: 'You cannot follow yourself', doc: 'Follow another host.' },
   PUSH_NOT_CONFIGURED: { status: 503, message: 'Web Push is not configured on this server', doc: 'The server has no VAPID keys; in-app notifications still work.' },
+
+  // tribune cluster (the local cluster on loopback); the status is nominal: the CLI exits 2 or 1
+  LOCAL_CLUSTER_FLAG_INVALID: { status: 400, message: 'tribune cluster: {detail}', doc: '`tribune cluster` was given a flag it cannot use (origins outside 1..16, a port range beyond 65535, an URL that is not PostgreSQL or Redis). Exit status 2; see `tribune cluster --help`.' },
+  LOCAL_CLUSTER_ENGINE_UNREACHABLE: { status: 503, message: '{engine} at {url} did not answer: {detail}', doc: '`tribune cluster` checks PostgreSQL and Redis before it starts any origin. Start them, or point `--database-url` / `--redis-url` (or `TRIBUNE_DATABASE_URL` / `TRIBUNE_REDIS_URL`) at running ones.' },
+  LOCAL_CLUSTER_START_FAILED: { status: 500, message: '{part} did not start: {detail}', doc: 'An origin or the nginx edge of `tribune cluster` did not start (a port in use, nginx not installed: `--nginx <path>`). What was started is stopped and the run\'s schema and keys are removed.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -36,6 +36,13 @@ export interface Capacities {
   readonly heartbeatSeconds: Figure;
   readonly redisOpsPerCoreSecond: Figure;
   readonly postgresWritesPerCoreSecond: Figure;
+  /**
+   * Cluster mode: audience writes (heartbeats, reactions, votes) one core of origin accepts, with the
+   * Redis commands and PostgreSQL queries each costs (bench/cluster-writes.ts, three origins).
+   */
+  readonly clusterWritesPerOriginCoreSecond: Figure;
+  readonly redisCommandsPerWrite: Figure;
+  readonly postgresQueriesPerWrite: Figure;
   /** Simulated LL-HLS listeners one core of load generator drives (bench/loadtest-capacity.ts). */
   readonly loadtestListenersPerCore: Figure;
 }
@@ -57,6 +64,16 @@ export interface Behaviour {
 
 const F = (value: number, unit: string, source: string): Figure => ({ value, unit, source });
 const BENCH = 'docs/benchmarks.md';
+/**
+ * Cluster mode's planning constants, measured 2026-12-01 with three origins on the shared 2-core test
+ * machine (docs/benchmarks.md, "Audience writes across origins"): the median of three runs' medians
+ * (469, 548, 847 writes/s per core; 3.45, 3.38, 3.5 Redis commands, 0.65, 0.57, 0.52 PostgreSQL
+ * queries per write, the costs rounded up). Conservative: origins there were far from busy, and a busier
+ * origin spends less per write.
+ */
+const CLUSTER_WRITES_PER_CORE = 548;
+const CLUSTER_REDIS_COMMANDS_PER_WRITE = 3.5;
+const CLUSTER_POSTGRES_QUERIES_PER_WRITE = 0.6;
 
 /** Every default, each labelled with where it came from; measured results replace them. */
 export const DEFAULT_CAPACITIES: Capacities = {
@@ -78,6 +95,9 @@ export const DEFAULT_CAPACITIES: Capacities = {
   heartbeatSeconds: F(30, 's', 'src/control/routes/audience.ts HEARTBEAT_SECONDS'),
   redisOpsPerCoreSecond: F(100_000, 'ops/s', 'published: redis-benchmark order of magnitude for simple commands, one core'),
   postgresWritesPerCoreSecond: F(5_000, 'writes/s', 'assumed: single-row INSERT/UPDATE with an index, durable commit batching'),
+  clusterWritesPerOriginCoreSecond: F(CLUSTER_WRITES_PER_CORE, 'writes/s', `${BENCH} Audience writes across origins: three origins, median of three runs (bench/cluster-writes.ts, shared 2-core machine)`),
+  redisCommandsPerWrite: F(CLUSTER_REDIS_COMMANDS_PER_WRITE, 'commands', `${BENCH} Audience writes across origins: counted on the wire, three origins`),
+  postgresQueriesPerWrite: F(CLUSTER_POSTGRES_QUERIES_PER_WRITE, 'queries', `${BENCH} Audience writes across origins: counted on the wire, three origins`),
   loadtestListenersPerCore: F(20_000, 'listeners', 'the load generator target (>= 20k LL-HLS listeners on a 2-core machine)'),
 };
 

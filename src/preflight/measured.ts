@@ -40,6 +40,11 @@ export function measuredCapacities(options: { resultsDir?: string; report?: stri
     if (positive(direct?.originRequestsPerSecond) && positive(direct?.originCpuPercent)) {
       set('originRequestsPerCoreSecond', direct!.originRequestsPerSecond / (direct!.originCpuPercent / 100), `${files.get('audience-origin-load')} (no edge)`);
     }
+    const writes = files.has('cluster-writes') ? readJson(files.get('cluster-writes')!) : undefined;
+    const three = writes?.threeOrigins as Json | undefined;
+    if (positive(three?.writesPerCoreSecondMedian)) set('clusterWritesPerOriginCoreSecond', three!.writesPerCoreSecondMedian, `${files.get('cluster-writes')} (three origins)`);
+    if (positive(three?.redisCommandsPerWrite)) set('redisCommandsPerWrite', three!.redisCommandsPerWrite, `${files.get('cluster-writes')} (three origins)`);
+    if (positive(three?.postgresQueriesPerWrite)) set('postgresQueriesPerWrite', three!.postgresQueriesPerWrite, `${files.get('cluster-writes')} (three origins)`);
     const capacity = files.has('loadtest-capacity') ? readJson(files.get('loadtest-capacity')!) : undefined;
     if (positive(capacity?.listenersPerCore)) set('loadtestListenersPerCore', capacity!.listenersPerCore, `${files.get('loadtest-capacity')}`);
   }

@@ -67,3 +67,24 @@ test('more listeners never need fewer edges, origins or cores (monotone)', () =>
     }
   }), { numRuns: 200 });
 });
+
+test('cluster mode: origins for the audience writes at the measured per-core figure, and the engines\' load', () => {
+  const capacities: Capacities = {
+    ...DEFAULT_CAPACITIES,
+    clusterWritesPerOriginCoreSecond: { value: 1_000, unit: 'writes/s', source: 'test' },
+    redisCommandsPerWrite: { value: 2, unit: 'commands', source: 'test' },
+    postgresQueriesPerWrite: { value: 0.5, unit: 'queries', source: 'test' },
+  };
+  const plan = computePlan({ ...base, capacities, expectedListeners: 150_000 });
+  // 150k / 30 s = 5,000 heartbeats + 150k x 0.05 = 7,500 reactions + (0.005 + 0.2) x 150k / 7,200 s x 10 = 42.7 questions and votes.
+  assert.equal(value(plan, 'audience writes at the origins'), 12_543);
+  // 12,542.7 / (1,000 x 0.7) = 17.9 -> 18 origins, more than the 2 of one Space's media.
+  assert.equal(value(plan, 'origins for the audience writes'), 18);
+  assert.equal(plan.clusterOrigins, 18);
+  assert.equal(value(plan, 'Redis commands'), 25_085);
+  assert.equal(value(plan, 'PostgreSQL queries'), 6_271);
+  assert.ok(plan.warnings.some((w) => w.includes('18 origins')));
+  // A small audience: the media's two origins take its writes.
+  const small = computePlan({ ...base, capacities, expectedListeners: 1_000 });
+  assert.equal(small.clusterOrigins, 2);
+});

@@ -10,7 +10,7 @@ export interface PlanInput {
 }
 
 export interface PlanRow {
-  readonly area: 'audience' | 'edge' | 'origin' | 'control' | 'data' | 'rehearsal';
+  readonly area: 'audience' | 'edge' | 'origin' | 'control' | 'data' | 'cluster' | 'rehearsal';
   readonly item: string;
   readonly value: number;
   readonly unit: string;
@@ -23,6 +23,8 @@ export interface Plan {
   readonly rows: readonly PlanRow[];
   readonly edges: number;
   readonly origins: number;
+  /** Cluster mode: the origins for the Spaces' media or for the audience's writes, whichever is more. */
+  readonly clusterOrigins: number;
   readonly warnings: readonly string[];
 }
 
@@ -79,6 +81,13 @@ export function computePlan(input: PlanInput): Plan {
   const redisCores = Math.max(1, ceil(redisOps / c.redisOpsPerCoreSecond.value));
   const pgWrites = questionWrites + voteWrites + input.spaces * REACTION_KINDS;
   const pgCores = Math.max(1, ceil(pgWrites / c.postgresWritesPerCoreSecond.value));
+  // Cluster mode: any origin takes any write, so the writes spread over every origin; each origin is one
+  // JS thread kept within its core budget. The engines' load follows from the costs counted per write.
+  const clusterWrites = heartbeatsPerSecond + reactionsPerSecond + questionWrites + voteWrites;
+  const originsForWrites = ceil(clusterWrites / (c.clusterWritesPerOriginCoreSecond.value * ORIGIN_CORE_BUDGET));
+  const clusterOrigins = Math.max(origins, originsForWrites);
+  const clusterRedis = clusterWrites * c.redisCommandsPerWrite.value;
+  const clusterPostgres = clusterWrites * c.postgresQueriesPerWrite.value;
   const generators = ceil(hls / (c.loadtestListenersPerCore.value * 2));
   const edgeCapacity = edges * Math.min(c.edgeRequestsPerCoreSecond.value * c.edgeCores.value / requestsPerListenerSecond, (c.edgeNicBps.value * NIC_UTILISATION) / listenerBps);
 
@@ -101,12 +110,18 @@ export function computePlan(input: PlanInput): Plan {
     { area: 'control', item: 'API cores', value: apiCores, unit: 'cores', basis: `${Math.round(apiRps)} req/s (heartbeats, reactions, listener tokens, writes) / ${c.apiRequestsPerCoreSecond.value}` },
     { area: 'data', item: 'Redis', value: redisCores * REPLICAS, unit: 'cores', basis: `${Math.round(redisOps)} ops/s / ${c.redisOpsPerCoreSecond.value} = ${redisCores}, x ${REPLICAS} with a replica` },
     { area: 'data', item: 'PostgreSQL', value: pgCores * REPLICAS, unit: 'cores', basis: `${Math.round(pgWrites * 10) / 10} writes/s / ${c.postgresWritesPerCoreSecond.value} = ${pgCores}, x ${REPLICAS} with a standby` },
+    { area: 'cluster', item: 'audience writes at the origins', value: Math.round(clusterWrites), unit: 'writes/s', basis: `${Math.round(heartbeatsPerSecond)} heartbeats + ${Math.round(reactionsPerSecond)} reactions + ${Math.round((questionWrites + voteWrites) * 10) / 10} questions and votes (burst)` },
+    { area: 'cluster', item: 'origins for the audience writes', value: originsForWrites, unit: 'processes', basis: `${Math.round(clusterWrites)} writes/s / (${c.clusterWritesPerOriginCoreSecond.value} writes/s per core x ${ORIGIN_CORE_BUDGET} of a core each)` },
+    { area: 'cluster', item: 'origins in cluster mode', value: clusterOrigins, unit: 'processes', basis: `max(${origins} for the Spaces' media, ${originsForWrites} for the writes); each on a core of its own` },
+    { area: 'cluster', item: 'Redis commands', value: Math.round(clusterRedis), unit: '/s', basis: `${Math.round(clusterWrites)} writes/s x ${c.redisCommandsPerWrite.value} commands per write` },
+    { area: 'cluster', item: 'PostgreSQL queries', value: Math.round(clusterPostgres), unit: '/s', basis: `${Math.round(clusterWrites)} writes/s x ${c.postgresQueriesPerWrite.value} queries per write` },
     { area: 'rehearsal', item: 'load generators to rehearse at full size', value: generators, unit: '2-core machines', basis: `${hls} / (${c.loadtestListenersPerCore.value} listeners per core x 2)` },
   ];
   const warnings: string[] = [];
   if (originCoreShare > ORIGIN_CORE_BUDGET) warnings.push(`Each Space origin would need ${originCoreShare.toFixed(2)} cores on one JS thread: put a shield cache tier between edges and origins (edges then count as one).`);
   if (c.playlistBytes.value > mediaBytesPerPart) warnings.push(`Playlists (${c.playlistBytes.value} B per reload) outweigh the audio (${Math.round(mediaBytesPerPart)} B per part): enable gzip for .m3u8 at the edge or delta updates (_HLS_skip) in players.`);
   if (edgesByNic > edgesByCpu) warnings.push(`Edges are bandwidth-bound (${edgesByNic} by NIC vs ${edgesByCpu} by CPU): a CDN may be cheaper than own edges.`);
+  if (originsForWrites > origins) warnings.push(`In cluster mode the audience's writes need ${originsForWrites} origins, more than the ${origins} the Spaces' media need: run ${clusterOrigins} behind the edge.`);
   if (whep > 0 && whepOrigins > 10) warnings.push(`${whep} WHEP listeners need ${whepOrigins} origin processes: WHEP is for the stage and callers; send the audience to LL-HLS.`);
-  return { input: { expectedListeners: input.expectedListeners, spaces: input.spaces, headroom: input.headroom, sizedFor: L }, rows, edges, origins, warnings };
+  return { input: { expectedListeners: input.expectedListeners, spaces: input.spaces, headroom: input.headroom, sizedFor: L }, rows, edges, origins, clusterOrigins, warnings };
 }

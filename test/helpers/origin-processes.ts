@@ -1,26 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort } from '../../src/local-cluster/nginx-edge.js';
+import { startOriginProcess, type OriginProcess, type TribuneCommand } from '../../src/local-cluster/origin-process.js';
 import { withUser } from '../../src/store/postgres/database.js';
 import { deleteKeys, dropSchemas, POSTGRES_URL, REDIS_URL, uniqueName } from './cluster-engines.js';
 
 /** `tribune serve` processes of one test cluster: one PostgreSQL schema, one Redis prefix. */
-export interface Origin { readonly id: string; readonly child: ChildProcess; readonly url: string }
+export type Origin = OriginProcess;
 
 const root = new URL('../..', import.meta.url).pathname;
+/** The CLI from source, as `tribune cluster` runs the compiled one: one way to start an origin. */
+export const TRIBUNE_FROM_SOURCE: TribuneCommand = { program: process.execPath, args: ['--import', 'tsx', 'test/helpers/run-cli.ts'], cwd: root };
 
-/** A port free a moment ago: each origin must know its own address before it starts (--internal-url). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+export { freePort };
 
 export class OriginCluster {
   readonly #dirs: string[] = [];
@@ -31,29 +28,16 @@ export class OriginCluster {
   async start(id: string, env: Record<string, string> = {}, options: { redisUrl?: string } = {}): Promise<Origin> {
     const dataDir = mkdtempSync(join(tmpdir(), `tribune-${id}-`));
     this.#dirs.push(dataDir);
-    const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/run-cli.ts', 'serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir,
-      '--udp-port', '0', '--advertise', '127.0.0.1', '--log-level', process.env.TRIBUNE_TEST_ORIGIN_LOGS ? 'info' : 'warn', '--database-url', `${POSTGRES_URL}?schema=${this.schema}`, '--redis-url', options.redisUrl ?? REDIS_URL,
-      '--origin-id', id, '--internal-url', `http://127.0.0.1:${port}`], {
-      cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, TRIBUNE_SECRET: 'the-secret-of-this-test-cluster', TRIBUNE_REDIS_PREFIX: this.prefix, TRIBUNE_WRITES_PER_SECOND: '100000',
-        // A loaded test machine must not trip the defences of a test about something else.
-        TRIBUNE_UNDER_ATTACK: 'off', TRIBUNE_SHED_EVENT_LOOP_MS: '60000', ...env },
-    });
-    this.#children.push(child);
-    return new Promise((resolve, reject) => {
-      let out = '';
-      const timer = setTimeout(() => reject(new Error(`${id} did not start: ${out}`)), 60_000);
-      child.stdout!.on('data', (chunk) => {
-        out += String(chunk);
-        const match = /live on (http:\/\/\S+)/.exec(out);
-        if (match) { clearTimeout(timer); resolve({ id, child, url: match[1]! }); }
-      });
-      child.stderr!.on('data', (chunk) => { out += String(chunk); });
+    const origin = startOriginProcess(TRIBUNE_FROM_SOURCE, {
+      id, port: await freePort(), dataDir, databaseUrl: `${POSTGRES_URL}?schema=${this.schema}`, redisUrl: options.redisUrl ?? REDIS_URL, redisPrefix: this.prefix,
+      secret: 'the-secret-of-this-test-cluster', logLevel: process.env.TRIBUNE_TEST_ORIGIN_LOGS ? 'info' : 'warn',
+      // A loaded test machine must not trip the defences of a test about something else.
+      env: { TRIBUNE_WRITES_PER_SECOND: '100000', TRIBUNE_UNDER_ATTACK: 'off', TRIBUNE_SHED_EVENT_LOOP_MS: '60000', ...env },
       // TRIBUNE_TEST_ORIGIN_LOGS=1 shows what the origins log (warnings and errors) while the test runs.
-      if (process.env.TRIBUNE_TEST_ORIGIN_LOGS) for (const s of [child.stdout!, child.stderr!]) s.on('data', (chunk) => process.stderr.write(`[${id}] ${chunk}`));
-      child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${id} exited (${code}): ${out}`)); });
+      ...(process.env.TRIBUNE_TEST_ORIGIN_LOGS ? { onOutput: (chunk: string) => process.stderr.write(`[${id}] ${chunk}`) } : {}),
     });
+    origin.then((o) => this.#children.push(o.child), () => undefined);
+    return origin;
   }
 
   /** Kills what is still running and removes the data directories (the schema and keys are the caller's). */

@@ -92,8 +92,8 @@ export function audienceInteractionRoutes(app: FastifyInstance, ctx: ControlCont
     schema: { tags: ['audience'], summary: `A listener is still here (every ${HEARTBEAT_SECONDS} s); counted in a sketch`, params: SpaceParams, body: HeartbeatBody, response: { 204: Type.Null(), '4xx': ErrorBody } },
   }, async (request, reply) => {
     const { listenerToken } = request.body as { listenerToken: string };
-    await admit(ctx.limits.heartbeatsPerAddress, addressKey(request));
-    await admit(ctx.limits.heartbeats, `t:${listenerToken}`);
+    // Both limits at once: in a cluster that is one round trip to Redis instead of two in a row.
+    await Promise.all([admit(ctx.limits.heartbeatsPerAddress, addressKey(request)), admit(ctx.limits.heartbeats, `t:${listenerToken}`)]);
     await ctx.spaces.getRecent(spaceId(request));
     await ctx.audience.heartbeat(spaceId(request), listenerToken);
     controlMetrics.heartbeats.inc();
