@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { after, test } from 'node:test';
-import { publishWhip, toneSource } from '../../src/clients/index.js';
+import { listenWhep, publishWhip, toneSource } from '../../src/clients/index.js';
 import { FORWARDED_HEADER } from '../../src/cluster/media-forwarding.js';
 import { until } from '../helpers/cluster-engines.js';
 import { exitAfterNdcTests } from '../helpers/exit-after-ndc.js';
+import { toneAmplitude } from '../helpers/goertzel.js';
 import { parsePlaylist } from '../helpers/hls-playlist.js';
 import { LlHlsFollower } from '../helpers/ll-hls-follower.js';
 import { call, originProcesses, startFailoverEdge, type Origin } from '../helpers/origin-processes.js';
+import { requireProgram } from '../helpers/require-program.js';
 
 /**
  * Two origins for every Space (docs/cluster.md, "Hot standby"). Three `tribune serve` processes behind
@@ -18,7 +21,38 @@ import { call, originProcesses, startFailoverEdge, type Origin } from '../helper
  */
 
 exitAfterNdcTests();
+const haveFfmpeg = requireProgram('ffmpeg');
 const cluster = originProcesses('standby');
+const TONE_HZ = 880;
+/** The tone is sent at 0.3 of full scale; silence and codec noise stay far below this. */
+const HEARD = 0.05;
+
+/** The longest run of 20 ms frames without the tone in 48 kHz mono PCM, after the first tone, in ms. */
+function longestSilenceMs(pcm: Int16Array): number {
+  let longest = 0;
+  let run = 0;
+  let started = false;
+  for (let i = 0; i + 960 <= pcm.length; i += 960) {
+    const heard = toneAmplitude(pcm.subarray(i, i + 960), TONE_HZ) >= HEARD;
+    if (heard) { started = true; longest = Math.max(longest, run); run = 0; } else if (started) run += 20;
+  }
+  return longest;
+}
+
+/** ffmpeg as an outside LL-HLS client: it plays the live playlist until its end, decoding to PCM. */
+function ffmpegPlays(url: string): { done: Promise<{ code: number | null; stderr: string; pcm: Int16Array }> } {
+  const child = spawn('ffmpeg', ['-nostdin', '-v', 'error', '-i', url, '-f', 's16le', '-ac', '1', '-ar', '48000', 'pipe:1']);
+  const chunks: Buffer[] = [];
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => chunks.push(c));
+  child.stderr.on('data', (c) => { stderr += String(c); });
+  return {
+    done: new Promise((resolve) => child.once('exit', (code) => {
+      const all = Buffer.concat(chunks);
+      resolve({ code, stderr, pcm: new Int16Array(all.buffer, all.byteOffset, Math.floor(all.length / 2)) });
+    })),
+  };
+}
 after(() => cluster.cleanup());
 
 /** What a player holds at the live edge before it plays: PART-HOLD-BACK, two 400 ms parts. */
@@ -52,8 +86,21 @@ test('a hot standby makes the same stream; kill -9 and drain of the primary cost
   };
   assert.ok(await until(async () => { const p = await placement(); return p.primary !== undefined && p.standby !== undefined; }, 20_000, 100), JSON.stringify(view));
 
-  const speaker = await publishWhip({ url: `${edge.url}/api/v1/spaces/${space.id}/whip`, bearer: host.token, source: toneSource(880, 0.3) });
+  const speaker = await publishWhip({ url: `${edge.url}/api/v1/spaces/${space.id}/whip`, bearer: host.token, source: toneSource(TONE_HZ, 0.3) });
   t.after(() => speaker.close());
+  // A WHEP listener through the edge, timing the tone it hears: its longest silence is the gap it heard.
+  let lastTone = -1;
+  let whepGapMs = 0;
+  const whep = await listenWhep({
+    url: `${edge.url}/api/v1/spaces/${space.id}/whep`,
+    onPcm: (frame) => {
+      if (toneAmplitude(frame, TONE_HZ) < HEARD) return;
+      const now = performance.now();
+      if (lastTone > 0) whepGapMs = Math.max(whepGapMs, now - lastTone);
+      lastTone = now;
+    },
+  });
+  t.after(() => whep.close());
   const hls = `/hls/${space.id}/audio.m3u8`;
   // The standby joins at a segment start, then lists the primary's names: wait until it has a few.
   const { primary, standby } = await placement();
@@ -79,6 +126,7 @@ test('a hot standby makes the same stream; kill -9 and drain of the primary cost
 
   const follower = new LlHlsFollower(`${edge.url}${hls}`);
   t.after(() => follower.stop());
+  const ffmpeg = haveFfmpeg ? ffmpegPlays(`${edge.url}/hls/${space.id}/index.m3u8`) : undefined;
   assert.ok(await until(() => follower.parts.length >= 10, 20_000, 50), `the listener plays: ${follower.errors.join('; ')}`);
 
   const survive = async (victim: Origin, signal: 'SIGKILL' | 'SIGTERM', successor: Origin) => {
@@ -103,8 +151,10 @@ test('a hot standby makes the same stream; kill -9 and drain of the primary cost
     return { tookOverMs, speakerBackMs, stallS: Math.round(stallS * 1000) / 1000 };
   };
 
+  whepGapMs = 0;
   const killed = await survive(primary, 'SIGKILL', standby);
-  process.stdout.write(`# kill -9 of the primary: the standby ran the Space after ${killed.tookOverMs} ms, the speaker was back after ${killed.speakerBackMs} ms, the LL-HLS listener stalled ${killed.stallS} s\n`);
+  assert.ok(await until(() => whep.stats().reconnects >= 1 && performance.now() - lastTone < 100, 20_000, 20), `the WHEP listener hears the tone again: ${JSON.stringify(whep.stats())}`);
+  process.stdout.write(`# kill -9 of the primary: the standby ran the Space after ${killed.tookOverMs} ms, the speaker was back after ${killed.speakerBackMs} ms, the LL-HLS listener stalled ${killed.stallS} s, the WHEP listener heard ${Math.round(whepGapMs)} ms without the tone\n`);
   assert.ok(await until(async () => (await placement()).standby !== undefined, 20_000, 100), `a new standby: ${JSON.stringify(view)}`);
   const next = (await placement()).standby!;
   assert.ok(await until(async () => {
@@ -112,8 +162,10 @@ test('a hot standby makes the same stream; kill -9 and drain of the primary cost
     return body !== null && parsePlaylist(body.toString()).segments.length >= 2;
   }, 30_000, 200), `the new standby ${next.id} packages the programme`);
   const exited = new Promise<number | null>((resolve) => standby.child.once('exit', (code) => resolve(code)));
+  whepGapMs = 0;
   const drained = await survive(standby, 'SIGTERM', next);
-  process.stdout.write(`# SIGTERM (drain) of the primary: the standby ran the Space after ${drained.tookOverMs} ms, the speaker was back after ${drained.speakerBackMs} ms, the LL-HLS listener stalled ${drained.stallS} s\n`);
+  assert.ok(await until(() => whep.stats().reconnects >= 2 && performance.now() - lastTone < 100, 20_000, 20), `the WHEP listener hears the tone again: ${JSON.stringify(whep.stats())}`);
+  process.stdout.write(`# SIGTERM (drain) of the primary: the standby ran the Space after ${drained.tookOverMs} ms, the speaker was back after ${drained.speakerBackMs} ms, the LL-HLS listener stalled ${drained.stallS} s, the WHEP listener heard ${Math.round(whepGapMs)} ms without the tone\n`);
   assert.equal(await exited, 0);
 
   assert.deepEqual(follower.reused, [], 'no name came back with other bytes');
@@ -124,7 +176,16 @@ test('a hot standby makes the same stream; kill -9 and drain of the primary cost
 
   await follower.stop();
   await speaker.close();
+  await whep.close();
   assert.equal((await call(next, 'POST', `/api/v1/spaces/${space.id}/end`, { token: host.token })).status, 200);
+  if (ffmpeg) {
+    // The outside client played through both failovers to the end without an error.
+    const played = await ffmpeg.done;
+    assert.equal(played.code, 0, played.stderr);
+    assert.equal(played.stderr.trim(), '', 'ffmpeg reported no error');
+    assert.ok(played.pcm.length / 48_000 > 10, `ffmpeg decoded ${played.pcm.length / 48_000} s`);
+    process.stdout.write(`# ffmpeg played ${(played.pcm.length / 48_000).toFixed(1)} s through both failovers; its longest stretch without the tone: ${longestSilenceMs(played.pcm)} ms\n`);
+  }
   // The replay: one timeline, every segment from the first to the last, no discontinuity.
   let replay: string | undefined;
   assert.ok(await until(async () => {

@@ -228,7 +228,9 @@ test('a Space killed on one origin, drained from the next: one replay, the same 
   const [killGap, drainGap] = [gapAt(at), gapAt(drainedAt)];
   const wall = (Date.parse(listed.endedAt) - Date.parse(listed.startedAt)) / 1000;
   process.stdout.write(`# replay ${duration.toFixed(1)} s for a Space of ${wall.toFixed(1)} s wall time; missing: ${killGap.toFixed(1)} s at the kill -9, ${drainGap.toFixed(1)} s at the drain\n`);
-  assert.ok(killGap > 0 && killGap < 15, `the gap of the kill: ${killGap} s`);
-  assert.ok(drainGap >= 0 && drainGap < killGap, `a drain loses less than a kill: ${drainGap} s`);
-  assert.ok(duration > wall - killGap - drainGap - 6 && duration <= wall + 1, `replay ${duration} s, wall ${wall} s`);
+  // The standby's timeline has no hole: the time of a move is in the replay (as silence), not missing.
+  assert.ok(Math.abs(killGap) < 0.5, `the gap of the kill: ${killGap} s`);
+  assert.ok(Math.abs(drainGap) < 0.5, `the gap of the drain: ${drainGap} s`);
+  // The first second of the Space (before the first frame) is the only time the replay may lack.
+  assert.ok(duration > wall - 3 && duration <= wall + 1, `replay ${duration} s, wall ${wall} s`);
 });
