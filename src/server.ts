@@ -7,6 +7,7 @@ import { MemoryBus } from './bus/memory/memory-bus.js';
 import type { Bus } from './bus/bus.js';
 import type { SpaceEvent } from './bus/events.js';
 import { isClusterMode, type Config } from './config/schema.js';
+import { STAGE_MEDIA_TUNING } from './config/defaults.js';
 import { RedisBus } from './bus/redis/redis-bus.js';
 import type { AudienceCounters } from './counters/counters.js';
 import { bookkeepingMedia, type LocalMedia } from './cluster/local-media.js';
@@ -113,6 +114,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     const shared = recordings ? new SharedRecordingStore(recordings, () => clock.now()) : undefined;
     audience = createAudience({ dataDir: config.dataDir, partTargetMs: config.audience.partTargetMs, segmentTargetMs: config.audience.segmentTargetMs, retentionDays: config.audience.retentionDays, opusBitrate: config.stage.programBitrate }, shared);
     stageMedia = createStageMedia({
+      ...STAGE_MEDIA_TUNING,
       udpPort: config.stage.udpPort, bindAddress: config.stage.bindAddress, advertisedAddresses: config.stage.advertisedAddresses,
       iceServers: config.stage.iceServers, maxSessions: config.stage.maxMediaSessions, opusBitrate: config.stage.programBitrate,
     });

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { TypedEmitter } from './typed-emitter.js';
 import { FrameClock } from './frame-clock.js';
-import { resolveOptions, STAGE_MEDIA_DEFAULTS } from './options.js';
+import { resolveOptions } from './options.js';
+import { DEFAULTS, STAGE_MEDIA_TUNING } from '../config/defaults.js';
 
 test('typed emitter isolates a throwing listener', () => {
   const errors: unknown[] = [];
@@ -31,11 +32,12 @@ test('frame clock keeps a 20 ms cadence without drift', async () => {
   assert.ok(clock.closed);
 });
 
-test('options: defaults in one place, validated and frozen', () => {
-  const options = resolveOptions({ udpPort: 0, maxSessions: 10 });
-  assert.equal(options.reconnectGraceMs, STAGE_MEDIA_DEFAULTS.reconnectGraceMs);
+test('options: validated and frozen, every default from the config defaults', () => {
+  const given = { ...STAGE_MEDIA_TUNING, udpPort: 0, advertisedAddresses: [], iceServers: [], maxSessions: 10, opusBitrate: DEFAULTS.stage.programBitrate };
+  const options = resolveOptions(given);
+  assert.equal(options.reconnectGraceMs, STAGE_MEDIA_TUNING.reconnectGraceMs);
   assert.equal(options.opusBitrate, 32_000);
   assert.ok(Object.isFrozen(options));
-  assert.throws(() => resolveOptions({ udpPort: 70_000, maxSessions: 1 }), TypeError);
-  assert.equal(resolveOptions({ udpPort: 0, maxSessions: 1, levelIntervalMs: 10 }).levelIntervalMs, 250);
+  assert.throws(() => resolveOptions({ ...given, udpPort: 70_000 }), TypeError);
+  assert.equal(resolveOptions({ ...given, levelIntervalMs: 10 }).levelIntervalMs, 250);
 });
