@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Agent as HttpsAgent } from 'node:https';
-import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyServerOptions } from 'fastify';
 import { createAudience, audienceRoutes, subtitleRoutes, SharedRecordingStore, type Audience, type RecordingRows } from './audience/index.js';
 import { CaptionsWiring } from './captions-wiring.js';
 import { MemoryBus } from './bus/memory/memory-bus.js';
@@ -25,7 +25,6 @@ import { UnderAttack } from './control/defence/under-attack.js';
 import { WaitingRoom } from './control/defence/waiting-room.js';
 import { installWaitingRoomGate } from './control/defence/waiting-room-gate.js';
 import type { ControlContext } from './control/context.js';
-import { cookieOf, SESSION_COOKIE } from './control/request-context.js';
 import { createRateLimits, type LimiterFactory } from './control/rate-limits.js';
 import { MemoryWaitingRoom, memoryLimiter, RedisWaitingRoom, redisLimiter } from './limits/index.js';
 import { closeRedis } from './bus/redis/close-redis.js';
@@ -182,7 +181,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   await app.register(webappRoutes, { distDir: WEB_DIST_DIR, heads: pageHeads(ctx) });
 
   if (stageMedia && audience) {
-    const planes = { media: stageMedia, authority: stage, credentialOf: (request: FastifyRequest) => cookieOf(request, SESSION_COOKIE) };
+    const planes = { media: stageMedia, authority: stage };
     await app.register(async (scope) => stageMediaRoutes(scope, planes));
     const hls = { audience };
     await app.register(async (scope) => audienceRoutes(scope, hls));

@@ -1,7 +1,7 @@
 import type { PlatformRole, User } from '../domain/types.js';
 import { TribuneError } from '../errors/catalogue.js';
 import type { Store } from '../store/store.js';
-import { ANONYMOUS, type Actor } from './actor.js';
+import { ANONYMOUS, demand, platformAccess, type Actor } from './actor.js';
 import type { Clock } from './clock.js';
 import { iso } from './clock.js';
 import { decoyHash, hashPassword, hashToken, newId, newToken, TOKEN_PREFIX, verifyPassword } from './crypto.js';
@@ -92,8 +92,7 @@ export class AuthService {
   }
 
   async setPlatformRole(actor: Actor, userId: string, role: PlatformRole): Promise<User> {
-    if (!actor.user) throw new TribuneError('AUTH_REQUIRED');
-    if (actor.user.platformRole !== 'admin') throw new TribuneError('FORBIDDEN', { role: actor.user.platformRole, action: 'platform.set-role' });
+    demand(platformAccess(actor), 'platform.set-role');
     const target = await this.#store.users.byId(userId);
     if (!target) throw new TribuneError('USER_NOT_FOUND', { userId });
     await this.#store.users.setPlatformRole(userId, role);

@@ -3,7 +3,8 @@ import { Type } from '@sinclair/typebox';
 import type { ControlContext } from '../context.js';
 import { presentUser } from '../presenters.js';
 import { addressKey, admit } from '../rate-limits.js';
-import { actorOf, bearerOf, SESSION_COOKIE } from '../request-context.js';
+import { actorOf } from '../request-context.js';
+import { credentialOf, SESSION_COOKIE } from '../../http/credentials.js';
 import { Credentials, ErrorBody, Id, LoginBody, PlatformRoleBody, SessionView, UserView } from '../schemas.js';
 import type { Session } from '../../services/auth-service.js';
 import { requireUser } from '../../services/actor.js';
@@ -37,7 +38,7 @@ export function authRoutes(app: FastifyInstance, ctx: ControlContext): void {
   app.post('/api/v1/auth/logout', {
     schema: { tags: ['accounts'], summary: 'End this session', response: { 204: Type.Null(), '4xx': ErrorBody } },
   }, async (request, reply) => {
-    const token = bearerOf(request);
+    const token = credentialOf(request.headers);
     if (token) await ctx.auth.logout(token);
     reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`);
     return reply.code(204).send();

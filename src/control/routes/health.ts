@@ -5,7 +5,7 @@ import { registry } from '../../observability/metrics.js';
 import type { ControlContext } from '../context.js';
 import { ErrorBody } from '../schemas.js';
 import { TribuneError } from '../../errors/catalogue.js';
-import { bearerOf } from '../request-context.js';
+import { credentialOf } from '../../http/credentials.js';
 
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 
@@ -16,7 +16,7 @@ const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
  */
 function metricsAllowed(request: FastifyRequest, token: string | undefined): boolean {
   if (token) {
-    const given = Buffer.from(bearerOf(request) ?? '');
+    const given = Buffer.from(credentialOf(request.headers) ?? '');
     const expected = Buffer.from(token);
     return given.length === expected.length && timingSafeEqual(given, expected);
   }

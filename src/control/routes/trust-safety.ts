@@ -6,7 +6,8 @@ import type { NoticeInput } from '../../trust-safety/notice-rules.js';
 import type { ControlContext } from '../context.js';
 import { publicBaseUrl } from '../presenters.js';
 import { addressKey, admit } from '../rate-limits.js';
-import { actorOf, bearerOf } from '../request-context.js';
+import { actorOf } from '../request-context.js';
+import { credentialOf } from '../../http/credentials.js';
 import { ErrorBody, Id, SpaceParams } from '../schemas.js';
 import { trustSafetyMetrics } from '../trust-safety-metrics.js';
 import { presentAppeal, presentNoticeForQueue, presentStatement } from '../trust-safety-presenters.js';
@@ -28,7 +29,7 @@ export function trustSafetyRoutes(app: FastifyInstance, ctx: ControlContext): vo
   // A suspended or terminated account cannot write; checked only on writes that carry a credential.
   app.addHook('preHandler', async (request) => {
     if (ts.restrictions.empty || request.method === 'GET' || request.method === 'HEAD' || !request.url.startsWith('/api/')) return;
-    if (OPEN_TO_RESTRICTED.some((p) => request.url.startsWith(p)) || AUDIENCE_WRITE.test(request.url) || !bearerOf(request)) return;
+    if (OPEN_TO_RESTRICTED.some((p) => request.url.startsWith(p)) || AUDIENCE_WRITE.test(request.url) || !credentialOf(request.headers)) return;
     const who = await actor(request).catch(() => null);
     const restriction = who?.user ? ts.restrictions.current(who.user.id) : null;
     if (restriction) {
