@@ -323,7 +323,6 @@ function mediaHooks(stageMedia: StageMedia, audience: Audience, captions: Captio
     removeSeat: (spaceId, participantId) => stageMedia.removeSeat(spaceId, participantId),
     deleteRecording: (spaceId) => audience.deleteRecording(spaceId),
     hasReplay: (spaceId) => audience.hasReplay(spaceId),
-    hasLiveMedia: (spaceId) => audience.isLive(spaceId),
     makeClip: (spaceId, fromMs, durationMs) => audience.makeClip(spaceId, fromMs, durationMs),
     clipInfo: async (spaceId, clipId) => (await audience.clip(spaceId, clipId)).info,
     recordingBytes: async (spaceId) => (await audience.hasReplay(spaceId) ? (await audience.recording(spaceId)).size : null),
