@@ -8,6 +8,11 @@ import type { Bus } from './bus/bus.js';
 import type { SpaceEvent } from './bus/events.js';
 import { isClusterMode, type Config } from './config/schema.js';
 import { STAGE_MEDIA_TUNING } from './config/defaults.js';
+import { Readiness } from './services/readiness.js';
+import { ReplayService } from './services/replays.js';
+import { SpaceStateService } from './services/space-state.js';
+import { UserDirectory } from './services/user-directory.js';
+import { publicBaseUrl } from './services/views.js';
 import { RedisBus } from './bus/redis/redis-bus.js';
 import type { AudienceCounters } from './counters/counters.js';
 import { bookkeepingMedia, type LocalMedia } from './cluster/local-media.js';
@@ -174,8 +179,22 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     ? (name, spec) => redisLimiter(limitsRedis, `${config.cluster.redisPrefix}:`, name, spec)
     : memoryLimiter;
 
+  const users = new UserDirectory(store);
+  const replays = new ReplayService({ media, spaces });
+  const state = new SpaceStateService({
+    store, clock, spaces, audience: audienceService, questions, users, replays, baseUrl: publicBaseUrl(config.publicUrl),
+    defence: () => {
+      const d = underAttack.state();
+      return { underAttack: d.underAttack, shedding: d.pressure.level > 0, waitingRoom: waitingRoom.isOpen() };
+    },
+  });
+  const readiness = new Readiness({ store, bus });
+
   let ready = false;
-  const ctx: ControlContext = { config, clock, store, bus, media, auth, spaces, stage, questions, audience: audienceService, trustSafety, notes, follows, push, cluster, limits: createRateLimits(config.limits, limiterFactory), defence: { underAttack, pow, waitingRoom }, isReady: () => ready };
+  const ctx: ControlContext = {
+    config, clock, auth, users, replays, state, readiness, spaces, stage, questions, audience: audienceService, trustSafety, notes, follows, push, cluster,
+    limits: createRateLimits(config.limits, limiterFactory), defence: { underAttack, pow, waitingRoom }, isReady: () => ready,
+  };
   const live = registerControlPlane(app, ctx);
   // The pages and their content-hashed assets, built by Vite into dist/web.
   await app.register(webappRoutes, { distDir: WEB_DIST_DIR, heads: pageHeads(ctx) });

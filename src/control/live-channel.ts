@@ -3,9 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Envelope, SpaceEvent } from '../bus/events.js';
+import type { Envelope } from '../bus/events.js';
 import { TribuneError, isTribuneError } from '../errors/catalogue.js';
-import { accessTo, demand } from '../services/actor.js';
 import type { ControlContext } from './context.js';
 import { controlMetrics } from './metrics.js';
 import type { LiveMessage } from './live-messages.js';
@@ -66,10 +65,7 @@ export function attachLiveChannel(app: FastifyInstance, ctx: ControlContext): { 
     }
     void (async () => {
       const actor = await ctx.auth.authenticate(credential);
-      const space = await ctx.spaces.get(spaceId);
-      const access = await accessTo(ctx.store, actor, space);
-      demand(access, 'stage.connect');
-      return { access };
+      return { access: await ctx.stage.connectChannel(actor, spaceId) };
     })().then(({ access }) => {
       if (key && (perCredential.get(key) ?? 0) >= CONNECTIONS_PER_CREDENTIAL) throw new TribuneError('RATE_LIMITED', { retryAfter: 5 }, { details: { retryAfter: 5 } });
       if (key) perCredential.set(key, (perCredential.get(key) ?? 0) + 1);
@@ -94,7 +90,7 @@ export function attachLiveChannel(app: FastifyInstance, ctx: ControlContext): { 
     controlMetrics.liveChannelClients.inc();
     send({ type: 'hello', spaceId, roles, participantId });
     const forward = (e: Envelope) => send({ ...e.event, id: e.id, seq: e.seq, at: e.at });
-    const unsubscribe = ctx.bus.subscribe(spaceId, forward, { after, onGap: () => send({ type: 'resync' }) });
+    const unsubscribe = ctx.stage.follow(spaceId, forward, { after, onGap: () => send({ type: 'resync' }) });
     let alive = true;
     const ping = setInterval(() => {
       if (!alive) { ws.terminate(); return; }

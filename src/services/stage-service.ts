@@ -1,4 +1,4 @@
-import type { Bus } from '../bus/bus.js';
+import type { Bus, EnvelopeHandler, SubscribeOptions } from '../bus/bus.js';
 import type { Participant, Space, SpeakRequest, StageRole } from '../domain/types.js';
 import { primaryRole } from '../domain/permissions.js';
 import { TribuneError } from '../errors/catalogue.js';
@@ -35,6 +35,18 @@ export class StageService implements StageAuthority {
     this.#spaces = deps.spaces;
     this.#auth = deps.auth;
     this.#inviteTtlMs = deps.inviteTtlHours * 3_600_000;
+  }
+
+  /** Who may hold the stage channel (the Space's events over a WebSocket): the table's `stage.connect`. */
+  async connectChannel(actor: Actor, spaceId: string): Promise<SpaceAccess> {
+    const { access } = await this.access(actor, spaceId);
+    demand(access, 'stage.connect');
+    return access;
+  }
+
+  /** The Space's events as they happen (from `after` when resuming); returns the function that stops them. */
+  follow(spaceId: string, handler: EnvelopeHandler, options?: SubscribeOptions): () => void {
+    return this.#bus.subscribe(spaceId, handler, options);
   }
 
   async stage(spaceId: string): Promise<Participant[]> {

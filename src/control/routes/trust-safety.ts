@@ -102,8 +102,8 @@ export function trustSafetyRoutes(app: FastifyInstance, ctx: ControlContext): vo
     schema: { tags: ['trust-safety'], summary: 'One statement of reasons (the person it concerns, or staff)', params: DecisionParams, response: { 200: StatementView, '4xx': ErrorBody } },
   }, async (request) => {
     const { decisionId } = request.params as { decisionId: string };
-    const decision = await ts.decision(await actor(request), decisionId);
-    return presentStatement(decision, await ctx.store.trustSafety.appealOf(decision.id));
+    const { decision, appeal } = await ts.decisionWithAppeal(await actor(request), decisionId);
+    return presentStatement(decision, appeal);
   });
 
   app.post('/api/v1/appeals', {
