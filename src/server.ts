@@ -192,7 +192,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
   let ready = false;
   const ctx: ControlContext = {
-    config, clock, auth, users, replays, state, readiness, spaces, stage, questions, audience: audienceService, trustSafety, notes, follows, push, cluster,
+    config, auth, users, replays, state, readiness, spaces, stage, questions, audience: audienceService, trustSafety, notes, follows, push, cluster,
     limits: createRateLimits(config.limits, limiterFactory), defence: { underAttack, pow, waitingRoom }, isReady: () => ready,
   };
   const live = registerControlPlane(app, ctx);

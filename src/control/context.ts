@@ -3,7 +3,6 @@ import type { AudienceService } from '../services/audience-service.js';
 import type { AuthService } from '../services/auth-service.js';
 import type { FollowService } from '../services/follow-service.js';
 import type { ClusterService } from '../services/cluster-service.js';
-import type { Clock } from '../services/clock.js';
 import type { PushNotifier } from '../services/push-notifier.js';
 import type { QuestionService } from '../services/question-service.js';
 import type { SpaceService } from '../services/space-service.js';
@@ -25,8 +24,6 @@ import type { WaitingRoom } from './defence/waiting-room.js';
  */
 export interface ControlContext {
   readonly config: Config;
-  /** The one clock (injected in tests): caches and timestamps the routes produce read it. */
-  readonly clock: Clock;
   readonly auth: AuthService;
   readonly users: UserDirectory;
   readonly replays: ReplayService;
