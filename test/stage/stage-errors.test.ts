@@ -113,6 +113,15 @@ test('WHIP/WHEP request errors carry catalogue codes', { timeout: 60_000 }, asyn
     assert.equal(code(res.body), 'SDP_NO_AUDIO');
   });
 
+  await t.test('a malformed Authorization is a failed credential, never an anonymous listener', async () => {
+    const res = await app.inject({
+      method: 'POST', url: `/api/v1/spaces/${SPACE}/whep`, payload: audio,
+      headers: { 'content-type': 'application/sdp', authorization: 'Basic dG9rOg==' },
+    });
+    assert.equal(res.statusCode, 401, res.body);
+    assert.equal(code(res.body), 'STAGE_TOKEN_INVALID');
+  });
+
   await t.test('wrong Content-Type -> UNSUPPORTED_MEDIA_TYPE', async () => {
     const res = await postSdp(app, `/api/v1/spaces/${SPACE}/whip`, '{"sdp":1}', 'tok', 'application/json');
     assert.equal(res.status, 415);
