@@ -91,6 +91,11 @@ export class AuthService {
     return { user, inviteTokenHash: null };
   }
 
+  /** Seconds until the session expires on the service's clock (the cookie's Max-Age). */
+  secondsLeft(session: Session): number {
+    return Math.max(0, Math.floor((Date.parse(session.expiresAt) - this.#clock.now()) / 1000));
+  }
+
   async setPlatformRole(actor: Actor, userId: string, role: PlatformRole): Promise<User> {
     demand(platformAccess(actor), 'platform.set-role');
     const target = await this.#store.users.byId(userId);

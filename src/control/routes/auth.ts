@@ -12,8 +12,7 @@ import { requireUser } from '../../services/actor.js';
 export function authRoutes(app: FastifyInstance, ctx: ControlContext): void {
   const secure = ctx.config.publicUrl?.startsWith('https:') ?? false;
   const setCookie = (reply: FastifyReply, session: Session) => {
-    const maxAge = Math.max(0, Math.floor((Date.parse(session.expiresAt) - Date.now()) / 1000));
-    reply.header('set-cookie', `${SESSION_COOKIE}=${session.token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure ? '; Secure' : ''}`);
+    reply.header('set-cookie', `${SESSION_COOKIE}=${session.token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${ctx.auth.secondsLeft(session)}${secure ? '; Secure' : ''}`);
   };
   const sessionResponse = (session: Session) => ({ token: session.token, user: presentUser(session.user), expiresAt: session.expiresAt });
 
