@@ -15,6 +15,7 @@ import Fastify from 'fastify';
 import opus from '@discordjs/opus';
 import ndc from 'node-datachannel';
 import { createStageMedia, stageRoutes } from '../src/stage/index.js';
+import { stageMediaDefaults } from '../test/helpers/stage-app.js';
 import { createCaptions } from '../src/captions/index.js';
 import type { ListenGrant, StageAuthority, StageSeat } from '../src/media/types.js';
 import { writeRtp } from '../src/stage/rtp.js';
@@ -31,7 +32,7 @@ const authority: StageAuthority = {
   authorizeListen: async (): Promise<ListenGrant> => ({ kind: 'program' }),
 };
 
-const media = createStageMedia({ udpPort: 0, bindAddress: '127.0.0.1', maxSessions: 10 });
+const media = createStageMedia({ ...stageMediaDefaults(), udpPort: 0, bindAddress: '127.0.0.1', maxSessions: 10 });
 const app = Fastify();
 await app.register(async (scope) => stageRoutes(scope, { media, authority }));
 await app.ready();

@@ -1,12 +1,18 @@
 import { readFileSync } from 'node:fs';
 import type { Agent as HttpsAgent } from 'node:https';
-import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyServerOptions } from 'fastify';
 import { createAudience, audienceRoutes, subtitleRoutes, SharedRecordingStore, type Audience, type RecordingRows } from './audience/index.js';
 import { CaptionsWiring } from './captions-wiring.js';
 import { MemoryBus } from './bus/memory/memory-bus.js';
 import type { Bus } from './bus/bus.js';
 import type { SpaceEvent } from './bus/events.js';
 import { isClusterMode, type Config } from './config/schema.js';
+import { STAGE_MEDIA_TUNING } from './config/defaults.js';
+import { Readiness } from './services/readiness.js';
+import { ReplayService } from './services/replays.js';
+import { SpaceStateService } from './services/space-state.js';
+import { UserDirectory } from './services/user-directory.js';
+import { publicBaseUrl } from './services/views.js';
 import { RedisBus } from './bus/redis/redis-bus.js';
 import type { AudienceCounters } from './counters/counters.js';
 import { bookkeepingMedia } from './cluster/local-media.js';
@@ -26,7 +32,6 @@ import { UnderAttack } from './control/defence/under-attack.js';
 import { WaitingRoom } from './control/defence/waiting-room.js';
 import { installWaitingRoomGate } from './control/defence/waiting-room-gate.js';
 import type { ControlContext } from './control/context.js';
-import { cookieOf, SESSION_COOKIE } from './control/request-context.js';
 import { createRateLimits, type LimiterFactory } from './control/rate-limits.js';
 import { MemoryWaitingRoom, memoryLimiter, RedisWaitingRoom, redisLimiter } from './limits/index.js';
 import { closeRedis } from './bus/redis/close-redis.js';
@@ -132,6 +137,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     const shared = recordings ? new SharedRecordingStore(recordings, () => clock.now()) : undefined;
     audience = createAudience({ dataDir: config.dataDir, partTargetMs: config.audience.partTargetMs, segmentTargetMs: config.audience.segmentTargetMs, retentionDays: config.audience.retentionDays, opusBitrate: config.stage.programBitrate, backupEdgeUrls: config.audience.backupEdgeUrls }, shared);
     stageMedia = createStageMedia({
+      ...STAGE_MEDIA_TUNING,
       udpPort: config.stage.udpPort, bindAddress: config.stage.bindAddress, advertisedAddresses: config.stage.advertisedAddresses,
       iceServers: config.stage.iceServers, maxSessions: config.stage.maxMediaSessions, opusBitrate: config.stage.programBitrate,
     });
@@ -181,7 +187,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     onLive: (space) => push.spaceLive(space, `${pageBase()}/s/${space.id}`),
   });
   const follows = new FollowService({ store, clock });
-  const stage = new StageService({ store, media, clock, spaces, auth, inviteTtlHours: config.stage.inviteTtlHours });
+  const stage = new StageService({ store, bus, media, clock, spaces, auth, inviteTtlHours: config.stage.inviteTtlHours });
   const questions = new QuestionService({ store, clock, stage, questionsPerMinute: config.limits.questionsPerMinute });
   const audienceService = new AudienceService({ store, bus, clock, counters, secret: config.secret, onError: (err) => app.log.error({ err }, 'audience flush failed') });
   audienceService.start();
@@ -201,14 +207,28 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     ? (name, spec) => redisLimiter(limitsRedis, `${config.cluster.redisPrefix}:`, name, spec)
     : memoryLimiter;
 
+  const users = new UserDirectory(store);
+  const replays = new ReplayService({ media, spaces });
+  const state = new SpaceStateService({
+    store, clock, spaces, audience: audienceService, questions, users, replays, baseUrl: publicBaseUrl(config.publicUrl),
+    defence: () => {
+      const d = underAttack.state();
+      return { underAttack: d.underAttack, shedding: d.pressure.level > 0, waitingRoom: waitingRoom.isOpen() };
+    },
+  });
+  const readiness = new Readiness({ store, bus });
+
   let ready = false;
-  const ctx: ControlContext = { config, clock, store, bus, media, auth, spaces, stage, questions, audience: audienceService, trustSafety, notes, follows, push, cluster, limits: createRateLimits(config.limits, limiterFactory), defence: { underAttack, pow, waitingRoom }, isReady: () => ready };
+  const ctx: ControlContext = {
+    config, auth, users, replays, state, readiness, spaces, stage, questions, audience: audienceService, trustSafety, notes, follows, push, cluster,
+    limits: createRateLimits(config.limits, limiterFactory), defence: { underAttack, pow, waitingRoom }, isReady: () => ready,
+  };
   const live = registerControlPlane(app, ctx);
   // The pages and their content-hashed assets, built by Vite into dist/web.
   await app.register(webappRoutes, { distDir: WEB_DIST_DIR, heads: pageHeads(ctx) });
 
   if (stageMedia && audience) {
-    const planes = { media: stageMedia, authority: stage, credentialOf: (request: FastifyRequest) => cookieOf(request, SESSION_COOKIE) };
+    const planes = { media: stageMedia, authority: stage };
     await app.register(async (scope) => stageMediaRoutes(scope, planes));
     const hls = { audience };
     await app.register(async (scope) => audienceRoutes(scope, hls));
@@ -311,7 +331,6 @@ function mediaHooks(stageMedia: StageMedia, audience: Audience, captions: Captio
     removeSeat: (spaceId, participantId) => stageMedia.removeSeat(spaceId, participantId),
     deleteRecording: (spaceId) => audience.deleteRecording(spaceId),
     hasReplay: (spaceId) => audience.hasReplay(spaceId),
-    hasLiveMedia: (spaceId) => audience.isLive(spaceId),
     makeClip: (spaceId, fromMs, durationMs) => audience.makeClip(spaceId, fromMs, durationMs),
     clipInfo: async (spaceId, clipId) => (await audience.clip(spaceId, clipId)).info,
     recordingBytes: async (spaceId) => (await audience.hasReplay(spaceId) ? (await audience.recording(spaceId)).size : null),

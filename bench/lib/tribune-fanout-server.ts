@@ -5,11 +5,12 @@
  */
 import Fastify from 'fastify';
 import { createStageMedia, stageRoutes } from '../../src/stage/index.js';
+import { stageMediaDefaults } from '../../test/helpers/stage-app.js';
 import type { ListenGrant, StageSeat } from '../../src/media/types.js';
 
 const SPACE = 'bench';
 const seat: StageSeat = { spaceId: SPACE, participantId: 'speaker', displayName: 'speaker', role: 'speaker', muted: false };
-const media = createStageMedia({ udpPort: 0, bindAddress: '127.0.0.1', maxSessions: 5000, sessionRateBurst: 10_000, sessionRatePerSecond: 10_000 });
+const media = createStageMedia({ ...stageMediaDefaults(), udpPort: 0, bindAddress: '127.0.0.1', maxSessions: 5000, sessionRateBurst: 10_000, sessionRatePerSecond: 10_000 });
 const app = Fastify();
 await app.register(async (scope) => stageRoutes(scope, {
   media,

@@ -36,8 +36,6 @@ export interface Audience extends ProgramConsumer {
   /** The timeline of the Space's stream here, once its first frame arrived (what a standby joins). */
   epoch(spaceId: string): StreamEpoch | undefined;
   isLive(spaceId: string): boolean;
-  /** Live here and its first part exists (what a listener can play). */
-  hasLiveMedia(spaceId: string): boolean;
   /** Ended here or on any origin sharing the recording store, with at least one segment. */
   hasReplay(spaceId: string): Promise<boolean>;
   /**
@@ -179,11 +177,6 @@ class AudienceImpl implements Audience {
 
   epoch(spaceId: string): StreamEpoch | undefined {
     return this.#streams.get(spaceId)?.epoch;
-  }
-
-  hasLiveMedia(spaceId: string): boolean {
-    const s = this.#streams.get(spaceId);
-    return s?.state === 'live' && s.hasMedia();
   }
 
   async hasReplay(spaceId: string): Promise<boolean> {

@@ -71,3 +71,29 @@ export const DEFAULTS = {
     leaseTtlMs: 5_000,
   },
 } as const;
+
+/**
+ * The stage media plane's tuning that no flag sets. The composition root hands these to
+ * `createStageMedia` with the configured values above (port, addresses, sessions, bit rate): the
+ * media plane keeps no default of its own.
+ */
+export const STAGE_MEDIA_TUNING = {
+  /** WHEP listeners of one Space on this origin. */
+  maxListenersPerSpace: 500,
+  /** A WHEP session whose media has not connected after this long is dropped. */
+  connectTimeoutMs: 5_000,
+  /** WHEP offers not yet connected, per client address and per /24 (IPv6 /56). */
+  pendingPerAddress: 4,
+  pendingPerNetwork: 32,
+  /** How long a dropped speaker keeps their slot in the mix, waiting for a re-publish. */
+  reconnectGraceMs: 30_000,
+  /** No RTP for this long from a publisher means its network vanished. */
+  mediaTimeoutMs: 5_000,
+  /** Per-client-IP session creations: bucket size and refill per second. */
+  sessionRateBurst: 20,
+  sessionRatePerSecond: 5,
+  /** How long to wait for ICE gathering before answering (non-trickle). */
+  gatheringTimeoutMs: 2_000,
+  /** Interval of SpeakerLevels events, >= 250 ms (4 Hz). */
+  levelIntervalMs: 250,
+} as const;

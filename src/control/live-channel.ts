@@ -3,13 +3,12 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Envelope, SpaceEvent } from '../bus/events.js';
+import type { Envelope } from '../bus/events.js';
 import { TribuneError, isTribuneError } from '../errors/catalogue.js';
-import { accessTo, demand } from '../services/actor.js';
 import type { ControlContext } from './context.js';
 import { controlMetrics } from './metrics.js';
 import type { LiveMessage } from './live-messages.js';
-import { SESSION_COOKIE } from './request-context.js';
+import { credentialOf } from '../http/credentials.js';
 
 const MAX_AFTER_LENGTH = 64;
 
@@ -29,16 +28,6 @@ function originAllowed(req: IncomingMessage, publicUrl: string | undefined): boo
   try { host = new URL(origin).host; } catch { return false; }
   if (publicUrl && new URL(publicUrl).origin === origin) return true;
   return host === req.headers.host;
-}
-
-function credentialOf(req: IncomingMessage, url: URL): string | undefined {
-  const header = req.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
-  if (header) return header;
-  // Browsers cannot set headers on a WebSocket: the cookie (same origin) or ?token= (guests, other origins).
-  const token = url.searchParams.get('token');
-  if (token) return token;
-  const cookie = req.headers.cookie?.split(';').map((c) => c.trim()).find((c) => c.startsWith(`${SESSION_COOKIE}=`));
-  return cookie ? decodeURIComponent(cookie.slice(SESSION_COOKIE.length + 1)) : undefined;
 }
 
 function refuse(socket: Duplex, err: unknown): void {
@@ -67,7 +56,8 @@ export function attachLiveChannel(app: FastifyInstance, ctx: ControlContext): { 
       refuse(socket, new TribuneError('ORIGIN_NOT_ALLOWED', { origin: String(req.headers.origin) }));
       return;
     }
-    const credential = credentialOf(req, url);
+    // Browsers cannot set headers on a WebSocket: ?token= carries a guest's or another origin's credential.
+    const credential = credentialOf(req.headers, url.searchParams.get('token'));
     const key = credential ? createHash('sha256').update(credential).digest('base64url') : undefined;
     if (key && (perCredential.get(key) ?? 0) >= CONNECTIONS_PER_CREDENTIAL) {
       refuse(socket, new TribuneError('RATE_LIMITED', { retryAfter: 5 }, { details: { retryAfter: 5 } }));
@@ -75,10 +65,7 @@ export function attachLiveChannel(app: FastifyInstance, ctx: ControlContext): { 
     }
     void (async () => {
       const actor = await ctx.auth.authenticate(credential);
-      const space = await ctx.spaces.get(spaceId);
-      const access = await accessTo(ctx.store, actor, space);
-      demand(access, 'stage.connect');
-      return { access };
+      return { access: await ctx.stage.connectChannel(actor, spaceId) };
     })().then(({ access }) => {
       if (key && (perCredential.get(key) ?? 0) >= CONNECTIONS_PER_CREDENTIAL) throw new TribuneError('RATE_LIMITED', { retryAfter: 5 }, { details: { retryAfter: 5 } });
       if (key) perCredential.set(key, (perCredential.get(key) ?? 0) + 1);
@@ -103,7 +90,7 @@ export function attachLiveChannel(app: FastifyInstance, ctx: ControlContext): { 
     controlMetrics.liveChannelClients.inc();
     send({ type: 'hello', spaceId, roles, participantId });
     const forward = (e: Envelope) => send({ ...e.event, id: e.id, seq: e.seq, at: e.at });
-    const unsubscribe = ctx.bus.subscribe(spaceId, forward, { after, onGap: () => send({ type: 'resync' }) });
+    const unsubscribe = ctx.stage.follow(spaceId, forward, { after, onGap: () => send({ type: 'resync' }) });
     let alive = true;
     const ping = setInterval(() => {
       if (!alive) { ws.terminate(); return; }

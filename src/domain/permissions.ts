@@ -11,7 +11,7 @@ export const ACTIONS = [
   'stage.invite', 'stage.request', 'stage.approve', 'stage.deny', 'stage.mute', 'stage.mute-self',
   'stage.remove', 'stage.block', 'stage.promote', 'stage.leave', 'stage.connect',
   'question.submit', 'question.vote', 'question.moderate', 'question.highlight', 'question.answer',
-  'question.list-pending', 'reaction.send',
+  'question.list-pending', 'reaction.send', 'platform.set-role',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -43,6 +43,8 @@ const TABLE: Record<Action, readonly [boolean, boolean, boolean, boolean, boolea
   'question.answer':         [_,   _,   _,   Y,   Y,   _,   _],
   'question.list-pending':   [_,   _,   _,   Y,   Y,   Y,   Y],
   'reaction.send':           [Y,   Y,   Y,   Y,   Y,   Y,   Y],
+  // Outside any Space: decided on the platform role alone (platformAccess in services/actor.ts).
+  'platform.set-role':       [_,   _,   _,   _,   _,   _,   Y],
 };
 
 export function isAllowed(role: Role, action: Action): boolean {

@@ -40,6 +40,13 @@ export async function accessTo(store: Store, actor: Actor, space: Space): Promis
   return { roles, seat };
 }
 
+/** The roles of an actor outside any Space (creating one, managing accounts): the platform role alone. */
+export function platformAccess(actor: Actor): SpaceAccess {
+  const user = actor.user;
+  const role: Role = !user ? 'anonymous' : user.platformRole === 'user' ? 'listener' : user.platformRole;
+  return { roles: new Set([role]), seat: null };
+}
+
 /** Throws AUTH_REQUIRED for an anonymous actor, FORBIDDEN for a known one, unless the table allows. */
 export function demand(access: SpaceAccess, action: Action): void {
   if (allowedForAny(access.roles, action)) return;

@@ -1,7 +1,7 @@
 import type { PlatformRole, User } from '../domain/types.js';
 import { TribuneError } from '../errors/catalogue.js';
 import type { Store } from '../store/store.js';
-import { ANONYMOUS, type Actor } from './actor.js';
+import { ANONYMOUS, demand, platformAccess, type Actor } from './actor.js';
 import type { Clock } from './clock.js';
 import { iso } from './clock.js';
 import { decoyHash, hashPassword, hashToken, newId, newToken, TOKEN_PREFIX, verifyPassword } from './crypto.js';
@@ -91,9 +91,13 @@ export class AuthService {
     return { user, inviteTokenHash: null };
   }
 
+  /** Seconds until the session expires on the service's clock (the cookie's Max-Age). */
+  secondsLeft(session: Session): number {
+    return Math.max(0, Math.floor((Date.parse(session.expiresAt) - this.#clock.now()) / 1000));
+  }
+
   async setPlatformRole(actor: Actor, userId: string, role: PlatformRole): Promise<User> {
-    if (!actor.user) throw new TribuneError('AUTH_REQUIRED');
-    if (actor.user.platformRole !== 'admin') throw new TribuneError('FORBIDDEN', { role: actor.user.platformRole, action: 'platform.set-role' });
+    demand(platformAccess(actor), 'platform.set-role');
     const target = await this.#store.users.byId(userId);
     if (!target) throw new TribuneError('USER_NOT_FOUND', { userId });
     await this.#store.users.setPlatformRole(userId, role);

@@ -6,6 +6,8 @@ import type { Clock } from './clock.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const NOTIFICATION_LIMIT = 20;
+/** Browsers and devices per account that get a push: more than anyone has, few enough to bound a go-live. */
+const PUSH_SUBSCRIPTIONS_PER_ACCOUNT = 10;
 
 /**
  * Follow a host, be reminded of a Space. Going live writes nothing per follower: a follower's
@@ -57,6 +59,18 @@ export class FollowService {
 
   async isReminded(actor: Actor, spaceId: string): Promise<boolean> {
     return actor.user ? this.#store.follows.isReminded(actor.user.id, spaceId) : false;
+  }
+
+  /** Web Push to this browser when a followed or reminded Space goes live; the oldest beyond the cap go. */
+  async subscribePush(actor: Actor, subscription: { endpoint: string; keys: { p256dh: string; auth: string } }): Promise<void> {
+    const user = requireUser(actor);
+    const { endpoint, keys } = subscription;
+    await this.#store.follows.savePushSubscription({ endpoint, userId: user.id, p256dh: keys.p256dh, auth: keys.auth, createdAt: iso(this.#clock.now()) }, PUSH_SUBSCRIPTIONS_PER_ACCOUNT);
+  }
+
+  /** The endpoint is the browser's secret: whoever holds it may stop it. */
+  async unsubscribePush(endpoint: string): Promise<void> {
+    await this.#store.follows.deletePushSubscription(endpoint);
   }
 
   /** What is live now for this user (read-time fan-out). */

@@ -14,8 +14,6 @@ export interface MediaHooks {
   deleteRecording(spaceId: string): Promise<void>;
   /** Whether a replay can be served for the Space (its recording exists, on any origin of a cluster). */
   hasReplay(spaceId: string): Promise<boolean>;
-  /** Whether live LL-HLS media exists for the Space on this origin. */
-  hasLiveMedia(spaceId: string): boolean;
   /** Size of the single-file recording (the podcast enclosure), or null without a replay. */
   recordingBytes(spaceId: string): Promise<number | null>;
   /** Cuts a clip from the recording (no re-encoding); it is deleted with the recording. */
@@ -30,7 +28,6 @@ export const NO_MEDIA: MediaHooks = Object.freeze({
   removeSeat: () => {},
   deleteRecording: async () => {},
   hasReplay: async () => false,
-  hasLiveMedia: () => false,
   recordingBytes: async () => null,
   makeClip: async (spaceId: string) => { throw new TribuneError('REPLAY_NOT_AVAILABLE', { spaceId }); },
   clipInfo: async (_spaceId: string, clipId: string) => { throw new TribuneError('CLIP_NOT_FOUND', { clipId }); },

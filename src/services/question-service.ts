@@ -109,6 +109,11 @@ export class QuestionService {
     };
   }
 
+  /** The question as it stands, or null (what an undo restores it to). */
+  find(spaceId: string, questionId: string): Promise<Question | null> {
+    return this.#store.questions.byId(spaceId, questionId);
+  }
+
   async #question(spaceId: string, questionId: string): Promise<Question> {
     const question = await this.#store.questions.byId(spaceId, questionId);
     if (!question) throw new TribuneError('QUESTION_NOT_FOUND', { questionId });

@@ -2,7 +2,7 @@ import { isValidTimeZone, nextSpaceState, type SpaceTransition } from '../domain
 import type { Space } from '../domain/types.js';
 import { TribuneError } from '../errors/catalogue.js';
 import type { Store } from '../store/store.js';
-import { accessTo, demand, requireUser, type Actor } from './actor.js';
+import { accessTo, demand, platformAccess, requireUser, type Actor } from './actor.js';
 import { iso, type Clock } from './clock.js';
 import { newId } from './crypto.js';
 import type { MediaHooks } from './media-hooks.js';
@@ -63,7 +63,7 @@ export class SpaceService {
   /** Creates the Space with its host already seated, so the stage shows who hosts before it starts. */
   async create(actor: Actor, input: CreateSpaceInput): Promise<Space> {
     const user = requireUser(actor);
-    demand({ roles: new Set([user.platformRole === 'user' ? 'listener' : user.platformRole]), seat: null }, 'space.create');
+    demand(platformAccess(actor), 'space.create');
     if (input.timeZone !== undefined && !isValidTimeZone(input.timeZone)) throw new TribuneError('INVALID_TIME_ZONE', { timeZone: input.timeZone });
     const now = iso(this.#clock.now());
     const space: Space = {

@@ -1,3 +1,4 @@
+import type { Bus, EnvelopeHandler, SubscribeOptions } from '../bus/bus.js';
 import type { SpaceEvent } from '../bus/events.js';
 import type { Participant, Space, SpeakRequest, StageRole } from '../domain/types.js';
 import { primaryRole } from '../domain/permissions.js';
@@ -21,19 +22,34 @@ const toSeat = (p: Participant): StageSeat => ({
 /** The stage's rules: who sits on it, who speaks, who may silence whom. Tells the media plane at once. */
 export class StageService implements StageAuthority {
   readonly #store: Store;
+  /** Only to follow a Space's events (the stage channel): its own events go through the outbox. */
+  readonly #bus: Bus;
   readonly #media: MediaHooks;
   readonly #clock: Clock;
   readonly #spaces: SpaceService;
   readonly #auth: AuthService;
   readonly #inviteTtlMs: number;
 
-  constructor(deps: { store: Store; media: MediaHooks; clock: Clock; spaces: SpaceService; auth: AuthService; inviteTtlHours: number }) {
+  constructor(deps: { store: Store; bus: Bus; media: MediaHooks; clock: Clock; spaces: SpaceService; auth: AuthService; inviteTtlHours: number }) {
     this.#store = deps.store;
+    this.#bus = deps.bus;
     this.#media = deps.media;
     this.#clock = deps.clock;
     this.#spaces = deps.spaces;
     this.#auth = deps.auth;
     this.#inviteTtlMs = deps.inviteTtlHours * 3_600_000;
+  }
+
+  /** Who may hold the stage channel (the Space's events over a WebSocket): the table's `stage.connect`. */
+  async connectChannel(actor: Actor, spaceId: string): Promise<SpaceAccess> {
+    const { access } = await this.access(actor, spaceId);
+    demand(access, 'stage.connect');
+    return access;
+  }
+
+  /** The Space's events as they happen (from `after` when resuming); returns the function that stops them. */
+  follow(spaceId: string, handler: EnvelopeHandler, options?: SubscribeOptions): () => void {
+    return this.#bus.subscribe(spaceId, handler, options);
   }
 
   async stage(spaceId: string): Promise<Participant[]> {

@@ -1,7 +1,6 @@
 export { createStageMedia } from './stage-media.js';
 export { stageRoutes } from './routes.js';
 export type { StageRoutesDeps } from './routes.js';
-export { STAGE_MEDIA_DEFAULTS } from './options.js';
 export type { StageMediaOptions } from './options.js';
 export type {
   SeatStateEvent, SessionAnswer, SessionRequest, StageMedia, StageMediaEvents, StageMediaStats,

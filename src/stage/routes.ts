@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { StageAuthority } from '../media/types.js';
 import { TribuneError } from '../errors/catalogue.js';
+import { credentialOf } from '../http/credentials.js';
 import { stageMetrics } from './metrics.js';
 import { iceServerLinks } from './sdp.js';
 import type { StageMedia } from './stage-media-types.js';
@@ -8,11 +9,6 @@ import type { StageMedia } from './stage-media-types.js';
 export interface StageRoutesDeps {
   readonly media: StageMedia;
   readonly authority: StageAuthority;
-  /**
-   * The credential of a request without `Authorization` (the browser's session cookie), read by the
-   * composition root's control plane: the stage plane does not know how sessions are carried.
-   */
-  readonly credentialOf?: (request: FastifyRequest) => string | undefined;
 }
 
 /** SDP offers are a few KB; 64 KB leaves room for many candidates and still bounds the parser. */
@@ -29,7 +25,7 @@ export function stageRoutes(app: FastifyInstance, deps: StageRoutesDeps): void {
   const { media, authority } = deps;
   // A cookie reaches WHIP only from this origin: a cross-site POST of application/sdp needs a CORS
   // preflight this server does not grant, and the session cookie is SameSite=Lax.
-  const credential = (request: FastifyRequest) => bearerOf(request) ?? (request.headers.authorization ? undefined : deps.credentialOf?.(request));
+  const credential = (request: FastifyRequest) => credentialOf(request.headers);
 
   app.addContentTypeParser('application/sdp', { parseAs: 'string', bodyLimit: SDP_BODY_LIMIT }, (_req, body, done) => {
     done(null, body);
@@ -104,13 +100,6 @@ function sdpBody(request: FastifyRequest): string {
   }
   if (typeof request.body !== 'string') throw new TribuneError('SDP_INVALID', { detail: 'empty body' });
   return request.body;
-}
-
-function bearerOf(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  if (!header) return undefined;
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  return match?.[1];
 }
 
 function setIceLinks(reply: FastifyReply, urls: readonly string[]): void {

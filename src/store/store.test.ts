@@ -56,6 +56,15 @@ for (const fixture of [sqliteFixture(), postgresFixture()] as StoreFixture[]) {
       assert.equal(await store.users.byId('u_missing'), null);
     });
 
+    test('users: byIds finds a page of users in one call, ignores unknown and repeated ids, no password hash', async () => {
+      const store = await fixture.open();
+      const ids = [await user(store), await user(store), await user(store)];
+      const found = await store.users.byIds([ids[2]!, 'u_missing', ids[0]!, ids[2]!]);
+      assert.deepEqual(found.map((u) => u.id).sort(), [ids[0]!, ids[2]!].sort());
+      assert.ok(found.every((u) => !('passwordHash' in u) && u.handle.length > 0));
+      assert.deepEqual(await store.users.byIds([]), []);
+    });
+
     test('sessions are created, found by hash and deleted', async () => {
       const store = await fixture.open();
       const uid = await user(store);

@@ -36,6 +36,8 @@ export interface UserRepository {
   /** Returns false when the handle is taken (case-insensitively). */
   create(user: UserRecord): Promise<boolean>;
   byId(id: string): Promise<User | null>;
+  /** The users among these ids, in one query (a page of Spaces and their hosts); unknown ids are left out. */
+  byIds(ids: readonly string[]): Promise<User[]>;
   byHandle(handle: string): Promise<UserRecord | null>;
   setPlatformRole(id: string, role: PlatformRole): Promise<void>;
   count(): Promise<number>;

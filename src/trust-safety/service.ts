@@ -14,6 +14,9 @@ import { verifyChain } from './audit-chain.js';
 import { checkDecision, type DecisionInput } from './decision-rules.js';
 import { checkNotice, type NoticeInput } from './notice-rules.js';
 import { AccountRestrictions } from './restrictions.js';
+import type { StatementStoreRequest } from './dsa-format.js';
+import type { TransparencyReport } from './report.js';
+import { exportStatements, transparencyReport } from './transparency.js';
 import { MISUSE_POLICY, notifierVerdict, providerVerdict, windowStart, type MisuseKind } from './misuse-rules.js';
 import type { Appeal, Decision, DecisionAction, Notice, QueueItem, TargetType } from './types.js';
 import type { User } from '../domain/types.js';
@@ -175,6 +178,24 @@ export class TrustSafetyService {
     const d = await this.#store.trustSafety.decision(id);
     if (!d || (d.affectedUserId !== user.id && user.platformRole === 'user')) throw new TribuneError('DECISION_NOT_FOUND', { decisionId: id });
     return d;
+  }
+
+  /** One decision with the appeal against it, if any (the statement of reasons as its addressee sees it). */
+  async decisionWithAppeal(actor: Actor, id: string): Promise<{ decision: Decision; appeal: Appeal | null }> {
+    const decision = await this.decision(actor, id);
+    return { decision, appeal: await this.#store.trustSafety.appealOf(decision.id) };
+  }
+
+  /** The period's statements of reasons in the Transparency Database format: staff only. */
+  async exportStatements(actor: Actor, from: string, to: string): Promise<StatementStoreRequest[]> {
+    const user = requireAccount(actor);
+    if (user.platformRole === 'user') throw new TribuneError('FORBIDDEN', { role: 'listener', action: 'export statements of reasons' });
+    return exportStatements(this.#store, from, to);
+  }
+
+  /** The public transparency report of the period. */
+  transparencyReport(from: string, to: string): Promise<TransparencyReport> {
+    return transparencyReport(this.#store, from, to);
   }
 
   /** The statements of reasons addressed to me, with where each appeal stands. */

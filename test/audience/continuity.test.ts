@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAudience } from '../../src/audience/index.js';
@@ -59,11 +59,33 @@ test('restart mid-Space: numbering continues after a DISCONTINUITY, never back a
   assert.deepEqual([...readBoxes(seg4)].map((b) => b.type).slice(0, 2), ['moof', 'mdat']);
 });
 
+type IndexLine = { msn: number; parts: number } | { reserve: { msn: number } };
+
+/** The recording index of a Space's directory as written so far (empty when not yet created). */
+function indexLines(dir: string): IndexLine[] {
+  let text = '';
+  try { text = readFileSync(join(dir, 'segments.jsonl'), 'utf8'); } catch { return []; }
+  // The last line may be half-written while we read it.
+  return text.split('\n').filter(Boolean).flatMap((line) => { try { return [JSON.parse(line) as IndexLine]; } catch { return []; } });
+}
+
+async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 test('crash mid-segment: the parts already served are never reused', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tribune-crash-'));
   const crashed = createAudience({ ...SEGMENTS_OF_TEN_200_MS_PARTS, dataDir, fsync: false });
   pusher(crashed.begin('sp'))(250); // seg 0, 1 complete; parts 2.0..2.4 served from memory only
-  await crashed.flushRecording('sp'); // what the crashed process wrote reached the disk, nothing more
+  // The crashed process's queued writes reach the disk: segments 0 and 1 indexed, segment 2 reserved.
+  await until(() => {
+    const lines = indexLines(join(dataDir, 'media', 'sp'));
+    return lines.some((l) => 'parts' in l && l.msn === 1) && lines.some((l) => 'reserve' in l && l.reserve.msn === 2);
+  }, 'the crashed origin\'s index on disk');
   // (no close(): the process "died")
 
   const next = createAudience({ ...SEGMENTS_OF_TEN_200_MS_PARTS, dataDir, fsync: false });
@@ -105,8 +127,8 @@ test('retention: purgeExpired deletes recordings ended before the horizon; delet
   }
   const live = audience.begin('live');
   pusher(live)(150);
-  await new Promise((r) => setTimeout(r, 50));
-  assert.ok(await audience.hasReplay('old'));
+  // Ending writes the recording in the background: wait for both replays to exist.
+  await until(async () => (await audience.hasReplay('old')) && (await audience.hasReplay('kept')), 'both replays written');
   assert.deepEqual(await audience.purgeExpired(Date.now()), []);
   const later = Date.now() + 31 * 86_400_000;
   const purged = await audience.purgeExpired(later);

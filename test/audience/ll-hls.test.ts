@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { createAudience, type Audience, type AudienceOptions } from '../../src/audience/index.js';
 import type { ProgramSink } from '../../src/media/types.js';
 import { OPUS_SILENCE } from '../../src/audience/live-stream.js';
+import { audienceMetrics } from '../../src/audience/metrics.js';
 import { buildAudienceApp, SEGMENTS_OF_TEN_200_MS_PARTS } from '../helpers/audience-app.js';
 import { parsePlaylist, type ParsedPlaylist } from '../helpers/hls-playlist.js';
 
@@ -144,16 +145,27 @@ test('delta update: _HLS_skip=YES replaces old segments with EXT-X-SKIP', async 
   assert.match(v2, /#EXT-X-SKIP:SKIPPED-SEGMENTS=\d+,RECENTLY-REMOVED-DATERANGES=""/);
 });
 
+/** Requests held for a part right now (the gauge this process's audience plane keeps). */
+const waiting = async (): Promise<number> => (await audienceMetrics.blockingWaiting.get()).values[0]?.value ?? 0;
+
+/** Waits (bounded) until this many requests are held: they reached the handler and wait for their part. */
+async function heldUntil(count: number, what: string): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while ((await waiting()) !== count) {
+    assert.ok(Date.now() < deadline, `timed out: ${what} (${await waiting()} held, expected ${count})`);
+    await new Promise((res) => setTimeout(res, 5));
+  }
+}
+
 test('blocking reload returns only once the part exists; preload-hinted part is held then served', async (t) => {
   const r = await rig(t);
   r.push(100 * 13); // 100 frames a segment: segments 0..12 complete, hint part-13.0
-  let settled = false;
-  const pending = r.app.inject('/hls/sp/audio.m3u8?_HLS_msn=13&_HLS_part=2').then((res) => { settled = true; return res; });
+  const held = await waiting();
+  const pending = r.app.inject('/hls/sp/audio.m3u8?_HLS_msn=13&_HLS_part=2');
   const hinted = r.app.inject('/hls/sp/part-13.0.m4s');
-  await new Promise((res) => setTimeout(res, 50));
-  r.push(25); // parts 13.0 and 13.1
-  await new Promise((res) => setTimeout(res, 50));
-  assert.equal(settled, false, 'part 13.2 does not exist yet');
+  await heldUntil(held + 2, 'the reload and the hinted part are held');
+  r.push(25); // parts 13.0 and 13.1: the hinted part is released at once, the reload is not
+  assert.equal(await waiting(), held + 1, 'part 13.2 does not exist yet: the reload is still held');
   const part = await hinted;
   assert.equal(part.statusCode, 200, 'hinted part served when complete');
   assert.equal(part.headers['cache-control'], 'public, max-age=31536000, immutable');
@@ -166,11 +178,9 @@ test('blocking reload returns only once the part exists; preload-hinted part is 
 
   // §6.2.5.2 M3: part index past the last part of a segment means part 0 of the next one.
   const roll = r.app.inject('/hls/sp/audio.m3u8?_HLS_msn=13&_HLS_part=10');
+  await heldUntil(held + 1, 'the reload past segment 13 is held');
   r.push(70); // segment 13 complete; 14.0 not yet
-  let rolled = false;
-  void roll.then(() => { rolled = true; });
-  await new Promise((res) => setTimeout(res, 30));
-  assert.equal(rolled, false, 'waits for part 14.0');
+  assert.equal(await waiting(), held + 1, 'waits for part 14.0');
   r.push(10);
   assert.equal((await roll).statusCode, 200);
   // Without _HLS_part (Safari asks so): held until the segment's first part exists.

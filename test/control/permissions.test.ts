@@ -96,6 +96,8 @@ const PROBES: Record<Action, { state: 'scheduled' | 'live' | 'ended'; probe: Pro
   'question.highlight': { state: 'live', probe: (f, _r, t) => req('POST', `/api/v1/spaces/${f.spaceId}/questions/${f.approvedQuestion}/action`, t, { action: 'highlight' }) },
   'question.answer': { state: 'live', probe: (f, _r, t) => req('POST', `/api/v1/spaces/${f.spaceId}/questions/${f.approvedQuestion}/action`, t, { action: 'answer' }) },
   'question.list-pending': { state: 'live', probe: (f, _r, t) => req('GET', `/api/v1/spaces/${f.spaceId}/questions?state=pending`, t) },
+  // The requester's role is set to what it already is: the walk changes nobody's standing.
+  'platform.set-role': { state: 'live', probe: (_f, _r, t) => req('PUT', `/api/v1/users/${requester.user.id}/platform-role`, t, { role: 'user' }) },
   'reaction.send': { state: 'live', probe: (f, _r, t) => req('POST', `/api/v1/spaces/${f.spaceId}/reactions`, t, { reaction: 'clap' }) },
 };
 

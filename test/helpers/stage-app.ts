@@ -3,6 +3,7 @@ import opus from '@discordjs/opus';
 import type { EncodedFrame, ListenGrant, ProgramSink, StageAuthority, StageSeat } from '../../src/media/types.js';
 import { TribuneError } from '../../src/errors/catalogue.js';
 import { createStageMedia, stageRoutes, type StageMedia, type StageMediaOptions } from '../../src/stage/index.js';
+import { DEFAULTS, STAGE_MEDIA_TUNING } from '../../src/config/defaults.js';
 import { tribuneErrorHandler } from './error-handler.js';
 
 /** A StageAuthority for tests: a bearer is a seat when it is in `seats`, else invalid. */
@@ -55,8 +56,16 @@ export class DecodingSink implements ProgramSink {
   }
 }
 
+/** The stage's options as the composition root would pass them with every default. */
+export function stageMediaDefaults(): StageMediaOptions {
+  return {
+    ...STAGE_MEDIA_TUNING, udpPort: DEFAULTS.stage.udpPort, advertisedAddresses: DEFAULTS.stage.advertisedAddresses,
+    iceServers: DEFAULTS.stage.iceServers, maxSessions: DEFAULTS.stage.maxMediaSessions, opusBitrate: DEFAULTS.stage.programBitrate,
+  };
+}
+
 export async function buildStageApp(options: Partial<StageMediaOptions> = {}): Promise<{ app: FastifyInstance; media: StageMedia; authority: TestAuthority }> {
-  const media = createStageMedia({ udpPort: 0, bindAddress: '127.0.0.1', maxSessions: 100, sessionRateBurst: 1000, sessionRatePerSecond: 1000, ...options });
+  const media = createStageMedia({ ...stageMediaDefaults(), udpPort: 0, bindAddress: '127.0.0.1', maxSessions: 100, sessionRateBurst: 1000, sessionRatePerSecond: 1000, ...options });
   const authority = new TestAuthority();
   const app = Fastify();
   app.setErrorHandler(tribuneErrorHandler);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { toneAmplitude } from '../helpers/goertzel.js';
 import { register, startTestServer } from '../helpers/control-server.js';
-import { sleep, waitFor } from '../helpers/stage-app.js';
+import { waitFor } from '../helpers/stage-app.js';
 import { exitAfterTests, ListenerPeer, TonePublisher } from '../helpers/wrtc-peers.js';
 
 exitAfterTests();
@@ -56,7 +56,8 @@ test('stage actions through the API act on live media', { timeout: 90_000 }, asy
 
   await t.test('the listener hears host and guest; the state shows them speaking', async () => {
     assert.ok(await waitFor(() => listener.samplesReceived > 48_000 * 1.5, 15_000), 'WHEP audio flows');
-    await sleep(300);
+    // Both tones in the last half second (the listener's jitter buffer may still be filling).
+    await waitFor(() => toneAmplitude(listener.recent(500), HOST_TONE) > PRESENT && toneAmplitude(listener.recent(500), GUEST_TONE) > PRESENT, 5_000);
     const heard = listener.recent(500);
     assert.ok(toneAmplitude(heard, HOST_TONE) > PRESENT, `host ${toneAmplitude(heard, HOST_TONE)}`);
     assert.ok(toneAmplitude(heard, GUEST_TONE) > PRESENT, `guest ${toneAmplitude(heard, GUEST_TONE)}`);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildStageApp, DecodingSink, sleep, waitFor } from '../helpers/stage-app.js';
+import { buildStageApp, DecodingSink, waitFor } from '../helpers/stage-app.js';
 import { exitAfterTests, ListenerPeer, TonePublisher } from '../helpers/wrtc-peers.js';
 import { toneAmplitude } from '../helpers/goertzel.js';
 import type { SeatStateEvent } from '../../src/stage/index.js';
@@ -57,9 +57,13 @@ test('three speakers: program, mix-minus, mute, drop and reconnect', { timeout: 
 
   await t.test('the program (ProgramSink and WHEP) carries every tone', async () => {
     assert.ok(await waitFor(() => program.samplesReceived > 48_000 * 1.5, 10_000), 'program listener got audio');
-    await sleep(300);
-    const fromSink = sink.between(Date.now() - 600, Date.now() - 100);
-    const heard = program.recent(500);
+    // Half a second of both, with every tone in it (a listener's jitter buffer may still be filling).
+    const window = () => ({ fromSink: sink.between(Date.now() - 600, Date.now() - 100), heard: program.recent(500) });
+    await waitFor(() => {
+      const { fromSink, heard } = window();
+      return NAMES.every((name) => toneAmplitude(fromSink, TONES[name]) > PRESENT && toneAmplitude(heard, TONES[name]) > PRESENT);
+    }, 5_000);
+    const { fromSink, heard } = window();
     for (const name of NAMES) {
       assert.ok(toneAmplitude(fromSink, TONES[name]) > PRESENT, `sink: ${name} ${toneAmplitude(fromSink, TONES[name])}`);
       assert.ok(toneAmplitude(heard, TONES[name]) > PRESENT, `whep: ${name} ${toneAmplitude(heard, TONES[name])}`);
@@ -90,7 +94,8 @@ test('three speakers: program, mix-minus, mute, drop and reconnect', { timeout: 
   await t.test('setMuted takes the tone out of the program within 100 ms, and back in', async () => {
     const mutedAt = Date.now();
     media.setMuted(SPACE, 'alice', true);
-    await sleep(400);
+    // 300 ms of the mix from 100 ms after the mute: alice must be absent from all of it.
+    assert.ok(await waitFor(() => sink.between(mutedAt + 100).length >= 960 * 15, 5_000), 'the mix goes on');
     const after = sink.between(mutedAt + 100, Date.now());
     assert.ok(after.length >= 960 * 10);
     assert.ok(toneAmplitude(after, TONES.alice) < ABSENT, `alice still at ${toneAmplitude(after, TONES.alice)}`);
@@ -101,15 +106,18 @@ test('three speakers: program, mix-minus, mute, drop and reconnect', { timeout: 
     }
     const unmutedAt = Date.now();
     media.setMuted(SPACE, 'alice', false);
-    await sleep(300);
+    // Back within 100 ms: the 200 ms that follow carry her tone.
+    assert.ok(await waitFor(() => sink.between(unmutedAt + 100).length >= 960 * 10, 5_000), 'the mix goes on');
     assert.ok(toneAmplitude(sink.between(unmutedAt + 100, Date.now()), TONES.alice) > PRESENT);
   });
 
   await t.test('a speaker whose peer vanishes leaves no tone, goes reconnecting, then may re-publish', async () => {
     const droppedAt = Date.now();
     publishers.get('carol')!.close();
-    await sleep(400);
-    assert.ok(toneAmplitude(sink.between(droppedAt + 150, Date.now()), TONES.carol) < ABSENT);
+    // Half a second of the mix from 150 ms after the drop (what the jitter buffer held may play out before).
+    assert.ok(await waitFor(() => sink.between(droppedAt + 150).length >= 960 * 25, 5_000), 'the mix goes on');
+    const afterDrop = sink.between(droppedAt + 150, Date.now());
+    assert.ok(toneAmplitude(afterDrop, TONES.carol) < ABSENT, `carol still at ${toneAmplitude(afterDrop, TONES.carol)}`);
     assert.ok(await waitFor(() => states.some((s) => s.participantId === 'carol' && s.state === 'reconnecting'), 5000), 'reconnecting');
     // Within the grace period the seat keeps its slot: publishing again works and the tone is back.
     const again = new TonePublisher(TONES.carol);
@@ -117,8 +125,7 @@ test('three speakers: program, mix-minus, mute, drop and reconnect', { timeout: 
     const res = await again.publish(app, SPACE, 'token-carol');
     assert.equal(res.status, 201, res.body);
     assert.ok(await waitFor(() => states.filter((s) => s.participantId === 'carol' && s.state === 'connected').length === 2, 10_000));
-    await sleep(500);
-    assert.ok(toneAmplitude(sink.between(Date.now() - 400, Date.now()), TONES.carol) > PRESENT);
+    assert.ok(await waitFor(() => toneAmplitude(sink.between(Date.now() - 400, Date.now()), TONES.carol) > PRESENT, 5_000), 'carol is heard again');
     assert.ok(!states.some((s) => s.participantId === 'carol' && s.state === 'disconnected'));
   });
 

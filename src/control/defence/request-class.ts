@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { SESSION_COOKIE } from '../request-context.js';
+import { carriesCredential } from '../../http/credentials.js';
 
 /**
  * What a request costs the night if it is refused, from cheapest to dearest. Shedding refuses the
@@ -22,5 +22,5 @@ export function classify(request: FastifyRequest): RequestClass {
 }
 
 export function hasCredential(request: FastifyRequest): boolean {
-  return request.headers.authorization !== undefined || (request.headers.cookie?.includes(`${SESSION_COOKIE}=`) ?? false);
+  return carriesCredential(request.headers);
 }

@@ -1,60 +1,17 @@
-import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Reaction } from '../../domain/types.js';
 import { TribuneError } from '../../errors/catalogue.js';
 import type { ControlContext } from '../context.js';
 import { controlMetrics } from '../metrics.js';
-import { publicBaseUrl, presentQuestion, spaceUrls, userLookup } from '../presenters.js';
 import { addressKey, admit } from '../rate-limits.js';
 import { ErrorBody, HeartbeatBody, ListenerHistory, ListenerTokenView, ReactionBody, SpaceParams, SpaceStateView } from '../schemas.js';
 import { encodeText, pickEncoding } from '../../http/text-encoding.js';
 
 const HEARTBEAT_SECONDS = 30;
-/** The state is rebuilt at most this often per Space, whatever the request rate at the origin. */
-const STATE_TTL_MS = 500;
-
-interface CachedState { body: string; etag: string; at: number }
 
 export function audienceInteractionRoutes(app: FastifyInstance, ctx: ControlContext): void {
   const spaceId = (request: FastifyRequest) => (request.params as { spaceId: string }).spaceId;
-  const cache = new Map<string, Promise<CachedState>>();
-
-  /** What the studio tells the host: whether the origin sheds load, asks for proofs of work, or queues newcomers. */
-  const defenceNow = () => {
-    const d = ctx.defence.underAttack.state();
-    return { underAttack: d.underAttack, shedding: d.pressure.level > 0, waitingRoom: ctx.defence.waitingRoom.isOpen() };
-  };
-
-  async function buildState(request: FastifyRequest, id: string): Promise<CachedState> {
-    const space = await ctx.spaces.get(id);
-    const [stage, snapshot, questions] = await Promise.all([
-      ctx.store.stage.onStage(id), ctx.audience.snapshot(id), ctx.questions.summary(id, 5),
-    ]);
-    const lookup = userLookup(ctx.store);
-    const urls = await spaceUrls(publicBaseUrl(ctx.config.publicUrl), space, ctx.media);
-    const state = {
-      id: space.id, state: space.state, title: space.title, language: space.language,
-      scheduledStart: space.scheduledStart, timeZone: space.timeZone, startedAt: space.startedAt, endedAt: space.endedAt,
-      stage: stage.map((p) => {
-        // Levels linger in memory after the end; nobody speaks in an ended Space.
-        const level = space.state === 'live' ? snapshot.levels[p.id] : undefined;
-        return { participantId: p.id, displayName: p.displayName, role: p.role, muted: p.muted, speaking: !p.muted && (level?.speaking ?? false), level: p.muted ? 0 : (level?.level ?? 0) };
-      }),
-      listeners: snapshot.listeners,
-      reactions: snapshot.reactions,
-      questions: {
-        highlighted: questions.highlighted ? await presentQuestion(questions.highlighted, lookup) : null,
-        top: await Promise.all(questions.top.map((q) => presentQuestion(q, lookup))),
-        approved: questions.counts.approved, answered: questions.counts.answered,
-      },
-      media: { hlsUrl: urls.hlsUrl, whepUrl: urls.whepUrl, replayUrl: urls.replayUrl },
-      defence: defenceNow(),
-      generatedAt: new Date(ctx.clock.now()).toISOString(),
-    };
-    const body = JSON.stringify(state);
-    return { body, etag: `"${createHash('sha1').update(body.replace(/"generatedAt":"[^"]*"/, '')).digest('base64url')}"`, at: ctx.clock.now() };
-  }
 
   app.get('/api/v1/spaces/:spaceId/state', {
     schema: {
@@ -62,15 +19,7 @@ export function audienceInteractionRoutes(app: FastifyInstance, ctx: ControlCont
       params: SpaceParams, response: { 200: SpaceStateView, 304: Type.Null(), '4xx': ErrorBody },
     },
   }, async (request, reply) => {
-    const id = spaceId(request);
-    let entry = cache.get(id);
-    const fresh = entry && ctx.clock.now() - (await entry).at < STATE_TTL_MS;
-    if (!fresh) {
-      entry = buildState(request, id);
-      cache.set(id, entry);
-      entry.catch(() => cache.delete(id));
-    }
-    const state = await entry!;
+    const state = await ctx.state.current(spaceId(request));
     reply.header('cache-control', 'public, max-age=1').header('etag', state.etag).header('vary', 'Accept-Encoding');
     if (request.headers['if-none-match'] === state.etag) return reply.code(304).send();
     // Every listener polls this: compressed once per version (encodeText), like the playlists.

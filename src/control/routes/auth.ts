@@ -3,7 +3,8 @@ import { Type } from '@sinclair/typebox';
 import type { ControlContext } from '../context.js';
 import { presentUser } from '../presenters.js';
 import { addressKey, admit } from '../rate-limits.js';
-import { actorOf, bearerOf, SESSION_COOKIE } from '../request-context.js';
+import { actorOf } from '../request-context.js';
+import { credentialOf, SESSION_COOKIE } from '../../http/credentials.js';
 import { Credentials, ErrorBody, Id, LoginBody, PlatformRoleBody, SessionView, UserView } from '../schemas.js';
 import type { Session } from '../../services/auth-service.js';
 import { requireUser } from '../../services/actor.js';
@@ -11,8 +12,7 @@ import { requireUser } from '../../services/actor.js';
 export function authRoutes(app: FastifyInstance, ctx: ControlContext): void {
   const secure = ctx.config.publicUrl?.startsWith('https:') ?? false;
   const setCookie = (reply: FastifyReply, session: Session) => {
-    const maxAge = Math.max(0, Math.floor((Date.parse(session.expiresAt) - Date.now()) / 1000));
-    reply.header('set-cookie', `${SESSION_COOKIE}=${session.token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure ? '; Secure' : ''}`);
+    reply.header('set-cookie', `${SESSION_COOKIE}=${session.token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${ctx.auth.secondsLeft(session)}${secure ? '; Secure' : ''}`);
   };
   const sessionResponse = (session: Session) => ({ token: session.token, user: presentUser(session.user), expiresAt: session.expiresAt });
 
@@ -37,7 +37,7 @@ export function authRoutes(app: FastifyInstance, ctx: ControlContext): void {
   app.post('/api/v1/auth/logout', {
     schema: { tags: ['accounts'], summary: 'End this session', response: { 204: Type.Null(), '4xx': ErrorBody } },
   }, async (request, reply) => {
-    const token = bearerOf(request);
+    const token = credentialOf(request.headers);
     if (token) await ctx.auth.logout(token);
     reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`);
     return reply.code(204).send();

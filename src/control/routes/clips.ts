@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { TribuneError } from '../../errors/catalogue.js';
 import { requireUser } from '../../services/actor.js';
 import type { ControlContext } from '../context.js';
 import { absoluteBaseUrl } from '../presenters.js';
@@ -35,16 +34,14 @@ export function clipRoutes(app: FastifyInstance, ctx: ControlContext): void {
     // Cutting reads up to a minute of media from disk: the write bucket, per account.
     await admit(ctx.limits.writes, `clip:${user.id}`);
     const { spaceId } = request.params as { spaceId: string };
-    const space = await ctx.spaces.get(spaceId);
-    if (space.state !== 'live' && space.state !== 'ended') throw new TribuneError('SPACE_STATE_CONFLICT', { state: space.state, action: 'make a clip' });
     const { fromMs, durationMs } = request.body as { fromMs: number; durationMs: number };
-    return reply.code(201).send(view(request, spaceId, await ctx.media.makeClip(spaceId, fromMs, durationMs)));
+    return reply.code(201).send(view(request, spaceId, await ctx.replays.makeClip(spaceId, fromMs, durationMs)));
   });
 
   app.get('/api/v1/spaces/:spaceId/clips/:clipId', {
     schema: { tags: ['audience'], summary: 'One clip', params: ClipParams, response: { 200: ClipView, '4xx': ErrorBody } },
   }, async (request, reply) => {
     const { spaceId, clipId } = request.params as { spaceId: string; clipId: string };
-    return reply.header('cache-control', 'public, max-age=60').send(view(request, spaceId, await ctx.media.clipInfo(spaceId, clipId)));
+    return reply.header('cache-control', 'public, max-age=60').send(view(request, spaceId, await ctx.replays.clip(spaceId, clipId)));
   });
 }

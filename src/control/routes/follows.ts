@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { requireUser } from '../../services/actor.js';
 import type { ControlContext } from '../context.js';
-import { absoluteBaseUrl, presentSpace } from '../presenters.js';
+import { absoluteBaseUrl, presentSpaces } from '../presenters.js';
 import { admit } from '../rate-limits.js';
 import { actorOf } from '../request-context.js';
 import { ErrorBody, Handle, SpaceList, SpaceParams } from '../schemas.js';
@@ -18,8 +18,6 @@ export const PushSubscriptionBody = Type.Object({
 }, strict);
 const PushEndpointBody = Type.Object({ endpoint: Type.String({ maxLength: 1000 }) }, strict);
 const NoContent = { 204: Type.Null(), '4xx': ErrorBody };
-/** Browsers and devices per account that get a push: more than anyone has, few enough to bound a go-live. */
-const PUSH_SUBSCRIPTIONS_PER_ACCOUNT = 10;
 
 /** Follow a host, "remind me" of a Space, what is live for me now, and Web Push subscriptions. */
 export function followRoutes(app: FastifyInstance, ctx: ControlContext): void {
@@ -70,7 +68,7 @@ export function followRoutes(app: FastifyInstance, ctx: ControlContext): void {
   }, async (request, reply) => {
     const spaces = await ctx.follows.notifications(await actor(request));
     const base = absoluteBaseUrl(request, ctx.config.publicUrl);
-    return reply.header('cache-control', 'private, no-store').send({ spaces: await Promise.all(spaces.map((s) => presentSpace(ctx.store, ctx.media, base, s))) });
+    return reply.header('cache-control', 'private, no-store').send({ spaces: await presentSpaces(ctx, base, spaces) });
   });
 
   app.get('/api/v1/push/key', {
@@ -80,9 +78,7 @@ export function followRoutes(app: FastifyInstance, ctx: ControlContext): void {
   app.post('/api/v1/me/push-subscriptions', {
     schema: { tags: ['accounts'], summary: 'Receive Web Push when a followed or reminded Space goes live', body: PushSubscriptionBody, response: NoContent },
   }, async (request, reply) => {
-    const user = requireUser(await write(request));
-    const { endpoint, keys } = request.body as { endpoint: string; keys: { p256dh: string; auth: string } };
-    await ctx.store.follows.savePushSubscription({ endpoint, userId: user.id, p256dh: keys.p256dh, auth: keys.auth, createdAt: new Date().toISOString() }, PUSH_SUBSCRIPTIONS_PER_ACCOUNT);
+    await ctx.follows.subscribePush(await write(request), request.body as { endpoint: string; keys: { p256dh: string; auth: string } });
     return reply.code(204).send();
   });
 
@@ -90,7 +86,7 @@ export function followRoutes(app: FastifyInstance, ctx: ControlContext): void {
     schema: { tags: ['accounts'], summary: 'Stop Web Push to this endpoint', body: PushEndpointBody, response: NoContent },
   }, async (request, reply) => {
     await write(request);
-    await ctx.store.follows.deletePushSubscription((request.body as { endpoint: string }).endpoint);
+    await ctx.follows.unsubscribePush((request.body as { endpoint: string }).endpoint);
     return reply.code(204).send();
   });
 }

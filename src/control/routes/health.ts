@@ -5,7 +5,7 @@ import { registry } from '../../observability/metrics.js';
 import type { ControlContext } from '../context.js';
 import { ErrorBody } from '../schemas.js';
 import { TribuneError } from '../../errors/catalogue.js';
-import { bearerOf } from '../request-context.js';
+import { credentialOf } from '../../http/credentials.js';
 
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 
@@ -16,7 +16,7 @@ const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
  */
 function metricsAllowed(request: FastifyRequest, token: string | undefined): boolean {
   if (token) {
-    const given = Buffer.from(bearerOf(request) ?? '');
+    const given = Buffer.from(credentialOf(request.headers) ?? '');
     const expected = Buffer.from(token);
     return given.length === expected.length && timingSafeEqual(given, expected);
   }
@@ -33,9 +33,8 @@ export function healthRoutes(app: FastifyInstance, ctx: ControlContext): void {
   }, async (_request, reply) => {
     const notReady = (reason: string) => reply.code(503).header('cache-control', 'no-store').send({ error: { code: 'NOT_READY', message: `The server is not ready: ${reason}` } });
     if (!ctx.isReady()) return notReady('draining');
-    // In cluster mode these are PostgreSQL and Redis: an origin that cannot reach them leaves the pool.
-    if (!(await answers(ctx.store.ping()))) return notReady('the database does not answer');
-    if (!(await answers(ctx.bus.ping()))) return notReady('the bus does not answer');
+    const unanswered = await ctx.readiness.unanswered();
+    if (unanswered) return notReady(unanswered);
     return reply.header('cache-control', 'no-store').send({ status: 'ready' as const });
   });
 
@@ -46,17 +45,4 @@ export function healthRoutes(app: FastifyInstance, ctx: ControlContext): void {
     reply.header('content-type', registry.contentType).header('cache-control', 'no-store');
     return registry.metrics();
   });
-}
-
-const PING_TIMEOUT_MS = 2_000;
-
-/** Whether a ping resolves in time; a database that hangs is as unready as one that refuses. */
-async function answers(ping: Promise<void>): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS); });
-  try {
-    return await Promise.race([ping.then(() => true, () => false), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

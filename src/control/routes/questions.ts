@@ -3,7 +3,7 @@ import type { QuestionAction } from '../../domain/questions.js';
 import type { QuestionState } from '../../domain/types.js';
 import type { ControlContext } from '../context.js';
 import { controlMetrics } from '../metrics.js';
-import { presentQuestion, userLookup } from '../presenters.js';
+import { presentQuestion } from '../presenters.js';
 import { admit } from '../rate-limits.js';
 import { actorOf } from '../request-context.js';
 import type { StaffReasons } from '../../trust-safety/service.js';
@@ -20,7 +20,7 @@ export function questionRoutes(app: FastifyInstance, ctx: ControlContext): void 
     const actor = await actorOf(request, ctx.auth);
     const question = await ctx.questions.submit(actor, spaceId(request), request.body as { text: string; anonymous?: boolean });
     controlMetrics.questions.inc();
-    return reply.code(201).send(await presentQuestion(question, userLookup(ctx.store)));
+    return reply.code(201).send(await presentQuestion(question, ctx.users.lookup()));
   });
 
   app.post('/api/v1/spaces/:spaceId/questions/:questionId/vote', {
@@ -29,7 +29,7 @@ export function questionRoutes(app: FastifyInstance, ctx: ControlContext): void 
     const actor = await actorOf(request, ctx.auth);
     if (actor.user) await admit(ctx.limits.votes, `u:${actor.user.id}`);
     const question = await ctx.questions.vote(actor, spaceId(request), questionId(request));
-    return presentQuestion(question, userLookup(ctx.store));
+    return presentQuestion(question, ctx.users.lookup());
   });
 
   app.post('/api/v1/spaces/:spaceId/questions/:questionId/action', {
@@ -37,12 +37,12 @@ export function questionRoutes(app: FastifyInstance, ctx: ControlContext): void 
   }, async (request) => {
     const { action, reason } = request.body as { action: QuestionAction; reason?: StaffReasons };
     const actor = await actorOf(request, ctx.auth);
-    const before = action === 'dismiss' ? await ctx.store.questions.byId(spaceId(request), questionId(request)) : null;
+    const before = action === 'dismiss' ? await ctx.questions.find(spaceId(request), questionId(request)) : null;
     const question = await ctx.questions.act(actor, spaceId(request), questionId(request), action);
     if (action === 'dismiss') {
       await ctx.trustSafety.staffActed(actor, { action: 'dismiss_question', targetType: 'question', targetId: question.id, spaceId: question.spaceId, undo: { state: before?.state ?? 'pending' } }, reason);
     }
-    return presentQuestion(question, userLookup(ctx.store), true);
+    return presentQuestion(question, ctx.users.lookup(), true);
   });
 
   app.get('/api/v1/spaces/:spaceId/questions', {
@@ -53,7 +53,7 @@ export function questionRoutes(app: FastifyInstance, ctx: ControlContext): void 
     const questions = await ctx.questions.list(actor, spaceId(request), state?.split(',') as QuestionState[] | undefined);
     const { access } = await ctx.stage.access(actor, spaceId(request));
     const reveal = allowedForAny(access.roles, 'question.moderate');
-    const lookup = userLookup(ctx.store);
+    const lookup = ctx.users.lookup();
     return { questions: await Promise.all(questions.map((q) => presentQuestion(q, lookup, reveal))) };
   });
 }

@@ -8,7 +8,7 @@ import { oembedRich, profileHead, spaceHead } from '../../sharing/page-heads.js'
 import { renderPodcastFeed } from '../../sharing/podcast-feed.js';
 import { renderCard } from '../../sharing/share-card.js';
 import type { ControlContext } from '../context.js';
-import { absoluteBaseUrl, presentSpace } from '../presenters.js';
+import { absoluteBaseUrl, presentSpaces } from '../presenters.js';
 import { ErrorBody, Handle, Id, ProfileView, SpaceParams } from '../schemas.js';
 
 const strict = { additionalProperties: false } as const;
@@ -45,12 +45,12 @@ export function spaceStatus(space: Space): string {
  */
 export function sharingRoutes(app: FastifyInstance, ctx: ControlContext): void {
   const base = (request: FastifyRequest) => absoluteBaseUrl(request, ctx.config.publicUrl);
-  const hostOf = async (space: Space) => (await ctx.store.users.byId(space.hostId))?.displayName ?? 'unknown';
+  const hostOf = async (space: Space) => (await ctx.users.byId(space.hostId))?.displayName ?? 'unknown';
   const calendarEntry = async (request: FastifyRequest, space: Space, hostName?: string): Promise<CalendarSpace> => ({
     ...space, hostName: hostName ?? await hostOf(space), url: `${base(request)}/s/${space.id}`,
   });
   async function userByHandle(handle: string): Promise<User> {
-    const user = await ctx.store.users.byHandle(handle);
+    const user = await ctx.users.byHandle(handle);
     if (!user) throw new TribuneError('HANDLE_NOT_FOUND', { handle });
     return user;
   }
@@ -105,7 +105,7 @@ export function sharingRoutes(app: FastifyInstance, ctx: ControlContext): void {
     const id = /^\/(?:s|embed)\/([a-z]{1,3}_[A-Za-z0-9_-]{12})\/?$/.exec(path)?.[1];
     if (!id) throw new TribuneError('OEMBED_URL_UNSUPPORTED', { url: q.url.slice(0, 200) });
     const space = await ctx.spaces.get(id);
-    const host = await ctx.store.users.byId(space.hostId);
+    const host = await ctx.users.byId(space.hostId);
     return reply.header('cache-control', 'public, max-age=60').send(oembedRich({
       title: space.title, host: host?.displayName ?? 'unknown', hostUrl: `${base(request)}/u/${host?.handle ?? ''}`,
       embedUrl: `${base(request)}/embed/${space.id}`, thumbnailUrl: `${base(request)}/api/v1/spaces/${space.id}/card.png?v=${space.state}`,
@@ -118,16 +118,16 @@ export function sharingRoutes(app: FastifyInstance, ctx: ControlContext): void {
   }, async (request) => {
     const user = await userByHandle((request.params as { handle: string }).handle);
     const spaces = await hostSpaces(user);
-    const present = (s: Space) => presentSpace(ctx.store, ctx.media, base(request), s);
+    const present = (page: Space[]) => presentSpaces(ctx, base(request), page);
     const upcoming = spaces.filter((s) => s.state === 'scheduled')
       .sort((a, b) => Date.parse(a.scheduledStart ?? a.createdAt) - Date.parse(b.scheduledStart ?? b.createdAt));
     return {
       handle: user.handle, displayName: user.displayName,
       rssUrl: `${base(request)}/api/v1/profiles/${user.handle}/feed.rss`,
       calendarUrl: `${base(request)}/api/v1/profiles/${user.handle}/calendar.ics`,
-      live: await Promise.all(spaces.filter((s) => s.state === 'live').map(present)),
-      upcoming: await Promise.all(upcoming.map(present)),
-      replays: await Promise.all((await filterAsync(spaces, async (s) => s.state === 'ended' && await ctx.media.hasReplay(s.id))).map(present)),
+      live: await present(spaces.filter((s) => s.state === 'live')),
+      upcoming: await present(upcoming),
+      replays: await present(await filterAsync(spaces, async (s) => s.state === 'ended' && await ctx.replays.hasReplay(s.id))),
     };
   });
 
@@ -138,7 +138,7 @@ export function sharingRoutes(app: FastifyInstance, ctx: ControlContext): void {
     const b = base(request);
     const episodes = [];
     for (const s of await hostSpaces(user)) {
-      const bytes = s.state === 'ended' ? await ctx.media.recordingBytes(s.id) : null;
+      const bytes = s.state === 'ended' ? await ctx.replays.recordingBytes(s.id) : null;
       if (bytes === null) continue;
       episodes.push({
         id: s.id, title: s.title, description: s.description, url: `${b}/s/${s.id}`,
@@ -180,7 +180,7 @@ export function pageHeads(ctx: ControlContext) {
     const space = await spaceOf(request);
     if (!space) return { head: '<meta name="robots" content="noindex">', status: 404 };
     const b = base(request);
-    const host = await ctx.store.users.byId(space.hostId);
+    const host = await ctx.users.byId(space.hostId);
     const pageUrl = `${b}/s/${space.id}`;
     return {
       head: spaceHead({
@@ -196,7 +196,7 @@ export function pageHeads(ctx: ControlContext) {
     '/s/:spaceId/clips/:clipId': async (request: FastifyRequest) => {
       const written = await spacePage(request);
       const clipId = (request.params as { clipId?: string }).clipId ?? '';
-      const clip = written.status ? null : await ctx.media.clipInfo((request.params as { spaceId: string }).spaceId, clipId).catch(() => null);
+      const clip = written.status ? null : await ctx.replays.clip((request.params as { spaceId: string }).spaceId, clipId).catch(() => null);
       if (!clip) return { head: '<meta name="robots" content="noindex">', status: 404 };
       const b = base(request);
       const audio = `${b}/hls/${(request.params as { spaceId: string }).spaceId}/clips/${clip.id}.m4a`;
@@ -205,7 +205,7 @@ export function pageHeads(ctx: ControlContext) {
     '/embed/:spaceId': spacePage,
     '/u/:handle': async (request: FastifyRequest) => {
       const handle = (request.params as { handle?: string }).handle ?? '';
-      const user = /^[A-Za-z0-9_]{3,30}$/.test(handle) ? await ctx.store.users.byHandle(handle) : null;
+      const user = /^[A-Za-z0-9_]{3,30}$/.test(handle) ? await ctx.users.byHandle(handle) : null;
       if (!user) return { head: '<meta name="robots" content="noindex">', status: 404 };
       const b = base(request);
       return {

@@ -5,14 +5,14 @@ import type { Space } from '../../domain/types.js';
 import type { CreateSpaceInput } from '../../services/space-service.js';
 import type { ControlContext } from '../context.js';
 import { controlMetrics } from '../metrics.js';
-import { publicBaseUrl, presentSpace } from '../presenters.js';
+import { publicBaseUrl, presentSpace, presentSpaces } from '../presenters.js';
 import { addressKey, admit } from '../rate-limits.js';
 import { actorOf } from '../request-context.js';
 import { CreateSpaceBody, ErrorBody, ListSpacesQuery, SpaceList, SpaceParams, SpaceView, UpdateSpaceBody } from '../schemas.js';
 
 export function spaceRoutes(app: FastifyInstance, ctx: ControlContext): void {
-  const present = (space: Space) =>
-    presentSpace(ctx.store, ctx.media, publicBaseUrl(ctx.config.publicUrl), space);
+  const base = publicBaseUrl(ctx.config.publicUrl);
+  const present = (space: Space) => presentSpace(ctx, base, space);
 
   app.post('/api/v1/spaces', {
     schema: { tags: ['spaces'], summary: 'Create a Space; the caller hosts it', body: CreateSpaceBody, response: { 201: SpaceView, '4xx': ErrorBody } },
@@ -32,7 +32,7 @@ export function spaceRoutes(app: FastifyInstance, ctx: ControlContext): void {
       hostId: actor?.user?.id ?? (query.mine === 'true' ? '-' : undefined),
       limit: query.limit ? Number(query.limit) : undefined,
     });
-    return { spaces: await Promise.all(spaces.map((s) => present(s))) };
+    return { spaces: await presentSpaces(ctx, base, spaces) };
   });
 
   app.get('/api/v1/spaces/:spaceId', {

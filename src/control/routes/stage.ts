@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { ControlContext } from '../context.js';
-import { publicBaseUrl, presentParticipant, presentRequest, userLookup } from '../presenters.js';
+import { publicBaseUrl, presentParticipant, presentRequest } from '../presenters.js';
 import { addressKey, admit } from '../rate-limits.js';
 import { actorOf } from '../request-context.js';
 import type { StaffReasons } from '../../trust-safety/service.js';
@@ -49,7 +49,7 @@ export function stageSeatRoutes(app: FastifyInstance, ctx: ControlContext): void
     schema: { tags: ['stage'], summary: 'Ask to speak', params: SpaceParams, response: { 201: SpeakRequestView, '4xx': ErrorBody } },
   }, async (request, reply) => {
     const created = await ctx.stage.requestToSpeak(await actor(request), spaceId(request));
-    return reply.code(201).send(await presentRequest(created, userLookup(ctx.store)));
+    return reply.code(201).send(await presentRequest(created, ctx.users.lookup()));
   });
 
   app.delete('/api/v1/spaces/:spaceId/speak-requests/mine', {
@@ -63,7 +63,7 @@ export function stageSeatRoutes(app: FastifyInstance, ctx: ControlContext): void
     schema: { tags: ['stage'], summary: 'Pending requests to speak (host, co-hosts)', params: SpaceParams, response: { 200: SpeakRequestList, '4xx': ErrorBody } },
   }, async (request) => {
     const requests = await ctx.stage.pendingRequests(await actor(request), spaceId(request));
-    const lookup = userLookup(ctx.store);
+    const lookup = ctx.users.lookup();
     return { requests: await Promise.all(requests.map((r) => presentRequest(r, lookup))) };
   });
 

@@ -1,7 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { TribuneError } from '../../errors/catalogue.js';
-import { exportStatements, transparencyReport } from '../../trust-safety/transparency.js';
 import type { ControlContext } from '../context.js';
 import { actorOf } from '../request-context.js';
 import { ErrorBody } from '../schemas.js';
@@ -26,17 +24,14 @@ export function transparencyRoutes(app: FastifyInstance, ctx: ControlContext): v
       response: { 200: Type.Object({ statements: Type.Array(Type.Record(Type.String(), Type.Unknown())) }), '4xx': ErrorBody },
     },
   }, async (request) => {
-    const actor = await actorOf(request, ctx.auth);
-    if (!actor.user) throw new TribuneError('AUTH_REQUIRED');
-    if (actor.user.platformRole === 'user') throw new TribuneError('FORBIDDEN', { role: 'listener', action: 'export statements of reasons' });
     const { from, to } = request.query as { from: string; to: string };
-    return { statements: await exportStatements(ctx.store, from, to) };
+    return { statements: await ctx.trustSafety.exportStatements(await actorOf(request, ctx.auth), from, to) };
   });
 
   app.get('/api/v1/transparency/report', {
     schema: { tags: ['transparency'], summary: 'The transparency report of the period (public)', querystring: PeriodQuery, response: { 200: ReportView, '4xx': ErrorBody } },
   }, async (request, reply) => {
     const { from, to } = request.query as { from: string; to: string };
-    return reply.header('cache-control', 'public, max-age=300').send(await transparencyReport(ctx.store, from, to));
+    return reply.header('cache-control', 'public, max-age=300').send(await ctx.trustSafety.transparencyReport(from, to));
   });
 }

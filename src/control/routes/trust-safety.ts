@@ -6,7 +6,8 @@ import type { NoticeInput } from '../../trust-safety/notice-rules.js';
 import type { ControlContext } from '../context.js';
 import { publicBaseUrl } from '../presenters.js';
 import { addressKey, admit } from '../rate-limits.js';
-import { actorOf, bearerOf } from '../request-context.js';
+import { actorOf } from '../request-context.js';
+import { credentialOf } from '../../http/credentials.js';
 import { ErrorBody, Id, SpaceParams } from '../schemas.js';
 import { trustSafetyMetrics } from '../trust-safety-metrics.js';
 import { presentAppeal, presentNoticeForQueue, presentStatement } from '../trust-safety-presenters.js';
@@ -28,7 +29,7 @@ export function trustSafetyRoutes(app: FastifyInstance, ctx: ControlContext): vo
   // A suspended or terminated account cannot write; checked only on writes that carry a credential.
   app.addHook('preHandler', async (request) => {
     if (ts.restrictions.empty || request.method === 'GET' || request.method === 'HEAD' || !request.url.startsWith('/api/')) return;
-    if (OPEN_TO_RESTRICTED.some((p) => request.url.startsWith(p)) || AUDIENCE_WRITE.test(request.url) || !bearerOf(request)) return;
+    if (OPEN_TO_RESTRICTED.some((p) => request.url.startsWith(p)) || AUDIENCE_WRITE.test(request.url) || !credentialOf(request.headers)) return;
     const who = await actor(request).catch(() => null);
     const restriction = who?.user ? ts.restrictions.current(who.user.id) : null;
     if (restriction) {
@@ -101,8 +102,8 @@ export function trustSafetyRoutes(app: FastifyInstance, ctx: ControlContext): vo
     schema: { tags: ['trust-safety'], summary: 'One statement of reasons (the person it concerns, or staff)', params: DecisionParams, response: { 200: StatementView, '4xx': ErrorBody } },
   }, async (request) => {
     const { decisionId } = request.params as { decisionId: string };
-    const decision = await ts.decision(await actor(request), decisionId);
-    return presentStatement(decision, await ctx.store.trustSafety.appealOf(decision.id));
+    const { decision, appeal } = await ts.decisionWithAppeal(await actor(request), decisionId);
+    return presentStatement(decision, appeal);
   });
 
   app.post('/api/v1/appeals', {

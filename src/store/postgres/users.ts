@@ -22,6 +22,14 @@ export function postgresUsers(db: Queryable): UserRepository {
       const { passwordHash: _, ...user } = toUser(rows[0]);
       return user satisfies User;
     },
+    async byIds(ids) {
+      if (ids.length === 0) return [];
+      const { rows } = await db.query<UserRow>('SELECT * FROM users WHERE id = ANY($1::text[])', [[...new Set(ids)]]);
+      return rows.map((row) => {
+        const { passwordHash: _, ...user } = toUser(row);
+        return user satisfies User;
+      });
+    },
     async byHandle(handle) {
       const { rows } = await db.query<UserRow>('SELECT * FROM users WHERE lower(handle) = lower($1)', [handle]);
       return rows[0] ? toUser(rows[0]) : null;

@@ -13,6 +13,8 @@ export function sqliteUsers(db: Db): UserRepository {
   const insert = db.prepare(`INSERT INTO users (id, handle, display_name, password_hash, platform_role, created_at)
     VALUES (@id, @handle, @displayName, @passwordHash, @platformRole, @createdAt) ON CONFLICT DO NOTHING`);
   const byId = db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');
+  // One statement whatever the number of ids: the list travels as one JSON array.
+  const byIds = db.prepare<[string], UserRow>('SELECT * FROM users WHERE id IN (SELECT value FROM json_each(?))');
   const byHandle = db.prepare<[string], UserRow>('SELECT * FROM users WHERE lower(handle) = lower(?)');
   const setRole = db.prepare('UPDATE users SET platform_role = ? WHERE id = ?');
   const count = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM users');
@@ -23,6 +25,13 @@ export function sqliteUsers(db: Db): UserRepository {
       if (!row) return null;
       const { passwordHash: _, ...user } = toUser(row);
       return user satisfies User;
+    },
+    async byIds(ids) {
+      if (ids.length === 0) return [];
+      return byIds.all(JSON.stringify([...new Set(ids)])).map((row) => {
+        const { passwordHash: _, ...user } = toUser(row);
+        return user satisfies User;
+      });
     },
     async byHandle(handle) { const row = byHandle.get(handle); return row ? toUser(row) : null; },
     async setPlatformRole(id, role) { setRole.run(role, id); },

@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import type { Store } from '../store/store.js';
+import type { AudienceService } from './audience-service.js';
+import type { Clock } from './clock.js';
+import type { QuestionService } from './question-service.js';
+import type { ReplayService } from './replays.js';
+import type { SpaceService } from './space-service.js';
+import type { UserDirectory } from './user-directory.js';
+import { presentQuestion, spaceUrls } from './views.js';
+
+/** What the studio tells the host about the origin: whether it sheds load, asks for proofs of work, or queues newcomers. */
+export interface DefenceView { readonly underAttack: boolean; readonly shedding: boolean; readonly waitingRoom: boolean }
+
+/** One version of a Space's state: the JSON every listener page polls, and the ETag of its content. */
+export interface StateVersion { readonly body: string; readonly etag: string }
+
+/** The state is rebuilt at most this often per Space, whatever the request rate at the origin. */
+export const STATE_TTL_MS = 500;
+
+interface Cached { readonly version: Promise<StateVersion>; readonly at: number }
+
+export interface SpaceStateDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly spaces: SpaceService;
+  readonly audience: AudienceService;
+  readonly questions: QuestionService;
+  readonly users: UserDirectory;
+  readonly replays: ReplayService;
+  /** The prefix of the media URLs (`publicBaseUrl`). */
+  readonly baseUrl: string;
+  readonly defence: () => DefenceView;
+}
+
+/** Past this many Spaces cached, stale entries are dropped when a new one is added. */
+const SWEEP_ABOVE = 1_024;
+
+/**
+ * The read model of a Space for its audience (`GET /state`): stage, levels, listeners, reactions,
+ * questions, media URLs, the origin's defences. Built at most every STATE_TTL_MS per Space on the
+ * injected clock, and concurrent readers of a stale entry share one rebuild.
+ */
+export class SpaceStateService {
+  readonly #d: SpaceStateDeps;
+  readonly #cache = new Map<string, Cached>();
+
+  constructor(deps: SpaceStateDeps) {
+    this.#d = deps;
+  }
+
+  current(spaceId: string): Promise<StateVersion> {
+    const cached = this.#cache.get(spaceId);
+    if (cached && this.#d.clock.now() - cached.at < STATE_TTL_MS) return cached.version;
+    const at = this.#d.clock.now();
+    const version = this.#build(spaceId);
+    if (!cached && this.#cache.size >= SWEEP_ABOVE) {
+      for (const [id, entry] of this.#cache) if (at - entry.at >= STATE_TTL_MS) this.#cache.delete(id);
+    }
+    this.#cache.set(spaceId, { version, at });
+    // A failure (an unknown Space, the store away) is not kept: the next reader tries again.
+    version.catch(() => { if (this.#cache.get(spaceId)?.version === version) this.#cache.delete(spaceId); });
+    return version;
+  }
+
+  async #build(spaceId: string): Promise<StateVersion> {
+    const d = this.#d;
+    const space = await d.spaces.get(spaceId);
+    const [stage, snapshot, questions] = await Promise.all([
+      d.store.stage.onStage(spaceId), d.audience.snapshot(spaceId), d.questions.summary(spaceId, 5),
+    ]);
+    const lookup = d.users.lookup();
+    const urls = await spaceUrls(d.baseUrl, space, (id) => d.replays.hasReplay(id));
+    const content = {
+      id: space.id, state: space.state, title: space.title, language: space.language,
+      scheduledStart: space.scheduledStart, timeZone: space.timeZone, startedAt: space.startedAt, endedAt: space.endedAt,
+      stage: stage.map((p) => {
+        // Levels linger in memory after the end; nobody speaks in an ended Space.
+        const level = space.state === 'live' ? snapshot.levels[p.id] : undefined;
+        return { participantId: p.id, displayName: p.displayName, role: p.role, muted: p.muted, speaking: !p.muted && (level?.speaking ?? false), level: p.muted ? 0 : (level?.level ?? 0) };
+      }),
+      listeners: snapshot.listeners,
+      reactions: snapshot.reactions,
+      questions: {
+        highlighted: questions.highlighted ? await presentQuestion(questions.highlighted, lookup) : null,
+        top: await Promise.all(questions.top.map((q) => presentQuestion(q, lookup))),
+        approved: questions.counts.approved, answered: questions.counts.answered,
+      },
+      media: { hlsUrl: urls.hlsUrl, whepUrl: urls.whepUrl, replayUrl: urls.replayUrl },
+      defence: d.defence(),
+    };
+    // The ETag names the content: two rebuilds that differ only in when they were made are one version.
+    const etag = `"${createHash('sha1').update(JSON.stringify(content)).digest('base64url')}"`;
+    return { body: JSON.stringify({ ...content, generatedAt: new Date(d.clock.now()).toISOString() }), etag };
+  }
+}
