@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Audience, StreamEpoch } from './audience/index.js';
 import { ContinuousProgramme } from './audience/index.js';
 import type { CaptionsWiring } from './captions-wiring.js';
@@ -9,13 +10,21 @@ import type { StageMedia } from './stage/index.js';
 /** A standby conceals with silence once the primary's programme has been missing this long. */
 export const STANDBY_CONCEAL_AFTER_MS = 300;
 const STANDBY_CHECK_MS = 50;
+/** While the primary is silent, the reconciler is asked to look at most this often (it probes the primary). */
+const SILENT_KICK_EVERY_MS = 250;
 
 interface Standby {
   readonly unsubscribe: () => void;
   readonly timer: NodeJS.Timeout;
+  /** When it began standing by (performance.now()): silence counts from there until a first frame. */
+  readonly since: number;
   programme: ContinuousProgramme | undefined;
   epoch: StreamEpoch | undefined;
+  lastKick: number;
 }
+
+/** How long the primary's programme has been missing at this standby: since it began, before any frame. */
+const silentFor = (standby: Standby): number => standby.programme?.silentForMs() ?? performance.now() - standby.since;
 
 const sameEpoch = (a: StreamEpoch | undefined, b: StreamEpoch): boolean =>
   a !== undefined && a.pts === b.pts && a.msn === b.msn && a.decodeTime === b.decodeTime && a.fragmentSequence === b.fragmentSequence;
@@ -124,12 +133,17 @@ export function originMedia(deps: {
       const standby: Standby = {
         programme: undefined,
         epoch: undefined,
+        since: performance.now(),
+        lastKick: -Infinity,
         unsubscribe: relay.subscribe(spaceId, (relayed) => follow(spaceId, standby, relayed)),
         timer: setInterval(() => {
-          const programme = standby.programme;
-          if (!programme || programme.mixing || programme.silentForMs() < STANDBY_CONCEAL_AFTER_MS) return;
-          programme.conceal();
-          if (standbys.get(spaceId) === standby) deps.onPrimarySilent?.(spaceId);
+          if (standby.programme?.mixing || silentFor(standby) < STANDBY_CONCEAL_AFTER_MS) return;
+          standby.programme?.conceal();
+          const now = performance.now();
+          if (standbys.get(spaceId) === standby && now - standby.lastKick >= SILENT_KICK_EVERY_MS) {
+            standby.lastKick = now;
+            deps.onPrimarySilent?.(spaceId);
+          }
         }, STANDBY_CHECK_MS),
       };
       standby.timer.unref();
@@ -138,7 +152,8 @@ export function originMedia(deps: {
     },
     standDown,
     primarySilentForMs(spaceId) {
-      return standbys.get(spaceId)?.programme?.silentForMs() ?? 0;
+      const standby = standbys.get(spaceId);
+      return standby ? silentFor(standby) : 0;
     },
     syncSeats(spaceId, wanted) {
       const applied = seats.get(spaceId);

@@ -21,7 +21,7 @@ export interface LocalMedia {
   standBy(spaceId: string): Promise<void>;
   /** Stops standing by (the Space ended, or moved on). */
   standDown(spaceId: string): Promise<void>;
-  /** How long the primary's programme has been missing here (0 when not standing by or never heard). */
+  /** How long the primary's programme has been missing here: since the last frame, or since standing by began when none came yet (0 when not standing by). */
   primarySilentForMs(spaceId: string): number;
   /** Makes the media's seats match the store's: mutes, unmutes, and drops seats no longer there. */
   syncSeats(spaceId: string, seats: ReadonlyArray<{ id: string; muted: boolean }>): void;

@@ -69,7 +69,7 @@ export class Reconciler {
 
   constructor(options: ReconcilerOptions) {
     this.#o = {
-      intervalMs: 1_000, leaseTtlMs: 5_000, reportEveryMs: 2_000, patienceMs: 3_000, onError: () => {}, standbys: null,
+      intervalMs: 1_000, leaseTtlMs: 5_000, reportEveryMs: 2_000, patienceMs: 1_000, onError: () => {}, standbys: null,
       answers: answersHttp, takeOverAfterMs: 300, ...options,
     };
   }
