@@ -148,6 +148,15 @@ export const BENCHES: Record<string, BenchSpec> = {
       row('cluster-writes', 'PostgreSQL queries per audience write, 3 origins', j.threeOrigins?.postgresQueriesPerWrite, 'queries', 'informative'),
     ],
   },
+  failover: {
+    full: ['--rounds', '3'], quick: ['--rounds', '1'], timeoutS: 900,
+    rows: (j) => [
+      row('failover', 'LL-HLS stall at the live edge, kill -9 of the primary (hot standby), median', j.kill?.llHlsStallS, 's', '<= 1', 'primary and standby killed: cold move', j.coldMove?.llHlsStallS, 'same run'),
+      row('failover', 'speaker on air again after kill -9 of the primary, median', j.kill?.speakerBackMs, 'ms', '<= 3,000', 'cold move', j.coldMove?.speakerBackMs, 'same run'),
+      row('failover', 'WHEP listener without the speaker, kill -9 of the primary, median', j.kill?.whepGapMs, 'ms', 'informative', 'cold move', j.coldMove?.whepGapMs, 'same run'),
+      row('failover', 'LL-HLS stall, drain (SIGTERM) of the primary, median', j.drain?.llHlsStallS, 's', '0', 'cold move', j.coldMove?.llHlsStallS, 'same run'),
+    ],
+  },
   'captions-pipeline': {
     full: ['3'], quick: ['1'], timeoutS: 900,
     rows: (j) => [

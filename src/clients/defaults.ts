@@ -27,6 +27,11 @@ export const RECONNECT_DEFAULTS = Object.freeze({
   probeTimeoutMs: 1_500,
   /** Probes that fail with a 5xx or no answer, in a row, before the session is declared lost. */
   unreachableProbes: 2,
+  /**
+   * After one such failure the next probe comes this soon: a blip is still not a loss, but a dead
+   * origin is told within a quarter of a second more, not a second (its standby took over by then).
+   */
+  confirmAfterMs: 250,
   /** Republishing stops after this long without success (the Space ended, the seat is gone). */
   withinMs: 30_000,
   /** Backoff between attempts: doubles from the first, capped, each one jittered by ±50 %. */

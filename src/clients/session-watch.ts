@@ -49,7 +49,7 @@ export function watchSession(pc: ndc.PeerConnection, location: string | undefine
     if (answer === 'gone') return lost('session-gone');
     unreachable = answer === 'unreachable' ? unreachable + 1 : 0;
     if (unreachable >= r.unreachableProbes) return lost('origin-unreachable');
-    timer = setTimeout(() => void probeOnce(), r.probeIntervalMs);
+    timer = setTimeout(() => void probeOnce(), unreachable > 0 ? r.confirmAfterMs : r.probeIntervalMs);
   };
   timer = setTimeout(() => void probeOnce(), r.probeIntervalMs);
   return stop;

@@ -8,6 +8,8 @@ const PROBE_MS = 1000;
 const PROBE_TIMEOUT_MS = 1500;
 /** Probes without an answer (or with a 5xx), in a row, before the session counts as lost: one blip is not. */
 const UNREACHABLE_PROBES = 2;
+/** After one failed probe the next comes this soon: a blip is not a loss, a dead origin is told sooner. */
+const CONFIRM_MS = 250;
 /** A 'disconnected' peer often comes back by itself (ICE consent); after this long it is replaced. */
 const DISCONNECTED_GRACE_MS = 2000;
 
@@ -57,7 +59,7 @@ export function watchSession(session: MediaSession, onLost: (reason: LossReason)
     // A 429 or 401 is an origin that answers: only silence and 5xx speak of a lost one.
     unreachable = status === 0 || status >= 500 ? unreachable + 1 : 0;
     if (unreachable >= UNREACHABLE_PROBES) return lost('unreachable');
-    timer = setTimeout(() => void probe(), PROBE_MS);
+    timer = setTimeout(() => void probe(), unreachable > 0 ? CONFIRM_MS : PROBE_MS);
   };
   function stop() {
     done = true;
