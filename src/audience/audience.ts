@@ -84,6 +84,9 @@ export interface Audience extends ProgramConsumer {
   clip(spaceId: string, clipId: string): Promise<{ info: ClipInfo; data: () => Promise<Buffer> }>;
 }
 
+/** Closed here while the Space lives on: another origin runs it now (a function, so a wait does not narrow it away). */
+const handedOver = (stream: LiveStream): boolean => stream.state === 'closed';
+
 /** How long an ended Space's live window stays in memory (its playlist then comes from disk). */
 const ENDED_STREAM_KEEP_MS = 60_000;
 
@@ -293,8 +296,8 @@ class AudienceImpl implements Audience {
       audienceMetrics.playlistRequests.inc({ kind: 'live' });
       return { status: 200, body: renderMediaPlaylist(this.#endedView(rec)), blocking: false };
     }
-    // Handed over to another origin: not this origin's to answer any more (the forward or the edge asks the next).
-    if (stream.state === 'closed') return { status: 503, body: '', blocking: true };
+    // Handed over to another origin: not this origin's to answer any more; the same URL reaches the next.
+    if (handedOver(stream)) throw new TribuneError('MEDIA_MOVED');
     if (query.msn === undefined) {
       if (!stream.hasMedia()) throw new TribuneError('PLAYLIST_NOT_READY', { spaceId });
       audienceMetrics.playlistRequests.inc({ kind: skip === 'NO' ? 'live' : 'delta' });
@@ -305,6 +308,7 @@ class AudienceImpl implements Audience {
     const state = stream.reloadState(msn, part);
     if (state === 'too-far') throw new TribuneError('BLOCKING_REQUEST_TOO_FAR', { msn });
     const ok = await stream.waitUntil(() => stream.reloadState(msn, part) === 'ready', this.options.blockingTimeoutMs, signal);
+    if (handedOver(stream)) throw new TribuneError('MEDIA_MOVED');
     if (!ok || !stream.hasMedia()) {
       // RFC 8216bis §6.2.5.2: a server that cannot provide the playlist after blocking for three
       // target durations SHOULD return 503.
@@ -341,6 +345,7 @@ class AudienceImpl implements Audience {
       // The preload-hinted part (§4.4.5.3): hold the request until the part is complete, then send it.
       await stream.waitUntil(() => stream.part(msn, index).status !== 'wait', this.options.blockingTimeoutMs, signal);
       found = stream.part(msn, index);
+      if (found.status !== 'ready' && handedOver(stream)) throw new TribuneError('MEDIA_MOVED');
     }
     if (found.status !== 'ready') throw new TribuneError('MEDIA_NOT_FOUND');
     return found.data;

@@ -109,6 +109,11 @@ function handle(fn: Handler): Handler {
       return await fn(request, reply);
     } catch (error) {
       const code = isTribuneError(error) ? error.code : undefined;
+      if (isTribuneError(error) && code === 'MEDIA_MOVED') {
+        // The same URL, relative, so the client asks its edge again and reaches the origin that runs
+        // the Space now; players and ffmpeg follow a 307 without a word.
+        return reply.code(307).header('Location', request.url).header('Cache-Control', CACHE.noStore).send(error.toJSON());
+      }
       if (isTribuneError(error) && (code === 'PLAYLIST_NOT_READY' || code === 'REPLAY_NOT_AVAILABLE')) {
         // Rendered here, in the central handler's format, because it must stay cacheable for 1 s:
         // the central handler marks every error no-store, which would let a crowd waiting for a

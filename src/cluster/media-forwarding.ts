@@ -23,7 +23,7 @@ const FORWARD_TIMEOUT_MS = 15_000;
  */
 export function forwardMediaToRunningOrigin(app: FastifyInstance, deps: {
   originId: string; leases: SpaceLeases; standbys: SpaceLeases | null; registry: OriginRegistry; now: () => number; onError: (err: unknown) => void;
-}): void {
+}): { forget(spaceId: string): void } {
   const placement = new Map<string, { primary: string | null; standby: string | null; at: number }>();
   let urls: { map: Map<string, string | null>; at: number } = { map: new Map(), at: -Infinity };
 
@@ -86,7 +86,8 @@ export function forwardMediaToRunningOrigin(app: FastifyInstance, deps: {
     for (const target of targets) {
       try {
         answer = await fetch(new URL(request.url, target.url), {
-          method: request.method, headers, signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS),
+          // A redirect is the client's to follow (a 307 MEDIA_MOVED points back at the edge).
+          method: request.method, headers, redirect: 'manual', signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS),
           ...(hasBody ? { body: request.raw as unknown as ReadableStream, duplex: 'half' } : {}),
         } as RequestInit);
         break;
@@ -106,4 +107,6 @@ export function forwardMediaToRunningOrigin(app: FastifyInstance, deps: {
     }
     return reply.send(Buffer.from(await answer.arrayBuffer()));
   });
+  // This origin let a Space go: its requests must be forwarded from now on, not answered from the cache of who runs it.
+  return { forget: (spaceId) => { placement.delete(spaceId); } };
 }

@@ -41,9 +41,24 @@ export function startClusterOrigin(options: {
   const leases = new SpaceLeases(redis, options.prefix);
   const standbys = options.standbys ? new SpaceLeases(redis, options.prefix, 'standby') : null;
   const registry = new OriginRegistry(redis, options.prefix);
+  let forgetPlacement: (spaceId: string) => void = () => {};
+  // After this origin closes a Space's media, its requests are forwarded at once (not answered here
+  // from a placement cached a moment before).
+  const media: LocalMedia = {
+    ...options.media,
+    close: async (spaceId, why, closing) => {
+      forgetPlacement(spaceId);
+      await options.media.close(spaceId, why, closing);
+      forgetPlacement(spaceId);
+    },
+    standDown: async (spaceId) => {
+      await options.media.standDown(spaceId);
+      forgetPlacement(spaceId);
+    },
+  };
   const reconciler = new Reconciler({
     originId: options.originId, internalUrl: options.internalUrl, store: options.store, bus: options.bus, leases, standbys, registry,
-    media: options.media, clock: options.clock, onError: options.onError,
+    media, clock: options.clock, onError: options.onError,
     ...(options.intervalMs ? { intervalMs: options.intervalMs } : {}), ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
   });
   const status: ClusterStatus = {
@@ -62,7 +77,7 @@ export function startClusterOrigin(options: {
     status,
     reconciler,
     forwardMedia(app) {
-      forwardMediaToRunningOrigin(app, { originId: options.originId, leases, standbys, registry, now: () => options.clock.now(), onError: options.onError });
+      forgetPlacement = forwardMediaToRunningOrigin(app, { originId: options.originId, leases, standbys, registry, now: () => options.clock.now(), onError: options.onError }).forget;
     },
     hooks(local) {
       const kick = () => { void reconciler.kick(); };

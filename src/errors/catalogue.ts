@@ -67,6 +67,7 @@ export const ERRORS = {
   // Audience media (LL-HLS, replay)
   PLAYLIST_NOT_READY: { status: 404, message: 'No media yet for Space {spaceId}', doc: 'The Space has not gone live yet, or its first part is still being produced.' },
   MEDIA_NOT_FOUND: { status: 404, message: 'No such segment or part', doc: 'The segment or part does not exist (yet, or any more).' },
+  MEDIA_MOVED: { status: 307, message: 'The Space\'s stream moved to another origin while this request waited', doc: 'Cluster mode: the origin holding a blocking playlist reload or a preload-hinted part handed the Space over. The answer redirects to the same URL, which now reaches the origin running the Space.' },
   BLOCKING_REQUEST_TOO_FAR: { status: 400, message: 'The requested media sequence {msn} is too far in the future', doc: 'RFC 8216bis: a blocking reload more than two segments ahead is refused.' },
   REPLAY_NOT_AVAILABLE: { status: 404, message: 'No replay for Space {spaceId}', doc: 'The Space has not ended, had no audio, or its recording expired or was deleted.' },
 
