@@ -64,6 +64,12 @@ export class FailoverRig {
     const space = (await call(origins[0]!, 'POST', '/api/v1/spaces', { token: host.token, body: { title: 'Deux chaînes' } })).body;
     const started = await call(origins[1 % origins.length]!, 'POST', `/api/v1/spaces/${space.id}/start`, { token: host.token });
     if (started.status !== 200) throw new Error(`start: ${JSON.stringify(started)}`);
+    // The speaker publishes once an origin runs the Space's media (before, WHIP says SPACE_NOT_LIVE).
+    const running = await until(async () => {
+      const view = (await call(origins[0]!, 'GET', '/api/v1/cluster', { token: host.token })).body as { spaces?: Array<{ spaceId: string; origin: string | null }> };
+      return view.spaces?.some((s) => s.spaceId === space.id && s.origin !== null) === true;
+    }, 20_000, 100);
+    if (!running) throw new Error('no origin runs the Space');
     const url = (path: string) => `${edge.url}/api/v1/spaces/${space.id}/${path}`;
     const speaker = await publishWhip({ url: url('whip'), bearer: host.token, source: toneSource(TONE_HZ, 0.3) });
     let rig: FailoverRig | undefined;
