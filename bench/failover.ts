@@ -9,7 +9,8 @@
  *   3. the anchor, same round: kill -9 of the primary and its standby together, so the Space moves cold
  *      to one of the others once its lease lapses (what every move cost before the standby; LiveKit's
  *      answer to a lost node is this kind of move, a new room and a full reconnect).
- * Reported per event, median over the rounds: until the successor runs the Space, until the speaker is
+ * Reported per event, median over the rounds: until the Space's lease is the successor's (its media opens
+ * within a tick), until the speaker is
  * back, the WHEP listener's longest stretch without the tone, and how long an LL-HLS player at the live
  * edge would have stalled.
  *

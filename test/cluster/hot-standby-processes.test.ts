@@ -48,7 +48,7 @@ function ffmpegPlays(url: string): Promise<{ code: number | null; stderr: string
 }
 
 const say = (what: string, c: FailoverCost): void => {
-  process.stdout.write(`# ${what}: the standby ran the Space after ${c.tookOverMs} ms, the speaker was back after ${c.speakerBackMs} ms, `
+  process.stdout.write(`# ${what}: the lease was the standby's after ${c.tookOverMs} ms, the speaker was back after ${c.speakerBackMs} ms, `
     + `the WHEP listener heard ${c.whepGapMs} ms without the tone, the LL-HLS listener stalled ${c.llHlsStallS} s\n`);
 };
 

@@ -13,7 +13,7 @@ export const HEARD = 0.05;
 
 /** What one failover cost each kind of listener, from the signal. */
 export interface FailoverCost {
-  /** Until GET /api/v1/cluster names the successor as the Space's primary. */
+  /** Until GET /api/v1/cluster names the successor as the Space's primary (its lease; the media opens within a tick). */
   readonly tookOverMs: number;
   /** Until the speaker's WHIP session was back (a new session on the successor). */
   readonly speakerBackMs: number;
