@@ -76,6 +76,13 @@ async function main(): Promise<void> {
 
     const base = `${server.url}/hls/${space.id}`;
     const partsPerSegment = config.audience.segmentTargetMs / config.audience.partTargetMs;
+    // As a player starts: the multivariant playlist, which the origin holds until the first segment
+    // exists (a 404 PLAYLIST_NOT_READY if that takes longer than a blocking reload may wait), then the
+    // media playlist. Asking for the media playlist first fails before the first part exists.
+    const ready = performance.now() + 20_000;
+    while ((await fetch(`${base}/index.m3u8`).then(async (r) => { await r.arrayBuffer(); return r.status; })) !== 200) {
+      if (performance.now() > ready) throw new Error('the stream never became playable');
+    }
     const playlist = await (await fetch(`${base}/audio.m3u8`)).text();
     const hint = /PRELOAD-HINT:TYPE=PART,URI="part-(\d+)\.(\d+)\.m4s"/.exec(playlist);
     if (!hint) throw new Error(`no preload hint in the playlist:\n${playlist}`);
