@@ -82,6 +82,7 @@ async function main(): Promise<void> {
     const ready = performance.now() + 20_000;
     while ((await fetch(`${base}/index.m3u8`).then(async (r) => { await r.arrayBuffer(); return r.status; })) !== 200) {
       if (performance.now() > ready) throw new Error('the stream never became playable');
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const playlist = await (await fetch(`${base}/audio.m3u8`)).text();
     const hint = /PRELOAD-HINT:TYPE=PART,URI="part-(\d+)\.(\d+)\.m4s"/.exec(playlist);
