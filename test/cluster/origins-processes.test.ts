@@ -51,6 +51,13 @@ test('three origins: one runs the Space; kill -9 moves it, SIGTERM drains it', {
   assert.equal((await call(origins[2]!, 'GET', '/api/v1/cluster')).body.error.code, 'AUTH_REQUIRED');
   assert.match(await (await fetch(`${origins[2]!.url}/metrics`)).text(), /tribune_process_cpu_seconds_total\{[^}]*origin="o3"/, 'metrics name their origin');
 
+  // One per-address limit across the three: listener tokens (10 a minute per address by default), asked
+  // from this one address round-robin through every origin, ten granted in all, not ten per origin.
+  const granted = await Promise.all(Array.from({ length: 24 }, (_, i) =>
+    call(origins[i % 3]!, 'POST', `/api/v1/spaces/${space.id}/listener-token`).then((r) => r.status)));
+  assert.equal(granted.filter((s) => s === 201 || s === 200).length, 10, `granted: ${granted.join(',')}`);
+  assert.equal(granted.filter((s) => s === 429).length, 14, `refused: ${granted.join(',')}`);
+
   // Signalling through any origin reaches the one running the Space; the media flows to it directly.
   const others = origins.filter((o) => o !== first);
   const publisher = await publishWhip({ url: `${others[0]!.url}/api/v1/spaces/${space.id}/whip`, bearer: admin.token, source: toneSource(880, 0.3) });
