@@ -10,10 +10,14 @@ test('every code is documented in docs/errors.md, and the file is up to date', (
   assert.equal(doc, renderErrorsDoc(), 'docs/errors.md is stale: run npm run docs:errors');
 });
 
-test('codes are SCREAMING_SNAKE, statuses are 4xx/5xx, every entry has a doc sentence', () => {
+/** The one answer of the catalogue that is not an error: a held LL-HLS request sent to its own URL again. */
+const REDIRECTS = new Set(['MEDIA_MOVED']);
+
+test('codes are SCREAMING_SNAKE, statuses are 4xx/5xx (307 for the one redirect), every entry has a doc sentence', () => {
   for (const [code, spec] of Object.entries(ERRORS)) {
     assert.match(code, /^[A-Z][A-Z0-9_]+$/);
-    assert.ok(spec.status >= 400 && spec.status < 600, code);
+    if (REDIRECTS.has(code)) assert.equal(spec.status, 307, code);
+    else assert.ok(spec.status >= 400 && spec.status < 600, code);
     assert.ok(spec.doc.length > 10, code);
   }
 });
