@@ -55,9 +55,22 @@ export function withUser(url: string): string {
   return parsed.toString();
 }
 
+/**
+ * A connection out of the pool for a unit of work. While it is out, the pool does not listen to it: a
+ * server that drops it (a restart, a cut network) would emit an error nobody handles, and that ends
+ * the process. The query in flight rejects and says it; the connection is destroyed on release.
+ */
+async function checkOut(pool: Pool): Promise<{ client: Client; release: () => void }> {
+  const client = await pool.connect();
+  let broken = false;
+  const onError = (): void => { broken = true; };
+  client.on('error', onError);
+  return { client, release: () => { client.off('error', onError); client.release(broken); } };
+}
+
 /** Runs `work` in one transaction on one connection; rolls back on any throw. */
 export async function inTransaction<T>(pool: Pool, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+  const { client, release } = await checkOut(pool);
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -67,7 +80,7 @@ export async function inTransaction<T>(pool: Pool, work: (client: Client) => Pro
     await client.query('ROLLBACK').catch(() => {});
     throw err;
   } finally {
-    client.release();
+    release();
   }
 }
 
@@ -77,7 +90,7 @@ export async function inTransaction<T>(pool: Pool, work: (client: Client) => Pro
  * Each migration runs in its own transaction with its version row, so a crash leaves no half-step.
  */
 export async function migrate(pool: Pool, schema: string | undefined): Promise<void> {
-  const client = await pool.connect();
+  const { client, release } = await checkOut(pool);
   try {
     // The lock comes first: even CREATE SCHEMA IF NOT EXISTS fails when two sessions run it at once.
     const key = `tribune.migrate.${schema ?? ''}`;
@@ -105,6 +118,6 @@ export async function migrate(pool: Pool, schema: string | undefined): Promise<v
       await client.query('SELECT pg_advisory_unlock(hashtext($1))', [key]).catch(() => {});
     }
   } finally {
-    client.release();
+    release();
   }
 }
