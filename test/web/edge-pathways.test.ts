@@ -81,8 +81,11 @@ describe('a listener whose edge dies carries on through the backup edge', { skip
     process.stdout.write(`# the first edge killed: the page moved to the backup edge and stalled ${Math.round(stalledMs)} ms\n`);
     const viaB: string[] = fromB;
     assert.ok(viaB.some((u) => u.includes('/audio.m3u8')) && viaB.some((u) => u.includes('.m4s')), `playlists and parts from the backup edge: ${viaB.slice(0, 5).join(' ')}`);
-    const afterwards = await measureAudio(page, '[data-testid="live-audio"]', [TONE_HZ], 1_500);
-    assert.ok(afterwards.tones[String(TONE_HZ)]! > 0.01, `heard through the backup edge: ${JSON.stringify(afterwards.tones)}`);
+    // The tone's level is averaged over each window: a window with a hiccup of the loaded machine in
+    // it reads lower, a page that plays nothing reads nothing in all three.
+    const levels: number[] = [];
+    for (let k = 0; k < 3; k++) levels.push((await measureAudio(page, '[data-testid="live-audio"]', [TONE_HZ], 1_000)).tones[String(TONE_HZ)]!);
+    assert.ok(Math.max(...levels) > 0.01, `heard through the backup edge: ${levels.map((l) => l.toFixed(4)).join(' ')}`);
     await page.context().close();
   });
 });
