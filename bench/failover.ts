@@ -10,9 +10,10 @@
  *      to one of the others once its lease lapses (what every move cost before the standby; LiveKit's
  *      answer to a lost node is this kind of move, a new room and a full reconnect).
  * Reported per event, median over the rounds: until the Space's lease is the successor's (its media opens
- * within a tick), until the speaker is
- * back, the WHEP listener's longest stretch without the tone, and how long an LL-HLS player at the live
- * edge would have stalled.
+ * within a tick), until the speaker is back (a new session after the loss, or, a drain, one made before
+ * the old one closed), the WHEP listener's longest stretch without the tone, how long an LL-HLS player
+ * at the live edge would have stalled, and the longest stretch without the tone in what it was served
+ * (the audible gap: silence on the same timeline does not stall a player, but it is heard).
  *
  *   npx tsx bench/failover.ts [--rounds 3]
  */
@@ -65,6 +66,9 @@ const summary = (xs: FailoverCost[]) => xs.length === 0 ? null : {
   whepGapMs: median(xs.map((c) => c.whepGapMs)),
   llHlsStallS: median(xs.map((c) => c.llHlsStallS)),
   llHlsStallMaxS: Math.max(...xs.map((c) => c.llHlsStallS)),
+  llHlsGapMs: median(xs.map((c) => c.llHlsGapMs)),
+  llHlsGapMaxMs: Math.max(...xs.map((c) => c.llHlsGapMs)),
+  speakerMoved: xs.filter((c) => c.speakerMoved).length,
 };
 const result = { rounds: ROUNDS, failures, kill: summary(costs.kill), drain: summary(costs.drain), coldMove: summary(costs.coldMove), all: costs };
 log(`kill -9 (standby): ${JSON.stringify(result.kill)}`);

@@ -1,15 +1,23 @@
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Audience, StreamEpoch } from './audience/index.js';
-import { ContinuousProgramme } from './audience/index.js';
+import { ContinuousProgramme, RELAY_LOST_AFTER_MS } from './audience/index.js';
 import type { CaptionsWiring } from './captions-wiring.js';
 import type { LocalMedia } from './cluster/local-media.js';
-import type { ProgrammeRelay, RelayedFrame } from './cluster/programme-relay.js';
+import type { ProgrammeRelay, RelayMessage } from './cluster/programme-relay.js';
 import type { ProgramSink } from './media/types.js';
 import type { StageMedia } from './stage/index.js';
 
 /** A standby conceals with silence once the primary's programme has been missing this long. */
-export const STANDBY_CONCEAL_AFTER_MS = 300;
+export const STANDBY_CONCEAL_AFTER_MS = RELAY_LOST_AFTER_MS;
 const STANDBY_CHECK_MS = 50;
+/**
+ * A Space handed over to its standby waits at most this long for its speakers to publish there too
+ * (they probe their session every second, then connect, then let this one go): a client that does
+ * not move by then republishes when this origin closes its session, as after a loss.
+ */
+export const HAND_OVER_WITHIN_MS = 4_000;
+const HAND_OVER_CHECK_MS = 50;
 /** While the primary is silent, the reconciler is asked to look at most this often (it probes the primary). */
 const SILENT_KICK_EVERY_MS = 250;
 
@@ -21,6 +29,8 @@ interface Standby {
   programme: ContinuousProgramme | undefined;
   epoch: StreamEpoch | undefined;
   lastKick: number;
+  /** It holds the lease and its mixer runs; relayed frames still lead until the primary's last. */
+  promoted: boolean;
 }
 
 /** How long the primary's programme has been missing at this standby: since it began, before any frame. */
@@ -40,7 +50,7 @@ export function originMedia(deps: {
   stageMedia: StageMedia; audience: Audience; captions: CaptionsWiring; maxSessions: number;
   /** Absent: no standby (a cluster without a relay, or the tests of one origin). */
   relay?: ProgrammeRelay;
-  /** The primary's programme went missing here: look at the leases now. */
+  /** The primary's programme went missing here, or the primary passes the Space here: look at the leases now. */
   onPrimarySilent?: (spaceId: string) => void;
   /** Where the changes of role are told (an operator reads a failover from them). */
   log?: { info(obj: object, msg: string): void };
@@ -49,6 +59,8 @@ export function originMedia(deps: {
   const { stageMedia, audience, captions, relay } = deps;
   const seats = new Map<string, Map<string, boolean>>();
   const standbys = new Map<string, Standby>();
+  /** The pts of the last frame each Space running here relayed: its end marker on a hand-over. */
+  const lastRelayed = new Map<string, number>();
 
   /** The stream's sink, relaying each frame while this origin is the Space's primary. */
   const relaying = (spaceId: string, local: ProgramSink): ProgramSink => ({
@@ -57,13 +69,28 @@ export function originMedia(deps: {
       // After the local push: the first frame fixes the epoch. The part that frame may close is only
       // served in a later turn of the event loop, by which time the relay's write is in the kernel.
       const epoch = seats.has(spaceId) ? audience.epoch(spaceId) : undefined;
-      if (relay && epoch) relay.publish(spaceId, { epoch, frame });
+      if (!relay || !epoch) return;
+      relay.publish(spaceId, { epoch, frame });
+      lastRelayed.set(spaceId, frame.pts);
     },
     end: () => local.end(),
   });
 
-  const follow = (spaceId: string, standby: Standby, { epoch, frame }: RelayedFrame): void => {
+  const follow = (spaceId: string, standby: Standby, message: RelayMessage): void => {
+    if ('passing' in message) {
+      say(spaceId, 'standby: the primary passes the Space here');
+      deps.onPrimarySilent?.(spaceId);
+      return;
+    }
+    if ('end' in message) {
+      say(spaceId, 'standby: the primary relayed its last frame', { pts: message.end });
+      standby.programme?.relayEnded();
+      return;
+    }
+    const { epoch, frame } = message;
     if (!sameEpoch(standby.epoch, epoch)) {
+      // Promoted, this origin's timeline is the Space's: a stray frame of another is not followed.
+      if (standby.promoted) return;
       // The first frame, or the primary began a new timeline (an origin that took the Space cold).
       say(spaceId, standby.epoch ? 'standby: the primary began a new timeline, following it' : 'standby: packaging the relayed programme', { epoch });
       standby.epoch = epoch;
@@ -89,17 +116,22 @@ export function originMedia(deps: {
       if (seats.has(spaceId)) return;
       const standby = standbys.get(spaceId);
       if (standby?.programme) {
-        // Promotion: the relay stops, the timeline goes on, the mixer takes over from the silence.
+        // Promotion: the timeline goes on, the mixer takes over from the primary's last frame (a
+        // hand-over, whose speakers move here meanwhile) or from the silence (the primary died).
         say(spaceId, 'standby promoted: mixing here on the same timeline', { silentForMs: Math.round(standby.programme.silentForMs()) });
         standbys.delete(spaceId);
-        standby.unsubscribe();
+        standby.promoted = true;
         const programme = standby.programme;
         seats.set(spaceId, new Map());
-        stageMedia.openSpace(spaceId, programme.takeOver());
-        const stopConcealing = setInterval(() => {
-          if (programme.mixing || !seats.has(spaceId)) { clearInterval(stopConcealing); clearInterval(standby.timer); }
+        stageMedia.openSpace(spaceId, programme.takeOver(), (listener) => programme.heard(listener));
+        const stopFollowing = setInterval(() => {
+          if (!programme.mixing && seats.has(spaceId)) return;
+          if (programme.mixing) say(spaceId, 'mixing here', { concealedFrames: programme.concealed });
+          clearInterval(stopFollowing);
+          clearInterval(standby.timer);
+          standby.unsubscribe();
         }, STANDBY_CHECK_MS);
-        stopConcealing.unref();
+        stopFollowing.unref();
         // The mixer first; then what the primary stored before this origin joined (the cue log the
         // captions continue, the segments a replay lists), then the captions.
         await audience.refreshRecording(spaceId);
@@ -124,7 +156,22 @@ export function originMedia(deps: {
       // (or, a hot standby, the very timeline, so the open segment is left to it whole).
       if (why === 'handed-over') await (options?.followed ? audience.handOverFollowed(spaceId) : audience.handOver(spaceId));
       await stageMedia.closeSpace(spaceId);
+      // Nothing is relayed any more (the Space is no longer running here): the standby mixes from the next frame.
+      const end = lastRelayed.get(spaceId);
+      lastRelayed.delete(spaceId);
+      if (options?.followed && relay && end !== undefined) await relay.publishEnd(spaceId, { end });
       if (why === 'ended') await audience.flushRecording(spaceId);
+    },
+    async letSessionsMove(spaceId) {
+      if (!seats.has(spaceId)) return;
+      say(spaceId, 'handing over: the speakers publish to the next origin before this one lets them go');
+      stageMedia.moveOut(spaceId);
+      await relay?.publishPassing(spaceId);
+      const deadline = performance.now() + HAND_OVER_WITHIN_MS;
+      while (seats.has(spaceId) && (stageMedia.stats().bySpace[spaceId]?.publishing ?? 0) > 0 && performance.now() < deadline) {
+        await sleep(HAND_OVER_CHECK_MS);
+      }
+      say(spaceId, 'handing over: the speakers moved', { stillHere: stageMedia.stats().bySpace[spaceId]?.publishing ?? 0 });
     },
     async standBy(spaceId) {
       if (!relay || standbys.has(spaceId) || seats.has(spaceId)) return;
@@ -135,6 +182,7 @@ export function originMedia(deps: {
         epoch: undefined,
         since: performance.now(),
         lastKick: -Infinity,
+        promoted: false,
         unsubscribe: relay.subscribe(spaceId, (relayed) => follow(spaceId, standby, relayed)),
         timer: setInterval(() => {
           if (standby.programme?.mixing || silentFor(standby) < STANDBY_CONCEAL_AFTER_MS) return;

@@ -16,6 +16,7 @@ import { publicBaseUrl } from './services/views.js';
 import { RedisBus } from './bus/redis/redis-bus.js';
 import type { AudienceCounters } from './counters/counters.js';
 import { bookkeepingMedia } from './cluster/local-media.js';
+import { sessionIdPrefix } from './cluster/media-forwarding.js';
 import { embeddedStatus, startClusterOrigin, type ClusterOrigin } from './cluster/origin.js';
 import { ProgrammeRelay } from './cluster/programme-relay.js';
 import { originMedia, sessionLoad } from './origin-media.js';
@@ -140,6 +141,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       ...STAGE_MEDIA_TUNING,
       udpPort: config.stage.udpPort, bindAddress: config.stage.bindAddress, advertisedAddresses: config.stage.advertisedAddresses,
       iceServers: config.stage.iceServers, maxSessions: config.stage.maxMediaSessions, opusBitrate: config.stage.programBitrate,
+      ...(isClusterMode(config) ? { sessionIdPrefix: sessionIdPrefix(config.cluster.originId!) } : {}),
     });
     captions = new CaptionsWiring({ config: config.captions, stageMedia, audience, store, log: app.log });
   }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EncodedFrame } from '../media/types.js';
-import { ContinuousProgramme } from './continuity.js';
+import { ContinuousProgramme, RELAY_LOST_AFTER_MS } from './continuity.js';
 import { OPUS_SILENCE } from './live-stream.js';
 
 const frame = (pts: number, wallClock: number, byte = 1): EncodedFrame => ({ opus: Buffer.from([0xfc, byte]), pts, wallClock });
@@ -67,4 +67,63 @@ test('after a takeover the mixer continues the timeline after the silence, and r
   assert.ok(p.mixing);
   mixer.end();
   assert.equal(r.ended(), 1);
+});
+
+test('a hand-over: after the takeover the relayed frames lead until the primary\'s last, then the mixer follows with no silence', () => {
+  let now = 0;
+  const r = recorder();
+  const heard: number[] = [];
+  const p = new ContinuousProgramme(r.sink, () => now);
+  p.heard((f) => heard.push(f.pts));
+  p.relayed(frame(0, 1_000));
+  const mixer = p.takeOver();
+  // The primary still relays (its speakers are moving here): the mixer's frames wait.
+  for (let k = 1; k <= 10; k++) {
+    now = k * 20;
+    mixer.push(frame(500_000 + k * 960, 2_000 + k * 20, 9));
+    p.relayed(frame(k * 960, 1_000 + k * 20));
+  }
+  assert.equal(p.mixing, false);
+  assert.ok(r.frames.every((f) => f.opus[1] !== 9), 'no mixed frame while the relay leads');
+  p.relayEnded();
+  now = 220;
+  mixer.push(frame(500_000 + 11 * 960, 2_220, 9));
+  p.relayed(frame(11 * 960, 1_220)); // after the end: ignored
+  assert.ok(p.mixing);
+  const pts = r.frames.map((f) => f.pts);
+  assert.deepEqual(pts, Array.from({ length: 12 }, (_, k) => k * 960), 'one timeline, no frame twice, none missing');
+  assert.equal(r.frames.at(-1)!.opus[1], 9);
+  assert.equal(p.concealed, 0, 'no silence between the primary\'s last frame and the mixer\'s first');
+  assert.deepEqual(heard, pts, 'WHEP listeners hear the same timeline');
+});
+
+test('a takeover while the relay still runs waits for it; when it falls silent without a word, the mixer takes over after RELAY_LOST_AFTER_MS', () => {
+  let now = 0;
+  const r = recorder();
+  const p = new ContinuousProgramme(r.sink, () => now);
+  p.relayed(frame(0, 1_000));
+  const mixer = p.takeOver();
+  now = RELAY_LOST_AFTER_MS - 20;
+  mixer.push(frame(960, 2_000, 9));
+  assert.equal(p.mixing, false, 'the relay is late, not lost');
+  now = RELAY_LOST_AFTER_MS + 20;
+  mixer.push(frame(1_920, 2_020, 9));
+  assert.ok(p.mixing);
+  assert.equal(r.frames.at(-1)!.opus[1], 9);
+  assert.ok(p.concealed > 0, 'the silence of a lost relay is concealed on the timeline');
+});
+
+test('after the end marker a mixer a little late still follows directly; one much later is preceded by the silence of its lateness', () => {
+  for (const [lateMs, silence] of [[80, 0], [400, 15]] as const) {
+    let now = 0;
+    const r = recorder();
+    const p = new ContinuousProgramme(r.sink, () => now);
+    p.relayed(frame(0, 1_000));
+    const mixer = p.takeOver();
+    p.relayEnded();
+    now = lateMs;
+    mixer.push(frame(77 * 960, 3_000, 9));
+    assert.equal(p.concealed, silence, `${lateMs} ms late`);
+    assert.equal(r.frames.at(-1)!.pts, (silence + 1) * 960);
+  }
 });

@@ -11,4 +11,4 @@ export type { RecordingStore, RecordingHandle } from './recording-store.js';
 export { DiskRecordingStore } from './recording-store.js';
 export { SharedRecordingStore, type RecordingRows, type StoredRecording } from './shared-recording.js';
 export type { Subtitles, TranscriptLine } from './subtitles.js';
-export { ContinuousProgramme } from './continuity.js';
+export { ContinuousProgramme, RELAY_LOST_AFTER_MS } from './continuity.js';

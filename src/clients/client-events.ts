@@ -7,6 +7,8 @@ export interface SessionEvents {
   reconnecting: { reason: LossReason; attempt: number };
   /** A new session carries the media again; `gapMs` from the loss being noticed. */
   published: { location: string | undefined; gapMs: number; reconnects: number };
+  /** The origin handed the Space over and the next session carries the media: no loss, no gap. */
+  moved: { location: string | undefined; moves: number };
   /** Republishing stopped: a final refusal, or nothing worked within the bound. */
   'gave-up': { error: Error };
 }

@@ -41,4 +41,11 @@ export const RECONNECT_DEFAULTS = Object.freeze({
   deleteOldMs: 1_000,
   /** A connect attempt during a republish: a media path that takes longer is not coming. */
   connectTimeoutMs: 5_000,
+  /** A move is given up after this long (the old session then ends, and the client republishes as after a loss). */
+  moveWithinMs: 3_500,
+  /**
+   * After a move a publisher sends to the old session too until its origin closes it (the end of its
+   * hand-over, at most 4 s later), or this long.
+   */
+  moveLingerMs: 5_000,
 });

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type ndc from 'node-datachannel';
 import { SessionEmitter } from './client-events.js';
 import { CLIENT_DEFAULTS, RECONNECT_DEFAULTS } from './defaults.js';
@@ -24,6 +25,8 @@ export interface ReconnectCounters {
   readonly attempts: number;
   /** From the last loss being noticed to the new session carrying media, ms; -1 before any. */
   readonly lastGapMs: number;
+  /** Hand-overs made before the old session closed (make before break): not losses. */
+  readonly moves: number;
 }
 
 /** Republishing, as the clients' options say it: on by default, `withinMs` per loss (RECONNECT_DEFAULTS). */
@@ -34,6 +37,11 @@ export interface KeepOptions {
   /** false: no probe, and a lost session stays lost (the client only reports it). */
   readonly reconnect: ReconnectOption;
   readonly signal?: AbortSignal | undefined;
+  /**
+   * On a move, whether the old session goes on carrying media beside the next one until its origin
+   * closes it (a publisher: both mixes have the voice meanwhile), or is let go at once (a listener).
+   */
+  readonly keepSendingWhileMoving?: boolean;
 }
 
 /**
@@ -41,10 +49,17 @@ export interface KeepOptions {
  * closes the peer, DELETEs the old resource (best effort, bounded), and POSTs again through the same
  * URL with jittered backoff until a new session connects, a refusal is final, or `withinMs` passes.
  * The same URL reaches the origin that now runs the Space: any origin forwards to it.
+ *
+ * When the origin hands the Space over instead (its probe answers `moving`), the next session is made
+ * before the old one is let go (make before break; a publisher sends to both until the old origin
+ * closes its session).
  */
 export class KeptSession<S extends LiveSession> {
   readonly events = new SessionEmitter();
   #current: S | null;
+  /** During a move's overlap: the session being let go, still carrying media. */
+  #leaving: S | null = null;
+  #moves = 0;
   #state: KeptState = 'connected';
   #stopWatch: () => void = () => undefined;
   readonly #abort = new AbortController();
@@ -69,10 +84,12 @@ export class KeptSession<S extends LiveSession> {
   }
 
   get current(): S | null { return this.#current; }
+  /** The sessions that carry media now: the current one and, during a move, the one being let go. */
+  get carrying(): S[] { return [this.#current, this.#leaving].filter((s): s is S => s !== null); }
   get state(): KeptState { return this.#state; }
   get location(): string | undefined { return this.#current?.location; }
   counters(): ReconnectCounters {
-    return { losses: this.#losses, reconnects: this.#reconnects, attempts: this.#attempts, lastGapMs: this.#lastGapMs };
+    return { losses: this.#losses, reconnects: this.#reconnects, attempts: this.#attempts, lastGapMs: this.#lastGapMs, moves: this.#moves };
   }
 
   /** Idempotent: stops republishing, DELETEs the session, closes the peer. */
@@ -81,17 +98,58 @@ export class KeptSession<S extends LiveSession> {
       if (this.#state !== 'failed') this.#state = 'closed';
       this.#stopWatch();
       this.#abort.abort();
-      const session = this.#current;
+      const sessions = this.carrying;
       this.#current = null;
-      if (!session) return;
-      await deleteSession(session.location, this.#options.bearer, CLIENT_DEFAULTS.requestTimeoutMs);
-      closePeer(session.pc);
+      this.#leaving = null;
+      await Promise.all(sessions.map(async (session) => {
+        await deleteSession(session.location, this.#options.bearer, CLIENT_DEFAULTS.requestTimeoutMs);
+        closePeer(session.pc);
+      }));
     })();
     return this.#closing;
   }
 
   #watch(session: S): void {
-    this.#stopWatch = watchSession(session.pc, session.location, this.#reconnect, (reason) => void this.#lost(session, reason));
+    this.#stopWatch = watchSession(session.pc, session.location, this.#reconnect, (reason) => void this.#lost(session, reason), () => void this.#move(session));
+  }
+
+  /** The origin hands the Space over: connect through the same URL (now the next origin), then let the old session go. */
+  async #move(session: S): Promise<void> {
+    if (this.#closing || this.#current !== session) return;
+    const r = RECONNECT_DEFAULTS;
+    let next: S;
+    try {
+      next = await retryUntil(
+        (remainingMs) => this.#connect(Math.min(remainingMs, r.connectTimeoutMs), this.#abort.signal),
+        { withinMs: r.moveWithinMs, signal: this.#abort.signal, onAttempt: () => { this.#attempts += 1; } },
+      );
+    } catch {
+      // Not moved in time: the old origin ends this session when its hand-over does, and that loss republishes.
+      if (!this.#closing && this.#current === session) this.#watch(session);
+      return;
+    }
+    if (this.#closing || this.#current !== session) {
+      closePeer(next.pc);
+      await deleteSession(next.location, this.#options.bearer, r.deleteOldMs);
+      return;
+    }
+    this.#current = next;
+    this.#moves += 1;
+    this.#watch(next);
+    this.events.emit('moved', { location: next.location, moves: this.#moves });
+    if (!this.#options.keepSendingWhileMoving) {
+      await deleteSession(session.location, this.#options.bearer, r.deleteOldMs);
+      closePeer(session.pc);
+      return;
+    }
+    // The DELETE tells the old origin this publisher moved; it keeps the voice in its mix, and this
+    // client keeps sending it there, until it closes the session at the end of its hand-over.
+    this.#leaving = session;
+    const closed = new Promise<void>((resolve) => session.pc.onStateChange((state) => { if (state === 'closed' || state === 'failed') resolve(); }));
+    await deleteSession(session.location, this.#options.bearer, r.deleteOldMs);
+    await Promise.race([closed, sleep(r.moveLingerMs)]);
+    if (this.#leaving === session) this.#leaving = null;
+    closePeer(session.pc);
   }
 
   async #lost(session: S, reason: LossReason): Promise<void> {

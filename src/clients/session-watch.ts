@@ -1,19 +1,24 @@
 import type ndc from 'node-datachannel';
+import { SESSION_STATE_HEADER } from '../media/session-state.js';
 import { RECONNECT_DEFAULTS } from './defaults.js';
 
 /** Why a client decided its session was lost. */
 export type LossReason = 'peer-closed' | 'peer-failed' | 'peer-disconnected' | 'session-gone' | 'origin-unreachable';
 
-export type ProbeAnswer = 'alive' | 'gone' | 'unreachable';
+export type ProbeAnswer = 'alive' | 'moving' | 'gone' | 'unreachable';
 
-/** One probe of a WHIP/WHEP session resource (GET): 404 gone, 5xx or no answer unreachable, else alive. */
+/**
+ * One probe of a WHIP/WHEP session resource (GET): 404 gone, 5xx or no answer unreachable, a 200 that
+ * says its Space is moving (session-state.ts) moving, else alive.
+ */
 export async function probeSession(location: string, timeoutMs: number): Promise<ProbeAnswer> {
   try {
     const res = await fetch(location, { method: 'GET', signal: AbortSignal.timeout(timeoutMs) });
     await res.arrayBuffer();
     if (res.status === 404) return 'gone';
     // A 429 is an origin that answers: only silence and 5xx speak of a lost one.
-    return res.status >= 500 ? 'unreachable' : 'alive';
+    if (res.status >= 500) return 'unreachable';
+    return res.ok && res.headers.get(SESSION_STATE_HEADER) === 'moving' ? 'moving' : 'alive';
   } catch {
     return 'unreachable';
   }
@@ -21,9 +26,13 @@ export async function probeSession(location: string, timeoutMs: number): Promise
 
 /**
  * Watches one session for loss: the peer's state, and (with `probe`) its resource every second. Calls
- * `onLost` once; `stop()` ends the watch quietly (the client closed the session itself).
+ * `onLost` once, or `onMoving` once (the origin hands the Space over: the client opens its next session
+ * while this one still carries its media, and stops this watch); `stop()` ends the watch quietly (the
+ * client closed the session itself).
  */
-export function watchSession(pc: ndc.PeerConnection, location: string | undefined, probe: boolean, onLost: (reason: LossReason) => void): () => void {
+export function watchSession(
+  pc: ndc.PeerConnection, location: string | undefined, probe: boolean, onLost: (reason: LossReason) => void, onMoving: () => void = () => {},
+): () => void {
   const r = RECONNECT_DEFAULTS;
   let done = false;
   let unreachable = 0;
@@ -47,6 +56,7 @@ export function watchSession(pc: ndc.PeerConnection, location: string | undefine
     const answer = await probeSession(location, r.probeTimeoutMs);
     if (done) return;
     if (answer === 'gone') return lost('session-gone');
+    if (answer === 'moving') { stop(); return onMoving(); }
     unreachable = answer === 'unreachable' ? unreachable + 1 : 0;
     if (unreachable >= r.unreachableProbes) return lost('origin-unreachable');
     timer = setTimeout(() => void probeOnce(), unreachable > 0 ? r.confirmAfterMs : r.probeIntervalMs);

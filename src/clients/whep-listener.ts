@@ -67,6 +67,8 @@ export async function listenWhep(options: ListenWhepOptions): Promise<WhepListen
     // Registered before the answer is applied: the first packets can arrive before connect resolves.
     track.onMessage((message) => {
       if (kept?.state === 'closed' || isRtcp(message)) return;
+      // Only the current session is heard: a next one (a move, a republish) from when it takes over.
+      if (kept && kept.current?.pc !== pc) return;
       const packet = parseRtp(message);
       if (typeof packet === 'string') return;
       lastPacketAt = performance.now();

@@ -70,7 +70,7 @@ export async function publishWhip(options: PublishWhipOptions): Promise<WhipPubl
     return { pc, track, location };
   };
   const kept = new KeptSession(await firstSession(connect, options.connectTimeoutMs ?? d.connectTimeoutMs, options.signal), connect, {
-    bearer: options.bearer, reconnect: options.reconnect, signal: options.signal,
+    bearer: options.bearer, reconnect: options.reconnect, signal: options.signal, keepSendingWhileMoving: true,
   });
   const connectMs = performance.now() - started;
   const encoder = new opus.OpusEncoder(d.sampleRate, 1);
@@ -111,17 +111,20 @@ export async function publishWhip(options: PublishWhipOptions): Promise<WhipPubl
       tick += 1;
       const frame = next();
       if (frame === 'ended') { ended = true; return; }
-      const track = kept.current?.track;
+      // During a move, the same packet to both sessions: each origin's mix has the voice.
+      const sessions = kept.carrying;
       if (frame === 'empty') underruns += 1;
-      else if (!track) framesWhileDown += 1;
+      else if (sessions.length === 0) framesWhileDown += 1;
       else {
         const pcm = Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
         const packet = writeRtp(d.opusPayloadType, sequence, timestamp, ssrc, encoder.encode(pcm));
-        try {
-          if (track.sendMessageBinary(packet)) { packetsSent += 1; bytesSent += packet.length; }
-        } catch {
-          // A track torn down under us is a lost session the watch reports; without republishing it is final.
-          if (options.reconnect === false) { sendFailed = true; return; }
+        for (const { track } of sessions) {
+          try {
+            if (track.sendMessageBinary(packet)) { packetsSent += 1; bytesSent += packet.length; }
+          } catch {
+            // A track torn down under us is a lost session the watch reports; without republishing it is final.
+            if (options.reconnect === false) { sendFailed = true; return; }
+          }
         }
       }
       sequence = (sequence + 1) & 0xffff;

@@ -12,6 +12,12 @@ export interface LocalMedia {
    * continues its recording. Resolves once the recording is stored, so the next origin continues after it.
    */
   close(spaceId: string, why: 'ended' | 'handed-over', options?: { readonly followed?: boolean }): Promise<void>;
+  /**
+   * The Space was handed to its standby (the lease passed): its clients are told to open their next
+   * session there, and this resolves once its speakers did (or after a bound). The caller closes it
+   * afterwards, and the standby mixes from the frame after this origin's last.
+   */
+  letSessionsMove(spaceId: string): Promise<void>;
   /** Spaces this origin stands by for: a hot copy of another origin's stream, ready to take over. */
   standing(): string[];
   /**
@@ -41,6 +47,7 @@ export function bookkeepingMedia(): LocalMedia & { seats(spaceId: string): Reado
     primarySilentForMs: () => 0,
     async open(spaceId) { standing.delete(spaceId); if (!spaces.has(spaceId)) spaces.set(spaceId, new Map()); },
     async close(spaceId) { spaces.delete(spaceId); },
+    async letSessionsMove() { /* no sessions to move */ },
     syncSeats(spaceId, seats) { spaces.set(spaceId, new Map(seats.map((s) => [s.id, s.muted]))); },
     load: () => 0,
     seats: (spaceId) => spaces.get(spaceId),

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TribuneError } from '../errors/catalogue.js';
+import { SESSION_STATE_HEADER } from '../media/session-state.js';
 import type { SpaceLeases } from './leases.js';
 import type { OriginRegistry } from './registry.js';
 
@@ -7,10 +8,23 @@ import type { OriginRegistry } from './registry.js';
 export const FORWARDED_HEADER = 'x-tribune-forwarded-by';
 
 // The media of a Space: WHIP/WHEP signalling (and its session resources) and LL-HLS.
-const MEDIA_PATH = /^\/(?:api\/v1\/spaces\/([^/?]+)\/(?:whip|whep)(?:\/[^/?]+)?|hls\/([^/?]+)\/[^/?]+)(?:\?.*)?$/;
+const MEDIA_PATH = /^\/(?:api\/v1\/spaces\/([^/?]+)\/(?:whip|whep)(?:\/([^/?]+))?|hls\/([^/?]+)\/[^/?]+)(?:\?.*)?$/;
+/** Between the origin id and the random part of a session id: in neither alphabet. */
+const OWNER_SEPARATOR = '~';
+
+/** What starts the id of every session an origin makes: the origin that holds it. */
+export const sessionIdPrefix = (originId: string): string => `${originId}${OWNER_SEPARATOR}`;
+
+const safeDecode = (part: string): string => { try { return decodeURIComponent(part); } catch { return part; } };
+
+/** The origin holding a session, read from its id; null for an id made without one. */
+export function sessionOwner(sessionId: string): string | null {
+  const at = sessionId.indexOf(OWNER_SEPARATOR);
+  return at > 0 ? sessionId.slice(0, at) : null;
+}
 // No accept-encoding: fetch would decompress what it relays; the edge compresses if it wants to.
 const REQUEST_HEADERS = ['authorization', 'content-type', 'if-none-match', 'accept'];
-const RESPONSE_HEADERS = ['content-type', 'location', 'etag', 'cache-control', 'link', 'retry-after', 'accept-post', 'allow', 'vary'];
+const RESPONSE_HEADERS = ['content-type', 'location', 'etag', 'cache-control', 'link', 'retry-after', 'accept-post', 'allow', 'vary', SESSION_STATE_HEADER.toLowerCase()];
 const PLACEMENT_CACHE_MS = 500;
 /** Longer than the origin's hold of a blocking playlist reload (6 s). */
 const FORWARD_TIMEOUT_MS = 15_000;
@@ -53,24 +67,39 @@ export function forwardMediaToRunningOrigin(app: FastifyInstance, deps: {
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.headers[FORWARDED_HEADER] !== undefined) return;
     const match = MEDIA_PATH.exec(request.url);
-    const spaceId = match?.[1] ?? match?.[2];
+    const spaceId = match?.[1] ?? match?.[3];
     if (!spaceId) return;
-    const isHls = match?.[2] !== undefined && (request.method === 'GET' || request.method === 'HEAD');
+    const isHls = match?.[3] !== undefined && (request.method === 'GET' || request.method === 'HEAD');
+    const sessionId = match?.[2] === undefined ? undefined : safeDecode(match[2]);
+    const owner = sessionId === undefined ? null : sessionOwner(sessionId);
     let targets: Array<{ origin: string; url: string }>;
     let selfIsStandby = false;
+    let ownerGone = false;
     try {
       const { primary, standby } = await placed(decodeURIComponent(spaceId));
-      if (primary === null || primary === deps.originId) return;
+      if (owner !== null) {
+        // A session resource lives where the session is, which is not always where the Space runs:
+        // while a Space moves, its speakers' old sessions are still held (and probed, and DELETEd) on
+        // the origin they leave. Once that origin is gone and the Space runs elsewhere, so is the session.
+        if (owner === deps.originId) return;
+        const url = await internalUrl(owner);
+        if (!url) throw new TribuneError('MEDIA_SESSION_NOT_FOUND', { sessionId });
+        targets = [{ origin: owner, url }];
+        ownerGone = owner !== primary;
+      } else {
+        if (primary === null || primary === deps.originId) return;
       selfIsStandby = isHls && standby === deps.originId;
       // LL-HLS has a second source: the standby makes the same names and bytes, so when the primary
       // does not answer its listeners are served from there (or from here, if this is the standby).
-      const candidates = isHls && standby !== null && !selfIsStandby ? [primary, standby] : [primary];
-      targets = [];
-      for (const origin of candidates) {
-        const url = await internalUrl(origin);
-        if (url) targets.push({ origin, url });
+        const candidates = isHls && standby !== null && !selfIsStandby ? [primary, standby] : [primary];
+        targets = [];
+        for (const origin of candidates) {
+          const url = await internalUrl(origin);
+          if (url) targets.push({ origin, url });
+        }
       }
     } catch (err) {
+      if (err instanceof TribuneError) throw err;
       // Redis away: answer locally (the local routes say what this origin knows).
       deps.onError(err);
       return;
@@ -98,6 +127,7 @@ export function forwardMediaToRunningOrigin(app: FastifyInstance, deps: {
     }
     if (!answer) {
       if (selfIsStandby) return;
+      if (ownerGone) throw new TribuneError('MEDIA_SESSION_NOT_FOUND', { sessionId });
       throw new TribuneError('NOT_READY', { reason: 'the origin running this Space does not answer' });
     }
     reply.code(answer.status);

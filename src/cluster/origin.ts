@@ -51,6 +51,11 @@ export function startClusterOrigin(options: {
       await options.media.close(spaceId, why, closing);
       forgetPlacement(spaceId);
     },
+    letSessionsMove: async (spaceId) => {
+      // The clients' next sessions are POSTed here too: forwarded to the new primary, not answered here.
+      forgetPlacement(spaceId);
+      await options.media.letSessionsMove(spaceId);
+    },
     standDown: async (spaceId) => {
       await options.media.standDown(spaceId);
       forgetPlacement(spaceId);

@@ -65,6 +65,8 @@ export class Reconciler {
   #origins: OriginInfo[] = [];
   readonly #orphanedSince = new Map<string, number>();
   readonly #watching = new Map<string, () => void>();
+  /** Spaces a drain passed to their standby, whose sessions are moving: a tick leaves them to the drain. */
+  readonly #handingOver = new Set<string>();
   #stopped = false;
 
   constructor(options: ReconcilerOptions) {
@@ -125,7 +127,7 @@ export class Reconciler {
         media.syncSeats(spaceId, (await store.stage.onStage(spaceId)).map((p) => ({ id: p.id, muted: p.muted })));
         continue;
       }
-      if (media.running().includes(spaceId)) await this.#close(spaceId, 'handed-over', holder !== null && holder === standby);
+      if (media.running().includes(spaceId) && !this.#handingOver.has(spaceId)) await this.#close(spaceId, 'handed-over', holder !== null && holder === standby);
       if (standbys && holder !== null && this.#state === 'serving') {
         if (standby === originId && !(await standbys.renew(spaceId, originId, leaseTtlMs))) standby = null;
         if (standby === null && shouldTake(originId, this.#origins, now, 0, this.#o.patienceMs, holder)
@@ -171,14 +173,21 @@ export class Reconciler {
     const now = this.#o.clock.now();
     await this.#report(now).catch(this.#o.onError);
     const { media, leases, standbys, originId, leaseTtlMs } = this.#o;
-    for (const spaceId of media.running()) {
+    await Promise.all(media.running().map(async (spaceId) => {
       // To the hot standby when there is one: it carries the same timeline on, so the open segment is
-      // left to it whole and the stream has no break. Otherwise released, for any origin to take cold.
+      // left to it whole and the stream has no break; the speakers publish there before this origin
+      // lets them go, and the standby mixes from the frame after this origin's last. Otherwise
+      // released, for any origin to take cold.
       const standby = (await standbys?.holders([spaceId]).catch(() => null))?.get(spaceId) ?? null;
       const passed = standby !== null && await leases.pass(spaceId, originId, standby, leaseTtlMs).catch(() => false);
+      if (passed) {
+        this.#handingOver.add(spaceId);
+        await media.letSessionsMove(spaceId).catch(this.#o.onError);
+      }
       await this.#close(spaceId, 'handed-over', passed);
+      this.#handingOver.delete(spaceId);
       if (!passed) await leases.release(spaceId, originId).catch(this.#o.onError);
-    }
+    }));
     for (const spaceId of media.standing()) {
       await media.standDown(spaceId);
       await standbys?.release(spaceId, originId).catch(this.#o.onError);

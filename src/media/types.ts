@@ -58,9 +58,16 @@ export interface StageAuthority {
 }
 
 /** Implemented by the stage plane: control tells it what happened on the stage. */
+/** Registers the one listener of a stream of programme frames. */
+export type ProgramFeed = (listener: (frame: EncodedFrame) => void) => void;
+
 export interface StageMediaControl {
-  /** The Space went live: start its mixer clock and feed `sink`. */
-  openSpace(spaceId: string, sink: ProgramSink): void;
+  /**
+   * The Space went live: start its mixer clock and feed `sink`. With `heard`, the WHEP listeners of
+   * the programme get what `heard` delivers instead of the mixer's own output (a promoted standby:
+   * the timeline it carries on, relayed frames then its mix).
+   */
+  openSpace(spaceId: string, sink: ProgramSink, heard?: ProgramFeed): void;
   /** The Space ended: close every session, flush, call sink.end(). Idempotent. */
   closeSpace(spaceId: string): Promise<void>;
   /** Takes a seat out of the mix (or back in) within one frame. */

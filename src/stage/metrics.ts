@@ -17,7 +17,7 @@ export const stageMetrics = {
   }),
   sessionProbes: new Counter({
     name: 'tribune_stage_session_probes_total',
-    help: 'GETs of a WHIP/WHEP session resource (clients checking their origin), by kind and answer (held, gone); a burst of gone is clients noticing a move.',
+    help: 'GETs of a WHIP/WHEP session resource (clients checking their origin), by kind and answer (held, moving, gone); a burst of gone is clients noticing a move, moving is a drain handing their sessions over.',
     labelNames: ['kind', 'answer'] as const,
     registers: [registry],
   }),

@@ -37,6 +37,11 @@ export interface StageMediaOptions {
   readonly gatheringTimeoutMs: number;
   /** Interval of SpeakerLevels events, >= 250 ms (4 Hz). */
   readonly levelIntervalMs: number;
+  /**
+   * Starts every session id (cluster mode: `<origin id>~`), so that any origin can send a request for
+   * a session resource to the origin that holds it, wherever the Space runs by then.
+   */
+  readonly sessionIdPrefix?: string;
 }
 
 export type ResolvedStageMediaOptions = Readonly<Omit<StageMediaOptions, 'bindAddress'>> & {

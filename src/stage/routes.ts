@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { SESSION_STATE_HEADER } from '../media/session-state.js';
 import type { StageAuthority } from '../media/types.js';
 import { TribuneError } from '../errors/catalogue.js';
 import { credentialOf } from '../http/credentials.js';
@@ -80,10 +81,12 @@ export function stageRoutes(app: FastifyInstance, deps: StageRoutesDeps): void {
     // a second apart) to notice within a second or two that the origin holding its session is gone
     // (404 here once the Space moved; 503 from a forwarding origin while the holder does not answer).
     app.get<{ Params: SessionParams }>(`${base}/:sessionId`, async (request, reply) => {
-      const held = media.hasSession(request.params.spaceId, kind, request.params.sessionId);
-      stageMetrics.sessionProbes.inc({ kind, answer: held ? 'held' : 'gone' });
-      if (!held) throw new TribuneError('MEDIA_SESSION_NOT_FOUND', { sessionId: request.params.sessionId });
-      return reply.code(200).header('Cache-Control', 'no-store').send();
+      const state = media.sessionState(request.params.spaceId, kind, request.params.sessionId);
+      stageMetrics.sessionProbes.inc({ kind, answer: state });
+      if (state === 'gone') throw new TribuneError('MEDIA_SESSION_NOT_FOUND', { sessionId: request.params.sessionId });
+      // Moving (this origin hands the Space over): the client opens its next session through the same
+      // URL, which now reaches the next origin, and lets this one go once the next carries its media.
+      return reply.code(200).header('Cache-Control', 'no-store').header(SESSION_STATE_HEADER, state).send();
     });
 
     // Trickle ICE and ICE restarts (RFC 9725 §4.3) are not implemented: answers are non-trickle.

@@ -1,4 +1,4 @@
-import type { ListenGrant, ProgramSink, SeatAudioTap, SeatMediaState, SpeakerLevels, StageSeat } from '../media/types.js';
+import type { ListenGrant, ProgramFeed, ProgramSink, SeatAudioTap, SeatMediaState, SpeakerLevels, StageSeat } from '../media/types.js';
 import { PROGRAM_FORMAT } from '../media/types.js';
 import { TribuneError } from '../errors/catalogue.js';
 import { FrameClock } from './frame-clock.js';
@@ -47,8 +47,11 @@ export class SpaceMedia {
   readonly #mixMinus = new Map<string, { stream: FanoutStream; unsubscribe: () => void }>();
   readonly #levelEvery: number;
   #closed = false;
+  /** Its media moves to another origin; publishers that have moved are kept in the mix until the close. */
+  #movingOut = false;
+  readonly #moved = new Set<WhipSession>();
 
-  constructor(spaceId: string, sink: ProgramSink, options: SpaceMediaOptions, hooks: SpaceMediaHooks) {
+  constructor(spaceId: string, sink: ProgramSink, heard: ProgramFeed | undefined, options: SpaceMediaOptions, hooks: SpaceMediaHooks) {
     this.spaceId = spaceId;
     this.#sink = sink;
     this.#hooks = hooks;
@@ -56,7 +59,8 @@ export class SpaceMedia {
     this.#levelEvery = Math.ceil(options.levelIntervalMs / PROGRAM_FORMAT.frameMs);
     this.#mixer = new Mixer(options.opusBitrate, hooks.error);
     this.#mixer.subscribeProgram((frame) => this.#sink.push(frame));
-    this.#mixer.subscribeProgram((frame) => this.#program.push(frame));
+    if (heard) heard((frame) => this.#program.push(frame));
+    else this.#mixer.subscribeProgram((frame) => this.#program.push(frame));
     this.#clock = new FrameClock((frame, wallClock) => this.#tick(frame, wallClock));
   }
 
@@ -75,7 +79,7 @@ export class SpaceMedia {
       listeners += stream.size;
       packetsSent += stream.packetsSent;
     }
-    const publishing = [...this.#slots.values()].filter((s) => s.session && !s.session.closed).length;
+    const publishing = [...this.#slots.values()].filter((s) => s.session && !s.session.closed && !this.#moved.has(s.session)).length;
     return { seats: this.#slots.size, publishing, listeners, mixMinusStreams: this.#mixMinus.size, packetsSent };
   }
 
@@ -138,8 +142,26 @@ export class SpaceMedia {
     slot.graceTimer.unref();
   }
 
-  /** DELETE of the WHIP resource: a deliberate stop, no grace. */
+  get movingOut(): boolean {
+    return this.#movingOut;
+  }
+
+  /**
+   * The Space's media moves to another origin: from now on a publisher's DELETE says it publishes
+   * there too. Its voice stays in this mix (its client sends to both) until the close, so that the
+   * programme has it up to this origin's last frame and the next origin's from the frame after.
+   */
+  moveOut(): void {
+    this.#movingOut = true;
+  }
+
+  /** DELETE of the WHIP resource: a deliberate stop, no grace (moving out: the publisher moved). */
   unpublish(session: WhipSession): void {
+    if (this.#movingOut && !this.#closed) {
+      this.#moved.add(session);
+      this.#hooks.sessionGone(session.id);
+      return;
+    }
     const slot = this.#slots.get(session.participantId);
     session.close();
     this.#hooks.sessionGone(session.id);
@@ -211,7 +233,9 @@ export class SpaceMedia {
     if (this.#closed) return;
     this.#closed = true;
     this.#clock.close();
-    for (const slot of [...this.#slots.values()]) this.#dropSlot(slot, true);
+    // Moving out, the seats are not disconnected: they are on the next origin already.
+    for (const slot of [...this.#slots.values()]) this.#dropSlot(slot, !this.#movingOut);
+    this.#moved.clear();
     for (const session of [...this.#program.listeners]) this.removeListener(session);
     for (const { stream } of [...this.#mixMinus.values()]) {
       for (const session of [...stream.listeners]) this.removeListener(session);

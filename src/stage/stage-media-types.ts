@@ -1,4 +1,5 @@
 import type { SeatAudioTaps, SeatMediaState, SpeakerLevels, StageAuthority, StageMediaControl } from '../media/types.js';
+import type { SessionState } from '../media/session-state.js';
 import type { TypedEmitter } from './typed-emitter.js';
 
 export interface SeatStateEvent {
@@ -50,8 +51,14 @@ export interface StageMedia extends StageMediaControl, SeatAudioTaps {
   listen(spaceId: string, request: SessionRequest, authority: StageAuthority): Promise<SessionAnswer>;
   /** DELETE of a WHIP/WHEP resource; MEDIA_SESSION_NOT_FOUND if unknown. */
   endSession(spaceId: string, kind: 'whip' | 'whep', sessionId: string): void;
-  /** Whether this origin still holds the WHIP/WHEP session: what a client probes to notice a lost origin. */
-  hasSession(spaceId: string, kind: 'whip' | 'whep', sessionId: string): boolean;
+  /**
+   * Whether this origin still holds the WHIP/WHEP session (what a client probes to notice a lost
+   * origin), and whether the Space's media is moving to another origin: then the client opens its
+   * next session before this one closes.
+   */
+  sessionState(spaceId: string, kind: 'whip' | 'whep', sessionId: string): SessionState;
+  /** The Space's media moves to another origin: its sessions are told so when they probe, and go on until closeSpace. */
+  moveOut(spaceId: string): void;
   /** Per-seat gain (1 = unity, clamped to [0, 4]). */
   setGain(spaceId: string, participantId: string, gain: number): void;
   stats(): StageMediaStats;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { ProgramSink, SeatAudioTap, StageAuthority } from '../media/types.js';
+import type { SessionState } from '../media/session-state.js';
+import type { ProgramFeed, ProgramSink, SeatAudioTap, StageAuthority } from '../media/types.js';
 import { TribuneError } from '../errors/catalogue.js';
 import { resolveOptions, type ResolvedStageMediaOptions, type StageMediaOptions } from './options.js';
 import { RateLimiter } from '../domain/rate-limiter.js';
@@ -49,11 +50,11 @@ class StageMediaImpl implements StageMedia {
     return this.#options.iceServers;
   }
 
-  openSpace(spaceId: string, sink: ProgramSink): void {
+  openSpace(spaceId: string, sink: ProgramSink, heard?: ProgramFeed): void {
     if (this.#closed) throw new TribuneError('NOT_READY', { reason: 'stage media is closed' });
     const existing = this.#spaces.get(spaceId);
     if (existing && !existing.closed) return;
-    const space = new SpaceMedia(spaceId, sink, this.#options, {
+    const space = new SpaceMedia(spaceId, sink, heard, this.#options, {
       seatState: (participantId, state) => this.events.safeEmit('seat-state', { spaceId, participantId, state }),
       levels: (levels) => this.events.safeEmit('levels', levels),
       error: (err) => this.events.safeEmit('error', err),
@@ -67,6 +68,10 @@ class StageMediaImpl implements StageMedia {
     if (!space) return;
     this.#spaces.delete(spaceId);
     space.close();
+  }
+
+  moveOut(spaceId: string): void {
+    this.#spaces.get(spaceId)?.moveOut();
   }
 
   setMuted(spaceId: string, participantId: string, muted: boolean): void {
@@ -94,7 +99,7 @@ class StageMediaImpl implements StageMedia {
       space.reservePublisher(seat);
       reserved = { space, participantId: seat.participantId };
       const peer = await this.#engine.answer({ offer: request.offer, role: 'recv' });
-      const sessionId = newSessionId();
+      const sessionId = newSessionId(this.#options.sessionIdPrefix);
       const participantId = seat.participantId;
       const session: WhipSession = new WhipSession(sessionId, spaceId, participantId, peer, this.#options.mediaTimeoutMs, {
         onPacket: (packet, now) => space.inputFor(participantId)?.path.push(packet.sequence, packet.payload, now),
@@ -129,7 +134,7 @@ class StageMediaImpl implements StageMedia {
       }
       const stream = this.#liveSpace(spaceId).streamFor(grant);
       const peer = await this.#engine.answer({ offer: request.offer, role: 'send', ssrc: stream.ssrc, streamId: stream.streamId });
-      const sessionId = newSessionId();
+      const sessionId = newSessionId(this.#options.sessionIdPrefix);
       const session = new WhepSession(sessionId, spaceId, grant, peer, this.#options.connectTimeoutMs);
       const space = this.#spaces.get(spaceId);
       if (!space || space.closed) {
@@ -165,9 +170,10 @@ class StageMediaImpl implements StageMedia {
     this.#forget(sessionId);
   }
 
-  hasSession(spaceId: string, kind: 'whip' | 'whep', sessionId: string): boolean {
+  sessionState(spaceId: string, kind: 'whip' | 'whep', sessionId: string): SessionState {
     const entry = this.#sessions.get(sessionId);
-    return entry !== undefined && entry.kind === kind && entry.session.spaceId === spaceId;
+    if (entry === undefined || entry.kind !== kind || entry.session.spaceId !== spaceId) return 'gone';
+    return this.#spaces.get(spaceId)?.movingOut ? 'moving' : 'held';
   }
 
   stats(): StageMediaStats {
@@ -271,8 +277,8 @@ class StageMediaImpl implements StageMedia {
   }
 }
 
-function newSessionId(): string {
-  return randomBytes(16).toString('base64url');
+function newSessionId(prefix = ''): string {
+  return prefix + randomBytes(16).toString('base64url');
 }
 
 export function createStageMedia(options: StageMediaOptions): StageMedia {

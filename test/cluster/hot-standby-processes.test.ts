@@ -14,8 +14,9 @@ import { until } from '../helpers/cluster-engines.js';
  * form (`bench/failover.ts` is the long one). Three `tribune serve` processes behind an edge that skips
  * a dead origin; a WHIP speaker sends a tone; a WHEP listener, an LL-HLS listener at the live edge and
  * ffmpeg (an outside client) follow through the edge. The standby's names and bytes are the primary's.
- * Then kill -9 of the primary, and SIGTERM of the next: the stream goes on under the same names (the gap
- * is silence on the same timeline), everyone comes back by themselves, the replay has every segment.
+ * Then kill -9 of the primary, and SIGTERM of the next: the stream goes on under the same names (the
+ * kill's gap is silence on the same timeline; the drain has none, its clients move before the old
+ * origin lets them go), everyone comes back by themselves, the replay has every segment.
  */
 
 exitAfterNdcTests();
@@ -48,8 +49,8 @@ function ffmpegPlays(url: string): Promise<{ code: number | null; stderr: string
 }
 
 const say = (what: string, c: FailoverCost): void => {
-  process.stdout.write(`# ${what}: the lease was the standby's after ${c.tookOverMs} ms, the speaker was back after ${c.speakerBackMs} ms, `
-    + `the WHEP listener heard ${c.whepGapMs} ms without the tone, the LL-HLS listener stalled ${c.llHlsStallS} s\n`);
+  process.stdout.write(`# ${what}: the lease was the standby's after ${c.tookOverMs} ms, the speaker ${c.speakerMoved ? 'moved' : 'was back'} after ${c.speakerBackMs} ms, `
+    + `the WHEP listener heard ${c.whepGapMs} ms without the tone, the LL-HLS listener stalled ${c.llHlsStallS} s and was served ${c.llHlsGapMs} ms without the tone\n`);
 };
 
 test('a hot standby makes the same stream; kill -9 and drain of the primary cost the listener no stall and the replay no segment', { timeout: 240_000 }, async (t) => {
@@ -101,7 +102,14 @@ test('a hot standby makes the same stream; kill -9 and drain of the primary cost
   // The goal is at most a second (bench/failover.ts reports it against a cold move, same run). A test
   // on a shared machine holds the line a cold move cannot reach: well under its lease of 5 s.
   assert.ok(killed.llHlsStallS < 3, `kill -9: the LL-HLS listener stalled ${killed.llHlsStallS} s`);
+  assert.ok(killed.llHlsGapMs < 3_000, `kill -9: the LL-HLS listener was served ${killed.llHlsGapMs} ms without the tone`);
   assert.ok(drained.llHlsStallS < 3, `drain: the LL-HLS listener stalled ${drained.llHlsStallS} s`);
+  // A drain is make before break: the speaker and the WHEP listener moved before the old origin let
+  // them go, and the stream has the voice in every frame. Two frames are allowed for the seam between
+  // two encoders (the decoder's state is the old encoder's for the first frame of the new one).
+  assert.ok(drained.speakerMoved, 'drain: the speaker moved (a new session before the old one closed), not republished after a loss');
+  assert.ok(drained.llHlsGapMs <= 40, `drain: the LL-HLS listener was served ${drained.llHlsGapMs} ms without the tone`);
+  assert.ok(drained.whepGapMs < 250, `drain: the WHEP listener heard ${drained.whepGapMs} ms without the tone`);
 
   await rig.follower.stop();
   await rig.speaker.close();

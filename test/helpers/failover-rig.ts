@@ -1,11 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { listenWhep, publishWhip, toneSource, type WhepListener, type WhipPublisher } from '../../src/clients/index.js';
 import { FORWARDED_HEADER } from '../../src/cluster/media-forwarding.js';
+import { segmentSamples } from '../../src/audience/clip.js';
 import { until } from './cluster-engines.js';
 import { toneAmplitude } from './goertzel.js';
 import { parsePlaylist } from './hls-playlist.js';
 import { LlHlsFollower } from './ll-hls-follower.js';
 import { call, startFailoverEdge, type Origin } from './origin-processes.js';
+import { opusEncoder } from './speech-program.js';
 
 export const TONE_HZ = 880;
 /** The tone is sent at 0.3 of full scale; silence and codec noise stay far below this. */
@@ -21,7 +23,14 @@ export interface FailoverCost {
   readonly whepGapMs: number;
   /** Seconds an LL-HLS player at the live edge would have waited for media. */
   readonly llHlsStallS: number;
+  /** The longest stretch without the tone in what the LL-HLS listener was served around the failover (the audible gap). */
+  readonly llHlsGapMs: number;
+  /** Whether the speaker moved (a new session before the old one closed) rather than republished after a loss. */
+  readonly speakerMoved: boolean;
 }
+
+/** From this long before a failover, the LL-HLS listener's parts are decoded to find the gap. */
+const GAP_WINDOW_BEFORE_MS = 2_000;
 
 /**
  * A Space on a cluster of `tribune serve` processes, as the chaos test and the failover bench see it:
@@ -127,8 +136,10 @@ export class FailoverRig {
    * Throws with what it saw when one of these does not happen.
    */
   async fail(victims: readonly Origin[], signal: 'SIGKILL' | 'SIGTERM', successor: (o: Origin) => boolean): Promise<FailoverCost> {
-    const speakerBefore = this.speaker.stats().reconnects;
-    const whepBefore = this.whep.stats().reconnects;
+    // Back: a new session after a loss (reconnects), or one made before the old closed (moves).
+    const back = (stats: { reconnects: number; moves: number }): number => stats.reconnects + stats.moves;
+    const speakerBefore = this.speaker.stats();
+    const whepBefore = back(this.whep.stats());
     this.#whepGapMs = 0;
     const at = performance.now();
     for (const v of victims) v.child.kill(signal);
@@ -140,11 +151,31 @@ export class FailoverRig {
       const { primary } = await this.placement();
       return primary !== undefined && !victims.includes(primary) && successor(primary);
     }, 30_000);
-    const speakerBackMs = await check('the speaker republished', () => this.speaker.stats().reconnects > speakerBefore, 30_000);
-    await check('the WHEP listener hears the tone again', () => this.whep.stats().reconnects > whepBefore && performance.now() - this.#lastTone < 100, 30_000);
+    const speakerBackMs = await check('the speaker is back', () => back(this.speaker.stats()) > back(speakerBefore), 30_000);
+    await check('the WHEP listener hears the tone again', () => back(this.whep.stats()) > whepBefore && performance.now() - this.#lastTone < 100, 30_000);
     const want = this.follower.parts.length + 8;
     await check('the LL-HLS listener goes on', () => this.follower.parts.length >= want, 30_000);
-    return { tookOverMs, speakerBackMs, whepGapMs: Math.round(this.#whepGapMs), llHlsStallS: Math.round(this.follower.stallAfter(at, 0) * 1000) / 1000 };
+    return {
+      tookOverMs, speakerBackMs, whepGapMs: Math.round(this.#whepGapMs), llHlsStallS: Math.round(this.follower.stallAfter(at, 0) * 1000) / 1000,
+      llHlsGapMs: this.#servedGapMs(at - GAP_WINDOW_BEFORE_MS), speakerMoved: this.speaker.stats().moves > speakerBefore.moves,
+    };
+  }
+
+  /** The longest run of 20 ms frames without the tone in the parts the LL-HLS listener got since `from`, after the first tone. */
+  #servedGapMs(from: number): number {
+    const decoder = opusEncoder();
+    let longest = 0;
+    let run = 0;
+    let started = false;
+    for (const part of this.follower.parts) {
+      if (part.at < from) continue;
+      for (const sample of segmentSamples(part.data)) {
+        const pcm = decoder.decode(sample.data);
+        const heard = toneAmplitude(new Int16Array(pcm.buffer, pcm.byteOffset, pcm.byteLength / 2), TONE_HZ) >= HEARD;
+        if (heard) { longest = Math.max(longest, run); run = 0; started = true; } else if (started) run += 20;
+      }
+    }
+    return longest;
   }
 
   async close(): Promise<void> {

@@ -166,8 +166,27 @@ export class LivePlayer {
 
   #attachWhep(session: WhepSession): void {
     this.#whep = session;
-    this.#whepWatch = watchSession(session, (reason) => void this.#whepLost(session, reason));
+    this.#whepWatch = watchSession(session, (reason) => void this.#whepLost(session, reason), () => void this.#whepMove(session));
     this.#o.audio.srcObject = session.stream;
+  }
+
+  /**
+   * The origin hands the Space over (session-watch.ts): listen through the same URL (now the next
+   * origin, which carries the same timeline on) and switch the element to it once it answers, then
+   * let the old session go. Not answered: the old one ends with the hand-over, and that loss is handled.
+   */
+  async #whepMove(session: WhepSession): Promise<void> {
+    let next: WhepSession;
+    try {
+      next = await listen(this.#o.whepUrl!);
+    } catch {
+      if (this.#whep === session && !this.#stopped) this.#whepWatch = watchSession(session, (reason) => void this.#whepLost(session, reason));
+      return;
+    }
+    if (this.#whep !== session || this.#stopped) { void next.close(); return; }
+    this.#attachWhep(next);
+    await this.#o.audio.play().catch(() => {});
+    void session.close();
   }
 
   /** The WHEP session is gone: LL-HLS meanwhile (any origin serves it), and WHEP again in the background. */

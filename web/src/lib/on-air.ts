@@ -23,6 +23,15 @@ const REPUBLISH_WITHIN_MS = 60_000;
  * poll of the page's state before trying again, and ask whether the Space is still live first.
  */
 const AFTER_FAILURE_MS = 1500;
+/**
+ * When the origin hands the Space over (a drain), the next session is made before the old one goes,
+ * and the microphone feeds both until the old origin closes its session (at most MOVE_LINGER_MS): each
+ * origin's mix has the voice, the programme none missing. Not moved within MOVE_WITHIN_MS: the old
+ * session ends with the hand-over and the page republishes as after a loss.
+ */
+const MOVE_WITHIN_MS = 3500;
+const MOVE_LINGER_MS = 5000;
+const MOVE_RETRY_MS = 250;
 
 const flagKey = (spaceId: string) => `tribune.onair.${spaceId}`;
 
@@ -112,7 +121,7 @@ export function useOnAir(opts: { spaceId: string; mic: Mic | null; wanted: boole
         attempt = 0;
         resuming = true;
         markOnAir(spaceId, true);
-        watch = watchSession(next, (reason) => replace(next, reason));
+        watch = watchSession(next, (reason) => replace(next, reason), () => void move(next));
         setStatus('on-air');
       } catch (err) {
         if (stopped) return;
@@ -128,6 +137,27 @@ export function useOnAir(opts: { spaceId: string; mic: Mic | null; wanted: boole
         }
         retry();
       }
+    }
+
+    /** The origin hands the Space over: publish through the same URL (the next origin), then let the old session go. */
+    async function move(old: MediaSession): Promise<void> {
+      const until = Date.now() + MOVE_WITHIN_MS;
+      while (!stopped && session === old && Date.now() < until) {
+        try {
+          const next = await publish(`/api/v1/spaces/${encodeURIComponent(spaceId)}/whip`, mic!.track, bearer);
+          if (stopped || session !== old) { await next.close(); return; }
+          session = next;
+          current.current!.session = next;
+          watch = watchSession(next, (reason) => replace(next, reason), () => void move(next));
+          old.letGo(MOVE_LINGER_MS);
+          return;
+        } catch {
+          // The next origin may not have taken the Space yet (SPACE_NOT_LIVE, 503): again shortly.
+          await new Promise((r) => setTimeout(r, jitter(MOVE_RETRY_MS)));
+        }
+      }
+      // Not moved: watch the old session again; it ends with the hand-over, and that loss republishes.
+      if (!stopped && session === old) watch = watchSession(old, (reason) => replace(old, reason));
     }
 
     /** The session is lost: let go of it (DELETEd only where still held) and publish again. */

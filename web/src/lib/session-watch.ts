@@ -1,3 +1,4 @@
+import { SESSION_STATE_HEADER } from '../../../src/media/session-state.js';
 import type { MediaSession } from './webrtc.js';
 
 /** Why the page decided its WHIP/WHEP session was lost. */
@@ -25,9 +26,11 @@ export interface SessionWatch {
 /**
  * Watches one session for the loss of its origin: the peer's state ('failed' at once, 'disconnected'
  * after a grace), and its resource probed every second (404: the session is not where the Space now
- * runs; a 5xx or no answer twice in a row: the origin holding it is gone). Calls `onLost` once.
+ * runs; a 5xx or no answer twice in a row: the origin holding it is gone). Calls `onLost` once, or
+ * `onMoving` once when the origin says it hands the Space over (the page then opens its next session
+ * before this one goes), and stops watching.
  */
-export function watchSession(session: MediaSession, onLost: (reason: LossReason) => void): SessionWatch {
+export function watchSession(session: MediaSession, onLost: (reason: LossReason) => void, onMoving?: () => void): SessionWatch {
   let done = false;
   let unreachable = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -49,13 +52,16 @@ export function watchSession(session: MediaSession, onLost: (reason: LossReason)
     probing = true;
     clearTimeout(timer);
     let status = 0;
+    let moving = false;
     try {
       const res = await fetch(session.location, { method: 'GET', credentials: 'omit', cache: 'no-store', signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
       status = res.status;
+      moving = res.ok && res.headers.get(SESSION_STATE_HEADER) === 'moving';
     } catch { /* no answer: counted below */ }
     probing = false;
     if (done) return;
     if (status === 404) return lost('gone');
+    if (moving && onMoving) { stop(); return onMoving(); }
     // A 429 or 401 is an origin that answers: only silence and 5xx speak of a lost one.
     unreachable = status === 0 || status >= 500 ? unreachable + 1 : 0;
     if (unreachable >= UNREACHABLE_PROBES) return lost('unreachable');

@@ -18,6 +18,12 @@ export interface MediaSession {
    * DELETE, so the next page's WHIP is not refused while the server waits for the media to time out.
    */
   abandon(): void;
+  /**
+   * A move (the origin hands the Space over, the next session carries the media already): DELETE the
+   * resource, which tells that origin this publisher moved, but keep sending to it until it closes
+   * the peer at the end of its hand-over, or `lingerMs` at most, so that its mix has the voice to the end.
+   */
+  letGo(lingerMs: number): void;
 }
 
 const GATHER_TIMEOUT_MS = 3000;
@@ -94,6 +100,19 @@ export async function negotiate(pc: RTCPeerConnection, endpoint: string, bearer?
       closed = true;
       void remove(true).catch(() => {});
       pc.close();
+    },
+    letGo(lingerMs) {
+      if (closed) return;
+      closed = true;
+      void remove(false).catch(() => {});
+      const timer = setTimeout(done, lingerMs);
+      function done() {
+        clearTimeout(timer);
+        pc.removeEventListener('connectionstatechange', check);
+        pc.close();
+      }
+      function check() { if (pc.connectionState === 'closed' || pc.connectionState === 'failed' || pc.connectionState === 'disconnected') done(); }
+      pc.addEventListener('connectionstatechange', check);
     },
   };
 }
