@@ -12,9 +12,9 @@ import type { StageMedia } from './stage/index.js';
 export const STANDBY_CONCEAL_AFTER_MS = RELAY_LOST_AFTER_MS;
 const STANDBY_CHECK_MS = 50;
 /**
- * A Space handed over to its standby waits at most this long for its speakers to publish there too
- * (they probe their session every second, then connect, then let this one go): a client that does
- * not move by then republishes when this origin closes its session, as after a loss.
+ * A Space handed over to its standby waits at most this long for its clients to move there (they probe
+ * their session every half second or second, then connect, then let this one go): one that does not
+ * move by then comes back when this origin closes its session, as after a loss.
  */
 export const HAND_OVER_WITHIN_MS = 4_000;
 const HAND_OVER_CHECK_MS = 50;
@@ -164,14 +164,19 @@ export function originMedia(deps: {
     },
     async letSessionsMove(spaceId) {
       if (!seats.has(spaceId)) return;
-      say(spaceId, 'handing over: the speakers publish to the next origin before this one lets them go');
+      say(spaceId, 'handing over: the clients open their next sessions before this origin lets them go');
       stageMedia.moveOut(spaceId);
       await relay?.publishPassing(spaceId);
-      const deadline = performance.now() + HAND_OVER_WITHIN_MS;
-      while (seats.has(spaceId) && (stageMedia.stats().bySpace[spaceId]?.publishing ?? 0) > 0 && performance.now() < deadline) {
+      // Every client, not only the speakers: a WHEP listener still here when the stream stops would hear the gap of a loss.
+      const here = (): { publishing: number; listening: number } => {
+        const s = stageMedia.stats().bySpace[spaceId];
+        return { publishing: s?.publishing ?? 0, listening: s?.listeners ?? 0 };
+      };
+      const started = performance.now();
+      for (let left = here(); seats.has(spaceId) && left.publishing + left.listening > 0 && performance.now() - started < HAND_OVER_WITHIN_MS; left = here()) {
         await sleep(HAND_OVER_CHECK_MS);
       }
-      say(spaceId, 'handing over: the speakers moved', { stillHere: stageMedia.stats().bySpace[spaceId]?.publishing ?? 0 });
+      say(spaceId, 'handing over: the clients moved', { ms: Math.round(performance.now() - started), stillHere: here() });
     },
     async standBy(spaceId) {
       if (!relay || standbys.has(spaceId) || seats.has(spaceId)) return;

@@ -24,6 +24,11 @@ export const CLIENT_DEFAULTS = Object.freeze({
  */
 export const RECONNECT_DEFAULTS = Object.freeze({
   probeIntervalMs: 1_000,
+  /**
+   * A publisher probes twice as often: its silence is every listener's (a Space has at most 15 of
+   * them), while listeners are many and each hears only itself.
+   */
+  publisherProbeIntervalMs: 500,
   probeTimeoutMs: 1_500,
   /** Probes that fail with a 5xx or no answer, in a row, before the session is declared lost. */
   unreachableProbes: 2,

@@ -42,6 +42,8 @@ export interface KeepOptions {
    * closes it (a publisher: both mixes have the voice meanwhile), or is let go at once (a listener).
    */
   readonly keepSendingWhileMoving?: boolean;
+  /** How often the session resource is probed (RECONNECT_DEFAULTS). */
+  readonly probeIntervalMs?: number;
 }
 
 /**
@@ -110,7 +112,10 @@ export class KeptSession<S extends LiveSession> {
   }
 
   #watch(session: S): void {
-    this.#stopWatch = watchSession(session.pc, session.location, this.#reconnect, (reason) => void this.#lost(session, reason), () => void this.#move(session));
+    this.#stopWatch = watchSession(
+      session.pc, session.location, this.#reconnect, (reason) => void this.#lost(session, reason), () => void this.#move(session),
+      this.#options.probeIntervalMs,
+    );
   }
 
   /** The origin hands the Space over: connect through the same URL (now the next origin), then let the old session go. */

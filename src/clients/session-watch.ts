@@ -32,6 +32,7 @@ export async function probeSession(location: string, timeoutMs: number): Promise
  */
 export function watchSession(
   pc: ndc.PeerConnection, location: string | undefined, probe: boolean, onLost: (reason: LossReason) => void, onMoving: () => void = () => {},
+  probeIntervalMs: number = RECONNECT_DEFAULTS.probeIntervalMs,
 ): () => void {
   const r = RECONNECT_DEFAULTS;
   let done = false;
@@ -59,8 +60,8 @@ export function watchSession(
     if (answer === 'moving') { stop(); return onMoving(); }
     unreachable = answer === 'unreachable' ? unreachable + 1 : 0;
     if (unreachable >= r.unreachableProbes) return lost('origin-unreachable');
-    timer = setTimeout(() => void probeOnce(), unreachable > 0 ? r.confirmAfterMs : r.probeIntervalMs);
+    timer = setTimeout(() => void probeOnce(), unreachable > 0 ? r.confirmAfterMs : probeIntervalMs);
   };
-  timer = setTimeout(() => void probeOnce(), r.probeIntervalMs);
+  timer = setTimeout(() => void probeOnce(), probeIntervalMs);
   return stop;
 }

@@ -4,7 +4,7 @@ import opus from '@discordjs/opus';
 import ndc from 'node-datachannel';
 import { writeRtp } from '../stage/rtp.js';
 import type { SessionEventSource } from './client-events.js';
-import { CLIENT_DEFAULTS } from './defaults.js';
+import { CLIENT_DEFAULTS, RECONNECT_DEFAULTS } from './defaults.js';
 import { KeptSession, type ReconnectCounters, type ReconnectOption } from './kept-session.js';
 import { firstSession, negotiate, newPeer } from './signalling.js';
 import type { FrameSource } from './audio-sources.js';
@@ -70,7 +70,7 @@ export async function publishWhip(options: PublishWhipOptions): Promise<WhipPubl
     return { pc, track, location };
   };
   const kept = new KeptSession(await firstSession(connect, options.connectTimeoutMs ?? d.connectTimeoutMs, options.signal), connect, {
-    bearer: options.bearer, reconnect: options.reconnect, signal: options.signal, keepSendingWhileMoving: true,
+    bearer: options.bearer, reconnect: options.reconnect, signal: options.signal, keepSendingWhileMoving: true, probeIntervalMs: RECONNECT_DEFAULTS.publisherProbeIntervalMs,
   });
   const connectMs = performance.now() - started;
   const encoder = new opus.OpusEncoder(d.sampleRate, 1);

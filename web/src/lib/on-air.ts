@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api.js';
 import type { Mic } from './mic.js';
-import { jitter, releaseLost, watchSession, type LossReason, type SessionWatch } from './session-watch.js';
+import { jitter, PUBLISHER_PROBE_MS, releaseLost, watchSession, type LossReason, type SessionWatch } from './session-watch.js';
 import type { MediaSession } from './webrtc.js';
 import { publish } from './whip.js';
 
@@ -49,6 +49,8 @@ function markOnAir(spaceId: string, on: boolean): void {
 
 export interface OnAir {
   readonly status: AirStatus;
+  /** Hand-overs this page made without going off air (the origin moved the Space: a new session first). */
+  readonly moves: number;
   /** The catalogue code of the last refusal that stopped publishing. */
   readonly refusal: string | null;
   /** Stops publishing by hand (the server is told). */
@@ -81,6 +83,7 @@ export function useOnAir(opts: { spaceId: string; mic: Mic | null; wanted: boole
   serverClosed.current = opts.serverClosed ?? false;
   const [status, setStatus] = useState<AirStatus>(() => (wasOnAir(spaceId) ? 'reconnecting' : 'off'));
   const [refusal, setRefusal] = useState<string | null>(null);
+  const [moves, setMoves] = useState(0);
   const current = useRef<{ session: MediaSession | null; stop: (notify: boolean) => Promise<void>; republish: () => void; check: () => void } | null>(null);
 
   useEffect(() => {
@@ -121,7 +124,7 @@ export function useOnAir(opts: { spaceId: string; mic: Mic | null; wanted: boole
         attempt = 0;
         resuming = true;
         markOnAir(spaceId, true);
-        watch = watchSession(next, (reason) => replace(next, reason), () => void move(next));
+        watch = watchSession(next, (reason) => replace(next, reason), () => void move(next), PUBLISHER_PROBE_MS);
         setStatus('on-air');
       } catch (err) {
         if (stopped) return;
@@ -148,8 +151,9 @@ export function useOnAir(opts: { spaceId: string; mic: Mic | null; wanted: boole
           if (stopped || session !== old) { await next.close(); return; }
           session = next;
           current.current!.session = next;
-          watch = watchSession(next, (reason) => replace(next, reason), () => void move(next));
+          watch = watchSession(next, (reason) => replace(next, reason), () => void move(next), PUBLISHER_PROBE_MS);
           old.letGo(MOVE_LINGER_MS);
+          setMoves((n) => n + 1);
           return;
         } catch {
           // The next origin may not have taken the Space yet (SPACE_NOT_LIVE, 503): again shortly.
@@ -157,7 +161,7 @@ export function useOnAir(opts: { spaceId: string; mic: Mic | null; wanted: boole
         }
       }
       // Not moved: watch the old session again; it ends with the hand-over, and that loss republishes.
-      if (!stopped && session === old) watch = watchSession(old, (reason) => replace(old, reason));
+      if (!stopped && session === old) watch = watchSession(old, (reason) => replace(old, reason), undefined, PUBLISHER_PROBE_MS);
     }
 
     /** The session is lost: let go of it (DELETEd only where still held) and publish again. */
@@ -206,6 +210,7 @@ export function useOnAir(opts: { spaceId: string; mic: Mic | null; wanted: boole
   return {
     status: wanted && mic ? status : 'off',
     refusal,
+    moves,
     async stop() {
       markOnAir(spaceId, false);
       setStatus('off');

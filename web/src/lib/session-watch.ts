@@ -6,6 +6,8 @@ export type LossReason = 'failed' | 'disconnected' | 'gone' | 'unreachable';
 
 /** The session resource is asked once a second: a dead origin is noticed in one or two seconds. */
 const PROBE_MS = 1000;
+/** A publisher's twice as often: its silence is every listener's, and a stage has at most 15 of them. */
+export const PUBLISHER_PROBE_MS = 500;
 const PROBE_TIMEOUT_MS = 1500;
 /** Probes without an answer (or with a 5xx), in a row, before the session counts as lost: one blip is not. */
 const UNREACHABLE_PROBES = 2;
@@ -30,7 +32,7 @@ export interface SessionWatch {
  * `onMoving` once when the origin says it hands the Space over (the page then opens its next session
  * before this one goes), and stops watching.
  */
-export function watchSession(session: MediaSession, onLost: (reason: LossReason) => void, onMoving?: () => void): SessionWatch {
+export function watchSession(session: MediaSession, onLost: (reason: LossReason) => void, onMoving?: () => void, probeMs = PROBE_MS): SessionWatch {
   let done = false;
   let unreachable = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -65,7 +67,7 @@ export function watchSession(session: MediaSession, onLost: (reason: LossReason)
     // A 429 or 401 is an origin that answers: only silence and 5xx speak of a lost one.
     unreachable = status === 0 || status >= 500 ? unreachable + 1 : 0;
     if (unreachable >= UNREACHABLE_PROBES) return lost('unreachable');
-    timer = setTimeout(() => void probe(), unreachable > 0 ? CONFIRM_MS : PROBE_MS);
+    timer = setTimeout(() => void probe(), unreachable > 0 ? CONFIRM_MS : probeMs);
   };
   function stop() {
     done = true;
@@ -74,7 +76,7 @@ export function watchSession(session: MediaSession, onLost: (reason: LossReason)
     session.pc.removeEventListener('connectionstatechange', onState);
   }
   session.pc.addEventListener('connectionstatechange', onState);
-  timer = setTimeout(() => void probe(), PROBE_MS);
+  timer = setTimeout(() => void probe(), probeMs);
   return { check: () => void probe(), stop };
 }
 

@@ -115,22 +115,29 @@ function SpeakerPage() {
   // old origin, so listen again too.
   const lastAir = useRef(air.status);
   useEffect(() => {
-    if (air.status === 'on-air' && lastAir.current === 'reconnecting' && phase === 'on-stage') void rehear();
+    if (air.status === 'on-air' && lastAir.current === 'reconnecting' && phase === 'on-stage') void rehear(false);
     lastAir.current = air.status;
   }, [air.status]);
+  // Moved without going off air (the origin handed the Space over): the mix-minus moves too, the new
+  // one heard before the old one is let go (its DELETE tells the old origin this seat moved).
+  useEffect(() => {
+    if (air.moves > 0 && phase === 'on-stage') void rehear(true);
+  }, [air.moves]);
 
-  async function rehear() {
+  async function rehear(oldStillHeld: boolean) {
     const old = hearing.current;
-    hearing.current = null;
-    await old?.close(false);
     try {
       // The Space ending drops every seat's media too: nothing to listen to again then.
-      if ((await api.space(spaceId)).state !== 'live') return;
+      if (!oldStillHeld && (await api.space(spaceId)).state !== 'live') return;
       const stage = await listen(`/api/v1/spaces/${spaceId}/whep`, stageBearer, !stageBearer);
       hearing.current = stage;
       stageAudio.current!.srcObject = stage.stream;
       await stageAudio.current!.play().catch(() => {});
-    } catch { /* the next disconnect, or the state poll, settles the page */ }
+    } catch { /* the next disconnect, or the state poll, settles the page */ } finally {
+      // A lost one goes whatever happened; a held one only once the next is heard.
+      if (!oldStillHeld && hearing.current === old) hearing.current = null;
+      if (hearing.current !== old) await old?.close(oldStillHeld);
+    }
   }
 
   const me = state?.stage.find((p) => p.participantId === seat?.id);
