@@ -26,6 +26,7 @@ import { MemoryCounters } from './counters/memory-counters.js';
 import { RedisCounters } from './counters/redis-counters.js';
 import { createPostgresStore } from './store/postgres/index.js';
 import { createHttpApp, registerControlPlane } from './control/app.js';
+import { TICKET_HEADER } from './control/defence/room-ticket.js';
 import { installShedding, type LoadGauges } from './control/defence/shedding.js';
 import { installPowGate } from './control/defence/pow-gate.js';
 import { ProofOfWork } from './control/defence/proof-of-work.js';
@@ -162,7 +163,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       media: stageMedia && audience
         ? originMedia({ stageMedia, audience, captions: captions!, maxSessions: config.stage.maxMediaSessions, ...(programmeRelay ? { relay: programmeRelay } : {}), onPrimarySilent: () => kick(), log: app.log })
         : bookkeepingMedia(),
-      onError, standbys: programmeRelay !== null, leaseTtlMs: config.cluster.leaseTtlMs,
+      onError, standbys: programmeRelay !== null, leaseTtlMs: config.cluster.leaseTtlMs, secret: config.secret, alsoRelayed: [TICKET_HEADER],
     });
     const reconciler = clusterOrigin.reconciler;
     kick = () => { void reconciler.kick(); };

@@ -1,3 +1,6 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { isIP } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TribuneError } from '../errors/catalogue.js';
 import { SESSION_STATE_HEADER } from '../media/session-state.js';
@@ -6,6 +9,13 @@ import type { OriginRegistry } from './registry.js';
 
 /** Set on a forwarded request: the receiving origin answers it itself, so a request never loops. */
 export const FORWARDED_HEADER = 'x-tribune-forwarded-by';
+/**
+ * The client's address as the forwarding origin found it, and a signature of it with the cluster's
+ * secret: the receiving origin applies its per-address limits (WHIP/WHEP admission, pending offers) to
+ * the client, not to the origin that forwarded it, and no client can claim another address this way.
+ */
+const CLIENT_HEADER = 'x-tribune-client';
+const SIGNATURE_HEADER = 'x-tribune-client-signature';
 
 // The media of a Space: WHIP/WHEP signalling (and its session resources) and LL-HLS.
 const MEDIA_PATH = /^\/(?:api\/v1\/spaces\/([^/?]+)\/(?:whip|whep)(?:\/([^/?]+))?|hls\/([^/?]+)\/[^/?]+)(?:\?.*)?$/;
@@ -17,13 +27,26 @@ export const sessionIdPrefix = (originId: string): string => `${originId}${OWNER
 
 const safeDecode = (part: string): string => { try { return decodeURIComponent(part); } catch { return part; } };
 
+const signature = (secret: string, forwarder: string, client: string, method: string, url: string): string =>
+  createHmac('sha256', secret).update(`${forwarder}\n${client}\n${method}\n${url}`).digest('base64url');
+
+/** The client's address a forwarding origin vouches for, when its signature holds; undefined otherwise. */
+export function vouchedClient(headers: IncomingHttpHeaders, method: string, url: string, secret: string): string | undefined {
+  const [forwarder, client, signed] = [headers[FORWARDED_HEADER], headers[CLIENT_HEADER], headers[SIGNATURE_HEADER]];
+  if (typeof forwarder !== 'string' || typeof client !== 'string' || typeof signed !== 'string' || isIP(client) === 0) return undefined;
+  const expected = Buffer.from(signature(secret, forwarder, client, method, url));
+  const given = Buffer.from(signed);
+  return given.length === expected.length && timingSafeEqual(given, expected) ? client : undefined;
+}
+
 /** The origin holding a session, read from its id; null for an id made without one. */
 export function sessionOwner(sessionId: string): string | null {
   const at = sessionId.indexOf(OWNER_SEPARATOR);
   return at > 0 ? sessionId.slice(0, at) : null;
 }
-// No accept-encoding: fetch would decompress what it relays; the edge compresses if it wants to.
-const REQUEST_HEADERS = ['authorization', 'content-type', 'if-none-match', 'accept'];
+// No accept-encoding: fetch would decompress what it relays; the edge compresses if it wants to. The
+// cookie: a logged-in host's WHIP (the studio) is authenticated by it.
+const REQUEST_HEADERS = ['authorization', 'cookie', 'content-type', 'if-none-match', 'accept'];
 const RESPONSE_HEADERS = ['content-type', 'location', 'etag', 'cache-control', 'link', 'retry-after', 'accept-post', 'allow', 'vary', SESSION_STATE_HEADER.toLowerCase()];
 const PLACEMENT_CACHE_MS = 500;
 /** Longer than the origin's hold of a blocking playlist reload (6 s). */
@@ -37,7 +60,13 @@ const FORWARD_TIMEOUT_MS = 15_000;
  */
 export function forwardMediaToRunningOrigin(app: FastifyInstance, deps: {
   originId: string; leases: SpaceLeases; standbys: SpaceLeases | null; registry: OriginRegistry; now: () => number; onError: (err: unknown) => void;
+  /** The cluster's shared secret: signs the client address a forwarded request carries. */
+  secret: string;
+  /** Headers of the other planes relayed both ways (lower case): the waiting room's pass, which the receiving origin's gate asks for too. */
+  alsoRelayed?: readonly string[];
 }): { forget(spaceId: string): void } {
+  const requestHeaders = [...REQUEST_HEADERS, ...(deps.alsoRelayed ?? [])];
+  const responseHeaders = [...RESPONSE_HEADERS, ...(deps.alsoRelayed ?? [])];
   const placement = new Map<string, { primary: string | null; standby: string | null; at: number }>();
   let urls: { map: Map<string, string | null>; at: number } = { map: new Map(), at: -Infinity };
 
@@ -65,7 +94,13 @@ export function forwardMediaToRunningOrigin(app: FastifyInstance, deps: {
 
   // The body is still unread in onRequest: the raw request streams straight to the other origin.
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.headers[FORWARDED_HEADER] !== undefined) return;
+    if (request.headers[FORWARDED_HEADER] !== undefined) {
+      // Answered here. The address is the client's when another origin of this cluster vouches for it
+      // (an own property hides fastify's getter, which would name the forwarding origin).
+      const client = vouchedClient(request.headers, request.method, request.url, deps.secret);
+      if (client !== undefined) Object.defineProperty(request, 'ip', { value: client });
+      return;
+    }
     const match = MEDIA_PATH.exec(request.url);
     const spaceId = match?.[1] ?? match?.[3];
     if (!spaceId) return;
@@ -105,8 +140,11 @@ export function forwardMediaToRunningOrigin(app: FastifyInstance, deps: {
       return;
     }
     if (targets.length === 0) return;
-    const headers: Record<string, string> = { [FORWARDED_HEADER]: deps.originId };
-    for (const name of REQUEST_HEADERS) {
+    const headers: Record<string, string> = {
+      [FORWARDED_HEADER]: deps.originId, [CLIENT_HEADER]: request.ip,
+      [SIGNATURE_HEADER]: signature(deps.secret, deps.originId, request.ip, request.method, request.url),
+    };
+    for (const name of requestHeaders) {
       const value = request.headers[name];
       if (typeof value === 'string') headers[name] = value;
     }
@@ -131,7 +169,7 @@ export function forwardMediaToRunningOrigin(app: FastifyInstance, deps: {
       throw new TribuneError('NOT_READY', { reason: 'the origin running this Space does not answer' });
     }
     reply.code(answer.status);
-    for (const name of RESPONSE_HEADERS) {
+    for (const name of responseHeaders) {
       const value = answer.headers.get(name);
       if (value !== null) reply.header(name, value);
     }

@@ -35,6 +35,10 @@ export function startClusterOrigin(options: {
   intervalMs?: number; leaseTtlMs?: number;
   /** Keep a hot standby of every live Space on another origin (the media planes relay the programme). */
   standbys?: boolean;
+  /** The secret every origin of the deployment shares (config.secret). */
+  secret: string;
+  /** Headers of other planes that forwarded media requests carry both ways. */
+  alsoRelayed?: readonly string[];
 }): ClusterOrigin {
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
   redis.on('error', options.onError);
@@ -82,7 +86,9 @@ export function startClusterOrigin(options: {
     status,
     reconciler,
     forwardMedia(app) {
-      forgetPlacement = forwardMediaToRunningOrigin(app, { originId: options.originId, leases, standbys, registry, now: () => options.clock.now(), onError: options.onError }).forget;
+      forgetPlacement = forwardMediaToRunningOrigin(app, {
+        originId: options.originId, leases, standbys, registry, now: () => options.clock.now(), onError: options.onError, secret: options.secret, alsoRelayed: options.alsoRelayed ?? [],
+      }).forget;
     },
     hooks(local) {
       const kick = () => { void reconciler.kick(); };

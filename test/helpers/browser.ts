@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -69,3 +69,33 @@ export async function axeViolations(page: Page): Promise<string[]> {
   })))`) as Array<{ id: string; impact: string | null; help: string; targets: string[] }>;
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.help} ${v.targets.join(' ')}`);
 }
+
+/** 10 s of a tone at half scale, 48 kHz mono WAV: Chromium's fake microphone (launchChromium) loops it. */
+export function toneWav(path: string, hz: number): void {
+  const rate = 48_000;
+  const samples = rate * 10;
+  const wav = Buffer.alloc(44 + samples * 2);
+  wav.write('RIFF', 0); wav.writeUInt32LE(36 + samples * 2, 4); wav.write('WAVE', 8);
+  wav.write('fmt ', 12); wav.writeUInt32LE(16, 16); wav.writeUInt16LE(1, 20); wav.writeUInt16LE(1, 22);
+  wav.writeUInt32LE(rate, 24); wav.writeUInt32LE(rate * 2, 28); wav.writeUInt16LE(2, 32); wav.writeUInt16LE(16, 34);
+  wav.write('data', 36); wav.writeUInt32LE(samples * 2, 40);
+  for (let i = 0; i < samples; i++) wav.writeInt16LE(Math.round(16_000 * Math.sin((2 * Math.PI * hz * i) / rate)), 44 + i * 2);
+  writeFileSync(path, wav);
+}
+
+/**
+ * An init script (or an evaluate): every "value: text" the air badge `testId` took goes to
+ * window.__air, from the first paint on, and every getUserMedia call counts in window.__micAsks.
+ */
+export const RECORD_AIR = (testId: string): string => `(() => {
+  window.__air = [];
+  window.__micAsks = 0;
+  const ask = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = (c) => { window.__micAsks += 1; return ask(c); };
+  const seen = () => {
+    const el = document.querySelector('[data-testid="${testId}"]');
+    const v = el && el.getAttribute('data-air') + ': ' + el.textContent;
+    if (v && window.__air[window.__air.length - 1] !== v) window.__air.push(v);
+  };
+  new MutationObserver(seen).observe(document, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['data-air'] });
+})()`;

@@ -1,13 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { listenWhep, publishWhip, toneSource, type WhepListener, type WhipPublisher } from '../../src/clients/index.js';
 import { FORWARDED_HEADER } from '../../src/cluster/media-forwarding.js';
-import { segmentSamples } from '../../src/audience/clip.js';
 import { until } from './cluster-engines.js';
 import { toneAmplitude } from './goertzel.js';
 import { parsePlaylist } from './hls-playlist.js';
-import { LlHlsFollower } from './ll-hls-follower.js';
+import { LlHlsFollower, servedToneGapMs } from './ll-hls-follower.js';
 import { call, startFailoverEdge, type Origin } from './origin-processes.js';
-import { opusEncoder } from './speech-program.js';
 
 export const TONE_HZ = 880;
 /** The tone is sent at 0.3 of full scale; silence and codec noise stay far below this. */
@@ -157,25 +155,8 @@ export class FailoverRig {
     await check('the LL-HLS listener goes on', () => this.follower.parts.length >= want, 30_000);
     return {
       tookOverMs, speakerBackMs, whepGapMs: Math.round(this.#whepGapMs), llHlsStallS: Math.round(this.follower.stallAfter(at, 0) * 1000) / 1000,
-      llHlsGapMs: this.#servedGapMs(at - GAP_WINDOW_BEFORE_MS), speakerMoved: this.speaker.stats().moves > speakerBefore.moves,
+      llHlsGapMs: servedToneGapMs(this.follower.parts, at - GAP_WINDOW_BEFORE_MS, TONE_HZ, HEARD), speakerMoved: this.speaker.stats().moves > speakerBefore.moves,
     };
-  }
-
-  /** The longest run of 20 ms frames without the tone in the parts the LL-HLS listener got since `from`, after the first tone. */
-  #servedGapMs(from: number): number {
-    const decoder = opusEncoder();
-    let longest = 0;
-    let run = 0;
-    let started = false;
-    for (const part of this.follower.parts) {
-      if (part.at < from) continue;
-      for (const sample of segmentSamples(part.data)) {
-        const pcm = decoder.decode(sample.data);
-        const heard = toneAmplitude(new Int16Array(pcm.buffer, pcm.byteOffset, pcm.byteLength / 2), TONE_HZ) >= HEARD;
-        if (heard) { longest = Math.max(longest, run); run = 0; started = true; } else if (started) run += 20;
-      }
-    }
-    return longest;
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { segmentSamples } from '../../src/audience/clip.js';
+import { toneAmplitude } from './goertzel.js';
 import { parsePlaylist } from './hls-playlist.js';
+import { opusEncoder } from './speech-program.js';
 
 export interface FollowedPart {
   readonly msn: number;
@@ -122,4 +125,28 @@ export class LlHlsFollower {
       next = closed && newest.part === inSegment - 1 ? { msn: newest.msn + 1, part: 0 } : { msn: newest.msn, part: newest.part + 1 };
     }
   }
+}
+
+/**
+ * The longest run of 20 ms frames without the tone `hz` (amplitude under `heard`) in the parts that
+ * arrived since `from` (performance.now()), after the first frame with it: the audible gap a listener
+ * at the live edge was served, whether or not the player stalled.
+ */
+export function servedToneGapMs(parts: readonly FollowedPart[], from: number, hz: number, heard: number): number {
+  const decoder = opusEncoder();
+  let longest = 0;
+  let run = 0;
+  let started = false;
+  for (const part of parts) {
+    if (part.at < from) continue;
+    for (const sample of segmentSamples(part.data)) {
+      const pcm = decoder.decode(sample.data);
+      if (toneAmplitude(new Int16Array(pcm.buffer, pcm.byteOffset, pcm.byteLength / 2), hz) >= heard) {
+        longest = Math.max(longest, run);
+        run = 0;
+        started = true;
+      } else if (started) run += 20;
+    }
+  }
+  return longest;
 }

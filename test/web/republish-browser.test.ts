@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, measureAudio } from '../helpers/browser.js';
+import { launchChromium, measureAudio, RECORD_AIR, toneWav } from '../helpers/browser.js';
 import { call, freePort } from '../helpers/origin-processes.js';
 import { requireProgram } from '../helpers/require-program.js';
 import { buildWeb } from '../helpers/web-build.js';
@@ -34,19 +34,6 @@ after(async () => {
   setTimeout(() => process.exit(), 100).unref();
 });
 
-/** 10 s of a 1 kHz tone at half scale, 48 kHz mono: Chromium's fake microphone loops it. */
-function toneWav(path: string): void {
-  const rate = 48_000;
-  const samples = rate * 10;
-  const wav = Buffer.alloc(44 + samples * 2);
-  wav.write('RIFF', 0); wav.writeUInt32LE(36 + samples * 2, 4); wav.write('WAVE', 8);
-  wav.write('fmt ', 12); wav.writeUInt32LE(16, 16); wav.writeUInt16LE(1, 20); wav.writeUInt16LE(1, 22);
-  wav.writeUInt32LE(rate, 24); wav.writeUInt32LE(rate * 2, 28); wav.writeUInt16LE(2, 32); wav.writeUInt16LE(16, 34);
-  wav.write('data', 36); wav.writeUInt32LE(samples * 2, 40);
-  for (let i = 0; i < samples; i++) wav.writeInt16LE(Math.round(16_000 * Math.sin((2 * Math.PI * TONE_HZ * i) / rate)), 44 + i * 2);
-  writeFileSync(path, wav);
-}
-
 function serve(port: number): Promise<ChildProcess> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/run-cli.ts', 'serve', '--port', String(port), '--host', '127.0.0.1',
     '--data-dir', join(dir, 'data'), '--udp-port', '0', '--advertise', '127.0.0.1', '--log-level', 'warn'], {
@@ -65,20 +52,6 @@ function serve(port: number): Promise<ChildProcess> {
   });
 }
 
-/** Every "value: text" the air badge `testId` took, and every getUserMedia call, recorded from the first paint. */
-const RECORD = (testId: string) => `(() => {
-  window.__air = [];
-  window.__micAsks = 0;
-  const ask = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-  navigator.mediaDevices.getUserMedia = (c) => { window.__micAsks += 1; return ask(c); };
-  const seen = () => {
-    const el = document.querySelector('[data-testid="${testId}"]');
-    const v = el && el.getAttribute('data-air') + ': ' + el.textContent;
-    if (v && window.__air[window.__air.length - 1] !== v) window.__air.push(v);
-  };
-  new MutationObserver(seen).observe(document, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['data-air'] });
-})()`;
-
 async function heard(page: Page, selector: string, within: number): Promise<number> {
   let level = 0;
   for (const end = Date.now() + within; Date.now() < end;) {
@@ -90,7 +63,7 @@ async function heard(page: Page, selector: string, within: number): Promise<numb
 
 test('the studio, the speaker view and a WHEP listener come back by themselves after their origin is killed', { skip: !available, timeout: 240_000 }, async () => {
   const wav = join(dir, 'tone.wav');
-  toneWav(wav);
+  toneWav(wav, TONE_HZ);
   await buildWeb();
   const port = await freePort();
   child = await serve(port);
@@ -104,7 +77,7 @@ test('the studio, the speaker view and a WHEP listener come back by themselves a
   // The host: an account, a Space, the studio on air, all through the pages.
   const studio = await context.newPage();
   studio.on('websocket', (ws) => sockets.push(ws.url()));
-  await studio.addInitScript(RECORD('on-air'));
+  await studio.addInitScript(RECORD_AIR('on-air'));
   await studio.goto(origin.url);
   await studio.getByRole('button', { name: 'No account? Create one' }).click();
   await studio.getByLabel('Handle').fill('host_anna');
@@ -128,7 +101,7 @@ test('the studio, the speaker view and a WHEP listener come back by themselves a
     return c;
   })()).newPage();
   speaker.on('websocket', (ws) => sockets.push(ws.url()));
-  await speaker.addInitScript(RECORD('speaker-air'));
+  await speaker.addInitScript(RECORD_AIR('speaker-air'));
   await speaker.goto(`${origin.url}/s/${spaceId}/join#${invite.token}`);
   await speaker.getByRole('button', { name: 'Allow and check my microphone' }).click();
   await speaker.getByLabel('Your name on stage').fill('Bruno');

@@ -142,11 +142,12 @@ function SpeakerPage() {
 
   const me = state?.stage.find((p) => p.participantId === seat?.id);
   const muted = me?.muted ?? seat?.muted ?? false;
-  // The Space ended, or the host removed this seat: the server already closed the media.
+  // The Space ended, or the host removed this seat: the server already closed the media. A state made
+  // before the seat was taken says nothing of it (a cached one, from an origin that had not heard yet).
   useEffect(() => {
     if (phase !== 'on-stage' || !state) return;
     if (state.state !== 'live') void settle('ended');
-    else if (!me) void settle('removed');
+    else if (!me && seat && Date.parse(state.generatedAt) >= Date.parse(seat.joinedAt)) void settle('removed');
   }, [state]);
 
   async function join() {
