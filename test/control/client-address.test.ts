@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
 import { test } from 'node:test';
 import { register, startTestServer, type TestServer } from '../helpers/control-server.js';
 import { startEdge } from '../helpers/nginx-edge.js';
+import { requestFrom } from '../helpers/request-from.js';
 import { requireProgram } from '../helpers/require-program.js';
 
 const PER_MINUTE = 5;
@@ -34,15 +34,6 @@ test('behind trusted proxies the client is the right-most untrusted X-Forwarded-
 
 const haveNginx = requireProgram('nginx');
 
-/** A POST from a chosen loopback source address: each address is its own client. */
-function postFrom(localAddress: string, port: number, path: string, headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, method: 'POST', localAddress, headers: { ...headers, 'content-length': '0' } }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)); });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 // Regression: the shipped edge appended to the client's X-Forwarded-For and the origin believed the
 // left-most entry, so forged addresses bypassed every per-address limit; without trust, every
 // listener behind the edge shared one bucket.
@@ -53,14 +44,14 @@ test('through the shipped nginx edge: forged X-Forwarded-For buys nothing, and e
   const edge = await startEdge({ primary: `127.0.0.1:${new URL(server.url).port}` });
   t.after(() => edge.stop());
   const forgedRun: number[] = [];
-  for (let i = 0; i < PER_MINUTE + 3; i++) forgedRun.push(await postFrom('127.0.0.5', edge.port, `/api/v1/spaces/${spaceId}/listener-token`, { 'x-forwarded-for': `9.9.9.${i}` }));
+  for (let i = 0; i < PER_MINUTE + 3; i++) forgedRun.push(await requestFrom('127.0.0.5', `http://127.0.0.1:${edge.port}/api/v1/spaces/${spaceId}/listener-token`, 'POST', { 'x-forwarded-for': `9.9.9.${i}` }));
   assert.equal(forgedRun.filter((s) => s === 201).length, PER_MINUTE, `forged addresses share the real client's bucket (${forgedRun})`);
   for (const other of ['127.0.0.6', '127.0.0.7']) {
-    assert.equal(await postFrom(other, edge.port, `/api/v1/spaces/${spaceId}/listener-token`, {}), 201, `${other} has a bucket of its own`);
+    assert.equal(await requestFrom(other, `http://127.0.0.1:${edge.port}/api/v1/spaces/${spaceId}/listener-token`, 'POST', {}), 201, `${other} has a bucket of its own`);
   }
   // Every location of the edge passes the address on, not only the one above (an nginx location that
   // sets a header of its own inherits none of the server's): the general API path, for a Space's writes.
-  const viaApi = async (from: string) => postFrom(from, edge.port, `/api/v1/spaces/${spaceId}/speak-requests`, { authorization: 'Bearer tks_not_a_session' });
+  const viaApi = async (from: string) => requestFrom(from, `http://127.0.0.1:${edge.port}/api/v1/spaces/${spaceId}/speak-requests`, 'POST', { authorization: 'Bearer tks_not_a_session' });
   const seen: string[] = [];
   server.app.server.on('request', (req: { headers: Record<string, string | string[] | undefined> }) => { const xff = req.headers['x-forwarded-for']; if (typeof xff === 'string') seen.push(xff); });
   assert.equal(await viaApi('127.0.0.8'), 401);

@@ -1,24 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import ndc from 'node-datachannel';
 import { publishWhip, toneSource } from '../../src/clients/index.js';
-import { closePeer, gatheredOffer, newPeer } from '../../src/clients/signalling.js';
 import { register, startTestServer } from '../helpers/control-server.js';
+import { deadOffer } from '../helpers/dead-offer.js';
 
 // libdatachannel keeps the process alive after its peers close, and its cleanup() crashes natively
 // once peers that never connected were closed: exit once the runner has the results.
 after(() => { setTimeout(() => process.exit(), 100).unref(); });
 
-/** A WHEP offer from a peer that will never answer ICE: what an attacker's script sends. */
-async function deadOffer(): Promise<string> {
-  const pc = newPeer('dead');
-  const audio = new ndc.Audio('0', 'RecvOnly');
-  audio.addOpusCodec(111);
-  pc.addTrack(audio);
-  const offer = await gatheredOffer(pc);
-  closePeer(pc);
-  return offer;
-}
 
 // Regression: anonymous WHEP offers that never completed ICE each held one of the origin's media
 // sessions for 30-40 s, and WHIP shared that pool: after a flood the host got 503 MEDIA_CAPACITY.
