@@ -99,3 +99,23 @@ export const RECORD_AIR = (testId: string): string => `(() => {
   };
   new MutationObserver(seen).observe(document, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['data-air'] });
 })()`;
+
+/**
+ * A host through the pages of `site` (an English page with a microphone allowed): an account, a
+ * Space, the studio on air. Returns the Space's id once the studio says "On air".
+ */
+export async function hostGoesLive(studio: Page, site: string, handle: string, title: string): Promise<string> {
+  await studio.goto(site);
+  await studio.getByRole('button', { name: 'No account? Create one' }).click();
+  await studio.getByLabel('Handle').fill(handle);
+  await studio.getByLabel('Password').fill('correct horse battery');
+  await studio.getByRole('button', { name: 'Create an account' }).click();
+  await studio.getByLabel('Title').fill(title);
+  await studio.getByRole('button', { name: 'Create and open the studio' }).click();
+  await studio.waitForURL(/\/s\/[^/]+\/studio$/);
+  const spaceId = /\/s\/([^/]+)\/studio$/.exec(studio.url())![1]!;
+  await studio.getByRole('button', { name: 'Allow and check my microphone' }).click();
+  await studio.getByRole('button', { name: 'Go live' }).click();
+  await studio.locator('[data-testid="on-air"][data-air="on-air"]').waitFor();
+  return spaceId;
+}

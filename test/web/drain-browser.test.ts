@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { after, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, measureAudio, RECORD_AIR, toneWav } from '../helpers/browser.js';
+import { hostGoesLive, launchChromium, measureAudio, RECORD_AIR, toneWav } from '../helpers/browser.js';
 import { until } from '../helpers/cluster-engines.js';
 import { parsePlaylist } from '../helpers/hls-playlist.js';
 import { LlHlsFollower, servedToneGapMs } from '../helpers/ll-hls-follower.js';
@@ -85,18 +85,7 @@ test('SIGTERM of the origin running a Space: the studio, the speaker view and a 
   // The host, through the pages: an account, a Space, the studio on air.
   const studio = await (await withMicrophone(HOST_HZ, 'en-GB')).newPage();
   await studio.addInitScript(RECORD_AIR('on-air'));
-  await studio.goto(site);
-  await studio.getByRole('button', { name: 'No account? Create one' }).click();
-  await studio.getByLabel('Handle').fill('host_drain');
-  await studio.getByLabel('Password').fill('correct horse battery');
-  await studio.getByRole('button', { name: 'Create an account' }).click();
-  await studio.getByLabel('Title').fill('Passe la main');
-  await studio.getByRole('button', { name: 'Create and open the studio' }).click();
-  await studio.waitForURL(/\/s\/[^/]+\/studio$/);
-  const spaceId = /\/s\/([^/]+)\/studio$/.exec(studio.url())![1]!;
-  await studio.getByRole('button', { name: 'Allow and check my microphone' }).click();
-  await studio.getByRole('button', { name: 'Go live' }).click();
-  await studio.locator('[data-testid="on-air"][data-air="on-air"]').waitFor();
+  const spaceId = await hostGoesLive(studio, site, 'host_drain', 'Passe la main');
   const host = (await call({ url: site }, 'POST', '/api/v1/auth/login', { body: { handle: 'host_drain', password: 'correct horse battery' } })).body;
   await cluster.makeAdmin(host.user.id);
   const invite = (await call({ url: site }, 'POST', `/api/v1/spaces/${spaceId}/stage-tokens`, { token: host.token, body: { role: 'speaker' } })).body;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, measureAudio, RECORD_AIR, toneWav } from '../helpers/browser.js';
+import { hostGoesLive, launchChromium, measureAudio, RECORD_AIR, toneWav } from '../helpers/browser.js';
 import { call, freePort } from '../helpers/origin-processes.js';
 import { requireProgram } from '../helpers/require-program.js';
 import { buildWeb } from '../helpers/web-build.js';
@@ -78,18 +78,7 @@ test('the studio, the speaker view and a WHEP listener come back by themselves a
   const studio = await context.newPage();
   studio.on('websocket', (ws) => sockets.push(ws.url()));
   await studio.addInitScript(RECORD_AIR('on-air'));
-  await studio.goto(origin.url);
-  await studio.getByRole('button', { name: 'No account? Create one' }).click();
-  await studio.getByLabel('Handle').fill('host_anna');
-  await studio.getByLabel('Password').fill('correct horse battery');
-  await studio.getByRole('button', { name: 'Create an account' }).click();
-  await studio.getByLabel('Title').fill('Comes back');
-  await studio.getByRole('button', { name: 'Create and open the studio' }).click();
-  await studio.waitForURL(/\/s\/[^/]+\/studio$/);
-  const spaceId = /\/s\/([^/]+)\/studio$/.exec(studio.url())![1]!;
-  await studio.getByRole('button', { name: 'Allow and check my microphone' }).click();
-  await studio.getByRole('button', { name: 'Go live' }).click();
-  await studio.locator('[data-testid="on-air"][data-air="on-air"]').waitFor();
+  const spaceId = await hostGoesLive(studio, origin.url, 'host_anna', 'Comes back');
   const host = (await call(origin, 'POST', '/api/v1/auth/login', { body: { handle: 'host_anna', password: 'correct horse battery' } })).body;
   const invite = (await call(origin, 'POST', `/api/v1/spaces/${spaceId}/stage-tokens`, { token: host.token, body: { role: 'speaker' } })).body;
 
