@@ -152,7 +152,8 @@ export class KeptSession<S extends LiveSession> {
     this.#leaving = session;
     const closed = new Promise<void>((resolve) => session.pc.onStateChange((state) => { if (state === 'closed' || state === 'failed') resolve(); }));
     await deleteSession(session.location, this.#options.bearer, r.deleteOldMs);
-    await Promise.race([closed, sleep(r.moveLingerMs)]);
+    // Unref'd: a client closed meanwhile does not keep the process waiting for this bound.
+    await Promise.race([closed, sleep(r.moveLingerMs, undefined, { ref: false })]);
     if (this.#leaving === session) this.#leaving = null;
     closePeer(session.pc);
   }

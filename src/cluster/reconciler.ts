@@ -184,7 +184,8 @@ export class Reconciler {
         this.#handingOver.add(spaceId);
         await media.letSessionsMove(spaceId).catch(this.#o.onError);
       }
-      await this.#close(spaceId, 'handed-over', passed);
+      // One Space that fails to close must not leave the others' drains running after this returns.
+      await this.#close(spaceId, 'handed-over', passed).catch(this.#o.onError);
       this.#handingOver.delete(spaceId);
       if (!passed) await leases.release(spaceId, originId).catch(this.#o.onError);
     }));

@@ -6,7 +6,7 @@ import { withUser } from '../../src/store/postgres/database.js';
 import { deleteKeys, dropSchemas, POSTGRES_URL, uniqueName, until } from '../helpers/cluster-engines.js';
 import { exitAfterNdcTests } from '../helpers/exit-after-ndc.js';
 import { call, OriginCluster, type Origin } from '../helpers/origin-processes.js';
-import { deadOffer } from '../helpers/dead-offer.js';
+import { DEAD_OFFER } from '../helpers/dead-offer.js';
 import { requestFrom } from '../helpers/request-from.js';
 
 
@@ -78,8 +78,7 @@ test('three origins: one runs the Space; kill -9 moves it, SIGTERM drains it', {
   // A forwarded offer counts against its client's pending-offer limit (4 per address), not against the
   // origin that forwarded it: six clients through one origin are each admitted, one client's fifth is not.
   // (It once counted against the forwarding origin's address: the fifth client behind it was refused.)
-  const offer = await deadOffer();
-  const whepThrough = (from: string) => requestFrom(from, `${others[0]!.url}/api/v1/spaces/${space.id}/whep`, 'POST', { 'content-type': 'application/sdp' }, offer);
+  const whepThrough = (from: string) => requestFrom(from, `${others[0]!.url}/api/v1/spaces/${space.id}/whep`, 'POST', { 'content-type': 'application/sdp' }, DEAD_OFFER);
   const clients = await Promise.all(Array.from({ length: 6 }, (_, i) => whepThrough(`127.0.3.${i + 1}`)));
   assert.deepEqual(clients, [201, 201, 201, 201, 201, 201], 'six clients through one origin');
   const oneClient: number[] = [];

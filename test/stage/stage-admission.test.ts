@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { publishWhip, toneSource } from '../../src/clients/index.js';
 import { register, startTestServer } from '../helpers/control-server.js';
-import { deadOffer } from '../helpers/dead-offer.js';
+import { DEAD_OFFER } from '../helpers/dead-offer.js';
 
 // libdatachannel keeps the process alive after its peers close, and its cleanup() crashes natively
 // once peers that never connected were closed: exit once the runner has the results.
@@ -18,7 +18,7 @@ test('listeners never take the stage\'s capacity; offers that never connect are 
   const space = (await server.request('POST', '/api/v1/spaces', { token: host.token, body: { title: 'Flooded', language: 'en' } })).body as { id: string };
   assert.equal((await server.request('POST', `/api/v1/spaces/${space.id}/start`, { token: host.token })).status, 200);
   const whep = async (remoteAddress: string) => server.app.inject({
-    method: 'POST', url: `/api/v1/spaces/${space.id}/whep`, remoteAddress, headers: { 'content-type': 'application/sdp' }, payload: await deadOffer(),
+    method: 'POST', url: `/api/v1/spaces/${space.id}/whep`, remoteAddress, headers: { 'content-type': 'application/sdp' }, payload: DEAD_OFFER,
   });
 
   // One address: a few pending offers, then refused.
