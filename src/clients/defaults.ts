@@ -29,6 +29,8 @@ export const RECONNECT_DEFAULTS = Object.freeze({
    * them), while listeners are many and each hears only itself.
    */
   publisherProbeIntervalMs: 500,
+  /** A WHEP listener that has received no RTP for this long probes its session at once (the programme never pauses). */
+  mediaSilentMs: 300,
   probeTimeoutMs: 1_500,
   /** Probes that fail with a 5xx or no answer, in a row, before the session is declared lost. */
   unreachableProbes: 2,

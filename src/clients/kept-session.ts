@@ -4,7 +4,7 @@ import type ndc from 'node-datachannel';
 import { SessionEmitter } from './client-events.js';
 import { CLIENT_DEFAULTS, RECONNECT_DEFAULTS } from './defaults.js';
 import { retryUntil } from './republish.js';
-import { watchSession, type LossReason } from './session-watch.js';
+import { watchSession, type LossReason, type SessionWatch } from './session-watch.js';
 import { closePeer, deleteSession } from './signalling.js';
 
 /** One negotiated WHIP/WHEP session. */
@@ -63,7 +63,7 @@ export class KeptSession<S extends LiveSession> {
   #leaving: S | null = null;
   #moves = 0;
   #state: KeptState = 'connected';
-  #stopWatch: () => void = () => undefined;
+  #watching: SessionWatch = { stop: () => undefined, check: () => undefined };
   readonly #abort = new AbortController();
   readonly #connect: (connectTimeoutMs: number, signal: AbortSignal) => Promise<S>;
   readonly #options: KeepOptions;
@@ -86,6 +86,8 @@ export class KeptSession<S extends LiveSession> {
   }
 
   get current(): S | null { return this.#current; }
+  /** Probe the current session now (its media stopped: the origin may be gone). */
+  check(): void { this.#watching.check(); }
   /** The sessions that carry media now: the current one and, during a move, the one being let go. */
   get carrying(): S[] { return [this.#current, this.#leaving].filter((s): s is S => s !== null); }
   get state(): KeptState { return this.#state; }
@@ -98,7 +100,7 @@ export class KeptSession<S extends LiveSession> {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       if (this.#state !== 'failed') this.#state = 'closed';
-      this.#stopWatch();
+      this.#watching.stop();
       this.#abort.abort();
       const sessions = this.carrying;
       this.#current = null;
@@ -112,7 +114,7 @@ export class KeptSession<S extends LiveSession> {
   }
 
   #watch(session: S): void {
-    this.#stopWatch = watchSession(
+    this.#watching = watchSession(
       session.pc, session.location, this.#reconnect, (reason) => void this.#lost(session, reason), () => void this.#move(session),
       this.#options.probeIntervalMs,
     );

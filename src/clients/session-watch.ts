@@ -24,6 +24,13 @@ export async function probeSession(location: string, timeoutMs: number): Promise
   }
 }
 
+export interface SessionWatch {
+  /** Ends the watch quietly (the client closed the session itself). */
+  stop(): void;
+  /** Probes now rather than at the next interval (the media stopped: its origin may be gone). */
+  check(): void;
+}
+
 /**
  * Watches one session for loss: the peer's state, and (with `probe`) its resource every second. Calls
  * `onLost` once, or `onMoving` once (the origin hands the Space over: the client opens its next session
@@ -33,9 +40,10 @@ export async function probeSession(location: string, timeoutMs: number): Promise
 export function watchSession(
   pc: ndc.PeerConnection, location: string | undefined, probe: boolean, onLost: (reason: LossReason) => void, onMoving: () => void = () => {},
   probeIntervalMs: number = RECONNECT_DEFAULTS.probeIntervalMs,
-): () => void {
+): SessionWatch {
   const r = RECONNECT_DEFAULTS;
   let done = false;
+  let probing = false;
   let unreachable = 0;
   let timer: NodeJS.Timeout | undefined;
   const lost = (reason: LossReason): void => {
@@ -53,8 +61,11 @@ export function watchSession(
     else if (state === 'disconnected') lost('peer-disconnected');
   });
   const probeOnce = async (): Promise<void> => {
-    if (done || !location || !probe) return;
+    if (done || probing || !location || !probe) return;
+    clearTimeout(timer);
+    probing = true;
     const answer = await probeSession(location, r.probeTimeoutMs);
+    probing = false;
     if (done) return;
     if (answer === 'gone') return lost('session-gone');
     if (answer === 'moving') { stop(); return onMoving(); }
@@ -63,5 +74,5 @@ export function watchSession(
     timer = setTimeout(() => void probeOnce(), unreachable > 0 ? r.confirmAfterMs : probeIntervalMs);
   };
   timer = setTimeout(() => void probeOnce(), probeIntervalMs);
-  return stop;
+  return { stop, check: () => void probeOnce() };
 }

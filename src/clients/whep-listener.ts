@@ -3,7 +3,7 @@ import opus from '@discordjs/opus';
 import ndc from 'node-datachannel';
 import { isRtcp, parseRtp } from '../stage/rtp.js';
 import type { SessionEventSource } from './client-events.js';
-import { CLIENT_DEFAULTS } from './defaults.js';
+import { CLIENT_DEFAULTS, RECONNECT_DEFAULTS } from './defaults.js';
 import { KeptSession, type ReconnectCounters, type ReconnectOption } from './kept-session.js';
 import { firstSession, negotiate, newPeer } from './signalling.js';
 
@@ -98,13 +98,24 @@ export async function listenWhep(options: ListenWhepOptions): Promise<WhepListen
   });
   const session = kept;
   const connectMs = performance.now() - started;
+  // The programme sends a frame every 20 ms, silence included: when none has come for a while its
+  // origin may be gone, and the session is probed at once rather than at the next second.
+  let checkedAfter = -1;
+  const silence = options.reconnect === false ? undefined : setInterval(() => {
+    if (session.state !== 'connected' || lastPacketAt < 0 || lastPacketAt === checkedAfter) return;
+    if (performance.now() - lastPacketAt < RECONNECT_DEFAULTS.mediaSilentMs) return;
+    checkedAfter = lastPacketAt;
+    session.check();
+  }, RECONNECT_DEFAULTS.mediaSilentMs / 3);
+  silence?.unref();
+  options.signal?.addEventListener('abort', () => clearInterval(silence), { once: true });
   return {
     get location() { return session.location; },
     stats: () => ({
       state: session.state, connectMs, firstPacketMs, packetsReceived, bytesReceived, packetsLost, decodeErrors, lastPacketAt,
       ...session.counters(),
     }),
-    close: () => session.close(),
+    close: () => { clearInterval(silence); return session.close(); },
     on: (event, listener) => session.events.on(event, listener),
     off: (event, listener) => session.events.off(event, listener),
   };
