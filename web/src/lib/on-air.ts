@@ -9,7 +9,7 @@ import { publish } from './whip.js';
 export type AirStatus = 'off' | 'connecting' | 'on-air' | 'reconnecting';
 
 /** Refusals that another attempt would not change: the page settles and says why. */
-const FATAL = new Set(['SPACE_NOT_LIVE', 'FORBIDDEN', 'AUTH_REQUIRED', 'STAGE_TOKEN_INVALID', 'STAGE_TOKEN_USED', 'PARTICIPANT_NOT_FOUND', 'BLOCKED_FROM_SPACE']);
+const FATAL = new Set(['FORBIDDEN', 'AUTH_REQUIRED', 'STAGE_TOKEN_INVALID', 'STAGE_TOKEN_USED', 'PARTICIPANT_NOT_FOUND', 'BLOCKED_FROM_SPACE']);
 /**
  * Between attempts, each jittered by ±50 % so a stage whose origin died does not come back in step.
  * Short: while the Space moves to another origin, the POST answers 503 or SPACE_NOT_LIVE for the few
@@ -100,7 +100,7 @@ export function useOnAir(opts: { spaceId: string; mic: Mic | null; wanted: boole
     setStatus(resuming ? 'reconnecting' : 'connecting');
 
     const retry = (ms = jitter(RETRY_MS[Math.min(attempt++, RETRY_MS.length - 1)]!)) => {
-      setStatus('reconnecting');
+      setStatus(resuming ? 'reconnecting' : 'connecting');
       if (Date.now() - since > REPUBLISH_WITHIN_MS) {
         setRefusal('NETWORK');
         setStatus('off');
@@ -113,7 +113,9 @@ export function useOnAir(opts: { spaceId: string; mic: Mic | null; wanted: boole
       if (stopped) return;
       try {
         if (attempt > 0 && (await api.space(spaceId)).state !== 'live') {
-          if (!stopped) setStatus('off');
+          if (stopped) return;
+          setStatus('off');
+          if (!resuming) setRefusal('SPACE_NOT_LIVE');
           return;
         }
         if (stopped) return;
@@ -129,9 +131,10 @@ export function useOnAir(opts: { spaceId: string; mic: Mic | null; wanted: boole
       } catch (err) {
         if (stopped) return;
         const code = (err as { code?: string }).code ?? 'NETWORK';
-        // While the Space moves to another origin, one that does not run it yet answers SPACE_NOT_LIVE:
-        // that is final only when the Space itself is no longer live (asked before the next attempt).
-        if (code === 'SPACE_NOT_LIVE' && resuming) { attempt = Math.max(attempt, 1); retry(); return; }
+        // An origin that does not run the Space's media yet answers SPACE_NOT_LIVE: while it moves to
+        // another origin, and in cluster mode for the moment after go-live until its origin opens it.
+        // That is final only when the Space itself is not live (asked before the next attempt).
+        if (code === 'SPACE_NOT_LIVE') { attempt = Math.max(attempt, 1); retry(); return; }
         if (FATAL.has(code) || (code === 'MEDIA_SESSION_ACTIVE' && !resuming)) {
           setRefusal(code);
           setStatus('off');
@@ -173,7 +176,9 @@ export function useOnAir(opts: { spaceId: string; mic: Mic | null; wanted: boole
       attempt = Math.max(attempt, 1);
       since = Date.now();
       clearTimeout(timer);
-      retry(reason === 'failed' ? AFTER_FAILURE_MS : jitter(RETRY_MS[0]!));
+      // Gone (404): the Space runs on another origin already, which answers at once. A stage has at most
+      // fifteen publishers: no herd to spread.
+      retry(reason === 'failed' ? AFTER_FAILURE_MS : reason === 'gone' ? 0 : jitter(RETRY_MS[0]!));
     }
 
     const onPageHide = () => session?.abandon();
