@@ -155,6 +155,9 @@ export const BENCHES: Record<string, BenchSpec> = {
       row('failover', 'speaker on air again after kill -9 of the primary, median', j.kill?.speakerBackMs, 'ms', '<= 3,000', 'cold move', j.coldMove?.speakerBackMs, 'same run'),
       row('failover', 'WHEP listener without the speaker, kill -9 of the primary, median', j.kill?.whepGapMs, 'ms', 'informative', 'cold move', j.coldMove?.whepGapMs, 'same run'),
       row('failover', 'LL-HLS stall, drain (SIGTERM) of the primary, median', j.drain?.llHlsStallS, 's', '0', 'cold move', j.coldMove?.llHlsStallS, 'same run'),
+      row('failover', 'LL-HLS served without the voice (audible gap), kill -9 of the primary, median', j.kill?.llHlsGapMs, 'ms', '<= 1,000', 'cold move (after its stall)', j.coldMove?.llHlsGapMs, 'same run'),
+      row('failover', 'LL-HLS served without the voice (audible gap), drain (SIGTERM), median', j.drain?.llHlsGapMs, 'ms', '0', 'cold move (after its stall)', j.coldMove?.llHlsGapMs, 'same run'),
+      row('failover', 'WHEP listener without the speaker, drain (SIGTERM), median', j.drain?.whepGapMs, 'ms', 'informative', 'cold move', j.coldMove?.whepGapMs, 'same run'),
     ],
   },
   'captions-pipeline': {

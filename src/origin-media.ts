@@ -4,8 +4,9 @@ import type { Audience, StreamEpoch } from './audience/index.js';
 import { ContinuousProgramme, RELAY_LOST_AFTER_MS } from './audience/index.js';
 import type { CaptionsWiring } from './captions-wiring.js';
 import type { LocalMedia } from './cluster/local-media.js';
+import { clusterMetrics } from './cluster/metrics.js';
 import type { ProgrammeRelay, RelayMessage } from './cluster/programme-relay.js';
-import type { ProgramSink } from './media/types.js';
+import { PROGRAM_FORMAT, type ProgramSink } from './media/types.js';
 import type { StageMedia } from './stage/index.js';
 
 /** A standby conceals with silence once the primary's programme has been missing this long. */
@@ -18,6 +19,7 @@ const STANDBY_CHECK_MS = 50;
  */
 export const HAND_OVER_WITHIN_MS = 4_000;
 const HAND_OVER_CHECK_MS = 50;
+const FRAME_S = PROGRAM_FORMAT.frameMs / 1000;
 /** While the primary is silent, the reconciler is asked to look at most this often (it probes the primary). */
 const SILENT_KICK_EVERY_MS = 250;
 
@@ -126,7 +128,11 @@ export function originMedia(deps: {
         stageMedia.openSpace(spaceId, programme.takeOver(), (listener) => programme.heard(listener));
         const stopFollowing = setInterval(() => {
           if (!programme.mixing && seats.has(spaceId)) return;
-          if (programme.mixing) say(spaceId, 'mixing here', { concealedFrames: programme.concealed });
+          if (programme.mixing) {
+            say(spaceId, 'mixing here', { silenceMs: programme.takeOverGap * PROGRAM_FORMAT.frameMs });
+            clusterMetrics.promotions.inc({ after: programme.handedOver ? 'hand-over' : 'loss' });
+            clusterMetrics.concealedSeconds.observe(programme.takeOverGap * FRAME_S);
+          }
           clearInterval(stopFollowing);
           clearInterval(standby.timer);
           standby.unsubscribe();
@@ -176,7 +182,10 @@ export function originMedia(deps: {
       for (let left = here(); seats.has(spaceId) && left.publishing + left.listening > 0 && performance.now() - started < HAND_OVER_WITHIN_MS; left = here()) {
         await sleep(HAND_OVER_CHECK_MS);
       }
-      say(spaceId, 'handing over: the clients moved', { ms: Math.round(performance.now() - started), stillHere: here() });
+      const left = here();
+      say(spaceId, 'handing over: the clients moved', { ms: Math.round(performance.now() - started), stillHere: left });
+      clusterMetrics.handOvers.inc({ outcome: left.publishing + left.listening === 0 ? 'moved' : 'timed-out' });
+      clusterMetrics.handOverSeconds.observe((performance.now() - started) / 1000);
     },
     async standBy(spaceId) {
       if (!relay || standbys.has(spaceId) || seats.has(spaceId)) return;

@@ -94,6 +94,8 @@ test('a hand-over: after the takeover the relayed frames lead until the primary\
   assert.deepEqual(pts, Array.from({ length: 12 }, (_, k) => k * 960), 'one timeline, no frame twice, none missing');
   assert.equal(r.frames.at(-1)!.opus[1], 9);
   assert.equal(p.concealed, 0, 'no silence between the primary\'s last frame and the mixer\'s first');
+  assert.equal(p.takeOverGap, 0);
+  assert.ok(p.handedOver);
   assert.deepEqual(heard, pts, 'WHEP listeners hear the same timeline');
 });
 
@@ -111,6 +113,8 @@ test('a takeover while the relay still runs waits for it; when it falls silent w
   assert.ok(p.mixing);
   assert.equal(r.frames.at(-1)!.opus[1], 9);
   assert.ok(p.concealed > 0, 'the silence of a lost relay is concealed on the timeline');
+  assert.equal(p.takeOverGap, p.concealed, 'all of it between the last relayed frame and the first mixed one');
+  assert.equal(p.handedOver, false);
 });
 
 test('after the end marker a mixer a little late still follows directly; one much later is preceded by the silence of its lateness', () => {
@@ -124,6 +128,7 @@ test('after the end marker a mixer a little late still follows directly; one muc
     now = lateMs;
     mixer.push(frame(77 * 960, 3_000, 9));
     assert.equal(p.concealed, silence, `${lateMs} ms late`);
+    assert.equal(p.takeOverGap, silence);
     assert.equal(r.frames.at(-1)!.pts, (silence + 1) * 960);
   }
 });

@@ -37,6 +37,9 @@ export class ContinuousProgramme {
   #anchorPts = 0;
   #mixer: { offset: number | undefined } | undefined;
   #concealed = 0;
+  /** Silence frames pushed since the last real frame. */
+  #silentRun = 0;
+  #takeOverGap = 0;
 
   constructor(sink: ProgramSink, now: () => number = () => performance.now()) {
     this.#sink = sink;
@@ -45,6 +48,8 @@ export class ContinuousProgramme {
 
   /** Frames of silence pushed so far (the audio missing from this timeline). */
   get concealed(): number { return this.#concealed; }
+  /** Frames of silence between the last relayed frame and the mixer's first: the gap of the takeover. */
+  get takeOverGap(): number { return this.#takeOverGap; }
   /** Milliseconds since the last real frame (relayed or mixed here); Infinity before the first. */
   silentForMs(): number {
     return this.#lastPts === undefined ? Infinity : this.#now() - this.#anchorAt;
@@ -62,6 +67,9 @@ export class ContinuousProgramme {
     if (this.#lastPts !== undefined && frame.pts <= this.#lastPts) return;
     this.#real(frame);
   }
+
+  /** Whether the primary said it relayed its last frame (a hand-over), rather than fell silent. */
+  get handedOver(): boolean { return this.#relayEnded; }
 
   /** The primary relayed its last frame: a mixer that took over carries on from the next. */
   relayEnded(): void {
@@ -93,6 +101,7 @@ export class ContinuousProgramme {
           if (this.#lastPts === undefined) mixer.offset = 0;
           else {
             this.#fillUntil(this.#now() - (this.#relayEnded ? HAND_OVER_SLACK_MS : FRAME_MS));
+            this.#takeOverGap = this.#silentRun;
             mixer.offset = this.#lastPts + TICKS - frame.pts;
           }
         }
@@ -109,6 +118,7 @@ export class ContinuousProgramme {
   #real(frame: EncodedFrame): void {
     this.#sink.push(frame);
     this.#heard?.(frame);
+    this.#silentRun = 0;
     this.#lastPts = frame.pts;
     this.#lastWall = frame.wallClock;
     this.#anchorAt = this.#now();
@@ -123,6 +133,7 @@ export class ContinuousProgramme {
       this.#lastPts = pts;
       this.#lastWall += FRAME_MS;
       this.#concealed++;
+      this.#silentRun++;
       const silence = { opus: OPUS_SILENCE, pts, wallClock: this.#lastWall };
       this.#sink.push(silence);
       this.#heard?.(silence);

@@ -115,6 +115,10 @@ test('a hot standby makes the same stream; kill -9 and drain of the primary cost
   await rig.speaker.close();
   await rig.whep.close();
   const last = next.standby;
+  // What an operator reads of it: the last origin took the Space over from a hand-over, with no silence.
+  const metrics = await (await fetch(`${last.url}/metrics`)).text();
+  assert.match(metrics, /tribune_cluster_promotions_total\{[^}]*after="hand-over"[^}]*\} 1\n/, 'the promotion is counted');
+  assert.match(metrics, /tribune_cluster_takeover_concealed_seconds_bucket\{[^}]*le="0"[^}]*\} 1\n/, 'a takeover without silence');
   assert.equal((await call(last, 'POST', `/api/v1/spaces/${rig.spaceId}/end`, { token: rig.token })).status, 200);
   if (ffmpeg) {
     // The outside client played through both failovers to the end without an error.
