@@ -9,15 +9,13 @@ import type { ProgrammeRelay, RelayMessage } from './cluster/programme-relay.js'
 import { PROGRAM_FORMAT, type ProgramSink } from './media/types.js';
 import type { StageMedia } from './stage/index.js';
 
-/** A standby conceals with silence once the primary's programme has been missing this long. */
-export const STANDBY_CONCEAL_AFTER_MS = RELAY_LOST_AFTER_MS;
 const STANDBY_CHECK_MS = 50;
 /**
  * A Space handed over to its standby waits at most this long for its clients to move there (they probe
  * their session every half second or second, then connect, then let this one go): one that does not
  * move by then comes back when this origin closes its session, as after a loss.
  */
-export const HAND_OVER_WITHIN_MS = 4_000;
+const HAND_OVER_WITHIN_MS = 4_000;
 const HAND_OVER_CHECK_MS = 50;
 const FRAME_S = PROGRAM_FORMAT.frameMs / 1000;
 /** While the primary is silent, the reconciler is asked to look at most this often (it probes the primary). */
@@ -199,7 +197,7 @@ export function originMedia(deps: {
         promoted: false,
         unsubscribe: relay.subscribe(spaceId, (relayed) => follow(spaceId, standby, relayed)),
         timer: setInterval(() => {
-          if (standby.programme?.mixing || silentFor(standby) < STANDBY_CONCEAL_AFTER_MS) return;
+          if (standby.programme?.mixing || silentFor(standby) < RELAY_LOST_AFTER_MS) return;
           standby.programme?.conceal();
           const now = performance.now();
           if (standbys.get(spaceId) === standby && now - standby.lastKick >= SILENT_KICK_EVERY_MS) {

@@ -140,10 +140,12 @@ export function forwardMediaToRunningOrigin(app: FastifyInstance, deps: {
       return;
     }
     if (targets.length === 0) return;
-    const headers: Record<string, string> = {
-      [FORWARDED_HEADER]: deps.originId, [CLIENT_HEADER]: request.ip,
-      [SIGNATURE_HEADER]: signature(deps.secret, deps.originId, request.ip, request.method, request.url),
-    };
+    const headers: Record<string, string> = { [FORWARDED_HEADER]: deps.originId };
+    // Signalling only: LL-HLS reads are never limited per address, so they need no client address.
+    if (!isHls) {
+      headers[CLIENT_HEADER] = request.ip;
+      headers[SIGNATURE_HEADER] = signature(deps.secret, deps.originId, request.ip, request.method, request.url);
+    }
     for (const name of requestHeaders) {
       const value = request.headers[name];
       if (typeof value === 'string') headers[name] = value;
