@@ -119,3 +119,11 @@ export async function hostGoesLive(studio: Page, site: string, handle: string, t
   await studio.locator('[data-testid="on-air"][data-air="on-air"]').waitFor();
   return spaceId;
 }
+
+/**
+ * The little of a page's document that predicates run in the page use (the node-side tsconfig has no
+ * DOM types): `(globalThis as unknown as PageDocument).document`.
+ */
+export interface PageDocument {
+  readonly document: { readonly documentElement: { readonly lang: string }; querySelector(selector: string): unknown };
+}

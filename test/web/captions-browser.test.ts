@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { axeViolations, launchChromium, watchPage } from '../helpers/browser.js';
+import { axeViolations, launchChromium, watchPage, type PageDocument } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/control-server.js';
 import { requireProgram } from '../helpers/require-program.js';
 import { buildWeb } from '../helpers/web-build.js';
@@ -112,8 +112,13 @@ describe('captions in the browser: live toggle, replay transcript', { skip: !ava
     const start = Number(await last.getAttribute('data-start'));
     assert.ok(start > 2, `the last line starts at ${start} s`);
     await last.click();
-    await page.waitForFunction(`(() => { const a = document.querySelector('[data-testid="replay-audio"]'); return a && a.currentTime >= ${start - 0.1}; })()`);
-    await page.waitForFunction(`document.querySelector('.transcript button.line[aria-current="true"]') !== null`);
+    // Functions, not strings: a string predicate is eval'd in the page at each poll, which the
+    // page's Content-Security-Policy refuses once the condition is not true at the first look.
+    await page.waitForFunction((min) => {
+      const audio = (globalThis as unknown as PageDocument).document.querySelector('[data-testid="replay-audio"]') as { currentTime: number } | null;
+      return audio !== null && audio.currentTime >= min;
+    }, start - 0.1);
+    await page.waitForFunction(() => (globalThis as unknown as PageDocument).document.querySelector('.transcript button.line[aria-current="true"]') !== null);
 
     const vtt = await page.locator('a', { hasText: 'WebVTT' }).getAttribute('href');
     const txt = await page.locator('a', { hasText: '(text)' }).getAttribute('href');

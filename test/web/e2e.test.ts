@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axeViolations, launchChromium, measureAudio, watchPage } from '../helpers/browser.js';
+import { axeViolations, launchChromium, measureAudio, watchPage, type PageDocument } from '../helpers/browser.js';
 import { AuthService } from '../../src/services/auth-service.js';
 import { systemClock } from '../../src/services/clock.js';
 import { register, startTestServer, type TestServer } from '../helpers/control-server.js';
@@ -190,7 +190,8 @@ describe('web app in a real browser', { skip: !available, timeout: 240_000 }, ()
     for (const lang of ['en', 'fr'] as const) {
       for (const [name, page] of pages) {
         await page.getByRole('button', { name: lang === 'en' ? 'English' : 'Français' }).click();
-        await page.waitForFunction(`document.documentElement.lang === ${JSON.stringify(lang)}`);
+        // A function, not a string: a string predicate is eval'd at each poll, which the page's CSP refuses.
+        await page.waitForFunction((want) => (globalThis as unknown as PageDocument).document.documentElement.lang === want, lang);
         await page.screenshot({ path: join(ARTIFACTS, `${name}-${lang}.png`), fullPage: true });
         for (const v of await axeViolations(page)) violations.push(`${name} (${lang}): ${v}`);
       }
