@@ -64,6 +64,9 @@ export class SpaceStateService {
 
   async #build(spaceId: string): Promise<StateVersion> {
     const d = this.#d;
+    // Taken before the reads: the state is as of at least this moment (a client compares it with
+    // the time of its own write, which a read that started earlier may not have seen).
+    const generatedAt = new Date(d.clock.now()).toISOString();
     const space = await d.spaces.get(spaceId);
     const [stage, snapshot, questions] = await Promise.all([
       d.store.stage.onStage(spaceId), d.audience.snapshot(spaceId), d.questions.summary(spaceId, 5),
@@ -90,6 +93,6 @@ export class SpaceStateService {
     };
     // The ETag names the content: two rebuilds that differ only in when they were made are one version.
     const etag = `"${createHash('sha1').update(JSON.stringify(content)).digest('base64url')}"`;
-    return { body: JSON.stringify({ ...content, generatedAt: new Date(d.clock.now()).toISOString() }), etag };
+    return { body: JSON.stringify({ ...content, generatedAt }), etag };
   }
 }

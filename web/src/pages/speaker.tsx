@@ -45,6 +45,12 @@ function takeInvite(spaceId: string): string | null {
 
 type Phase = 'checking' | 'ready' | 'joining' | 'on-stage' | 'left' | 'ended' | 'invalid' | 'error';
 
+/**
+ * How long the seat must be missing from the states the page polls (every second) before it counts as
+ * removed: a state read while the join committed, or cached on an edge, may not list it yet.
+ */
+const REMOVED_AFTER_MS = 2_000;
+
 function SpeakerPage() {
   const spaceId = spaceIdFromPath()!;
   // An invite link's stage token; without one, an approved listener's seat through their session cookie.
@@ -143,11 +149,15 @@ function SpeakerPage() {
   const me = state?.stage.find((p) => p.participantId === seat?.id);
   const muted = me?.muted ?? seat?.muted ?? false;
   // The Space ended, or the host removed this seat: the server already closed the media. A state made
-  // before the seat was taken says nothing of it (a cached one, from an origin that had not heard yet).
+  // before the seat was taken says nothing of it (a cached one, or one whose reads raced the join),
+  // so the seat must be missing from those made after it, for REMOVED_AFTER_MS of polls.
+  const missingSince = useRef<number | null>(null);
   useEffect(() => {
     if (phase !== 'on-stage' || !state) return;
-    if (state.state !== 'live') void settle('ended');
-    else if (!me && seat && Date.parse(state.generatedAt) >= Date.parse(seat.joinedAt)) void settle('removed');
+    if (state.state !== 'live') { void settle('ended'); return; }
+    if (me || !seat || Date.parse(state.generatedAt) < Date.parse(seat.joinedAt)) { missingSince.current = null; return; }
+    missingSince.current ??= Date.now();
+    if (Date.now() - missingSince.current >= REMOVED_AFTER_MS) void settle('removed');
   }, [state]);
 
   async function join() {
