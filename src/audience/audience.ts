@@ -71,7 +71,13 @@ export interface Audience extends ProgramConsumer {
   mediaPlaylist(spaceId: string, query: PlaylistQuery, signal?: AbortSignal): Promise<PlaylistAnswer>;
   initSegment(spaceId: string): Promise<Buffer>;
   part(spaceId: string, msn: number, part: number, signal?: AbortSignal): Promise<Buffer>;
-  segment(spaceId: string, msn: number): Promise<Buffer>;
+  /**
+   * A segment: its bytes once complete; while it is produced (or about to be, as the preload hint
+   * names it), its parts as each is made, the last one ending it. The iteration throws when this
+   * origin stops making the segment before its end, so a response can be cut rather than ended
+   * short: no cache may keep a truncated copy under an immutable name.
+   */
+  segment(spaceId: string, msn: number, signal?: AbortSignal): Promise<Buffer | AsyncIterable<Buffer>>;
   replayPlaylist(spaceId: string): Promise<string>;
   recording(spaceId: string): Promise<{ readonly size: number; readonly stream: () => Readable }>;
 
@@ -86,6 +92,29 @@ export interface Audience extends ProgramConsumer {
 
 /** Closed here while the Space lives on: another origin runs it now (a function, so a wait does not narrow it away). */
 const handedOver = (stream: LiveStream): boolean => stream.state === 'closed';
+
+/** The open segment's parts as they are made, then the rest once it is complete (see Audience.segment). */
+async function* followSegment(stream: LiveStream, msn: number, timeoutMs: number, signal?: AbortSignal): AsyncGenerator<Buffer> {
+  let parts = 0;
+  let bytes = 0;
+  for (;;) {
+    const fill = stream.fill(msn);
+    if (fill.status === 'complete') {
+      if (fill.data.length > bytes) yield fill.data.subarray(bytes);
+      return;
+    }
+    if (fill.status !== 'open') throw new Error(`segment ${msn} stopped before its end`);
+    for (; parts < fill.parts.length; parts++) {
+      bytes += fill.parts[parts]!.length;
+      yield fill.parts[parts]!;
+    }
+    const moved = await stream.waitUntil(() => {
+      const next = stream.fill(msn);
+      return next.status !== 'open' || next.parts.length > parts;
+    }, timeoutMs, signal);
+    if (!moved) throw new Error(`segment ${msn} stopped before its end`);
+  }
+}
 
 /** How long an ended Space's live window stays in memory (its playlist then comes from disk). */
 const ENDED_STREAM_KEEP_MS = 60_000;
@@ -351,9 +380,19 @@ class AudienceImpl implements Audience {
     return found.data;
   }
 
-  async segment(spaceId: string, msn: number): Promise<Buffer> {
-    const inMemory = this.#streams.get(spaceId)?.segment(msn);
-    if (inMemory) return inMemory;
+  async segment(spaceId: string, msn: number, signal?: AbortSignal): Promise<Buffer | AsyncIterable<Buffer>> {
+    const stream = this.#streams.get(spaceId);
+    let fill = stream?.fill(msn);
+    if (stream && fill?.status === 'wait') {
+      await stream.waitUntil(() => stream.fill(msn).status !== 'wait', this.options.blockingTimeoutMs, signal);
+      fill = stream.fill(msn);
+      if (fill.status === 'wait' || (fill.status === 'missing' && handedOver(stream))) {
+        if (handedOver(stream)) throw new TribuneError('MEDIA_MOVED');
+        throw new TribuneError('MEDIA_NOT_FOUND');
+      }
+    }
+    if (fill?.status === 'complete') return fill.data;
+    if (stream && fill?.status === 'open') return followSegment(stream, msn, this.options.blockingTimeoutMs, signal);
     const rec = await this.#recordings.find(spaceId);
     if (!rec?.segment(msn)) throw new TribuneError('MEDIA_NOT_FOUND');
     try {

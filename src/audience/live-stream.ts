@@ -59,6 +59,10 @@ interface Segment {
 }
 
 export type ReloadState = 'ready' | 'wait' | 'too-far';
+export type SegmentFill =
+  | { readonly status: 'complete'; readonly data: Buffer }
+  | { readonly status: 'open'; readonly parts: readonly Buffer[] }
+  | { readonly status: 'wait' | 'missing' };
 export type PartLookup = { readonly status: 'ready'; readonly data: Buffer } | { readonly status: 'wait' | 'missing' };
 
 const TICKS = PROGRAM_FORMAT.frameSamples;
@@ -284,6 +288,19 @@ export class LiveStream implements ProgramSink {
     const hint = this.#hint();
     if (hint.msn === msn && hint.part === index) return { status: 'wait' };
     return { status: 'missing' };
+  }
+
+  /**
+   * A segment for a response that streams it while it is produced (docs/edge.md, segment streams):
+   * complete, open (its parts so far: the segment is their concatenation), about to open (the next
+   * one the preload hint names), or none of these here.
+   */
+  fill(msn: number): SegmentFill {
+    const done = this.#window.find((s) => s.msn === msn)?.data;
+    if (done) return { status: 'complete', data: done };
+    if (this.#state !== 'live') return { status: 'missing' };
+    if (this.#current?.msn === msn) return { status: 'open', parts: this.#current.parts.map((p) => p.data) };
+    return this.#hint().msn === msn ? { status: 'wait' } : { status: 'missing' };
   }
 
   /** A complete segment of the window held in memory; older ones are read from the recording. */

@@ -13,6 +13,11 @@ export const audienceMetrics = {
     help: 'LL-HLS segments completed (all Spaces)',
     registers: [registry],
   }),
+  segmentStreams: new Counter({
+    name: 'tribune_audience_segment_streams_total',
+    help: 'Segments sent while being produced (one response each, parts as they are made)',
+    registers: [registry],
+  }),
   playlistRequests: new Counter({
     name: 'tribune_audience_playlist_requests_total',
     help: 'Playlist requests by kind (multivariant, live, blocking, delta, replay)',

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TribuneError, isTribuneError } from '../errors/catalogue.js';
 import type { Audience } from './audience.js';
@@ -78,6 +79,13 @@ function abortOnClose(reply: FastifyReply): AbortSignal {
   const ac = new AbortController();
   reply.raw.once('close', () => ac.abort());
   return ac.signal;
+}
+
+async function* counted(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) {
+    audienceMetrics.bytesServed.inc({ kind: 'segment' }, chunk.length);
+    yield chunk;
+  }
 }
 
 function sendMedia(reply: FastifyReply, kind: string, data: Buffer): FastifyReply {
@@ -207,7 +215,15 @@ export async function audienceRoutes(app: FastifyInstance, deps: { audience: Aud
     const name = parseMediaName((request.params as Params).file ?? '');
     if (!name) throw new TribuneError('MEDIA_NOT_FOUND');
     queryOf(request, []);
-    if (name.kind === 'segment') return sendMedia(reply, 'segment', await audience.segment(spaceId, name.msn));
+    if (name.kind === 'segment') {
+      const segment = await audience.segment(spaceId, name.msn, abortOnClose(reply));
+      if (Buffer.isBuffer(segment)) return sendMedia(reply, 'segment', segment);
+      // Produced while it is sent (docs/edge.md, segment streams): chunked, each part as it is made.
+      // The bytes are the finished segment's, so the name stays immutable; a fill this origin cannot
+      // finish ends the stream in error, which cuts the response rather than ending it short.
+      audienceMetrics.segmentStreams.inc();
+      return reply.header('Cache-Control', CACHE.immutable).type(MP4_TYPE).send(Readable.from(counted(segment)));
+    }
     return sendMedia(reply, 'part', await audience.part(spaceId, name.msn, name.part, abortOnClose(reply)));
   }));
 }

@@ -1,6 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TribuneError } from '../errors/catalogue.js';
 import { SESSION_STATE_HEADER } from '../media/session-state.js';
@@ -175,7 +177,9 @@ export function forwardMediaToRunningOrigin(app: FastifyInstance, deps: {
       const value = answer.headers.get(name);
       if (value !== null) reply.header(name, value);
     }
-    return reply.send(Buffer.from(await answer.arrayBuffer()));
+    // Passed on as it comes: a segment the owner sends while producing it reaches the client part by
+    // part, and one the owner cuts is cut here too (never ended short).
+    return reply.send(answer.body ? Readable.fromWeb(answer.body as WebReadableStream) : undefined);
   });
   // This origin let a Space go: its requests must be forwarded from now on, not answered from the cache of who runs it.
   return { forget: (spaceId) => { placement.delete(spaceId); } };
