@@ -29,6 +29,8 @@ const SECONDS = Number(opt('seconds', '30'));
 const THROUGH_EDGE = argv.includes('--edge');
 /** Another part duration than the default, to see what it costs (PART-HOLD-BACK follows it). */
 const PART_MS = argv.includes('--part-ms') ? Number(opt('part-ms', '400')) : undefined;
+const DELIVERY = opt('delivery', 'parts') as 'parts' | 'segment-streams';
+if (DELIVERY !== 'parts' && DELIVERY !== 'segment-streams') throw new Error('--delivery is parts or segment-streams');
 const BEEP_EVERY_FRAMES = 77;
 const BEEP_FRAMES = 5;
 
@@ -70,7 +72,7 @@ const ONSET_DETECTOR = `(() => {
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tribune-bench-g2g-browser-'));
-  const config = loadConfig({ overrides: { host: '127.0.0.1', port: 0, dataDir, logLevel: 'silent', stage: { udpPort: 0, bindAddress: '127.0.0.1' }, ...(PART_MS ? { audience: { partTargetMs: PART_MS } } : {}) } });
+  const config = loadConfig({ overrides: { host: '127.0.0.1', port: 0, dataDir, logLevel: 'silent', stage: { udpPort: 0, bindAddress: '127.0.0.1' }, audience: { delivery: DELIVERY, ...(PART_MS ? { partTargetMs: PART_MS } : {}) } } });
   await buildWeb();
   const server = await startServer(config, { media: true });
   let edge: Edge | undefined;
@@ -99,6 +101,16 @@ async function main(): Promise<void> {
     await page.getByText('Playing (standard stream)').waitFor({ timeout: 20_000 });
     await page.evaluate(ONSET_DETECTOR);
     const from = Date.now();
+    // What the real player asks for while it plays, by kind (a segment stream counts when it ends).
+    const asked = new Map<string, { requests: number; bytes: number }>();
+    page.on('requestfinished', (request) => {
+      const path = new URL(request.url()).pathname;
+      const kind = /\.m3u8$/.test(path) ? 'playlist' : /\/part-/.test(path) ? 'part' : /\/seg-/.test(path) ? 'segment' : /\/state$/.test(path) ? 'state' : 'other';
+      const row = asked.get(kind) ?? { requests: 0, bytes: 0 };
+      asked.set(kind, row);
+      row.requests++;
+      void request.sizes().then((s) => { row.bytes += s.responseBodySize + s.responseHeadersSize; }, () => {});
+    });
     await page.waitForTimeout(SECONDS * 1000);
     const onsets = (await page.evaluate('window.__onsets') as number[]).filter((t) => t >= from);
     const stalls = await page.evaluate('window.__stalls') as number;
@@ -115,6 +127,9 @@ async function main(): Promise<void> {
       // How much audio the player holds ahead of its playhead, and how often it ran dry.
       bufferAheadMs: { p50: Math.round(quantile(ahead, 0.5) * 1000), min: Math.round(Math.min(...ahead) * 1000) },
       stalls,
+      delivery: DELIVERY,
+      // Per second of listening, as Chromium counts them (body as received, headers as HTTP/1.1 text).
+      perSecond: Object.fromEntries([...asked].map(([k, v]) => [k, { requests: +(v.requests / SECONDS).toFixed(2), bytes: Math.round(v.bytes / SECONDS) }])),
       target: { p50Ms: 1000 },
     };
     process.stdout.write(`glass to glass in Chromium with hls.js${THROUGH_EDGE ? ' through the edge' : ''}: p50 ${result.glassToGlassMs.p50} ms, `

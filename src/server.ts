@@ -214,6 +214,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const replays = new ReplayService({ media, spaces });
   const state = new SpaceStateService({
     store, clock, spaces, audience: audienceService, questions, users, replays, baseUrl: publicBaseUrl(config.publicUrl),
+    hlsDelivery: config.audience.delivery,
     defence: () => {
       const d = underAttack.state();
       return { underAttack: d.underAttack, shedding: d.pressure.level > 0, waitingRoom: waitingRoom.isOpen() };

@@ -27,6 +27,12 @@ export const DEFAULTS = {
     // listener costs a CDN against 200 ms; PART-HOLD-BACK (two parts) keeps the latency (docs/benchmarks.md).
     partTargetMs: 400,
     segmentTargetMs: 2_000,
+    /**
+     * How listeners' players fetch the audio: 'parts' (two requests per part, what any edge or CDN
+     * serves) or 'segment-streams' (one request per segment, sent while it is produced: needs an edge
+     * that shares a response while it fills, Varnish or a CDN; docs/edge.md).
+     */
+    delivery: 'parts' as 'parts' | 'segment-streams',
     retentionDays: 30,
     /** Other edges in front of the same origins: each a pathway of the multivariant playlist (docs/edge.md). */
     backupEdgeUrls: [] as string[],

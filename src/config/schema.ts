@@ -41,6 +41,7 @@ export const ConfigSchema = Type.Object({
   audience: Type.Object({
     partTargetMs: Type.Integer({ minimum: 100, maximum: 1000, multipleOf: 20 }),
     segmentTargetMs: Type.Integer({ minimum: 1000, maximum: 10_000 }),
+    delivery: Type.Union([Type.Literal('parts'), Type.Literal('segment-streams')]),
     retentionDays: Type.Integer({ minimum: 1, maximum: 3650 }),
     backupEdgeUrls: Type.Array(Type.String({ pattern: '^https?://[^\\s/?#"]+$' }), { maxItems: 4 }),
   }, { additionalProperties: false }),

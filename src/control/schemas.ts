@@ -117,7 +117,10 @@ export const SpaceStateView = Type.Object({
   listeners: Type.Object({ count: Type.Integer(), peak: Type.Integer(), total: Type.Integer({ description: 'distinct listeners since the start' }) }),
   reactions: Type.Object({ totals: Type.Record(Type.String(), Type.Integer()), perSecond: Type.Record(Type.String(), Type.Number()) }),
   questions: Type.Object({ highlighted: Nullable(QuestionView), top: Type.Array(QuestionView), approved: Type.Integer(), answered: Type.Integer() }),
-  media: Type.Object({ hlsUrl: Url, whepUrl: Url, replayUrl: Url }),
+  media: Type.Object({
+    hlsUrl: Url, whepUrl: Url, replayUrl: Url,
+    hlsDelivery: Type.Union([Type.Literal('parts'), Type.Literal('segment-streams')], { description: 'how the player fetches LL-HLS (docs/edge.md)' }),
+  }),
   defence: Type.Object({
     underAttack: Type.Boolean({ description: 'anonymous writes and logins carry a proof of work (docs/security.md)' }),
     shedding: Type.Boolean({ description: 'the origin refuses some writes to keep the audience and the stage going' }),

@@ -30,6 +30,8 @@ export interface SpaceStateDeps {
   /** The prefix of the media URLs (`publicBaseUrl`). */
   readonly baseUrl: string;
   readonly defence: () => DefenceView;
+  /** config.audience.delivery, for the page's player. */
+  readonly hlsDelivery: 'parts' | 'segment-streams';
 }
 
 /** Past this many Spaces cached, stale entries are dropped when a new one is added. */
@@ -88,7 +90,7 @@ export class SpaceStateService {
         top: await Promise.all(questions.top.map((q) => presentQuestion(q, lookup))),
         approved: questions.counts.approved, answered: questions.counts.answered,
       },
-      media: { hlsUrl: urls.hlsUrl, whepUrl: urls.whepUrl, replayUrl: urls.replayUrl },
+      media: { hlsUrl: urls.hlsUrl, whepUrl: urls.whepUrl, replayUrl: urls.replayUrl, hlsDelivery: d.hlsDelivery },
       defence: d.defence(),
     };
     // The ETag names the content: two rebuilds that differ only in when they were made are one version.

@@ -26,6 +26,7 @@ export function LiveAudio({ state, onPlaying }: { state: SpaceState; onPlaying: 
     player.current?.stop();
     const p = new LivePlayer({
       audio: audio.current!, hlsUrl: state.media.hlsUrl, whepUrl: state.media.whepUrl, prefer,
+      segmentStreams: state.media.hlsDelivery === 'segment-streams',
       onStatus: (s, v) => { setStatus(s); setVia(v); },
       // Revalidated, not from the browser's cache (the state may be cached a second).
       stillLive: async () => ((await (await fetch(`/api/v1/spaces/${state.id}/state`, { cache: 'no-cache' })).json()) as SpaceState).state === 'live',

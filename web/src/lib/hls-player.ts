@@ -1,5 +1,6 @@
 import type Hls from 'hls.js';
 import { jitter, releaseLost, watchSession, type LossReason, type SessionWatch } from './session-watch.js';
+import { SegmentStreams, streamingLoaders } from './segment-streams.js';
 import { listen } from './whep.js';
 import type { MediaSession } from './webrtc.js';
 
@@ -18,6 +19,8 @@ export interface LivePlayerOptions {
    * session also ends with its Space, and the page may not know it yet (it polls the state).
    */
   readonly stillLive?: () => Promise<boolean>;
+  /** Fetch each LL-HLS segment in one request while it is produced (segment-streams.ts). */
+  readonly segmentStreams?: boolean;
 }
 
 /** How far behind hls.js's target latency a starting player may be before it jumps forward. */
@@ -61,6 +64,7 @@ export function preloadPlayer(): void {
 export class LivePlayer {
   readonly #o: LivePlayerOptions;
   #hls: Hls | null = null;
+  #streams: SegmentStreams | null = null;
   #whep: WhepSession | null = null;
   #whepWatch: SessionWatch | null = null;
   #whepReturn: ReturnType<typeof setTimeout> | undefined;
@@ -127,8 +131,13 @@ export class LivePlayer {
     await waitForPlaylist(url, () => this.#stopped);
     // Standing in for a lost WHEP session that came back meanwhile: nothing to do.
     if (this.#whep) throw new Error('WHEP is back');
-    const hls = new Hls({ lowLatencyMode: true, backBufferLength: 30 });
+    const streams = this.#o.segmentStreams ? new SegmentStreams() : null;
+    const hls = new Hls({
+      lowLatencyMode: true, backBufferLength: 30,
+      ...(streams ? streamingLoaders(streams, Hls.DefaultConfig.loader) : {}),
+    });
     this.#hls = hls;
+    this.#streams = streams;
     // hls.js joining a running stream starts on a part boundary, up to a part (400 ms) further back
     // than PART-HOLD-BACK, and stays there: once the first audio is buffered, jump to its target,
     // before the listener has heard anything (docs/benchmarks.md, glass to glass in the browser:
@@ -233,6 +242,8 @@ export class LivePlayer {
     clearTimeout(this.#whepReturn);
     this.#hls?.destroy();
     this.#hls = null;
+    this.#streams?.close();
+    this.#streams = null;
     this.#whepWatch?.stop();
     this.#whepWatch = null;
     void this.#whep?.close(notifyServer);
