@@ -3,6 +3,14 @@ import assert from 'node:assert/strict';
 import { createServer, get, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify from 'fastify';
+import { audienceRoutes, createAudience } from '../../src/audience/index.js';
+import { OPUS_SILENCE } from '../../src/audience/live-stream.js';
+import { isTribuneError } from '../../src/errors/catalogue.js';
+import { FULL_FIRST_SEGMENT } from '../helpers/audience-app.js';
 import { requireProgram } from '../helpers/require-program.js';
 import { startEdge, type Edge } from '../helpers/nginx-edge.js';
 import { startStreamCache, type StreamCache } from '../helpers/varnish-edge.js';
@@ -392,4 +400,89 @@ test('segments through nginx and the streaming cache (Varnish): one origin reque
   });
 
   assert.equal(edge.errorLog().includes('[emerg]'), false);
+});
+
+test('the origin\'s own segment stream through nginx and the streaming cache: one request, each part to every listener as it is made, a hand-over\'s cut not kept', { skip: !haveTools, timeout: 60_000 }, async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tribune-varnish-origin-'));
+  const audience = createAudience({ ...FULL_FIRST_SEGMENT, dataDir, fsync: false, blockingTimeoutMs: 3_000 });
+  // The audience routes as the server mounts them, and the liveness the stream cache probes.
+  const app = Fastify({ logger: false, keepAliveTimeout: 30_000 });
+  app.setErrorHandler((err, _request, reply) => {
+    if (isTribuneError(err)) return reply.code(err.status).send(err.toJSON());
+    return reply.code((err as { statusCode?: number }).statusCode ?? 500).send({ error: { code: 'INTERNAL' } });
+  });
+  app.get('/healthz', async (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }));
+  await app.register(audienceRoutes, { audience });
+  let cache: StreamCache | undefined;
+  let edge: Edge | undefined;
+  t.after(async () => {
+    await edge?.stop();
+    await cache?.stop();
+    await app.close();
+    await audience.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const originAddress = `127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const requests = new Map<string, number>();
+  app.server.on('request', (req: IncomingMessage) => requests.set(req.url ?? '', (requests.get(req.url ?? '') ?? 0) + 1));
+  cache = await startStreamCache([originAddress]);
+  edge = await startEdge({ primary: originAddress }, { streamCache: `127.0.0.1:${cache.port}` });
+  const base = `http://127.0.0.1:${edge.port}`;
+
+  const sink = audience.begin('real-space');
+  let pts = 0;
+  /** One 400 ms part (20 frames of 20 ms), made now; returns when it was made. */
+  const makePart = (): number => {
+    for (let i = 0; i < 20; i++, pts += 960) sink.push({ opus: OPUS_SILENCE, pts, wallClock: Date.now() });
+    return performance.now();
+  };
+  const path = (msn: number): string => `/hls/real-space/seg-${msn}.m4s`;
+  for (let k = 0; k < 5; k++) makePart(); // segment 0 complete
+  makePart(); // part 1.0: segment 1 is being produced
+  const partLength = async (msn: number, part: number): Promise<number> => {
+    const res = await fetch(`${base}/hls/real-space/part-${msn}.${part}.m4s`);
+    assert.equal(res.status, 200);
+    return (await res.arrayBuffer()).byteLength;
+  };
+
+  const listeners = Array.from({ length: CLIENTS }, () => listen(`${base}${path(1)}`, 15_000));
+  let bytes = await partLength(1, 0);
+  await waitFor('every listener has part 1.0', () => listeners.every((l) => l.bytes >= bytes), 3000);
+  const delays: number[] = [];
+  for (let k = 1; k < 5; k++) {
+    const madeAt = makePart();
+    bytes += await partLength(1, k);
+    await waitFor(`every listener has part 1.${k}`, () => listeners.every((l) => l.bytes >= bytes), 3000);
+    for (const l of listeners) delays.push(arrivalOf(l, bytes)! - madeAt);
+  }
+  await Promise.all(listeners.map((l) => l.done));
+  const whole = await audience.segment('real-space', 1);
+  assert.ok(Buffer.isBuffer(whole), 'segment 1 is complete');
+  for (const [i, l] of listeners.entries()) {
+    assert.equal(l.status, 200);
+    assert.ok(l.complete && l.body.equals(whole), `listener ${i} got the finished segment, byte for byte`);
+  }
+  assert.equal(requests.get(path(1)), 1, 'one origin request for 20 listeners');
+  t.diagnostic(`real origin: parts 1.1-1.4 reached the 20 listeners ${Math.min(...delays).toFixed(0)}-${Math.max(...delays).toFixed(0)} ms after they were made; origin requests for the segment: ${requests.get(path(1))}`);
+  assert.ok(Math.max(...delays) < STREAMED_WITHIN_MS, `each part within ${STREAMED_WITHIN_MS} ms of being made`);
+  const hit = await listen(`${base}${path(1)}`).done;
+  assert.ok(hit.complete && hit.body.equals(whole));
+  assert.equal(requests.get(path(1)), 1, 'then a cache hit');
+
+  // A hand-over while segment 2 is produced: the origin cuts the stream, the cache keeps nothing.
+  for (let k = 0; k < 3; k++) makePart();
+  const cut = Array.from({ length: 5 }, () => listen(`${base}${path(2)}`));
+  const soFar = (await Promise.all([0, 1].map((k) => partLength(2, k)))).reduce((a, b) => a + b, 0);
+  await waitFor('the listeners have the parts so far', () => cut.every((l) => l.bytes >= soFar), 3000);
+  await audience.handOverFollowed('real-space');
+  for (const l of await Promise.all(cut.map((c) => c.done))) {
+    assert.equal(l.complete, false, 'cut, not ended short');
+    assert.ok(l.error);
+  }
+  assert.equal(requests.get(path(2)), 1);
+  const after = await listen(`${base}${path(2)}`).done;
+  assert.equal(requests.get(path(2)), 2, 'asked of the origin again: nothing truncated was kept');
+  assert.notEqual(after.status, 200, 'this origin no longer has it');
+  t.diagnostic(`after the hand-over, segment 2 from this origin: ${after.status}`);
 });
