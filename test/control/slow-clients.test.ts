@@ -54,4 +54,5 @@ test('pages carry a Content-Security-Policy and refuse framing; every answer ref
   assert.ok(page.headers.get('referrer-policy'));
   const api = await fetch(`${server.url}/api/v1/spaces`);
   assert.equal(api.headers.get('x-content-type-options'), 'nosniff');
+  assert.equal(api.headers.get('referrer-policy'), null, 'read from documents only: not worth its bytes on every poll');
 });
