@@ -25,6 +25,7 @@ import { publishWhip } from '../src/clients/index.js';
 import { loadConfig } from '../src/config/load.js';
 import { startServer } from '../src/server.js';
 import { startEdge, type Edge } from '../test/helpers/nginx-edge.js';
+import { startStreamCache, type StreamCache } from '../test/helpers/varnish-edge.js';
 import { speechPcm } from '../test/helpers/speech-program.js';
 import { startCountingProxy, type CountingProxy } from './lib/counting-proxy.js';
 import { startLiveSpace } from './lib/live-space.js';
@@ -42,7 +43,7 @@ const BROWSER_HEADERS = {
   'accept-encoding': 'gzip, deflate, br',
 };
 
-type Kind = 'playlist' | 'part' | 'state';
+type Kind = 'playlist' | 'part' | 'segment' | 'state';
 interface Response { status: number; encoding: string | undefined; body: Buffer }
 interface Client { get(path: string): Promise<Response>; close(): void }
 interface Tally { requests: Record<Kind, number>; bytes: Record<Kind, number>; audioPayload: number; seconds: number }
@@ -98,21 +99,73 @@ function mdatPayload(part: Buffer): number {
   return n;
 }
 
-/**
- * One listener at the live edge for `seconds`: the blocking reload, the part it names, and the state
- * poll when due. One request at a time, so the relay's count between two reads is that request's.
- */
-async function listen(client: Client, proxy: CountingProxy, spaceId: string, seconds: number): Promise<Tally> {
-  const tally: Tally = { requests: { playlist: 0, part: 0, state: 0 }, bytes: { playlist: 0, part: 0, state: 0 }, audioPayload: 0, seconds };
+function counter(client: Client, proxy: CountingProxy, seconds: number) {
+  const zero = (): Record<Kind, number> => ({ playlist: 0, part: 0, segment: 0, state: 0 });
+  const tally: Tally = { requests: zero(), bytes: zero(), audioPayload: 0, seconds };
   const fetchCounted = async (path: string, kind: Kind): Promise<Response> => {
     const before = proxy.down();
     const r = await client.get(path);
     if (r.status !== 200) throw new Error(`${kind} ${path}: HTTP ${r.status}`);
     tally.requests[kind]++;
     tally.bytes[kind] += proxy.down() - before;
-    if (kind === 'part') tally.audioPayload += mdatPayload(r.body);
+    if (kind === 'part' || kind === 'segment') tally.audioPayload += mdatPayload(r.body);
     return r;
   };
+  return { tally, fetchCounted };
+}
+
+/**
+ * One listener at the live edge with `audience.delivery: 'segment-streams'`, as the page's loaders
+ * make hls.js ask (web/src/lib/segment-streams.ts): each segment in one request, streamed while it is
+ * produced, and a blocking reload from the origin at the first segment boundary REAL_RELOAD_MS after
+ * the last one; every other reload is answered in the page from the streams.
+ */
+const REAL_RELOAD_MS = 5_000;
+async function listenStreams(client: Client, proxy: CountingProxy, spaceId: string, seconds: number): Promise<Tally> {
+  const { tally, fetchCounted } = counter(client, proxy, seconds);
+  let playlist = text(await client.get(`/hls/${spaceId}/audio.m3u8`));
+  const started = Date.now();
+  const end = started + seconds * 1000;
+  let nextState = started;
+  let realAt = started;
+  const hint = /#EXT-X-PRELOAD-HINT:TYPE=PART,URI="part-(\d+)\.(\d+)\.m4s"/.exec(playlist);
+  if (!hint) throw new Error(`no preload hint:\n${playlist}`);
+  let msn = Number(hint[1]);
+  while (Date.now() < end) {
+    // The open segment, from its first byte to its last (its parts so far at once, then each as made).
+    const segment = await fetchCounted(`/hls/${spaceId}/seg-${msn}.m4s`, 'segment');
+    if (Date.now() >= nextState) {
+      await fetchCounted(`/api/v1/spaces/${spaceId}/state`, 'state');
+      nextState += STATE_POLL_VISIBLE_MS;
+    }
+    if (Date.now() - realAt > REAL_RELOAD_MS) {
+      // hls.js's reload for the part after the segment's last: the origin answers once the next segment's first part exists.
+      playlist = text(await fetchCounted(`/hls/${spaceId}/audio.m3u8?_HLS_msn=${msn}&_HLS_part=${countParts(segment.body)}&_HLS_skip=YES`, 'playlist'));
+      if (!playlist.includes(`part-${msn + 1}.0.m4s`)) throw new Error(`segment ${msn + 1} did not follow:\n${playlist}`);
+      realAt = Date.now();
+    }
+    msn++;
+  }
+  tally.seconds = (Date.now() - started) / 1000;
+  client.close();
+  return tally;
+}
+
+const countParts = (segment: Buffer): number => {
+  let n = 0;
+  for (let at = 0; at + 8 <= segment.length; at += segment.readUInt32BE(at)) {
+    if (segment.readUInt32BE(at) < 8) break;
+    if (segment.toString('latin1', at + 4, at + 8) === 'mdat') n++;
+  }
+  return n;
+};
+
+/**
+ * One listener at the live edge for `seconds`: the blocking reload, the part it names, and the state
+ * poll when due. One request at a time, so the relay's count between two reads is that request's.
+ */
+async function listen(client: Client, proxy: CountingProxy, spaceId: string, seconds: number): Promise<Tally> {
+  const { tally, fetchCounted } = counter(client, proxy, seconds);
   let playlist = text(await client.get(`/hls/${spaceId}/audio.m3u8`));
   const started = Date.now();
   const end = started + seconds * 1000;
@@ -144,8 +197,8 @@ function summarize(t: Tally) {
   const per = (n: number): number => n / t.seconds;
   const audio = per(t.audioPayload);
   const statePerPoll = t.bytes.state / Math.max(1, t.requests.state);
-  const hlsRequests = per(t.requests.playlist + t.requests.part);
-  const hlsBytes = per(t.bytes.playlist + t.bytes.part);
+  const hlsRequests = per(t.requests.playlist + t.requests.part + t.requests.segment);
+  const hlsBytes = per(t.bytes.playlist + t.bytes.part + t.bytes.segment);
   const page = (pollMs: number) => {
     const requests = hlsRequests + 1000 / pollMs;
     const bytes = hlsBytes + statePerPoll * (1000 / pollMs);
@@ -159,6 +212,7 @@ function summarize(t: Tally) {
     perListenerSecond: {
       playlist: { requests: round(per(t.requests.playlist)), bytes: Math.round(per(t.bytes.playlist)) },
       part: { requests: round(per(t.requests.part)), bytes: Math.round(per(t.bytes.part)) },
+      segment: { requests: round(per(t.requests.segment)), bytes: Math.round(per(t.bytes.segment)) },
       statePoll: { bytes: Math.round(statePerPoll) },
       audioPayloadBytes: Math.round(audio),
     },
@@ -175,11 +229,19 @@ async function main(): Promise<void> {
   const origin = server.url.replace(/^http:\/\//, '');
   const edges: Edge[] = [];
   const proxies: CountingProxy[] = [];
+  let cache: StreamCache | undefined;
   try {
     const plainEdge = await startEdge({ primary: origin });
     edges.push(plainEdge);
     const tlsEdge = await startEdge({ primary: origin }, { tls: true });
     edges.push(tlsEdge);
+    // Segment streams: the same nginx with Varnish beside it sharing each segment while it is made.
+    cache = await startStreamCache([origin]);
+    const streamCache = `127.0.0.1:${cache.port}`;
+    const plainStreamEdge = await startEdge({ primary: origin }, { streamCache });
+    edges.push(plainStreamEdge);
+    const tlsStreamEdge = await startEdge({ primary: origin }, { tls: true, streamCache });
+    edges.push(tlsStreamEdge);
     const { token, spaceId } = await startLiveSpace(server.url, 'egress_host', 'Egress per listener');
     // Real speech, looped: Opus's bit rate depends on what it encodes.
     const pcm = speechPcm('A conversation at national scale costs the audio and little more. Questions come from the audience. '.repeat(3));
@@ -200,23 +262,31 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 100));
     }
     const runs: Record<string, ReturnType<typeof summarize>> = {};
-    for (const [name, edge, client] of [['http1', plainEdge, http1Client], ['http2', tlsEdge, http2Client]] as const) {
+    const plan = [
+      ['http1', plainEdge, http1Client, listen], ['http2', tlsEdge, http2Client, listen],
+      ['streamsHttp1', plainStreamEdge, http1Client, listenStreams], ['streamsHttp2', tlsStreamEdge, http2Client, listenStreams],
+    ] as const;
+    for (const [name, edge, client, player] of plan) {
       const proxy = await startCountingProxy(edge.port);
       proxies.push(proxy);
-      process.stderr.write(`egress: one listener at the live edge through the edge over ${name === 'http1' ? 'HTTP/1.1' : 'HTTPS + HTTP/2'}, ${SECONDS} s\n`);
-      runs[name] = summarize(await listen(client(proxy.port), proxy, spaceId, SECONDS));
+      process.stderr.write(`egress: one listener at the live edge (${player === listen ? 'parts' : 'segment streams'}) through the edge over ${client === http1Client ? 'HTTP/1.1' : 'HTTPS + HTTP/2'}, ${SECONDS} s\n`);
+      runs[name] = summarize(await player(client(proxy.port), proxy, spaceId, SECONDS));
     }
     await publisher.close();
-    const { http1, http2 } = runs as { http1: ReturnType<typeof summarize>; http2: ReturnType<typeof summarize> };
+    type Run = ReturnType<typeof summarize>;
+    const { http1, http2, streamsHttp1, streamsHttp2 } = runs as Record<(typeof plan)[number][0], Run>;
     const result = {
       bench: 'audience-egress',
       programBitrate: config.stage.programBitrate,
       partTargetMs: config.audience.partTargetMs,
+      segmentTargetMs: config.audience.segmentTargetMs,
       audience: AUDIENCE,
       http1, http2,
+      // audience.delivery 'segment-streams' through nginx with Varnish beside it (docs/edge.md).
+      segmentStreams: { http1: streamsHttp1, http2: streamsHttp2 },
       goal: { ratioToAudio: 1.25, requests: 6 },
     };
-    for (const [name, r] of [['HTTP/1.1', http1], ['HTTP/2', http2]] as const) {
+    for (const [name, r] of [['HTTP/1.1, parts', http1], ['HTTP/2, parts', http2], ['HTTP/1.1, segment streams', streamsHttp1], ['HTTP/2, segment streams', streamsHttp2]] as const) {
       process.stdout.write(`egress per listener-second over ${name}: ${r.pageVisible.requests} requests, ${r.pageVisible.bytes} B `
         + `(${r.pageVisible.ratioToAudio}x the audio's ${r.perListenerSecond.audioPayloadBytes} B) with the page visible; `
         + `${r.pageHidden.requests} requests, ${r.pageHidden.ratioToAudio}x in a background tab. Goal: <= 6 requests, <= 1.25x\n`);
@@ -225,6 +295,7 @@ async function main(): Promise<void> {
   } finally {
     for (const p of proxies) await p.close();
     for (const e of edges) await e.stop();
+    await cache?.stop();
     await server.close();
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -14,9 +14,12 @@ import type {
  * - a part is read out of the segment's stream when its bytes have arrived (a moof and its mdat);
  * - a blocking reload for a part of the segment being streamed is answered from the last playlist the
  *   origin sent, with the parts that arrived since appended (what the origin would have answered);
- * - anything else, and anything the stream cannot answer (it failed, was cut, the segment ended),
- *   goes to the network as before. So the first reload of each segment is a real one: it carries
- *   what only the origin knows (a new segment, a discontinuity, the end).
+ * - the reload past a segment's last part is answered too, once the next segment's stream has its
+ *   first part and that part follows on the media timeline, but only for REAL_RELOAD_MS after the
+ *   origin's last playlist: then a real one, which carries what only the origin knows (the end of
+ *   the Space, a discontinuity, the window moving on);
+ * - anything else, and anything the streams cannot answer (one failed, was cut, did not follow on),
+ *   goes to the network as before.
  * The origin's names (seg-N.m4s, part-N.K.m4s) and playlist layout are this module's contract.
  */
 
@@ -26,8 +29,18 @@ const PLAYLIST_URI = /\/audio\.m3u8(?:\?|$)/;
 const OPUS_TIMESCALE = 48_000;
 /** Streams of older segments are let go: hls.js asks for the open segment's parts only. */
 const KEEP_SEGMENTS = 3;
+/** How long playlists are made up in the page before the origin is asked again (3 segments of 2 s). */
+const REAL_RELOAD_MS = 5_000;
 
-interface PartRange { readonly start: number; readonly end: number; readonly duration: number }
+interface PartRange {
+  readonly start: number;
+  readonly end: number;
+  /** Seconds. */
+  readonly duration: number;
+  /** The first sample's decode time and the samples' total duration, in the track's ticks. */
+  readonly decodeTime: number;
+  readonly ticks: number;
+}
 
 /** One segment read as the origin produces it: its parts, each complete once its mdat is. */
 class SegmentStream {
@@ -38,7 +51,7 @@ class SegmentStream {
   #length = 0;
   #parsed = 0;
   #partStart = 0;
-  #partDuration = 0;
+  #moof = { decodeTime: 0, ticks: 0 };
   #waiters = new Set<() => void>();
   readonly #abort = new AbortController();
 
@@ -109,10 +122,11 @@ class SegmentStream {
       if (size < 8) throw new Error('a box shorter than its header');
       if (this.#parsed + size > this.#length) return;
       const type = String.fromCharCode(...this.#bytes.subarray(this.#parsed + 4, this.#parsed + 8));
-      if (type === 'moof') this.#partDuration = moofDuration(view, this.#parsed + 8, this.#parsed + size);
+      if (type === 'moof') this.#moof = readMoof(view, this.#parsed + 8, this.#parsed + size);
       this.#parsed += size;
       if (type === 'mdat') {
-        this.parts.push({ start: this.#partStart, end: this.#parsed, duration: this.#partDuration / OPUS_TIMESCALE });
+        const { decodeTime, ticks } = this.#moof;
+        this.parts.push({ start: this.#partStart, end: this.#parsed, duration: ticks / OPUS_TIMESCALE, decodeTime, ticks });
         this.#partStart = this.#parsed;
       }
     }
@@ -123,9 +137,10 @@ class SegmentStream {
   }
 }
 
-/** The samples' total duration in a moof's traf (tfhd default duration, or trun's own). */
-function moofDuration(view: DataView, from: number, to: number): number {
+/** A moof's first decode time (tfdt) and its samples' total duration (tfhd default, or trun's own). */
+function readMoof(view: DataView, from: number, to: number): { decodeTime: number; ticks: number } {
   let total = 0;
+  let decodeTime = 0;
   let defaultDuration = 0;
   const walk = (start: number, end: number): void => {
     for (let at = start; at + 8 <= end;) {
@@ -139,6 +154,8 @@ function moofDuration(view: DataView, from: number, to: number): number {
         if (flags & 0x01) field += 8; // base_data_offset
         if (flags & 0x02) field += 4; // sample_description_index
         if (flags & 0x08) defaultDuration = view.getUint32(field);
+      } else if (type === 'tfdt') {
+        decodeTime = view.getUint8(at + 8) === 1 ? Number(view.getBigUint64(at + 12)) : view.getUint32(at + 12);
       } else if (type === 'trun') {
         const flags = view.getUint32(at + 8) & 0xffffff;
         const count = view.getUint32(at + 12);
@@ -153,7 +170,7 @@ function moofDuration(view: DataView, from: number, to: number): number {
     }
   };
   walk(from, to);
-  return total;
+  return { decodeTime, ticks: total };
 }
 
 interface LastPlaylist {
@@ -163,10 +180,12 @@ interface LastPlaylist {
   /** The segment the playlist shows open (parts listed, no EXTINF yet), and how many of its parts. */
   readonly openMsn: number;
   readonly listed: number;
+  /** When the origin sent the playlist this one was made from (Date.now()). */
+  readonly realAt: number;
 }
 
 /** What the last playlist says of the segment being produced; null when it shows none (ended). */
-function readPlaylist(text: string, skip: string | null): LastPlaylist | null {
+function readPlaylist(text: string, skip: string | null, realAt: number): LastPlaylist | null {
   if (text.includes('#EXT-X-ENDLIST')) return null;
   const lines = text.trimEnd().split('\n');
   let openMsn = -1;
@@ -182,16 +201,28 @@ function readPlaylist(text: string, skip: string | null): LastPlaylist | null {
   }
   if (openMsn === -1) return null;
   const head = lines.filter((l) => !l.startsWith('#EXT-X-PRELOAD-HINT')).join('\n') + '\n';
-  return { head, skip, openMsn, listed };
+  return { head, skip, openMsn, listed, realAt };
 }
+
+const partLine = (msn: number, index: number, part: PartRange): string =>
+  `#EXT-X-PART:DURATION=${part.duration.toFixed(3)},URI="part-${msn}.${index}.m4s",INDEPENDENT=YES`;
 
 /** The origin's answer to a blocking reload for part `upTo` of the open segment, had it been asked. */
 function extendPlaylist(last: LastPlaylist, parts: readonly PartRange[], upTo: number): string {
   const lines = [last.head.trimEnd()];
-  for (let k = last.listed; k <= upTo; k++) {
-    lines.push(`#EXT-X-PART:DURATION=${parts[k]!.duration.toFixed(3)},URI="part-${last.openMsn}.${k}.m4s",INDEPENDENT=YES`);
-  }
+  for (let k = last.listed; k <= upTo; k++) lines.push(partLine(last.openMsn, k, parts[k]!));
   lines.push(`#EXT-X-PRELOAD-HINT:TYPE=PART,URI="part-${last.openMsn}.${upTo + 1}.m4s"`);
+  return lines.join('\n') + '\n';
+}
+
+/** The origin's answer once the open segment is complete and the next one has its first part. */
+function closeSegment(last: LastPlaylist, parts: readonly PartRange[], first: PartRange): string {
+  const msn = last.openMsn;
+  const lines = [last.head.trimEnd()];
+  for (let k = last.listed; k < parts.length; k++) lines.push(partLine(msn, k, parts[k]!));
+  const seconds = parts.reduce((n, p) => n + p.ticks, 0) / OPUS_TIMESCALE;
+  lines.push(`#EXTINF:${seconds.toFixed(3)},`, `seg-${msn}.m4s`, partLine(msn + 1, 0, first));
+  lines.push(`#EXT-X-PRELOAD-HINT:TYPE=PART,URI="part-${msn + 1}.1.m4s"`);
   return lines.join('\n') + '\n';
 }
 
@@ -204,7 +235,7 @@ export class SegmentStreams {
 
   /** A playlist the origin sent (the loader saw it go by). */
   notePlaylist(url: string, text: string): void {
-    this.#last = readPlaylist(text, new URL(url).searchParams.get('_HLS_skip'));
+    this.#last = readPlaylist(text, new URL(url).searchParams.get('_HLS_skip'), Date.now());
   }
 
   /** The part's bytes from its segment's stream; null: ask the network. */
@@ -228,18 +259,38 @@ export class SegmentStreams {
     const q = new URL(url).searchParams;
     const msn = q.get('_HLS_msn');
     const part = q.get('_HLS_part');
-    if (!last || msn === null || part === null || Number(msn) !== last.openMsn || q.get('_HLS_skip') !== last.skip) return null;
-    const index = Number(part);
-    if (index < last.listed) return null;
+    if (!last || msn === null || part === null || q.get('_HLS_skip') !== last.skip) return null;
+    const open = last.openMsn;
+    // The first part of the next segment: answered as the reload past the open one's last part.
+    const index = Number(msn) === open + 1 && Number(part) === 0 ? Infinity : Number(part);
+    if ((Number(msn) !== open && index !== Infinity) || index < last.listed) return null;
+    const segmentUrl = (n: number): string => new URL(`seg-${n}.m4s`, url).href;
     // hls.js asks for the next reload before the part it has just learnt of: the stream may start here.
-    const stream = this.#stream(last.openMsn, new URL(`seg-${last.openMsn}.m4s`, url).href);
+    const stream = this.#stream(open, segmentUrl(open));
     if (!stream) return null;
     await stream.until(() => stream.parts.length > index, signal);
-    // Another playlist may have come meanwhile: extend the latest, if it still shows this segment open.
-    const now = this.#last;
-    if (stream.parts.length <= index || signal.aborted || !now || now.openMsn !== last.openMsn || now.skip !== last.skip || now.listed > index) return null;
+    if (signal.aborted) return null;
+    if (stream.parts.length > index) {
+      // Another playlist may have come meanwhile: extend the latest, if it still shows this segment open.
+      const now = this.#last;
+      if (!now || now.openMsn !== open || now.skip !== last.skip || now.listed > index) return null;
+      this.saved.playlists++;
+      return extendPlaylist(now, stream.parts, index);
+    }
+    // The segment is complete: the next one opens (RFC 8216bis §6.2.5.2, a part past the last one).
+    if (stream.state !== 'done' || (index !== Infinity && index !== stream.parts.length)) return null;
+    if (Date.now() - last.realAt > REAL_RELOAD_MS) return null;
+    const next = this.#stream(open + 1, segmentUrl(open + 1));
+    if (!next) return null;
+    await next.until(() => next.parts.length > 0, signal);
+    const end = stream.parts.at(-1);
+    const first = next.parts[0];
+    // Not right after the last sample (a discontinuity: only the origin's playlist can say so).
+    if (signal.aborted || !end || !first || first.decodeTime !== end.decodeTime + end.ticks || this.#last !== last) return null;
+    const text = closeSegment(last, stream.parts, first);
+    this.#last = { ...last, head: text.replace(/^#EXT-X-PRELOAD-HINT.*\n/m, ''), openMsn: open + 1, listed: 1 };
     this.saved.playlists++;
-    return extendPlaylist(now, stream.parts, index);
+    return text;
   }
 
   /** The segment's stream, started if it is the one being produced (or the next); null for older ones. */
