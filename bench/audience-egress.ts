@@ -117,17 +117,17 @@ function counter(client: Client, proxy: CountingProxy, seconds: number) {
 /**
  * One listener at the live edge with `audience.delivery: 'segment-streams'`, as the page's loaders
  * make hls.js ask (web/src/lib/segment-streams.ts): each segment in one request, streamed while it is
- * produced, and a blocking reload from the origin at the first segment boundary REAL_RELOAD_MS after
- * the last one; every other reload is answered in the page from the streams.
+ * produced, and a blocking reload from the origin at every third segment boundary; every other reload
+ * is answered in the page from the streams.
  */
-const REAL_RELOAD_MS = 5_000;
+const MADE_UP_SEGMENTS = 2;
 async function listenStreams(client: Client, proxy: CountingProxy, spaceId: string, seconds: number): Promise<Tally> {
   const { tally, fetchCounted } = counter(client, proxy, seconds);
   let playlist = text(await client.get(`/hls/${spaceId}/audio.m3u8`));
   const started = Date.now();
   const end = started + seconds * 1000;
   let nextState = started;
-  let realAt = started;
+  let madeUp = 0;
   const hint = /#EXT-X-PRELOAD-HINT:TYPE=PART,URI="part-(\d+)\.(\d+)\.m4s"/.exec(playlist);
   if (!hint) throw new Error(`no preload hint:\n${playlist}`);
   let msn = Number(hint[1]);
@@ -138,12 +138,12 @@ async function listenStreams(client: Client, proxy: CountingProxy, spaceId: stri
       await fetchCounted(`/api/v1/spaces/${spaceId}/state`, 'state');
       nextState += STATE_POLL_VISIBLE_MS;
     }
-    if (Date.now() - realAt > REAL_RELOAD_MS) {
+    if (madeUp >= MADE_UP_SEGMENTS) {
       // hls.js's reload for the part after the segment's last: the origin answers once the next segment's first part exists.
       playlist = text(await fetchCounted(`/hls/${spaceId}/audio.m3u8?_HLS_msn=${msn}&_HLS_part=${countParts(segment.body)}&_HLS_skip=YES`, 'playlist'));
       if (!playlist.includes(`part-${msn + 1}.0.m4s`)) throw new Error(`segment ${msn + 1} did not follow:\n${playlist}`);
-      realAt = Date.now();
-    }
+      madeUp = 0;
+    } else madeUp++;
     msn++;
   }
   tally.seconds = (Date.now() - started) / 1000;

@@ -1,0 +1,95 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { createAudience } from '../../src/audience/index.js';
+import { OPUS_SILENCE } from '../../src/audience/live-stream.js';
+import { SegmentStreams } from '../../web/src/lib/segment-streams.js';
+import { buildAudienceApp } from '../helpers/audience-app.js';
+import { parsePlaylist, type ParsedPlaylist } from '../helpers/hls-playlist.js';
+
+/**
+ * The page's segment streams make up hls.js's blocking reloads from what a segment's stream brought
+ * (web/src/lib/segment-streams.ts). Each made-up playlist is checked here against what the origin
+ * itself answers to the same request: same segments and durations, same parts of the open segment,
+ * same preload hint, and the part bytes the same as the origin's part files.
+ */
+test('every playlist the page makes up from the streams is the one the origin answers', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tribune-streams-player-'));
+  const audience = createAudience({ dataDir, fsync: false, blockingTimeoutMs: 3_000 }); // the defaults: 400 ms parts, 2 s segments
+  const app = await buildAudienceApp(audience);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const streams = new SegmentStreams();
+  t.after(async () => {
+    streams.close();
+    await app.close();
+    await audience.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/hls/sp/`;
+  const sink = audience.begin('sp');
+  let pts = 0;
+  const push = (frames: number): void => {
+    for (let i = 0; i < frames; i++, pts += 960) sink.push({ opus: OPUS_SILENCE, pts, wallClock: Date.UTC(2026, 0, 1) + pts / 48 });
+  };
+  push(50 + 100 * 2 + 40); // the 1 s first segment, segments 1 and 2, parts 3.0 .. 3.1
+
+  const first = `${base}audio.m3u8?_HLS_skip=YES`;
+  let text = await (await fetch(first)).text();
+  streams.notePlaylist(first, text);
+  const ac = new AbortController();
+  let madeUp = 0;
+  let real = 0;
+  for (let step = 0; step < 40; step++) {
+    const hint = /#EXT-X-PRELOAD-HINT:TYPE=PART,URI="part-(\d+)\.(\d+)\.m4s"/.exec(text)!;
+    const url = `${base}audio.m3u8?_HLS_msn=${hint[1]}&_HLS_part=${hint[2]}&_HLS_skip=YES`;
+    // The page's answer, while the origin makes the part it waits for (a part is 20 frames of 20 ms).
+    const answer = streams.playlist(url, ac.signal);
+    push(20);
+    const page = await answer;
+    const origin = await (await fetch(url)).text();
+    if (page === null) {
+      // Not made up: the page asks the origin, and learns from its answer.
+      real++;
+      streams.notePlaylist(url, origin);
+      text = origin;
+      continue;
+    }
+    madeUp++;
+    same(parsePlaylist(page), parsePlaylist(origin), url);
+    // The part the page reads out of the stream is the origin's part file, byte for byte.
+    const part = /#EXT-X-PRELOAD-HINT:TYPE=PART,URI="part-(\d+)\.(\d+)\.m4s"/.exec(page)!;
+    const name = `part-${part[1]}.${Number(part[2]) - 1}.m4s`;
+    const bytes = await streams.part(`${base}${name}`, ac.signal);
+    const file = Buffer.from(await (await fetch(`${base}${name}`)).arrayBuffer());
+    assert.ok(bytes !== null && Buffer.from(bytes).equals(file), `${name} out of the stream`);
+    text = page;
+  }
+  // 40 parts = 8 segments: the origin asked at every third segment boundary, the rest made up.
+  assert.ok(real >= 2 && real <= 3, `${real} real reloads: the origin is still asked every third segment`);
+  assert.equal(madeUp + real, 40);
+});
+
+/** What hls.js reads from a live playlist near its end: segments, durations, the open parts, the hint. */
+function same(page: ParsedPlaylist, origin: ParsedPlaylist, url: string): void {
+  const tail = (p: ParsedPlaylist) => p.segments.slice(-3).map((s) => ({ uri: s.uri, duration: s.duration, parts: s.parts.map((x) => [x.uri, x.duration]) }));
+  // The origin drops the parts of segments more than three target durations old; the page keeps them.
+  assert.deepEqual(tail(page).slice(-2), tail(origin).slice(-2), `${url}: the last segments`);
+  assert.deepEqual(page.trailingParts.map((x) => [x.uri, x.duration, x.independent]), origin.trailingParts.map((x) => [x.uri, x.duration, x.independent]), `${url}: the open segment's parts`);
+  // After a segment's last part the origin hints the next segment's first; the page, which cannot
+  // tell the last part from the stream until its end arrives, may hint the part after the last,
+  // which a reload treats as the same one (RFC 8216bis §6.2.5.2) and hls.js never fetches ahead.
+  const open = page.trailingParts.at(-1)!.uri.match(/part-(\d+)\.(\d+)/)!;
+  const afterLast = origin.preloadHint === `part-${Number(open[1]) + 1}.0.m4s` && page.preloadHint === `part-${open[1]}.${Number(open[2]) + 1}.m4s`;
+  assert.ok(page.preloadHint === origin.preloadHint || afterLast, `${url}: the preload hint ${page.preloadHint}, the origin's ${origin.preloadHint}`);
+  assert.equal(page.targetDuration, origin.targetDuration);
+  assert.equal(page.partTarget, origin.partTarget);
+  const uris = (p: ParsedPlaylist) => new Set(p.segments.map((s) => s.uri));
+  for (const s of page.segments) {
+    const o = origin.segments.find((x) => x.uri === s.uri);
+    if (o) assert.equal(s.duration, o.duration, `${s.uri}'s EXTINF`);
+  }
+  assert.ok([...uris(origin)].every((u) => uris(page).has(u) || page.skipped > 0), `${url}: every segment the origin lists`);
+}
