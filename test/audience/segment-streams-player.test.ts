@@ -93,3 +93,63 @@ function same(page: ParsedPlaylist, origin: ParsedPlaylist, url: string): void {
   }
   assert.ok([...uris(origin)].every((u) => uris(page).has(u) || page.skipped > 0), `${url}: every segment the origin lists`);
 }
+
+test('a stream cut by a hand-over sends the page back to the origin at once', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tribune-streams-cut-'));
+  const audience = createAudience({ dataDir, fsync: false, blockingTimeoutMs: 3_000 });
+  const app = await buildAudienceApp(audience);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const streams = new SegmentStreams();
+  t.after(async () => {
+    streams.close();
+    await app.close();
+    await audience.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/hls/sp/`;
+  const sink = audience.begin('sp');
+  let pts = 0;
+  const push = (frames: number): void => {
+    for (let i = 0; i < frames; i++, pts += 960) sink.push({ opus: OPUS_SILENCE, pts, wallClock: Date.UTC(2026, 0, 1) + pts / 48 });
+  };
+  push(50 + 100 + 40); // the first segment, segment 1, parts 2.0 and 2.1
+  const first = `${base}audio.m3u8?_HLS_skip=YES`;
+  streams.notePlaylist(first, await (await fetch(first)).text());
+  const ac = new AbortController();
+  assert.ok(await streams.part(`${base}part-2.1.m4s`, ac.signal), 'part 2.1 out of the stream');
+  const waiting = streams.part(`${base}part-2.2.m4s`, ac.signal);
+  const reload = streams.playlist(`${base}audio.m3u8?_HLS_msn=2&_HLS_part=2&_HLS_skip=YES`, ac.signal);
+  await audience.handOverFollowed('sp');
+  assert.equal(await waiting, null, 'the part goes to the network (the next origin) when the stream is cut');
+  assert.equal(await reload, null, 'and so does the reload');
+  assert.equal(await streams.part(`${base}part-2.3.m4s`, ac.signal), null, 'later parts of the cut segment too, without waiting');
+});
+
+test('at the end of the Space the next segment never comes: the reload past the last part goes to the origin, which says ENDLIST', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tribune-streams-end-'));
+  const audience = createAudience({ dataDir, fsync: false, blockingTimeoutMs: 3_000 });
+  const app = await buildAudienceApp(audience);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const streams = new SegmentStreams();
+  t.after(async () => {
+    streams.close();
+    await app.close();
+    await audience.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/hls/sp/`;
+  const sink = audience.begin('sp');
+  for (let i = 0, pts = 0; i < 50 + 100 + 40; i++, pts += 960) sink.push({ opus: OPUS_SILENCE, pts, wallClock: Date.UTC(2026, 0, 1) + pts / 48 });
+  const first = `${base}audio.m3u8?_HLS_skip=YES`;
+  streams.notePlaylist(first, await (await fetch(first)).text());
+  const ac = new AbortController();
+  assert.ok(await streams.part(`${base}part-2.1.m4s`, ac.signal));
+  const reload = streams.playlist(`${base}audio.m3u8?_HLS_msn=2&_HLS_part=2&_HLS_skip=YES`, ac.signal);
+  sink.end(); // segment 2 ends with what was pending (a short part 2.2); there is no segment 3
+  const shown = await reload;
+  assert.match(shown ?? '', /part-2\.2\.m4s/, 'the last part, out of the stream');
+  // hls.js then asks for the part after it: the next segment's stream is refused, so the origin is asked.
+  const past = `${base}audio.m3u8?_HLS_msn=2&_HLS_part=3&_HLS_skip=YES`;
+  assert.equal(await streams.playlist(past, ac.signal), null, 'not made up: only the origin knows the Space ended');
+  assert.match(await (await fetch(past)).text(), /#EXT-X-ENDLIST/);
+});
