@@ -7,7 +7,7 @@
  * What it leaves out: the sound card's output buffer (headless Chromium has a fake one) and the
  * speaker's own capture buffer, a few tens of milliseconds each on real devices.
  *
- *   npx tsx bench/audience-glass-to-glass-browser.ts [--seconds 30] [--edge] [--part-ms 200]
+ *   npx tsx bench/audience-glass-to-glass-browser.ts [--seconds 30] [--edge] [--part-ms 200] [--delivery segment-streams]
  *
  * Prints a JSON document (the last line on stdout) that scripts/bench.ts reads.
  */
@@ -20,6 +20,7 @@ import { loadConfig } from '../src/config/load.js';
 import { startServer } from '../src/server.js';
 import { launchChromium } from '../test/helpers/browser.js';
 import { startEdge, type Edge } from '../test/helpers/nginx-edge.js';
+import { startStreamCache, type StreamCache } from '../test/helpers/varnish-edge.js';
 import { buildWeb } from '../test/helpers/web-build.js';
 import { startLiveSpace } from './lib/live-space.js';
 
@@ -76,10 +77,14 @@ async function main(): Promise<void> {
   await buildWeb();
   const server = await startServer(config, { media: true });
   let edge: Edge | undefined;
+  let cache: StreamCache | undefined;
   const browser = await launchChromium('/dev/null');
   const emitted: number[] = [];
   try {
-    if (THROUGH_EDGE) edge = await startEdge({ primary: server.url.replace(/^http:\/\//, '') });
+    const origin = server.url.replace(/^http:\/\//, '');
+    // Segment streams through the edge need its streaming cache beside nginx (docs/edge.md).
+    if (THROUGH_EDGE && DELIVERY === 'segment-streams') cache = await startStreamCache([origin]);
+    if (THROUGH_EDGE) edge = await startEdge({ primary: origin }, cache ? { streamCache: `127.0.0.1:${cache.port}` } : {});
     const base = edge ? `http://127.0.0.1:${edge.port}` : server.url;
     const { token, spaceId } = await startLiveSpace(server.url, 'g2g_browser_host', 'Latency in the browser');
     let frame = 0;
@@ -138,6 +143,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await edge?.stop();
+    await cache?.stop();
     await server.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
