@@ -56,7 +56,11 @@ const ONSET_DETECTOR = `(() => {
   window.__onsets = [];
   window.__stalls = 0;
   window.__ahead = [];
-  el.addEventListener('waiting', () => { window.__stalls++; });
+  // A seek (the page's start-up jump to its target latency) also fires 'waiting': not a stall.
+  let seeking = false;
+  el.addEventListener('seeking', () => { seeking = true; });
+  el.addEventListener('seeked', () => { seeking = false; });
+  el.addEventListener('waiting', () => { if (!seeking && !el.seeking) window.__stalls++; });
   let quiet = true;
   setInterval(() => {
     if (el.buffered.length) window.__ahead.push(el.buffered.end(el.buffered.length - 1) - el.currentTime);
