@@ -9,6 +9,8 @@ export interface Capacities {
   /** Program bitrate of the Opus encoder (src/stage/options.ts). */
   readonly opusBitrateBps: Figure;
   readonly partMs: Figure;
+  /** Segment duration: the unit of a segment stream (delivery 'segment-streams'). */
+  readonly segmentMs: Figure;
   /** CMAF container bytes per part: moof + mdat header (docs/audience.md). */
   readonly containerBytesPerPart: Figure;
   /** One media playlist as a blocking reload returns it (measured: a delta update, brotli). */
@@ -17,14 +19,24 @@ export interface Capacities {
   readonly stateBytes: Figure;
   /** HTTP/1.1 response headers per response (measured). */
   readonly responseHeaderBytes: Figure;
-  /** Requests a LL-HLS player makes per part: one blocking reload, one part. */
+  /** Requests a LL-HLS player makes per part: one blocking reload, one part (delivery 'parts'). */
   readonly requestsPerPart: Figure;
+  /**
+   * Delivery 'segment-streams': the player reloads the playlist from the network at one segment
+   * boundary in this many; the page makes up the others from the segment streams.
+   */
+  readonly segmentsPerRealReload: Figure;
   /** Requests per second one edge core serves (nginx, cache hits, small bodies). */
   readonly edgeRequestsPerCoreSecond: Figure;
   readonly edgeCores: Figure;
   readonly edgeNicBps: Figure;
   /** Origin requests per part per edge (request collapsing; docs/benchmarks.md). */
   readonly originRequestsPerPartPerEdge: Figure;
+  /**
+   * Delivery 'segment-streams': origin requests per segment per edge host, the segment's one stream
+   * (the streaming cache shares it) and the edge's playlist reloads (nginx's cache collapses them).
+   */
+  readonly originRequestsPerSegmentPerEdge: Figure;
   /** Requests per second one origin core serves (fastify; playlists and parts). */
   readonly originRequestsPerCoreSecond: Figure;
   /** WHEP listeners one origin process feeds (its fan-out runs on one JS thread). */
@@ -79,15 +91,21 @@ const CLUSTER_POSTGRES_QUERIES_PER_WRITE = 0.6;
 export const DEFAULT_CAPACITIES: Capacities = {
   opusBitrateBps: F(32_000, 'b/s', 'the programme bit rate (--program-bitrate) default'),
   partMs: F(400, 'ms', 'src/config/defaults.ts audience.partTargetMs'),
+  segmentMs: F(2_000, 'ms', 'src/config/defaults.ts audience.segmentTargetMs'),
   containerBytesPerPart: F(208, 'B', 'src/audience/fragment.ts fragmentOverhead: moof 120 + 4 x 20 samples, mdat header 8'),
   playlistBytes: F(330, 'B', 'measured 2026-11-30: a delta-update blocking reload at the live edge, brotli (bench/audience-egress.ts)'),
   stateBytes: F(700, 'B', 'measured 2026-11-30: /state of a small Space, brotli, headers included, HTTP/2 (bench/audience-egress.ts)'),
   responseHeaderBytes: F(240, 'B', 'measured: origin response headers, 2026-11-22'),
   requestsPerPart: F(2, 'req', 'LL-HLS player pattern (blocking reload + part)'),
+  segmentsPerRealReload: F(3, 'segments', 'segment streams: web/src/lib/segment-streams.ts MADE_UP_SEGMENTS (2) + 1, a real reload every third segment boundary'),
   edgeRequestsPerCoreSecond: F(20_000, 'req/s', `${BENCH} Audience media: nginx ~5% of a core per 1k req/s (loopback)`),
   edgeCores: F(8, 'cores', 'assumed edge node size'),
   edgeNicBps: F(10e9, 'b/s', 'assumed 10 Gb/s NIC per edge'),
   originRequestsPerPartPerEdge: F(2, 'req', `${BENCH} Audience media: 1.22 req/part through nginx, rounded up`),
+  // A player counts its made-up segments from its own last real reload, so the listeners of one edge,
+  // joined at different times, reload at every boundary between them: one reload per segment per edge,
+  // not one per three (that holds for one listener alone).
+  originRequestsPerSegmentPerEdge: F(2, 'req', 'segment streams: 1 stream, shared by the edge (docs/edge.md: 20 listeners, one origin request) + 1 playlist reload: each player counts its 3 segments from its own last reload (web/src/lib/segment-streams.ts), so an edge\'s listeners reload at every boundary, nginx collapsing each to one'),
   originRequestsPerCoreSecond: F(7_600, 'req/s', `${BENCH} Audience media: 3,662 req/s at 48% of a core without edge`),
   whepListenersPerOrigin: F(1_500, 'listeners', `${BENCH} Stage media: ~68k packets/s per core, one core per process`),
   spacesPerMixerCore: F(10, 'Spaces', `${BENCH} Stage media: 9.8% of a core per 13-speaker Space`),

@@ -1,5 +1,5 @@
-export { computePlan } from './plan.js';
-export type { Plan, PlanInput, PlanRow } from './plan.js';
+export { computePlan, DELIVERIES } from './plan.js';
+export type { Delivery, Plan, PlanInput, PlanRow } from './plan.js';
 export { DEFAULT_BEHAVIOUR, DEFAULT_CAPACITIES } from './capacities.js';
 export type { Behaviour, Capacities, Figure } from './capacities.js';
 export { measuredCapacities } from './measured.js';

@@ -10,6 +10,8 @@ const value = (plan: Plan, item: string): number => {
   return row.value;
 };
 
+const basis = (plan: Plan, item: string): string => plan.rows.find((r) => r.item === item)?.basis ?? '';
+
 const base = { spaces: 1, headroom: 1, capacities: DEFAULT_CAPACITIES, behaviour: DEFAULT_BEHAVIOUR };
 
 test('1.5M listeners: bandwidth, requests and edges by hand', () => {
@@ -57,10 +59,10 @@ test('no audience: no edges, still the redundant origin pair', () => {
 });
 
 test('more listeners never need fewer edges, origins or cores (monotone)', () => {
-  fc.assert(fc.property(fc.integer({ min: 0, max: 5_000_000 }), fc.integer({ min: 0, max: 5_000_000 }), (a, b) => {
+  fc.assert(fc.property(fc.integer({ min: 0, max: 5_000_000 }), fc.integer({ min: 0, max: 5_000_000 }), fc.constantFrom('parts' as const, 'segment-streams' as const), (a, b, delivery) => {
     const [lo, hi] = a <= b ? [a, b] : [b, a];
-    const p = computePlan({ ...base, expectedListeners: lo });
-    const q = computePlan({ ...base, expectedListeners: hi });
+    const p = computePlan({ ...base, expectedListeners: lo, delivery });
+    const q = computePlan({ ...base, expectedListeners: hi, delivery });
     for (const row of p.rows) {
       if (row.item === 'headroom at the edge') continue;
       assert.ok(value(q, row.item) >= row.value, `${row.item}: ${lo} -> ${row.value}, ${hi} -> ${value(q, row.item)}`);
@@ -87,4 +89,75 @@ test('cluster mode: origins for the audience writes at the measured per-core fig
   // A small audience: the media's two origins take its writes.
   const small = computePlan({ ...base, capacities, expectedListeners: 1_000 });
   assert.equal(small.clusterOrigins, 2);
+});
+
+test('parts is the default delivery, and says so in its own row', () => {
+  const plan = computePlan({ ...base, expectedListeners: 1_500_000 });
+  assert.equal(plan.input.delivery, 'parts');
+  assert.deepEqual(computePlan({ ...base, expectedListeners: 1_500_000, delivery: 'parts' }), plan);
+  // 2 requests x 2.5 parts/s + 0.5 state polls/s.
+  assert.equal(value(plan, 'delivery: parts'), 5.5);
+  assert.match(basis(plan, 'requests at the edge'), /1500000 x \(2 req x 2\.5 parts\/s \+ 1 state poll every 2 s\)/);
+  assert.ok(!plan.warnings.some((w) => w.includes('streaming fill')));
+});
+
+test('segment streams, 1.5M listeners: bandwidth, requests, edges and origin requests by hand', () => {
+  const plan = computePlan({ ...base, expectedListeners: 1_500_000, delivery: 'segment-streams' });
+  assert.equal(plan.input.delivery, 'segment-streams');
+  // Per second: 2.5 parts x (1600 B Opus + 208 B boxes) = 4520 B; one 2 s segment response and one real
+  // reload per 6 s: 240 B x (1/2 + 1/6) = 160 B of headers, 330 B / 6 = 55 B of playlist; 350 B of state.
+  // 4520 + 160 + 55 + 350 = 5085 B/s x 8 = 40,680 b/s.
+  assert.equal(value(plan, 'per-listener LL-HLS traffic'), 40.7);
+  assert.equal(value(plan, 'edge / CDN egress'), 61.02);
+  assert.equal(value(plan, 'audio alone (Opus bitrate x listeners)'), 48);
+  // 1/2 + 1/6 + 1/2 = 7/6 requests per listener-second; x 1.5M = 1.75M req/s.
+  assert.equal(value(plan, 'delivery: segment-streams'), 1.167);
+  assert.equal(value(plan, 'requests at the edge'), 1_750_000);
+  // CPU: 1.75M / 160k = 10.9 -> 11; NIC: 61.02 Gb/s / 8 Gb/s = 7.6 -> 8.
+  assert.equal(plan.edges, 11);
+  // 11 edges x (1 stream + 1 playlist reload) per 2 s segment.
+  assert.equal(value(plan, 'requests at each Space origin'), 11);
+  // The rest does not depend on the delivery.
+  assert.equal(plan.origins, 2);
+  assert.equal(value(plan, 'heartbeats'), 50_000);
+  assert.equal(value(plan, 'load generators to rehearse at full size'), 38);
+  // The operator reads the arithmetic of this mode, and what the edge must do.
+  assert.match(basis(plan, 'per-listener LL-HLS traffic'), /^\(1600 B Opus \+ 208 B CMAF\) x 2\.5 parts\/s \+ 240 B headers x \(0\.5 segments\/s \+ 0\.167 reloads\/s\) \+ 330 B playlist x 0\.167 reloads\/s \+ 700 B state every 2 s$/);
+  assert.match(basis(plan, 'requests at the edge'), /1 segment stream every 2 s \+ 1 playlist reload every 3 x 2 s \+ 1 state poll every 2 s/);
+  assert.match(basis(plan, 'requests at each Space origin'), /^11 edges x 2 req\/segment .* x 0\.5 segments\/s x 1 Spaces/);
+  assert.match(basis(plan, 'delivery: segment-streams'), /share a streaming fill.*--stream-cache.*docs\/edge\.md/);
+  assert.ok(plan.warnings.some((w) => w.includes('streaming fill') && w.includes('Varnish')));
+});
+
+test('segment streams follow the figures: 3.2 s segments, a real reload every 2nd one', () => {
+  const capacities: Capacities = {
+    ...DEFAULT_CAPACITIES,
+    segmentMs: { value: 3_200, unit: 'ms', source: 'test' },
+    segmentsPerRealReload: { value: 2, unit: 'segments', source: 'test' },
+  };
+  const plan = computePlan({ ...base, capacities, expectedListeners: 64_000, delivery: 'segment-streams' });
+  // 1/3.2 = 0.3125 segments/s, 0.15625 reloads/s, 0.5 state polls/s: 0.96875 req/s x 64k = 62,000.
+  assert.equal(value(plan, 'requests at the edge'), 62_000);
+  // 4520 B + 240 x 0.46875 = 112.5 B + 330 x 0.15625 = 51.5625 B + 350 B = 5034.0625 B/s = 40,272.5 b/s.
+  assert.equal(value(plan, 'per-listener LL-HLS traffic'), 40.3);
+  // 64k x 40,272.5 b/s = 2,577,440,000 b/s: 1 edge by NIC, 1 by CPU; 2 for redundancy, each 2 x 0.3125 origin req/s.
+  assert.equal(value(plan, 'edge / CDN egress'), 2.57744);
+  assert.equal(plan.edges, 2);
+  assert.equal(value(plan, 'requests at each Space origin'), 1);
+});
+
+test('segment streams cost the edge fewer requests and bytes than parts, the origin fewer requests', () => {
+  fc.assert(fc.property(fc.integer({ min: 1, max: 5_000_000 }), fc.integer({ min: 1, max: 20 }), (listeners, spaces) => {
+    const parts = computePlan({ ...base, spaces, expectedListeners: listeners, delivery: 'parts' });
+    const streams = computePlan({ ...base, spaces, expectedListeners: listeners, delivery: 'segment-streams' });
+    assert.ok(value(streams, 'requests at the edge') < value(parts, 'requests at the edge'));
+    assert.ok(value(streams, 'per-listener LL-HLS traffic') < value(parts, 'per-listener LL-HLS traffic'));
+    assert.ok(value(streams, 'edge / CDN egress') <= value(parts, 'edge / CDN egress'));
+    assert.ok(streams.edges <= parts.edges);
+    assert.ok(value(streams, 'requests at each Space origin') < value(parts, 'requests at each Space origin'));
+  }), { numRuns: 100 });
+  const parts = computePlan({ ...base, expectedListeners: 1_500_000 });
+  const streams = computePlan({ ...base, expectedListeners: 1_500_000, delivery: 'segment-streams' });
+  assert.ok(streams.edges < parts.edges, `${streams.edges} < ${parts.edges}`);
+  assert.throws(() => computePlan({ ...base, expectedListeners: 10, delivery: 'chunks' as never }), RangeError);
 });

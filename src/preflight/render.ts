@@ -6,7 +6,7 @@ const num = (v: number): string => (Number.isInteger(v) ? v.toLocaleString('en-U
 
 export function renderPlan(plan: Plan, capacities: Capacities, behaviour: Behaviour): string {
   const lines: string[] = [];
-  lines.push(`Capacity plan for ${num(plan.input.expectedListeners)} listeners across ${plan.input.spaces} Space(s), sized for ${num(plan.input.sizedFor)} (headroom x${plan.input.headroom})`, '');
+  lines.push(`Capacity plan for ${num(plan.input.expectedListeners)} listeners across ${plan.input.spaces} Space(s), sized for ${num(plan.input.sizedFor)} (headroom x${plan.input.headroom}), delivery ${plan.input.delivery}`, '');
   const width = Math.max(...plan.rows.map((r) => r.item.length));
   let area = '';
   for (const r of plan.rows) {
@@ -19,6 +19,8 @@ export function renderPlan(plan: Plan, capacities: Capacities, behaviour: Behavi
     for (const w of plan.warnings) lines.push(`  ! ${w}`);
   }
   lines.push('', 'FIGURES USED (value, unit, source)');
-  for (const [k, f] of [...Object.entries(capacities), ...Object.entries(behaviour)]) lines.push(`  ${k.padEnd(30)} ${num(f.value).padStart(12)} ${f.unit.padEnd(10)} ${f.source}`);
+  const figures = [...Object.entries(capacities), ...Object.entries(behaviour)];
+  const keyWidth = Math.max(...figures.map(([k]) => k.length));
+  for (const [k, f] of figures) lines.push(`  ${k.padEnd(keyWidth)} ${num(f.value).padStart(14)} ${f.unit.padEnd(10)} ${f.source}`);
   return `${lines.join('\n')}\n`;
 }
