@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { isLoopbackUrl } from '../loadtest/target.js';
-import { checkTarget, computePlan, DEFAULT_BEHAVIOUR, measuredCapacities, renderPlan, type Behaviour } from '../preflight/index.js';
+import { checkTarget, computePlan, DEFAULT_BEHAVIOUR, DELIVERIES, measuredCapacities, renderPlan, type Behaviour, type Delivery } from '../preflight/index.js';
 
 export const PREFLIGHT_HELP = `tribune preflight — how many machines an event needs, from measured per-node capacities
 
@@ -9,6 +9,13 @@ Usage: tribune preflight --expect <listeners> [options]
   --expect <n>            Expected peak audience (required), e.g. 1500000
   --spaces <n>            Live Spaces at the same time                    [default 1]
   --headroom <x>          Size for expected x headroom                    [default 1.5]
+  --delivery <mode>       How players fetch the audio (config audience.delivery)  [default parts]
+                          parts: for each 400 ms part a blocking playlist reload and the part,
+                            two requests; any edge or CDN serves it
+                          segment-streams: each 2 s segment in one request the origin streams while
+                            producing it, a real playlist reload every third segment; needs an edge
+                            that shares a streaming fill (nginx + Varnish, tribune edge-config
+                            --stream-cache, or a CDN that does): docs/edge.md
   --results <dir>         Benchmark results to read (written by 'npm run bench') [default bench/results]
   --from <report.json>    A 'tribune loadtest' report: its measured figures replace the defaults
   --join-seconds <s>      The audience arrives over this many seconds     [default ${DEFAULT_BEHAVIOUR.joinStormSeconds.value}]
@@ -26,12 +33,13 @@ Exit status: 0 plan printed (and the target passed its checks), 1 the target che
 
 Examples:
   tribune preflight --expect 1500000
+  tribune preflight --expect 1500000 --delivery segment-streams
   tribune preflight --expect 1500000 --spaces 3 --from loadtest-2026-11-22/report.json
   tribune preflight --expect 20000 --target http://localhost:8080
 `;
 
 const OPTIONS = {
-  expect: { type: 'string' }, spaces: { type: 'string' }, headroom: { type: 'string' }, results: { type: 'string' },
+  expect: { type: 'string' }, spaces: { type: 'string' }, headroom: { type: 'string' }, delivery: { type: 'string' }, results: { type: 'string' },
   from: { type: 'string' }, 'join-seconds': { type: 'string' }, 'whep-share': { type: 'string' }, 'event-hours': { type: 'string' },
   target: { type: 'string' }, 'allow-remote': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
@@ -42,6 +50,8 @@ function number(raw: string | undefined, name: string, fallback: number, min: nu
   if (!Number.isFinite(v) || v < min || v > max) throw new Error(`--${name} must be a number from ${min} to ${max}, got '${raw}'`);
   return v;
 }
+
+const isDelivery = (raw: string): raw is Delivery => (DELIVERIES as readonly string[]).includes(raw);
 
 export async function preflight(argv: string[]): Promise<number> {
   let values;
@@ -56,11 +66,14 @@ export async function preflight(argv: string[]): Promise<number> {
       ...(values['whep-share'] ? { whepShare: { value: number(values['whep-share'], 'whep-share', 0, 0, 1), unit: 'share', source: '--whep-share' } } : {}),
       ...(values['event-hours'] ? { eventSeconds: { value: number(values['event-hours'], 'event-hours', 2, 0.1, 72) * 3600, unit: 's', source: '--event-hours' } } : {}),
     };
+    const delivery = values.delivery ?? 'parts';
+    if (!isDelivery(delivery)) throw new Error(`--delivery must be ${DELIVERIES.join(' or ')}, got '${delivery}'`);
     if (values.target && !values['allow-remote'] && !isLoopbackUrl(values.target)) throw new Error(`--target ${values.target} is not loopback; pass --allow-remote for a deployment you operate`);
     input = {
       expectedListeners: Math.round(number(values.expect, 'expect', 0, 0, 1e9)),
       spaces: Math.round(number(values.spaces, 'spaces', 1, 1, 10_000)),
       headroom: number(values.headroom, 'headroom', 1.5, 1, 100),
+      delivery,
       behaviour,
     };
   } catch (err) {

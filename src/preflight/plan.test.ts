@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { DEFAULT_BEHAVIOUR, DEFAULT_CAPACITIES, type Capacities } from './capacities.js';
 import { computePlan, type Plan } from './plan.js';
+import { preflight } from '../cli/preflight.js';
 
 const value = (plan: Plan, item: string): number => {
   const row = plan.rows.find((r) => r.item === item);
@@ -160,4 +161,44 @@ test('segment streams cost the edge fewer requests and bytes than parts, the ori
   const streams = computePlan({ ...base, expectedListeners: 1_500_000, delivery: 'segment-streams' });
   assert.ok(streams.edges < parts.edges, `${streams.edges} < ${parts.edges}`);
   assert.throws(() => computePlan({ ...base, expectedListeners: 10, delivery: 'chunks' as never }), RangeError);
+});
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const write = { out: process.stdout.write, err: process.stderr.write };
+  process.stdout.write = ((chunk: string | Uint8Array) => { out += String(chunk); return true; }) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => { err += String(chunk); return true; }) as typeof process.stderr.write;
+  try {
+    const code = await preflight(args);
+    return { code, out, err };
+  } finally {
+    process.stdout.write = write.out;
+    process.stderr.write = write.err;
+  }
+}
+
+test('tribune preflight --delivery: parts by default, segment-streams on request, anything else exit 2', async () => {
+  const none = ['--results', '/nonexistent-bench-results', '--json'];
+  const parts = await cli(['--expect', '1000', ...none]);
+  assert.equal(parts.code, 0, parts.err);
+  assert.equal(JSON.parse(parts.out).plan.input.delivery, 'parts');
+  const streams = await cli(['--expect', '1000', '--delivery', 'segment-streams', ...none]);
+  assert.equal(streams.code, 0, streams.err);
+  const plan = JSON.parse(streams.out).plan as Plan;
+  assert.equal(plan.input.delivery, 'segment-streams');
+  assert.ok(plan.rows.some((r) => r.item === 'delivery: segment-streams'));
+  const text = await cli(['--expect', '1000', '--delivery', 'segment-streams', '--results', '/nonexistent-bench-results']);
+  assert.match(text.out, /delivery segment-streams/);
+  for (const bad of ['segments', 'PARTS', '']) {
+    const r = await cli(['--expect', '1000', '--delivery', bad, ...none]);
+    assert.equal(r.code, 2, `--delivery '${bad}'`);
+    assert.equal(r.out, '');
+    assert.match(r.err, new RegExp(`--delivery must be parts or segment-streams, got '${bad}'`));
+  }
+  const help = await cli(['--help']);
+  assert.equal(help.code, 0);
+  assert.match(help.out, /--delivery <mode>/);
+  assert.match(help.out, /segment-streams: each 2 s segment in one request/);
+  assert.match(help.out, /shares a streaming fill[\s\S]*docs\/edge\.md/);
 });
