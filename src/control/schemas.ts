@@ -11,6 +11,8 @@ const Instant = Type.String({ format: 'date-time' });
 
 export const Id = Type.String({ pattern: '^[a-z]{1,3}_[A-Za-z0-9_-]{12}$', maxLength: 16 });
 export const SpaceParams = Type.Object({ spaceId: Id }, strict);
+/** `GET /state?since=<ETag without quotes>`: a patch from that version (an ETag is base64url). */
+export const StateQuery = Type.Object({ since: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })) }, strict);
 export const QuestionParams = Type.Object({ spaceId: Id, questionId: Id }, strict);
 export const ParticipantParams = Type.Object({ spaceId: Id, participantId: Id }, strict);
 export const UserParams = Type.Object({ spaceId: Id, userId: Id }, strict);

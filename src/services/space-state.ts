@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+// The package is CommonJS to Node (its ES module build is for bundlers): its exports object, whole.
+import jsonPatch, { type Operation } from 'fast-json-patch';
 import type { Store } from '../store/store.js';
 import type { AudienceService } from './audience-service.js';
 import type { Clock } from './clock.js';
@@ -12,7 +14,10 @@ import { presentQuestion, spaceUrls } from './views.js';
 export interface DefenceView { readonly underAttack: boolean; readonly shedding: boolean; readonly waitingRoom: boolean }
 
 /** One version of a Space's state: the JSON every listener page polls, and the ETag of its content. */
-export interface StateVersion { readonly body: string; readonly etag: string }
+export interface StateVersion { readonly body: string; readonly etag: string; readonly generatedAt: string }
+
+/** What turns a version a page holds into the current one (RFC 6902), and the current one's ETag. */
+export interface StatePatch { readonly body: string; readonly etag: string }
 
 /** The state is rebuilt at most this often per Space, whatever the request rate at the origin. */
 export const STATE_TTL_MS = 500;
@@ -36,6 +41,11 @@ export interface SpaceStateDeps {
 
 /** Past this many Spaces cached, stale entries are dropped when a new one is added. */
 const SWEEP_ABOVE = 1_024;
+/**
+ * Versions kept per Space for patches: a page polls every 2 s and the state changes at most every
+ * STATE_TTL_MS, so it holds one of the last four; a page that holds an older one gets the whole state.
+ */
+const VERSIONS_KEPT = 8;
 
 /**
  * The read model of a Space for its audience (`GET /state`): stage, levels, listeners, reactions,
@@ -45,6 +55,8 @@ const SWEEP_ABOVE = 1_024;
 export class SpaceStateService {
   readonly #d: SpaceStateDeps;
   readonly #cache = new Map<string, Cached>();
+  /** Per Space, the last versions' contents (without generatedAt), newest last. */
+  readonly #versions = new Map<string, Array<{ readonly etag: string; readonly content: object }>>();
 
   constructor(deps: SpaceStateDeps) {
     this.#d = deps;
@@ -56,7 +68,9 @@ export class SpaceStateService {
     const at = this.#d.clock.now();
     const version = this.#build(spaceId);
     if (!cached && this.#cache.size >= SWEEP_ABOVE) {
-      for (const [id, entry] of this.#cache) if (at - entry.at >= STATE_TTL_MS) this.#cache.delete(id);
+      for (const [id, entry] of this.#cache) {
+        if (at - entry.at >= STATE_TTL_MS) { this.#cache.delete(id); this.#versions.delete(id); }
+      }
     }
     this.#cache.set(spaceId, { version, at });
     // A failure (an unknown Space, the store away) is not kept: the next reader tries again.
@@ -94,7 +108,30 @@ export class SpaceStateService {
       defence: d.defence(),
     };
     // The ETag names the content: two rebuilds that differ only in when they were made are one version.
-    const etag = `"${createHash('sha1').update(JSON.stringify(content)).digest('base64url')}"`;
-    return { body: JSON.stringify({ ...content, generatedAt }), etag };
+    const json = JSON.stringify(content);
+    const etag = `"${createHash('sha1').update(json).digest('base64url')}"`;
+    const kept = this.#versions.get(spaceId) ?? [];
+    if (kept.at(-1)?.etag !== etag) {
+      // A copy as plain JSON, as the page holds it (what the patch is computed against).
+      this.#versions.set(spaceId, [...kept.filter((v) => v.etag !== etag), { etag, content: JSON.parse(json) as object }].slice(-VERSIONS_KEPT));
+    }
+    return { body: JSON.stringify({ ...content, generatedAt }), etag, generatedAt };
+  }
+
+  /**
+   * The current state as a patch from the version `since` (an ETag) a page holds: a few operations
+   * where the whole state is hundreds of bytes, on a request every listener makes every 2 s
+   * (docs/benchmarks.md, the egress per listener). Undefined when that version is not kept: the page
+   * then gets the whole state.
+   */
+  async patchSince(spaceId: string, since: string): Promise<StatePatch | undefined> {
+    const current = await this.current(spaceId);
+    const kept = this.#versions.get(spaceId) ?? [];
+    const from = kept.find((v) => v.etag === since);
+    const to = kept.find((v) => v.etag === current.etag);
+    if (!from || !to) return undefined;
+    // generatedAt is not part of the content (nor of the ETag): always carried, so the page holds the current one.
+    const ops: Operation[] = [...jsonPatch.compare(from.content, to.content), { op: 'replace', path: '/generatedAt', value: current.generatedAt }];
+    return { body: JSON.stringify(ops), etag: current.etag };
   }
 }

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { brotliDecompressSync } from 'node:zlib';
+import jsonPatch, { type Operation } from 'fast-json-patch';
 import { register, startTestServer } from '../helpers/control-server.js';
 
 /**
@@ -46,6 +48,52 @@ test('/state is rebuilt at most every 500 ms of the injected clock; its ETag cha
     const missing = await server.request('GET', '/api/v1/spaces/sp_AAAAAAAAAAAA/state');
     assert.equal(missing.status, 404);
     assert.equal(missing.body.error.code, 'SPACE_NOT_FOUND');
+  }
+});
+
+test('/state?since=<ETag> is a JSON Patch from that version to the current one, or the whole state when the origin no longer knows it', async (t) => {
+  let now = Date.parse('2026-06-01T18:00:00.000Z');
+  const server = await startTestServer({ server: { clock: { now: () => now } } });
+  t.after(() => server.close());
+  const host = await register(server, 'patch_host');
+  const space = (await server.request('POST', '/api/v1/spaces', { token: host.token, body: { title: 'Version 0' } })).body as { id: string };
+  const read = (query = '', headers: Record<string, string> = {}) => server.app.inject({ url: `/api/v1/spaces/${space.id}/state${query}`, headers });
+  const tag = (etag: unknown) => String(etag).replace(/"/g, '');
+
+  const held = await read();
+  let page = JSON.parse(held.body) as Record<string, unknown>;
+  const versions = [{ etag: tag(held.headers.etag), body: page }];
+  for (let i = 1; i <= 10; i++) {
+    assert.equal((await server.request('PATCH', `/api/v1/spaces/${space.id}`, { token: host.token, body: { title: `Version ${i}` } })).status, 200);
+    now += 500;
+    const whole = await read();
+    const patched = await read(`?since=${versions.at(-1)!.etag}`, { 'accept-encoding': 'br' });
+    assert.equal(patched.statusCode, 200);
+    assert.equal(patched.headers['content-type'], 'application/json-patch+json');
+    assert.equal(patched.headers.etag, whole.headers.etag, 'the ETag is the current state\'s');
+    assert.equal(patched.headers['content-encoding'], 'br');
+    const ops = JSON.parse(brotliDecompressSync(patched.rawPayload).toString()) as Operation[];
+    page = jsonPatch.applyPatch(page, ops, true, false).newDocument;
+    assert.deepEqual(page, JSON.parse(whole.body), `version ${i}: the patch gives the current state, generatedAt included`);
+    assert.ok(patched.rawPayload.length < Buffer.byteLength(whole.body) / 2, `a patch of ${patched.rawPayload.length} B for a state of ${whole.body.length} B`);
+    versions.push({ etag: tag(whole.headers.etag), body: JSON.parse(whole.body) });
+  }
+  // Unchanged: an empty change but for the time it was made.
+  now += 500;
+  const same = await read(`?since=${versions.at(-1)!.etag}`);
+  assert.deepEqual((JSON.parse(same.body) as Operation[]).map((o) => o.path), ['/generatedAt']);
+  // A version too old to be kept, or one never made: the whole state, as without since.
+  for (const since of [versions[0]!.etag, 'never-made-0123456789']) {
+    const whole = await read(`?since=${since}`);
+    assert.equal(whole.statusCode, 200);
+    assert.match(String(whole.headers['content-type']), /^application\/json/);
+    assert.equal(JSON.parse(whole.body).title, 'Version 10');
+  }
+  // Not an ETag: refused with the catalogue's code, and so is any other parameter.
+  for (const query of ['?since=%22quoted%22', `?since=${'x'.repeat(65)}`, '?since=a&since=b', '?nocache=1']) {
+    const bad = await read(query);
+    assert.equal(bad.statusCode, 400, query);
+    assert.equal(JSON.parse(bad.body).error.code, 'VALIDATION_FAILED', query);
   }
 });
 

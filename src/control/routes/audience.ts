@@ -5,7 +5,7 @@ import { TribuneError } from '../../errors/catalogue.js';
 import type { ControlContext } from '../context.js';
 import { controlMetrics } from '../metrics.js';
 import { addressKey, admit } from '../rate-limits.js';
-import { ErrorBody, HeartbeatBody, ListenerHistory, ListenerTokenView, ReactionBody, SpaceParams, SpaceStateView } from '../schemas.js';
+import { ErrorBody, HeartbeatBody, ListenerHistory, ListenerTokenView, ReactionBody, SpaceParams, SpaceStateView, StateQuery } from '../schemas.js';
 import { encodeText, pickEncoding } from '../../http/text-encoding.js';
 
 const HEARTBEAT_SECONDS = 30;
@@ -16,15 +16,21 @@ export function audienceInteractionRoutes(app: FastifyInstance, ctx: ControlCont
   app.get('/api/v1/spaces/:spaceId/state', {
     schema: {
       tags: ['audience'], summary: 'Everything a listener page shows, cacheable for one second by any HTTP cache',
-      params: SpaceParams, response: { 200: SpaceStateView, 304: Type.Null(), '4xx': ErrorBody },
+      description: 'With `since` (the ETag of a state the client holds, without its quotes), the answer is '
+        + 'an RFC 6902 JSON Patch (`application/json-patch+json`) from that state to the current one, when the '
+        + 'origin still knows that version; otherwise the whole state. The ETag is always the current state\'s.',
+      params: SpaceParams, querystring: StateQuery, response: { 200: SpaceStateView, 304: Type.Null(), '4xx': ErrorBody },
     },
   }, async (request, reply) => {
-    const state = await ctx.state.current(spaceId(request));
+    const { since } = request.query as { since?: string };
+    const patch = since === undefined ? undefined : await ctx.state.patchSince(spaceId(request), `"${since}"`);
+    const state = patch ?? await ctx.state.current(spaceId(request));
     reply.header('cache-control', 'public, max-age=1').header('etag', state.etag).header('vary', 'Accept-Encoding');
     if (request.headers['if-none-match'] === state.etag) return reply.code(304).send();
+    if (patch) reply.type('application/json-patch+json');
     // Every listener polls this: compressed once per version (encodeText), like the playlists.
     const encoding = pickEncoding(request.headers['accept-encoding']);
-    reply.type('application/json; charset=utf-8');
+    if (!patch) reply.type('application/json; charset=utf-8');
     if (encoding === 'identity') return reply.serializer((s: string) => s).send(state.body);
     return reply.header('content-encoding', encoding).send(encodeText(state.body, encoding));
   });

@@ -22,6 +22,7 @@ import { api, ApiError } from '../lib/api.js';
 import { formatCountdown, formatDateTime, viewerTimeZoneName } from '../lib/format.js';
 import { spaceIdFromPath, useInterval, useNow, useVisible } from '../lib/hooks.js';
 import { playReplay } from '../lib/hls-player.js';
+import { pollState, type HeldState } from '../lib/state-poll.js';
 import { currentUser, knownUser } from '../lib/session.js';
 import type { Space, SpaceState, User } from '../lib/types.js';
 
@@ -112,11 +113,13 @@ function ListenerPage() {
   const [showAuth, setShowAuth] = useState(false);
   const [playing, setPlaying] = useState(false);
   const listenerToken = useRef<string | null>(null);
+  const held = useRef<HeldState | null>(null);
 
   async function refresh() {
     if (!spaceId) return;
     try {
-      const next = await api.state(spaceId);
+      held.current = await pollState(spaceId, held.current);
+      const next = held.current.state;
       setState(next);
       if (!space || space.state !== next.state) setSpace(await api.space(spaceId));
     } catch (err) {
