@@ -6,8 +6,9 @@
  * The whole origin runs (`startServer` with media): a node WHIP speaker reads speech, the stage mixes
  * and encodes the programme at its configured bit rate, the audience plane packages it. The listener
  * does what the web page does once hls.js plays smoothly: a blocking playlist reload per part (delta
- * update, `_HLS_skip=YES`), the part it names, and the page's `/state` poll (every 2 s while the page
- * is visible, every 30 s in a background tab), all with a browser's `Accept-Encoding`. Twice: over
+ * update, `_HLS_skip=YES`), the part it names, and the page's `/state` poll (a patch from the version
+ * it holds: web/src/lib/state-poll.ts; every 2 s while the page is visible, every 30 s in a background
+ * tab), all with a browser's `Accept-Encoding`; or, with segment streams, what the page does then. Twice: over
  * HTTP/1.1, then over HTTPS and HTTP/2 (what a browser speaks to a CDN); a TCP relay in between counts
  * every byte the client receives (headers, HTTP/2 frames and HPACK, TLS records).
  *
@@ -44,7 +45,7 @@ const BROWSER_HEADERS = {
 };
 
 type Kind = 'playlist' | 'part' | 'segment' | 'state';
-interface Response { status: number; encoding: string | undefined; body: Buffer }
+interface Response { status: number; encoding: string | undefined; etag: string | undefined; body: Buffer }
 interface Client { get(path: string): Promise<Response>; close(): void }
 interface Tally { requests: Record<Kind, number>; bytes: Record<Kind, number>; audioPayload: number; seconds: number }
 
@@ -55,7 +56,7 @@ function http1Client(port: number): Client {
       const req = request({ host: '127.0.0.1', port, path, agent, headers: BROWSER_HEADERS }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, encoding: res.headers['content-encoding'], etag: res.headers.etag, body: Buffer.concat(chunks) }));
         res.on('error', reject);
       });
       req.on('error', reject);
@@ -73,10 +74,11 @@ function http2Client(port: number): Client {
       const req = session.request({ ':path': path, ...BROWSER_HEADERS });
       let status = 0;
       let encoding: string | undefined;
-      req.on('response', (h) => { status = Number(h[':status']); encoding = h['content-encoding'] as string | undefined; });
+      let etag: string | undefined;
+      req.on('response', (h) => { status = Number(h[':status']); encoding = h['content-encoding'] as string | undefined; etag = h.etag as string | undefined; });
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => resolve({ status, encoding, body: Buffer.concat(chunks) }));
+      req.on('end', () => resolve({ status, encoding, etag, body: Buffer.concat(chunks) }));
       req.on('error', reject);
       req.end();
     }),
@@ -99,7 +101,7 @@ function mdatPayload(part: Buffer): number {
   return n;
 }
 
-function counter(client: Client, proxy: CountingProxy, seconds: number) {
+function counter(client: Client, proxy: CountingProxy, spaceId: string, seconds: number) {
   const zero = (): Record<Kind, number> => ({ playlist: 0, part: 0, segment: 0, state: 0 });
   const tally: Tally = { requests: zero(), bytes: zero(), audioPayload: 0, seconds };
   const fetchCounted = async (path: string, kind: Kind): Promise<Response> => {
@@ -111,7 +113,12 @@ function counter(client: Client, proxy: CountingProxy, seconds: number) {
     if (kind === 'part' || kind === 'segment') tally.audioPayload += mdatPayload(r.body);
     return r;
   };
-  return { tally, fetchCounted };
+  // The page's poll (web/src/lib/state-poll.ts): a patch from the version it holds, once it holds one.
+  let held: string | undefined;
+  const pollState = async (): Promise<void> => {
+    held = (await fetchCounted(`/api/v1/spaces/${spaceId}/state${held ? `?since=${held.replace(/"/g, '')}` : ''}`, 'state')).etag;
+  };
+  return { tally, fetchCounted, pollState };
 }
 
 /**
@@ -120,14 +127,13 @@ function counter(client: Client, proxy: CountingProxy, seconds: number) {
  * produced, and a blocking reload from the origin at every third segment boundary; every other reload
  * is answered in the page from the streams.
  */
-const MADE_UP_SEGMENTS = 2;
+const REAL_RELOAD_EVERY = 3;
 async function listenStreams(client: Client, proxy: CountingProxy, spaceId: string, seconds: number): Promise<Tally> {
-  const { tally, fetchCounted } = counter(client, proxy, seconds);
+  const { tally, fetchCounted, pollState } = counter(client, proxy, spaceId, seconds);
   let playlist = text(await client.get(`/hls/${spaceId}/audio.m3u8`));
   const started = Date.now();
   const end = started + seconds * 1000;
   let nextState = started;
-  let madeUp = 0;
   const hint = /#EXT-X-PRELOAD-HINT:TYPE=PART,URI="part-(\d+)\.(\d+)\.m4s"/.exec(playlist);
   if (!hint) throw new Error(`no preload hint:\n${playlist}`);
   let msn = Number(hint[1]);
@@ -135,15 +141,14 @@ async function listenStreams(client: Client, proxy: CountingProxy, spaceId: stri
     // The open segment, from its first byte to its last (its parts so far at once, then each as made).
     const segment = await fetchCounted(`/hls/${spaceId}/seg-${msn}.m4s`, 'segment');
     if (Date.now() >= nextState) {
-      await fetchCounted(`/api/v1/spaces/${spaceId}/state`, 'state');
+      await pollState();
       nextState += STATE_POLL_VISIBLE_MS;
     }
-    if (madeUp >= MADE_UP_SEGMENTS) {
+    if ((msn + 1) % REAL_RELOAD_EVERY === 0) {
       // hls.js's reload for the part after the segment's last: the origin answers once the next segment's first part exists.
       playlist = text(await fetchCounted(`/hls/${spaceId}/audio.m3u8?_HLS_msn=${msn}&_HLS_part=${countParts(segment.body)}&_HLS_skip=YES`, 'playlist'));
       if (!playlist.includes(`part-${msn + 1}.0.m4s`)) throw new Error(`segment ${msn + 1} did not follow:\n${playlist}`);
-      madeUp = 0;
-    } else madeUp++;
+    }
     msn++;
   }
   tally.seconds = (Date.now() - started) / 1000;
@@ -165,7 +170,7 @@ const countParts = (segment: Buffer): number => {
  * poll when due. One request at a time, so the relay's count between two reads is that request's.
  */
 async function listen(client: Client, proxy: CountingProxy, spaceId: string, seconds: number): Promise<Tally> {
-  const { tally, fetchCounted } = counter(client, proxy, seconds);
+  const { tally, fetchCounted, pollState } = counter(client, proxy, spaceId, seconds);
   let playlist = text(await client.get(`/hls/${spaceId}/audio.m3u8`));
   const started = Date.now();
   const end = started + seconds * 1000;
@@ -173,7 +178,7 @@ async function listen(client: Client, proxy: CountingProxy, spaceId: string, sec
   let lastPart = '';
   while (Date.now() < end) {
     if (Date.now() >= nextState) {
-      await fetchCounted(`/api/v1/spaces/${spaceId}/state`, 'state');
+      await pollState();
       nextState += STATE_POLL_VISIBLE_MS;
     }
     const hint = /#EXT-X-PRELOAD-HINT:TYPE=PART,URI="part-(\d+)\.(\d+)\.m4s"/.exec(playlist);

@@ -97,7 +97,7 @@ export const DEFAULT_CAPACITIES: Capacities = {
   stateBytes: F(700, 'B', 'measured 2026-11-30: /state of a small Space, brotli, headers included, HTTP/2 (bench/audience-egress.ts)'),
   responseHeaderBytes: F(240, 'B', 'measured: origin response headers, 2026-11-22'),
   requestsPerPart: F(2, 'req', 'LL-HLS player pattern (blocking reload + part)'),
-  segmentsPerRealReload: F(3, 'segments', 'segment streams: web/src/lib/segment-streams.ts MADE_UP_SEGMENTS (2) + 1, a real reload every third segment boundary'),
+  segmentsPerRealReload: F(3, 'segments', 'segment streams: web/src/lib/segment-streams.ts REAL_RELOAD_EVERY, a real reload at the opening of every third segment'),
   edgeRequestsPerCoreSecond: F(20_000, 'req/s', `${BENCH} Audience media: nginx ~5% of a core per 1k req/s (loopback)`),
   edgeCores: F(8, 'cores', 'assumed edge node size'),
   edgeNicBps: F(10e9, 'b/s', 'assumed 10 Gb/s NIC per edge'),
@@ -105,7 +105,7 @@ export const DEFAULT_CAPACITIES: Capacities = {
   // A player counts its made-up segments from its own last real reload, so the listeners of one edge,
   // joined at different times, reload at every boundary between them: one reload per segment per edge,
   // not one per three (that holds for one listener alone).
-  originRequestsPerSegmentPerEdge: F(2, 'req', 'segment streams: 1 stream, shared by the edge (docs/edge.md: 20 listeners, one origin request) + 1 playlist reload: each player counts its 3 segments from its own last reload (web/src/lib/segment-streams.ts), so an edge\'s listeners reload at every boundary, nginx collapsing each to one'),
+  originRequestsPerSegmentPerEdge: F(1.34, 'req', 'segment streams: 1 stream, shared by the edge (docs/edge.md: 20 listeners, one origin request) + 1/3 playlist reload: every page asks the origin for the playlist opening the same segments (numbers multiple of 3, web/src/lib/segment-streams.ts), nginx collapsing them into one'),
   originRequestsPerCoreSecond: F(7_600, 'req/s', `${BENCH} Audience media: 3,662 req/s at 48% of a core without edge`),
   whepListenersPerOrigin: F(1_500, 'listeners', `${BENCH} Stage media: ~68k packets/s per core, one core per process`),
   spacesPerMixerCore: F(10, 'Spaces', `${BENCH} Stage media: 9.8% of a core per 13-speaker Space`),

@@ -23,7 +23,7 @@ const WATCH_MS = 12_000;
 /** A segment and the state every 2 s, a playlist every 5-6 s: about 1.1 a second. */
 const STEADY_REQUESTS_PER_SECOND = 1.5;
 
-interface Watched { page: Page; requests: Array<{ at: number; path: string }> }
+interface Watched { page: Page; requests: Array<{ at: number; path: string; query: string }> }
 
 const available = requireProgram('chromium') && varnishdBinary() !== undefined;
 
@@ -62,8 +62,8 @@ describe('segment streams in the real web player, through nginx and Varnish', { 
       const page = await (await browser.newContext({ locale: 'en-GB' })).newPage();
       const w: Watched = { page, requests: [] };
       page.on('request', (r) => {
-        const path = new URL(r.url()).pathname;
-        if (path.includes('/hls/') || path.endsWith('/state')) w.requests.push({ at: Date.now(), path });
+        const { pathname: path, search: query } = new URL(r.url());
+        if (path.includes('/hls/') || path.endsWith('/state')) w.requests.push({ at: Date.now(), path, query });
       });
       await page.goto(`${base}/s/${space.id}`);
       await page.getByRole('button', { name: 'Play when it starts' }).click();
@@ -113,6 +113,9 @@ describe('segment streams in the real web player, through nginx and Varnish', { 
       assert.ok(perSecond <= STEADY_REQUESTS_PER_SECOND, `page ${i}: ${perSecond.toFixed(2)} requests a second`);
       assert.equal(parts, 0, `page ${i}: every part read out of its segment's stream`);
       assert.ok(segments >= Math.floor(WATCH_MS / 2000) - 1, `page ${i}: ${segments} segments streamed in ${WATCH_MS} ms`);
+      // The state as a patch from the version the page holds (web/src/lib/state-poll.ts).
+      const states = steady.filter((r) => r.path.endsWith('/state'));
+      assert.ok(states.length > 0 && states.every((r) => /^\?since=[A-Za-z0-9_-]+$/.test(r.query)), `page ${i}: state polls ${states.map((r) => r.query || '(whole)').join(' ')}`);
     }
 
     // The edge shares each segment's stream among the pages: the origin sent each one once.

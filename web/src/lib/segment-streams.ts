@@ -15,9 +15,10 @@ import type {
  * - a blocking reload for a part of the segment being streamed is answered from the last playlist the
  *   origin sent, with the parts that arrived since appended (what the origin would have answered);
  * - the reload past a segment's last part is answered too, once the next segment's stream has its
- *   first part and that part follows on the media timeline, except at every MADE_UP_SEGMENTS + 1th
- *   segment: there a real reload carries what only the origin knows (the end of the Space, a
- *   discontinuity, the window moving on);
+ *   first part and that part follows on the media timeline, except where the next segment's number
+ *   is a multiple of REAL_RELOAD_EVERY: there a real reload carries what only the origin knows (the
+ *   end of the Space, a discontinuity, the window moving on). The same segments for every page, so
+ *   an edge collapses their reloads into one origin request;
  * - anything else, and anything the streams cannot answer (one failed, was cut, did not follow on),
  *   goes to the network as before.
  * The origin's names (seg-N.m4s, part-N.K.m4s) and playlist layout are this module's contract.
@@ -29,8 +30,8 @@ const PLAYLIST_URI = /\/audio\.m3u8(?:\?|$)/;
 const OPUS_TIMESCALE = 48_000;
 /** Streams of older segments are let go: hls.js asks for the open segment's parts only. */
 const KEEP_SEGMENTS = 3;
-/** Segments opened in the page between two reloads from the origin (one every 6 s with 2 s segments). */
-const MADE_UP_SEGMENTS = 2;
+/** The origin is asked for the playlist that opens every third segment (one every 6 s with 2 s segments). */
+const REAL_RELOAD_EVERY = 3;
 
 interface PartRange {
   readonly start: number;
@@ -180,8 +181,6 @@ interface LastPlaylist {
   /** The segment the playlist shows open (parts listed, no EXTINF yet), and how many of its parts. */
   readonly openMsn: number;
   readonly listed: number;
-  /** Segments opened in the page since the origin's playlist this one was made from. */
-  readonly madeUp: number;
 }
 
 /** What the last playlist says of the segment being produced; null when it shows none (ended). */
@@ -201,7 +200,7 @@ function readPlaylist(text: string, skip: string | null): LastPlaylist | null {
   }
   if (openMsn === -1) return null;
   const head = lines.filter((l) => !l.startsWith('#EXT-X-PRELOAD-HINT')).join('\n') + '\n';
-  return { head, skip, openMsn, listed, madeUp: 0 };
+  return { head, skip, openMsn, listed };
 }
 
 const partLine = (msn: number, index: number, part: PartRange): string =>
@@ -279,7 +278,7 @@ export class SegmentStreams {
     }
     // The segment is complete: the next one opens (RFC 8216bis §6.2.5.2, a part past the last one).
     if (stream.state !== 'done' || (index !== Infinity && index !== stream.parts.length)) return null;
-    if (last.madeUp >= MADE_UP_SEGMENTS) return null;
+    if ((open + 1) % REAL_RELOAD_EVERY === 0) return null;
     const next = this.#stream(open + 1, segmentUrl(open + 1));
     if (!next) return null;
     await next.until(() => next.parts.length > 0, signal);
@@ -288,7 +287,7 @@ export class SegmentStreams {
     // Not right after the last sample (a discontinuity: only the origin's playlist can say so).
     if (signal.aborted || !end || !first || first.decodeTime !== end.decodeTime + end.ticks || this.#last !== last) return null;
     const text = closeSegment(last, stream.parts, first);
-    this.#last = { ...last, head: text.replace(/^#EXT-X-PRELOAD-HINT.*\n/m, ''), openMsn: open + 1, listed: 1, madeUp: last.madeUp + 1 };
+    this.#last = { ...last, head: text.replace(/^#EXT-X-PRELOAD-HINT.*\n/m, ''), openMsn: open + 1, listed: 1 };
     this.saved.playlists++;
     return text;
   }
