@@ -94,7 +94,7 @@ export const DEFAULT_CAPACITIES: Capacities = {
   segmentMs: F(2_000, 'ms', 'src/config/defaults.ts audience.segmentTargetMs'),
   containerBytesPerPart: F(208, 'B', 'src/audience/fragment.ts fragmentOverhead: moof 120 + 4 x 20 samples, mdat header 8'),
   playlistBytes: F(330, 'B', 'measured 2026-11-30: a delta-update blocking reload at the live edge, brotli (bench/audience-egress.ts)'),
-  stateBytes: F(700, 'B', 'measured 2026-11-30: /state of a small Space, brotli, headers included, HTTP/2 (bench/audience-egress.ts)'),
+  stateBytes: F(360, 'B', 'measured 2026-12-01: /state of a small Space polled as the page does (a JSON Patch from the version it holds), brotli, headers included, HTTP/2 (bench/audience-egress.ts)'),
   responseHeaderBytes: F(240, 'B', 'measured: origin response headers, 2026-11-22'),
   requestsPerPart: F(2, 'req', 'LL-HLS player pattern (blocking reload + part)'),
   segmentsPerRealReload: F(3, 'segments', 'segment streams: web/src/lib/segment-streams.ts REAL_RELOAD_EVERY, a real reload at the opening of every third segment'),

@@ -18,13 +18,13 @@ const base = { spaces: 1, headroom: 1, capacities: DEFAULT_CAPACITIES, behaviour
 test('1.5M listeners: bandwidth, requests and edges by hand', () => {
   const plan = computePlan({ ...base, expectedListeners: 1_500_000 });
   // Per part: 32 kb/s x 0.4 s = 1600 B Opus + 208 B CMAF + 330 B playlist (brotli) + 2 x 240 B headers = 2618 B,
-  // x 2.5 parts/s = 6545 B/s, + a 700 B state poll every 2 s = 6895 B/s x 8 bits = 55.16 kb/s.
-  assert.equal(value(plan, 'per-listener LL-HLS traffic'), 55.2);
+  // x 2.5 parts/s = 6545 B/s, + a 360 B state poll every 2 s = 6725 B/s x 8 bits = 53.8 kb/s.
+  assert.equal(value(plan, 'per-listener LL-HLS traffic'), 53.8);
   assert.equal(value(plan, 'audio alone (Opus bitrate x listeners)'), 48);
-  assert.equal(value(plan, 'edge / CDN egress'), 82.74);
+  assert.equal(value(plan, 'edge / CDN egress'), 80.7);
   // 1.5M x (2 x 2.5 parts/s + 0.5 state polls/s).
   assert.equal(value(plan, 'requests at the edge'), 8_250_000);
-  // CPU: 8.25M req/s / (20k x 8) = 51.6 -> 52; NIC: 82.74 Gb/s / 8 Gb/s = 10.3 -> 11.
+  // CPU: 8.25M req/s / (20k x 8) = 51.6 -> 52; NIC: 80.7 Gb/s / 8 Gb/s = 10.1 -> 11.
   assert.equal(plan.edges, 52);
   assert.equal(plan.origins, 2);
   assert.equal(value(plan, 'requests at each Space origin'), 52 * 2 * 2.5);
@@ -106,15 +106,15 @@ test('segment streams, 1.5M listeners: bandwidth, requests, edges and origin req
   const plan = computePlan({ ...base, expectedListeners: 1_500_000, delivery: 'segment-streams' });
   assert.equal(plan.input.delivery, 'segment-streams');
   // Per second: 2.5 parts x (1600 B Opus + 208 B boxes) = 4520 B; one 2 s segment response and one real
-  // reload per 6 s: 240 B x (1/2 + 1/6) = 160 B of headers, 330 B / 6 = 55 B of playlist; 350 B of state.
-  // 4520 + 160 + 55 + 350 = 5085 B/s x 8 = 40,680 b/s.
-  assert.equal(value(plan, 'per-listener LL-HLS traffic'), 40.7);
-  assert.equal(value(plan, 'edge / CDN egress'), 61.02);
+  // reload per 6 s: 240 B x (1/2 + 1/6) = 160 B of headers, 330 B / 6 = 55 B of playlist; 180 B of state.
+  // 4520 + 160 + 55 + 180 = 4915 B/s x 8 = 39,320 b/s.
+  assert.equal(value(plan, 'per-listener LL-HLS traffic'), 39.3);
+  assert.equal(value(plan, 'edge / CDN egress'), 58.98);
   assert.equal(value(plan, 'audio alone (Opus bitrate x listeners)'), 48);
   // 1/2 + 1/6 + 1/2 = 7/6 requests per listener-second; x 1.5M = 1.75M req/s.
   assert.equal(value(plan, 'delivery: segment-streams'), 1.167);
   assert.equal(value(plan, 'requests at the edge'), 1_750_000);
-  // CPU: 1.75M / 160k = 10.9 -> 11; NIC: 61.02 Gb/s / 8 Gb/s = 7.6 -> 8.
+  // CPU: 1.75M / 160k = 10.9 -> 11; NIC: 58.98 Gb/s / 8 Gb/s = 7.4 -> 8.
   assert.equal(plan.edges, 11);
   // 11 edges x (1 stream + a third of a playlist reload) per 2 s segment: 11 x 1.34 / 2 = 7.37.
   assert.equal(value(plan, 'requests at each Space origin'), 7);
@@ -123,7 +123,7 @@ test('segment streams, 1.5M listeners: bandwidth, requests, edges and origin req
   assert.equal(value(plan, 'heartbeats'), 50_000);
   assert.equal(value(plan, 'load generators to rehearse at full size'), 38);
   // The operator reads the arithmetic of this mode, and what the edge must do.
-  assert.match(basis(plan, 'per-listener LL-HLS traffic'), /^\(1600 B Opus \+ 208 B CMAF\) x 2\.5 parts\/s \+ 240 B headers x \(0\.5 segments\/s \+ 0\.167 reloads\/s\) \+ 330 B playlist x 0\.167 reloads\/s \+ 700 B state every 2 s$/);
+  assert.match(basis(plan, 'per-listener LL-HLS traffic'), /^\(1600 B Opus \+ 208 B CMAF\) x 2\.5 parts\/s \+ 240 B headers x \(0\.5 segments\/s \+ 0\.167 reloads\/s\) \+ 330 B playlist x 0\.167 reloads\/s \+ 360 B state every 2 s$/);
   assert.match(basis(plan, 'requests at the edge'), /1 segment stream every 2 s \+ 1 playlist reload every 3 x 2 s \+ 1 state poll every 2 s/);
   assert.match(basis(plan, 'requests at each Space origin'), /^11 edges x 1\.34 req\/segment .* x 0\.5 segments\/s x 1 Spaces/);
   assert.match(basis(plan, 'delivery: segment-streams'), /share a streaming fill.*--stream-cache.*docs\/edge\.md/);
@@ -139,10 +139,10 @@ test('segment streams follow the figures: 3.2 s segments, a real reload every 2n
   const plan = computePlan({ ...base, capacities, expectedListeners: 64_000, delivery: 'segment-streams' });
   // 1/3.2 = 0.3125 segments/s, 0.15625 reloads/s, 0.5 state polls/s: 0.96875 req/s x 64k = 62,000.
   assert.equal(value(plan, 'requests at the edge'), 62_000);
-  // 4520 B + 240 x 0.46875 = 112.5 B + 330 x 0.15625 = 51.5625 B + 350 B = 5034.0625 B/s = 40,272.5 b/s.
-  assert.equal(value(plan, 'per-listener LL-HLS traffic'), 40.3);
-  // 64k x 40,272.5 b/s = 2,577,440,000 b/s: 1 edge by NIC, 1 by CPU; 2 for redundancy, each 2 x 0.3125 origin req/s.
-  assert.equal(value(plan, 'edge / CDN egress'), 2.57744);
+  // 4520 B + 240 x 0.46875 = 112.5 B + 330 x 0.15625 = 51.5625 B + 180 B = 4864.0625 B/s = 38,912.5 b/s.
+  assert.equal(value(plan, 'per-listener LL-HLS traffic'), 38.9);
+  // 64k x 38,912.5 b/s = 2,490,400,000 b/s: 1 edge by NIC, 1 by CPU; 2 for redundancy, each 1.34 x 0.3125 origin req/s.
+  assert.equal(value(plan, 'edge / CDN egress'), 2.4904);
   assert.equal(plan.edges, 2);
   assert.equal(value(plan, 'requests at each Space origin'), 1);
 });
