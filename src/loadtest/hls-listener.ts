@@ -7,6 +7,8 @@ export interface AudienceContext {
   readonly client: HttpClient;
   readonly scheduler: Scheduler;
   readonly spaceId: string;
+  /** What the page's player does for this Space (its state's media.hlsDelivery). */
+  readonly delivery: 'parts' | 'segment-streams';
   readonly collapse: boolean;
   readonly playerBufferMs: number;
   readonly heartbeats: boolean;
@@ -26,10 +28,15 @@ export type ListenerState = 'joining' | 'playing' | 'ended' | 'left';
 
 const RETRY_MS = 500;
 const DEFAULT_PART_MS = 200;
+/** The page asks the origin for the playlist opening every third segment (web/src/lib/segment-streams.ts). */
+const REAL_RELOAD_EVERY = 3;
 
 /**
  * One simulated LL-HLS player at the live edge (what hls.js does in low-latency mode): multivariant
  * then media playlist, then for each next part a blocking reload (_HLS_msn/_HLS_part) and the part.
+ * With segment streams (the page's loaders, web/src/lib/segment-streams.ts): each segment in one
+ * request read as it arrives, a part heard when its mdat is complete, the blocking reload only for
+ * the playlist opening every third segment; a stream that fails sends it back to parts, as the page.
  * Playback is modelled, not decoded: it starts `playerBufferMs` after the first part, consumes media
  * in real time, and a part that arrives after the buffer ran dry is a stall (rebuffer) of that gap.
  */
@@ -94,7 +101,8 @@ export class HlsListener {
         this.#msn = scan.hint.msn;
         this.#part = scan.hint.part;
         if (this.#ctx.heartbeats) this.#startHeartbeats();
-        this.#reload();
+        if (this.#ctx.delivery === 'segment-streams') this.#stream(scan.hint.msn);
+        else this.#reload();
       });
     });
   }
@@ -133,6 +141,50 @@ export class HlsListener {
       this.#msn = m;
       this.#part = p + 1;
       this.#reload();
+    });
+  }
+
+  /**
+   * Segment `msn` from its first byte, each part heard as its mdat completes. Never collapsed: a
+   * shared answer would come whole at the end, which is what an edge without a streaming cache does
+   * and what segment streams must not meet.
+   */
+  #stream(msn: number): void {
+    let pending: Buffer = Buffer.alloc(0);
+    let parts = 0;
+    const onData = (chunk: Buffer, status: number): void => {
+      if (status !== 200 || !this.active) return;
+      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      for (;;) {
+        if (pending.length < 8) break;
+        const size = pending.readUInt32BE(0);
+        if (size < 8 || pending.length < size) break;
+        const type = pending.toString('latin1', 4, 8);
+        pending = pending.subarray(size);
+        if (type === 'mdat') { parts++; this.#onMedia(now()); }
+      }
+    };
+    this.#ctx.client.request(`/hls/${this.#ctx.spaceId}/seg-${msn}.m4s`, { headers: this.#headers, localAddress: this.#localAddress, onData }, (res) => {
+      if (!this.active) return;
+      if (res.status !== 200 || res.error) {
+        // As the page: parts and reloads from the network from here on.
+        this.#ctx.client.errors.add('segment-stream-failed');
+        this.#msn = msn;
+        this.#part = parts;
+        return this.#reload();
+      }
+      if ((msn + 1) % REAL_RELOAD_EVERY !== 0) return this.#stream(msn + 1);
+      this.#get(`/hls/${this.#ctx.spaceId}/audio.m3u8?_HLS_msn=${msn}&_HLS_part=${parts}`, (list) => {
+        if (!this.active) return;
+        const scan = list.status === 200 ? scanResponse(list) : undefined;
+        if (scan?.ended) { this.state = 'ended'; return; }
+        if (!scan?.parts.has(`${msn + 1}.0`)) {
+          this.#msn = msn + 1;
+          this.#part = 0;
+          return this.#retry(() => this.#reload());
+        }
+        this.#stream(msn + 1);
+      });
     });
   }
 

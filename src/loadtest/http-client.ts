@@ -23,6 +23,8 @@ export interface RequestOptions {
   readonly timeoutMs?: number;
   /** A loopback source address (127.x.y.z): the target sees this simulated client as its own address. */
   readonly localAddress?: string;
+  /** Each chunk of the body as it arrives (a segment streamed while it is produced), besides the whole at the end. */
+  readonly onData?: (chunk: Buffer, status: number) => void;
 }
 
 /**
@@ -127,7 +129,8 @@ export class HttpClient {
       ...(options.localAddress ? { localAddress: options.localAddress } : {}),
     }, (res) => {
       const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
+      const onData = options.onData;
+      res.on('data', (c: Buffer) => { chunks.push(c); onData?.(c, res.statusCode ?? 0); });
       res.on('end', () => finish({ status: res.statusCode ?? 0, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), headers: res.headers }));
       res.on('error', () => finish({ status: 0, body: EMPTY, headers: {}, error: 'reset' }));
     });

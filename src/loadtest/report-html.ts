@@ -23,7 +23,8 @@ export function summaryRows(r: LoadtestReport): string[] {
   const st = s.stage;
   const i = s.interactions;
   return [
-    row('Listeners', `${count(s.peakPlaying)} playing at the peak, of ${count(s.peakTarget)} wanted; ${count(s.listenersStarted)} started`),
+    row('Listeners', `${count(s.peakPlaying)} playing at the peak, of ${count(s.peakTarget)} wanted; ${count(s.listenersStarted)} started`
+      + (s.delivery === 'segment-streams' ? '; each fetching whole segments as they are made (segment streams)' : '')),
     row('Join latency (multivariant + media playlist)', latency(s.joinMs)),
     row('Time to first audio', latency(s.firstAudioMs)),
     row('Stalls', `${count(s.stalls.count)} stalls in ${count(s.stalls.listenersWithStalls)} listeners; length ${latency(s.stalls.stallMs)}`),

@@ -39,6 +39,8 @@ export interface LoadtestSummary {
   readonly peakTarget: number;
   readonly peakPlaying: number;
   readonly listenersStarted: number;
+  /** How the simulated players fetched LL-HLS: what the page does for this Space (audience.delivery). */
+  readonly delivery?: 'parts' | 'segment-streams';
   readonly joinMs: Percentiles;
   readonly firstAudioMs: Percentiles;
   readonly stalls: { readonly count: number; readonly listenersWithStalls: number; readonly stallMs: Percentiles };

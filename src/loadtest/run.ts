@@ -76,7 +76,7 @@ async function runWithGuard(options: LoadtestOptions, hooks: RunHooks, clientFai
     addressOf: attack ? honestAccountAddress : undefined, flooding,
   });
   const ctx: AudienceContext = {
-    client, scheduler, spaceId: setup.spaceId, collapse: options.collapse, playerBufferMs: options.playerBufferMs,
+    client, scheduler, spaceId: setup.spaceId, delivery: await hlsDelivery(client, setup.spaceId), collapse: options.collapse, playerBufferMs: options.playerBufferMs,
     heartbeats: options.heartbeats, heartbeatIntervalMs: d.heartbeatIntervalMs, spoofForwardedFor: options.spoofForwardedFor,
     addressOf: attack ? honestListenerAddress : undefined, flooding, firstAudioDuringFloodMs: new Samples(),
     joinMs: new Samples(), firstAudioMs: new Samples(), stallMs: new Samples(),
@@ -278,3 +278,12 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms).unref());
 }
 
+/** What the page's player does for this Space: its state's media.hlsDelivery (parts when unsaid). */
+async function hlsDelivery(client: HttpClient, spaceId: string): Promise<AudienceContext['delivery']> {
+  const res = await client.requestAsync(`/api/v1/spaces/${encodeURIComponent(spaceId)}/state`);
+  try {
+    return (JSON.parse(res.body.toString()) as { media?: { hlsDelivery?: string } }).media?.hlsDelivery === 'segment-streams' ? 'segment-streams' : 'parts';
+  } catch {
+    return 'parts';
+  }
+}

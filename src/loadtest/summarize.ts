@@ -38,6 +38,7 @@ export function summarizeRun(r: RunTotals): LoadtestSummary {
     peakTarget: r.peakTarget,
     peakPlaying,
     listenersStarted: r.all.length,
+    delivery: r.ctx.delivery,
     joinMs: summarize(r.ctx.joinMs.all),
     firstAudioMs: summarize(r.ctx.firstAudioMs.all),
     stalls: {

@@ -79,6 +79,31 @@ test('a few seconds of load against an in-process Tribune: every kind of client,
   });
 });
 
+test('a Space with segment streams: the simulated players do what its page does, a request per segment and no part', { timeout: 90_000 }, async (t) => {
+  const server = await startTestServer({ server: { media: true }, overrides: { audience: { delivery: 'segment-streams' } } });
+  t.after(() => server.close());
+  const asked = new Map<string, number>();
+  // Seen on the origin's own socket server (the app already listens: no hook can be added).
+  server.app.server.on('request', (request: { url?: string }) => {
+    const url = request.url ?? '';
+    const kind = /\/seg-\d+\.m4s$/.test(url) ? 'segment' : /\/part-/.test(url) ? 'part' : /audio\.m3u8\?/.test(url) ? 'reload' : undefined;
+    if (kind) asked.set(kind, (asked.get(kind) ?? 0) + 1);
+  });
+  const report = await runLoadtest(options(server.url, {
+    profile: rampProfile(20, 100, 8), whepListeners: 0, askers: 0, voters: 0, tappers: 0, heartbeats: false, collapse: false,
+  }));
+  const s = report.summary;
+  assert.equal(s.delivery, 'segment-streams');
+  assert.equal(s.peakPlaying, 20);
+  assert.equal(s.firstAudioMs.count, 20);
+  assert.equal(asked.get('part') ?? 0, 0, `no part asked for: ${JSON.stringify(Object.fromEntries(asked))}`);
+  // 20 players for ~8 s of 2 s segments: about 4 segments each, and a reload for one in three.
+  const segments = asked.get('segment') ?? 0;
+  assert.ok(segments >= 20 * 3 && segments <= 20 * 6, `${segments} segment requests`);
+  assert.ok((asked.get('reload') ?? 0) <= segments, `${asked.get('reload')} reloads for ${segments} segments`);
+  assert.deepEqual(Object.keys(s.errors), [], JSON.stringify(s.errors));
+});
+
 test('a target that is not loopback is refused before any request', async () => {
   await assert.rejects(runLoadtest(options('http://192.0.2.10:8080')), (err: unknown) => (err as { code?: string }).code === 'TARGET_NOT_LOOPBACK');
 });
