@@ -291,9 +291,10 @@ export class LiveStream implements ProgramSink {
   }
 
   /**
-   * A segment for a response that streams it while it is produced (docs/edge.md, segment streams):
-   * complete, open (its parts so far: the segment is their concatenation), about to open (the next
-   * one the preload hint names), or none of these here.
+   * A segment of the window held in memory (older ones are read from the recording), for a response
+   * that streams it while it is produced (docs/edge.md, segment streams): complete, open (its parts
+   * so far: the segment is their concatenation), about to open (the next one the preload hint names),
+   * or none of these here.
    */
   fill(msn: number): SegmentFill {
     const done = this.#window.find((s) => s.msn === msn)?.data;
@@ -301,11 +302,6 @@ export class LiveStream implements ProgramSink {
     if (this.#state !== 'live') return { status: 'missing' };
     if (this.#current?.msn === msn) return { status: 'open', parts: this.#current.parts.map((p) => p.data) };
     return this.#hint().msn === msn ? { status: 'wait' } : { status: 'missing' };
-  }
-
-  /** A complete segment of the window held in memory; older ones are read from the recording. */
-  segment(msn: number): Buffer | undefined {
-    return this.#window.find((s) => s.msn === msn)?.data;
   }
 
   /** Resolves true once `ready()` holds, false on timeout, abort, or when the stream stops. */

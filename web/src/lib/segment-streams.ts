@@ -229,8 +229,6 @@ function closeSegment(last: LastPlaylist, parts: readonly PartRange[], first: Pa
 export class SegmentStreams {
   readonly #streams = new Map<number, SegmentStream>();
   #last: LastPlaylist | null = null;
-  /** Requests answered from a stream, and playlists made up from one: what the streams saved. */
-  readonly saved = { parts: 0, playlists: 0 };
 
   /** A playlist the origin sent (the loader saw it go by). */
   notePlaylist(url: string, text: string): void {
@@ -248,7 +246,6 @@ export class SegmentStreams {
     await s.until(() => s.parts.length > index, signal);
     const range = s.parts[index];
     if (!range || signal.aborted) return null;
-    this.saved.parts++;
     return s.slice(range);
   }
 
@@ -273,7 +270,6 @@ export class SegmentStreams {
       // Another playlist may have come meanwhile: extend the latest, if it still shows this segment open.
       const now = this.#last;
       if (!now || now.openMsn !== open || now.skip !== last.skip || now.listed > index) return null;
-      this.saved.playlists++;
       return extendPlaylist(now, stream.parts, index);
     }
     // The segment is complete: the next one opens (RFC 8216bis §6.2.5.2, a part past the last one).
@@ -288,7 +284,6 @@ export class SegmentStreams {
     if (signal.aborted || !end || !first || first.decodeTime !== end.decodeTime + end.ticks || this.#last !== last) return null;
     const text = closeSegment(last, stream.parts, first);
     this.#last = { ...last, head: text.replace(/^#EXT-X-PRELOAD-HINT.*\n/m, ''), openMsn: open + 1, listed: 1 };
-    this.saved.playlists++;
     return text;
   }
 
@@ -370,7 +365,7 @@ export function streamingLoaders(streams: SegmentStreams, Network: LoaderClass):
           callbacks.onSuccess(response, same(stats), ctx, details);
         },
         onError: (error, ctx, details, stats) => callbacks.onError(error, ctx, details, same(stats)),
-        onTimeout: (stats, ctx, details) => callbacks.onTimeout(stats.aborted ? stats : same(stats), ctx, details),
+        onTimeout: (stats, ctx, details) => callbacks.onTimeout(same(stats), ctx, details),
         ...(callbacks.onAbort ? { onAbort: (stats: LoaderStats, ctx: LoaderContext, details: unknown) => callbacks.onAbort!(same(stats), ctx, details as null) } : {}),
         ...(callbacks.onProgress ? { onProgress: (stats: LoaderStats, ctx: LoaderContext, data: string | ArrayBuffer, details: unknown) => callbacks.onProgress!(same(stats), ctx, data, details as null) } : {}),
       });
