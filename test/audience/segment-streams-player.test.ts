@@ -11,14 +11,12 @@ import { buildAudienceApp } from '../helpers/audience-app.js';
 import { parsePlaylist, type ParsedPlaylist } from '../helpers/hls-playlist.js';
 
 /**
- * The page's segment streams make up hls.js's blocking reloads from what a segment's stream brought
- * (web/src/lib/segment-streams.ts). Each made-up playlist is checked here against what the origin
- * itself answers to the same request: same segments and durations, same parts of the open segment,
- * same preload hint, and the part bytes the same as the origin's part files.
+ * An origin's audience plane on a loopback port (the defaults: 400 ms parts, 2 s segments), a Space
+ * fed silence, and the page's SegmentStreams, holding the origin's first playlist.
  */
-test('every playlist the page makes up from the streams is the one the origin answers', async (t) => {
+async function rig(t: { after(fn: () => Promise<void>): void }, frames: number) {
   const dataDir = mkdtempSync(join(tmpdir(), 'tribune-streams-player-'));
-  const audience = createAudience({ dataDir, fsync: false, blockingTimeoutMs: 3_000 }); // the defaults: 400 ms parts, 2 s segments
+  const audience = createAudience({ dataDir, fsync: false, blockingTimeoutMs: 3_000 });
   const app = await buildAudienceApp(audience);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const streams = new SegmentStreams();
@@ -31,22 +29,34 @@ test('every playlist the page makes up from the streams is the one the origin an
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/hls/sp/`;
   const sink = audience.begin('sp');
   let pts = 0;
-  const push = (frames: number): void => {
-    for (let i = 0; i < frames; i++, pts += 960) sink.push({ opus: OPUS_SILENCE, pts, wallClock: Date.UTC(2026, 0, 1) + pts / 48 });
+  /** n frames of 20 ms: 20 make a part, 100 a segment (the first segment is 50). */
+  const push = (n: number): void => {
+    for (let i = 0; i < n; i++, pts += 960) sink.push({ opus: OPUS_SILENCE, pts, wallClock: Date.UTC(2026, 0, 1) + pts / 48 });
   };
-  push(50 + 100 * 2 + 40); // the 1 s first segment, segments 1 and 2, parts 3.0 .. 3.1
-
+  push(frames);
   const first = `${base}audio.m3u8?_HLS_skip=YES`;
-  let text = await (await fetch(first)).text();
+  const text = await (await fetch(first)).text();
   streams.notePlaylist(first, text);
-  const ac = new AbortController();
+  return { audience, sink, streams, base, push, text, signal: new AbortController().signal };
+}
+
+/**
+ * The page's segment streams make up hls.js's blocking reloads from what a segment's stream brought
+ * (web/src/lib/segment-streams.ts). Each made-up playlist is checked here against what the origin
+ * itself answers to the same request: same segments and durations, same parts of the open segment,
+ * same preload hint, and the part bytes the same as the origin's part files.
+ */
+test('every playlist the page makes up from the streams is the one the origin answers', async (t) => {
+  // The 1 s first segment, segments 1 and 2, parts 3.0 .. 3.1.
+  const { streams, base, push, signal, text: firstText } = await rig(t, 50 + 100 * 2 + 40);
+  let text = firstText;
   let madeUp = 0;
   let real = 0;
   for (let step = 0; step < 40; step++) {
     const hint = /#EXT-X-PRELOAD-HINT:TYPE=PART,URI="part-(\d+)\.(\d+)\.m4s"/.exec(text)!;
     const url = `${base}audio.m3u8?_HLS_msn=${hint[1]}&_HLS_part=${hint[2]}&_HLS_skip=YES`;
     // The page's answer, while the origin makes the part it waits for (a part is 20 frames of 20 ms).
-    const answer = streams.playlist(url, ac.signal);
+    const answer = streams.playlist(url, signal);
     push(20);
     const page = await answer;
     const origin = await (await fetch(url)).text();
@@ -64,7 +74,7 @@ test('every playlist the page makes up from the streams is the one the origin an
     // The part the page reads out of the stream is the origin's part file, byte for byte.
     const part = /#EXT-X-PRELOAD-HINT:TYPE=PART,URI="part-(\d+)\.(\d+)\.m4s"/.exec(page)!;
     const name = `part-${part[1]}.${Number(part[2]) - 1}.m4s`;
-    const bytes = await streams.part(`${base}${name}`, ac.signal);
+    const bytes = await streams.part(`${base}${name}`, signal);
     const file = Buffer.from(await (await fetch(`${base}${name}`)).arrayBuffer());
     assert.ok(bytes !== null && Buffer.from(bytes).equals(file), `${name} out of the stream`);
     text = page;
@@ -97,61 +107,25 @@ function same(page: ParsedPlaylist, origin: ParsedPlaylist, url: string): void {
 }
 
 test('a stream cut by a hand-over sends the page back to the origin at once', async (t) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tribune-streams-cut-'));
-  const audience = createAudience({ dataDir, fsync: false, blockingTimeoutMs: 3_000 });
-  const app = await buildAudienceApp(audience);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const streams = new SegmentStreams();
-  t.after(async () => {
-    streams.close();
-    await app.close();
-    await audience.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/hls/sp/`;
-  const sink = audience.begin('sp');
-  let pts = 0;
-  const push = (frames: number): void => {
-    for (let i = 0; i < frames; i++, pts += 960) sink.push({ opus: OPUS_SILENCE, pts, wallClock: Date.UTC(2026, 0, 1) + pts / 48 });
-  };
-  push(50 + 100 + 40); // the first segment, segment 1, parts 2.0 and 2.1
-  const first = `${base}audio.m3u8?_HLS_skip=YES`;
-  streams.notePlaylist(first, await (await fetch(first)).text());
-  const ac = new AbortController();
-  assert.ok(await streams.part(`${base}part-2.1.m4s`, ac.signal), 'part 2.1 out of the stream');
-  const waiting = streams.part(`${base}part-2.2.m4s`, ac.signal);
-  const reload = streams.playlist(`${base}audio.m3u8?_HLS_msn=2&_HLS_part=2&_HLS_skip=YES`, ac.signal);
+  const { audience, streams, base, signal } = await rig(t, 50 + 100 + 40); // the first segment, segment 1, parts 2.0 and 2.1
+  assert.ok(await streams.part(`${base}part-2.1.m4s`, signal), 'part 2.1 out of the stream');
+  const waiting = streams.part(`${base}part-2.2.m4s`, signal);
+  const reload = streams.playlist(`${base}audio.m3u8?_HLS_msn=2&_HLS_part=2&_HLS_skip=YES`, signal);
   await audience.handOverFollowed('sp');
   assert.equal(await waiting, null, 'the part goes to the network (the next origin) when the stream is cut');
   assert.equal(await reload, null, 'and so does the reload');
-  assert.equal(await streams.part(`${base}part-2.3.m4s`, ac.signal), null, 'later parts of the cut segment too, without waiting');
+  assert.equal(await streams.part(`${base}part-2.3.m4s`, signal), null, 'later parts of the cut segment too, without waiting');
 });
 
 test('at the end of the Space the next segment never comes: the reload past the last part goes to the origin, which says ENDLIST', async (t) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tribune-streams-end-'));
-  const audience = createAudience({ dataDir, fsync: false, blockingTimeoutMs: 3_000 });
-  const app = await buildAudienceApp(audience);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const streams = new SegmentStreams();
-  t.after(async () => {
-    streams.close();
-    await app.close();
-    await audience.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/hls/sp/`;
-  const sink = audience.begin('sp');
-  for (let i = 0, pts = 0; i < 50 + 100 + 40; i++, pts += 960) sink.push({ opus: OPUS_SILENCE, pts, wallClock: Date.UTC(2026, 0, 1) + pts / 48 });
-  const first = `${base}audio.m3u8?_HLS_skip=YES`;
-  streams.notePlaylist(first, await (await fetch(first)).text());
-  const ac = new AbortController();
-  assert.ok(await streams.part(`${base}part-2.1.m4s`, ac.signal));
-  const reload = streams.playlist(`${base}audio.m3u8?_HLS_msn=2&_HLS_part=2&_HLS_skip=YES`, ac.signal);
+  const { sink, streams, base, signal } = await rig(t, 50 + 100 + 40);
+  assert.ok(await streams.part(`${base}part-2.1.m4s`, signal));
+  const reload = streams.playlist(`${base}audio.m3u8?_HLS_msn=2&_HLS_part=2&_HLS_skip=YES`, signal);
   sink.end(); // segment 2 ends with what was pending (a short part 2.2); there is no segment 3
   const shown = await reload;
   assert.match(shown ?? '', /part-2\.2\.m4s/, 'the last part, out of the stream');
   // hls.js then asks for the part after it: the next segment's stream is refused, so the origin is asked.
   const past = `${base}audio.m3u8?_HLS_msn=2&_HLS_part=3&_HLS_skip=YES`;
-  assert.equal(await streams.playlist(past, ac.signal), null, 'not made up: only the origin knows the Space ended');
+  assert.equal(await streams.playlist(past, signal), null, 'not made up: only the origin knows the Space ended');
   assert.match(await (await fetch(past)).text(), /#EXT-X-ENDLIST/);
 });
