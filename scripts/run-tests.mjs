@@ -37,7 +37,7 @@ if (files.some((f) => f.startsWith('test/web/') || f.startsWith('test/loadtest/'
 // keeping up with two live speakers, a browser starting within a second of the go-live or hearing a
 // muted voice drain from its stream, a flood's achieved rate, a listener's stall across a failover): they run after the others, one at a
 // time, so that a neighbour's three origins or browser never decide their outcome.
-const ALONE = ['test/captions/captions-e2e.test.ts', 'test/web/go-live.test.ts', 'test/web/e2e.test.ts', 'test/loadtest/attack-profile.test.ts', 'test/cluster/hot-standby-processes.test.ts', 'test/web/drain-browser.test.ts', 'test/web/segment-streams.test.ts'];
+const ALONE = ['test/captions/captions-e2e.test.ts', 'test/web/go-live.test.ts', 'test/web/e2e.test.ts', 'test/loadtest/attack-profile.test.ts', 'test/cluster/hot-standby-processes.test.ts', 'test/web/drain-browser.test.ts', 'test/web/segment-streams.test.ts', 'test/web/failover-streams.test.ts'];
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
 
 function run(list, n) {

@@ -42,6 +42,7 @@ export const ENV_VARS = {
   TRIBUNE_PROGRAM_BITRATE: 'stage.programBitrate',
   TRIBUNE_RETENTION_DAYS: 'audience.retentionDays',
   TRIBUNE_BACKUP_EDGE_URLS: 'audience.backupEdgeUrls',
+  TRIBUNE_AUDIENCE_DELIVERY: 'audience.delivery',
   TRIBUNE_WRITES_PER_SECOND: 'limits.writesPerSecond',
   TRIBUNE_CAPTIONS_ENGINE: 'captions.engine',
   TRIBUNE_CAPTIONS_MODEL: 'captions.modelDir',

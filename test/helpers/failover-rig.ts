@@ -63,9 +63,12 @@ export class FailoverRig {
     this.follower = init.follower;
   }
 
-  /** `makeAdmin`: the cluster's way to promote the host (registration never makes an admin). */
-  static async start(origins: readonly Origin[], makeAdmin: (userId: string) => Promise<void>): Promise<FailoverRig> {
-    const edge = await startFailoverEdge(origins);
+  /**
+   * `makeAdmin`: the cluster's way to promote the host (registration never makes an admin). `edge`:
+   * the edge the clients go through (default: a relay that skips dead origins, closed with the rig).
+   */
+  static async start(origins: readonly Origin[], makeAdmin: (userId: string) => Promise<void>, edge?: FailoverRig['edge']): Promise<FailoverRig> {
+    edge ??= await startFailoverEdge(origins);
     const host = (await call(origins[0]!, 'POST', '/api/v1/auth/register', { body: { handle: 'host', password: 'correct horse battery' } })).body;
     await makeAdmin(host.user.id);
     const space = (await call(origins[0]!, 'POST', '/api/v1/spaces', { token: host.token, body: { title: 'Deux chaînes' } })).body;
