@@ -15,7 +15,8 @@ import { buildWeb } from '../helpers/web-build.js';
  * with `audience.delivery: segment-streams` behind nginx with Varnish beside it, a WHIP speaker's tone,
  * and a listener page on LL-HLS in Chromium. kill -9 of the origin running the Space cuts the segment
  * it was streaming: the page's player must go to the network for what the stream did not bring, play
- * on, and stream again from the next origin's segments.
+ * on, and stream again from the next origin's segments. Then SIGTERM of the next one (a drain to its
+ * standby, which carries the same timeline on): the same.
  */
 
 const available = requireProgram('chromium') && requireProgram('nginx') && varnishdBinary() !== undefined;
@@ -57,7 +58,7 @@ async function longestStall(page: Page, from: number, to: number): Promise<numbe
   return longest;
 }
 
-test('kill -9 of the origin streaming a segment: the page plays on, and streams again from the next origin', { skip: !available, timeout: 240_000 }, async () => {
+test('kill -9, then a drain, of the origin streaming a segment: the page plays on, and streams again from the next origin', { skip: !available, timeout: 240_000 }, async () => {
   await buildWeb();
   const origins = await Promise.all(['fs1', 'fs2', 'fs3'].map((id) => cluster.start(id, { TRIBUNE_AUDIENCE_DELIVERY: 'segment-streams' })));
   const hosts = origins.map((o) => new URL(o.url).host);
@@ -96,4 +97,19 @@ test('kill -9 of the origin streaming a segment: the page plays on, and streams 
   assert.ok(lastSecond.some((r) => r.path.includes('/seg-')) && !lastSecond.some((r) => r.path.includes('/part-')), 'streams again, from the next origin');
   const heard = (await measureAudio(page, '[data-testid=live-audio]', [TONE_HZ], 1_500)).tones[String(TONE_HZ)]!;
   assert.ok(heard > PLAYED, `the tone is heard after the kill (${heard})`);
+
+  // Then a drain of the next one: its standby carries the timeline on, the segment being streamed is
+  // cut (never ended short), and the page goes on the same way.
+  const next = await rig.standbyReady();
+  assert.ok(next && next.primary === placed.standby, `a new standby: ${JSON.stringify(rig.view)}`);
+  const drainedAt = Date.now();
+  await rig.fail([next.primary], 'SIGTERM', (o) => o === next.standby);
+  await new Promise((r) => setTimeout(r, 5_000));
+  const drainStall = await longestStall(page, drainedAt - 1_000, Date.now());
+  console.log(`drain: the page's audio stood still at most ${drainStall} ms; around it the page asked ${requests.filter((r) => r.at > drainedAt - 2_500).map((r) => `${r.at - drainedAt} ms ${r.path.split('/').pop()}`).join(', ')}`);
+  assert.ok(drainStall <= MAX_STALL_MS, `the page's audio stood still ${drainStall} ms across the drain`);
+  const settled = requests.filter((r) => r.at > Date.now() - 3_000);
+  assert.ok(settled.some((r) => r.path.includes('/seg-')) && !settled.some((r) => r.path.includes('/part-')), 'streams again after the drain');
+  const heardAfterDrain = (await measureAudio(page, '[data-testid=live-audio]', [TONE_HZ], 1_500)).tones[String(TONE_HZ)]!;
+  assert.ok(heardAfterDrain > PLAYED, `the tone is heard after the drain (${heardAfterDrain})`);
 });
