@@ -1,37 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { createAudience, type Audience, type AudienceOptions } from '../../src/audience/index.js';
-import type { ProgramSink } from '../../src/media/types.js';
-import { OPUS_SILENCE } from '../../src/audience/live-stream.js';
+import type { AudienceOptions } from '../../src/audience/index.js';
 import { audienceMetrics } from '../../src/audience/metrics.js';
-import { buildAudienceApp, SEGMENTS_OF_TEN_200_MS_PARTS } from '../helpers/audience-app.js';
+import { liveAudience, SEGMENTS_OF_TEN_200_MS_PARTS, type LiveAudience } from '../helpers/audience-app.js';
 import { parsePlaylist, type ParsedPlaylist } from '../helpers/hls-playlist.js';
 
-interface Rig { audience: Audience; app: FastifyInstance; dataDir: string; sink: ProgramSink; push(n: number): void }
-
-async function rig(t: { after(fn: () => Promise<void>): void }, options: Partial<AudienceOptions> = {}): Promise<Rig> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tribune-llhls-'));
-  const audience = createAudience({ ...SEGMENTS_OF_TEN_200_MS_PARTS, dataDir, fsync: false, ...options });
-  const app = await buildAudienceApp(audience);
-  t.after(async () => {
-    await app.close();
-    await audience.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  const sink = audience.begin('sp');
-  let pts = 0;
-  const wall0 = Date.UTC(2026, 0, 1, 12, 0, 0);
-  return {
-    audience, app, dataDir, sink,
-    push(n: number) {
-      for (let i = 0; i < n; i++, pts += 960) sink.push({ opus: OPUS_SILENCE, pts, wallClock: wall0 + pts / 48 });
-    },
-  };
-}
+const rig = (t: { after(fn: () => Promise<void>): void }, options: Partial<AudienceOptions> = {}): Promise<LiveAudience> =>
+  liveAudience(t, { ...SEGMENTS_OF_TEN_200_MS_PARTS, ...options });
 
 async function playlist(app: FastifyInstance, query = ''): Promise<ParsedPlaylist> {
   const r = await app.inject(`/hls/sp/audio.m3u8${query}`);

@@ -1,38 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { createAudience } from '../../src/audience/index.js';
-import { OPUS_SILENCE } from '../../src/audience/live-stream.js';
-import { buildAudienceApp, SEGMENTS_OF_TEN_200_MS_PARTS } from '../helpers/audience-app.js';
+import { liveAudience, SEGMENTS_OF_TEN_200_MS_PARTS } from '../helpers/audience-app.js';
 
 /**
  * A segment asked for while it is produced is sent as it is made (docs/edge.md, segment streams):
  * one response per segment instead of one per part, for players and edges that stream.
  */
 async function rig(t: { after(fn: () => Promise<void>): void }) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tribune-segstream-'));
-  const audience = createAudience({ ...SEGMENTS_OF_TEN_200_MS_PARTS, dataDir, fsync: false, blockingTimeoutMs: 3_000 });
-  const app = await buildAudienceApp(audience);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  t.after(async () => {
-    await app.close();
-    await audience.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  const sink = audience.begin('sp');
-  let pts = 0;
-  return {
-    audience, app, sink,
-    base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
-    /** n frames of 20 ms: 10 make a part, 100 a segment. */
-    push(n: number) {
-      for (let i = 0; i < n; i++, pts += 960) sink.push({ opus: OPUS_SILENCE, pts, wallClock: Date.now() });
-    },
-  };
+  const r = await liveAudience(t, { ...SEGMENTS_OF_TEN_200_MS_PARTS, blockingTimeoutMs: 3_000 }, true);
+  return { ...r, base: r.base! };
 }
 
 interface Follow {

@@ -1,13 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { createAudience } from '../../src/audience/index.js';
-import { OPUS_SILENCE } from '../../src/audience/live-stream.js';
 import { SegmentStreams } from '../../web/src/lib/segment-streams.js';
-import { buildAudienceApp } from '../helpers/audience-app.js';
+import { liveAudience } from '../helpers/audience-app.js';
 import { parsePlaylist, type ParsedPlaylist } from '../helpers/hls-playlist.js';
 
 /**
@@ -15,29 +9,16 @@ import { parsePlaylist, type ParsedPlaylist } from '../helpers/hls-playlist.js';
  * fed silence, and the page's SegmentStreams, holding the origin's first playlist.
  */
 async function rig(t: { after(fn: () => Promise<void>): void }, frames: number) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tribune-streams-player-'));
-  const audience = createAudience({ dataDir, fsync: false, blockingTimeoutMs: 3_000 });
-  const app = await buildAudienceApp(audience);
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  // Closed first: a stream the origin holds open would keep its server from closing.
   const streams = new SegmentStreams();
-  t.after(async () => {
-    streams.close();
-    await app.close();
-    await audience.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/hls/sp/`;
-  const sink = audience.begin('sp');
-  let pts = 0;
-  /** n frames of 20 ms: 20 make a part, 100 a segment (the first segment is 50). */
-  const push = (n: number): void => {
-    for (let i = 0; i < n; i++, pts += 960) sink.push({ opus: OPUS_SILENCE, pts, wallClock: Date.UTC(2026, 0, 1) + pts / 48 });
-  };
-  push(frames);
+  t.after(async () => streams.close());
+  const live = await liveAudience(t, { blockingTimeoutMs: 3_000 }, true);
+  const base = `${live.base}/hls/sp/`;
+  live.push(frames);
   const first = `${base}audio.m3u8?_HLS_skip=YES`;
   const text = await (await fetch(first)).text();
   streams.notePlaylist(first, text);
-  return { audience, sink, streams, base, push, text, signal: new AbortController().signal };
+  return { audience: live.audience, sink: live.sink, push: live.push, streams, base, text, signal: new AbortController().signal };
 }
 
 /**
