@@ -105,8 +105,9 @@ async function* followSegment(stream: LiveStream, msn: number, timeoutMs: number
     }
     if (fill.status !== 'open') throw new Error(`segment ${msn} stopped before its end`);
     for (; parts < fill.parts.length; parts++) {
-      bytes += fill.parts[parts]!.length;
-      yield fill.parts[parts]!;
+      const { data } = fill.parts[parts]!;
+      bytes += data.length;
+      yield data;
     }
     const moved = await stream.waitUntil(() => {
       const next = stream.fill(msn);

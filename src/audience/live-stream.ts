@@ -61,7 +61,7 @@ interface Segment {
 export type ReloadState = 'ready' | 'wait' | 'too-far';
 export type SegmentFill =
   | { readonly status: 'complete'; readonly data: Buffer }
-  | { readonly status: 'open'; readonly parts: readonly Buffer[] }
+  | { readonly status: 'open'; readonly parts: readonly { readonly data: Buffer }[] }
   | { readonly status: 'wait' | 'missing' };
 export type PartLookup = { readonly status: 'ready'; readonly data: Buffer } | { readonly status: 'wait' | 'missing' };
 
@@ -300,7 +300,8 @@ export class LiveStream implements ProgramSink {
     const done = this.#window.find((s) => s.msn === msn)?.data;
     if (done) return { status: 'complete', data: done };
     if (this.#state !== 'live') return { status: 'missing' };
-    if (this.#current?.msn === msn) return { status: 'open', parts: this.#current.parts.map((p) => p.data) };
+    // The parts themselves, not a copy: a response following the segment asks after every part.
+    if (this.#current?.msn === msn) return { status: 'open', parts: this.#current.parts };
     return this.#hint().msn === msn ? { status: 'wait' } : { status: 'missing' };
   }
 

@@ -57,6 +57,11 @@ export class SpaceStateService {
   readonly #cache = new Map<string, Cached>();
   /** Per Space, the last versions' contents (without generatedAt), newest last. */
   readonly #versions = new Map<string, Array<{ readonly etag: string; readonly content: object }>>();
+  /**
+   * Per Space, the patches to the current build from each version asked for: every page holding
+   * the same version asks the same question until the next build (at most every STATE_TTL_MS).
+   */
+  readonly #patches = new Map<string, { readonly to: StateVersion; readonly bySince: Map<string, StatePatch> }>();
 
   constructor(deps: SpaceStateDeps) {
     this.#d = deps;
@@ -69,7 +74,7 @@ export class SpaceStateService {
     const version = this.#build(spaceId);
     if (!cached && this.#cache.size >= SWEEP_ABOVE) {
       for (const [id, entry] of this.#cache) {
-        if (at - entry.at >= STATE_TTL_MS) { this.#cache.delete(id); this.#versions.delete(id); }
+        if (at - entry.at >= STATE_TTL_MS) { this.#cache.delete(id); this.#versions.delete(id); this.#patches.delete(id); }
       }
     }
     this.#cache.set(spaceId, { version, at });
@@ -126,12 +131,21 @@ export class SpaceStateService {
    */
   async patchSince(spaceId: string, since: string): Promise<StatePatch | undefined> {
     const current = await this.current(spaceId);
+    let memo = this.#patches.get(spaceId);
+    if (memo?.to !== current) {
+      memo = { to: current, bySince: new Map() };
+      this.#patches.set(spaceId, memo);
+    }
+    const known = memo.bySince.get(since);
+    if (known) return known;
     const kept = this.#versions.get(spaceId) ?? [];
     const from = kept.find((v) => v.etag === since);
     const to = kept.find((v) => v.etag === current.etag);
     if (!from || !to) return undefined;
     // generatedAt is not part of the content (nor of the ETag): always carried, so the page holds the current one.
     const ops: Operation[] = [...jsonPatch.compare(from.content, to.content), { op: 'replace', path: '/generatedAt', value: current.generatedAt }];
-    return { body: JSON.stringify(ops), etag: current.etag };
+    const patch = { body: JSON.stringify(ops), etag: current.etag };
+    memo.bySince.set(since, patch);
+    return patch;
   }
 }
