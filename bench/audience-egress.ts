@@ -89,16 +89,16 @@ function http2Client(port: number): Client {
 const text = (r: Response): string =>
   (r.encoding === 'br' ? brotliDecompressSync(r.body) : r.encoding === 'gzip' ? gunzipSync(r.body) : r.body).toString();
 
-/** The Opus packets' bytes in a part: the mdat boxes' payloads. */
-function mdatPayload(part: Buffer): number {
-  let n = 0;
-  for (let at = 0; at + 8 <= part.length;) {
-    const size = part.readUInt32BE(at);
+/** The payload size of each mdat box in media (a part has one, a segment one per part): the Opus packets. */
+function mdats(media: Buffer): number[] {
+  const sizes: number[] = [];
+  for (let at = 0; at + 8 <= media.length;) {
+    const size = media.readUInt32BE(at);
     if (size < 8) break;
-    if (part.toString('latin1', at + 4, at + 8) === 'mdat') n += size - 8;
+    if (media.toString('latin1', at + 4, at + 8) === 'mdat') sizes.push(size - 8);
     at += size;
   }
-  return n;
+  return sizes;
 }
 
 function counter(client: Client, proxy: CountingProxy, spaceId: string, seconds: number) {
@@ -110,7 +110,7 @@ function counter(client: Client, proxy: CountingProxy, spaceId: string, seconds:
     if (r.status !== 200) throw new Error(`${kind} ${path}: HTTP ${r.status}`);
     tally.requests[kind]++;
     tally.bytes[kind] += proxy.down() - before;
-    if (kind === 'part' || kind === 'segment') tally.audioPayload += mdatPayload(r.body);
+    if (kind === 'part' || kind === 'segment') tally.audioPayload += mdats(r.body).reduce((a, b) => a + b, 0);
     return r;
   };
   // The page's poll (web/src/lib/state-poll.ts): a patch from the version it holds, once it holds one.
@@ -146,7 +146,7 @@ async function listenStreams(client: Client, proxy: CountingProxy, spaceId: stri
     }
     if ((msn + 1) % REAL_RELOAD_EVERY === 0) {
       // hls.js's reload for the part after the segment's last: the origin answers once the next segment's first part exists.
-      playlist = text(await fetchCounted(`/hls/${spaceId}/audio.m3u8?_HLS_msn=${msn}&_HLS_part=${countParts(segment.body)}&_HLS_skip=YES`, 'playlist'));
+      playlist = text(await fetchCounted(`/hls/${spaceId}/audio.m3u8?_HLS_msn=${msn}&_HLS_part=${mdats(segment.body).length}&_HLS_skip=YES`, 'playlist'));
       if (!playlist.includes(`part-${msn + 1}.0.m4s`)) throw new Error(`segment ${msn + 1} did not follow:\n${playlist}`);
     }
     msn++;
@@ -155,15 +155,6 @@ async function listenStreams(client: Client, proxy: CountingProxy, spaceId: stri
   client.close();
   return tally;
 }
-
-const countParts = (segment: Buffer): number => {
-  let n = 0;
-  for (let at = 0; at + 8 <= segment.length; at += segment.readUInt32BE(at)) {
-    if (segment.readUInt32BE(at) < 8) break;
-    if (segment.toString('latin1', at + 4, at + 8) === 'mdat') n++;
-  }
-  return n;
-};
 
 /**
  * One listener at the live edge for `seconds`: the blocking reload, the part it names, and the state

@@ -203,6 +203,9 @@ function readPlaylist(text: string, skip: string | null): LastPlaylist | null {
   return { head, skip, openMsn, listed };
 }
 
+/** A segment's URL, beside the playlist or part at `near` (the origin's names, one directory). */
+const segmentUrl = (msn: number, near: string): string => new URL(`seg-${msn}.m4s`, near).href;
+
 const partLine = (msn: number, index: number, part: PartRange): string =>
   `#EXT-X-PART:DURATION=${part.duration.toFixed(3)},URI="part-${msn}.${index}.m4s",INDEPENDENT=YES`;
 
@@ -241,7 +244,7 @@ export class SegmentStreams {
     if (!m) return null;
     const msn = Number(m[1]);
     const index = Number(m[2]);
-    const s = this.#stream(msn, url.replace(PART_URI, `/seg-${msn}.m4s`));
+    const s = this.#stream(msn, segmentUrl(msn, url));
     if (!s) return null;
     await s.until(() => s.parts.length > index, signal);
     const range = s.parts[index];
@@ -260,9 +263,8 @@ export class SegmentStreams {
     // The first part of the next segment: answered as the reload past the open one's last part.
     const index = Number(msn) === open + 1 && Number(part) === 0 ? Infinity : Number(part);
     if ((Number(msn) !== open && index !== Infinity) || index < last.listed) return null;
-    const segmentUrl = (n: number): string => new URL(`seg-${n}.m4s`, url).href;
     // hls.js asks for the next reload before the part it has just learnt of: the stream may start here.
-    const stream = this.#stream(open, segmentUrl(open));
+    const stream = this.#stream(open, segmentUrl(open, url));
     if (!stream) return null;
     await stream.until(() => stream.parts.length > index, signal);
     if (signal.aborted) return null;
@@ -275,7 +277,7 @@ export class SegmentStreams {
     // The segment is complete: the next one opens (RFC 8216bis §6.2.5.2, a part past the last one).
     if (stream.state !== 'done' || (index !== Infinity && index !== stream.parts.length)) return null;
     if ((open + 1) % REAL_RELOAD_EVERY === 0) return null;
-    const next = this.#stream(open + 1, segmentUrl(open + 1));
+    const next = this.#stream(open + 1, segmentUrl(open + 1, url));
     if (!next) return null;
     await next.until(() => next.parts.length > 0, signal);
     const end = stream.parts.at(-1);
