@@ -36,7 +36,8 @@ const REAL_RELOAD_EVERY = 3;
  * then media playlist, then for each next part a blocking reload (_HLS_msn/_HLS_part) and the part.
  * With segment streams (the page's loaders, web/src/lib/segment-streams.ts): each segment in one
  * request read as it arrives, a part heard when its mdat is complete, the blocking reload only for
- * the playlist opening every third segment; a stream that fails sends it back to parts, as the page.
+ * the playlist opening every third segment; a stream that fails leaves the rest of its segment to
+ * parts, and the next segment is streamed again, as the page does.
  * Playback is modelled, not decoded: it starts `playerBufferMs` after the first part, consumes media
  * in real time, and a part that arrives after the buffer ran dry is a stall (rebuffer) of that gap.
  */
@@ -58,6 +59,8 @@ export class HlsListener {
   #mediaMs = 0;
   #stalledMs = 0;
   #token: string | undefined;
+  /** The last segment whose stream failed: its parts come one by one. */
+  #failedStream = -1;
 
   constructor(ctx: AudienceContext, id: number) {
     this.#ctx = ctx;
@@ -134,6 +137,7 @@ export class HlsListener {
       return this.#retry(() => this.#reload());
     }
     const [m, p] = next;
+    if (this.#ctx.delivery === 'segment-streams' && p === 0 && m !== this.#failedStream) return this.#stream(m);
     this.#get(`/hls/${this.#ctx.spaceId}/part-${m}.${p}.m4s`, (partRes) => {
       if (!this.active) return;
       if (partRes.status !== 200) return this.#retry(() => this.#reload());
@@ -167,8 +171,9 @@ export class HlsListener {
     this.#ctx.client.request(`/hls/${this.#ctx.spaceId}/seg-${msn}.m4s`, { headers: this.#headers, localAddress: this.#localAddress, onData }, (res) => {
       if (!this.active) return;
       if (res.status !== 200 || res.error) {
-        // As the page: parts and reloads from the network from here on.
+        // As the page: the rest of this segment part by part, from the next one streams again.
         this.#ctx.client.errors.add('segment-stream-failed');
+        this.#failedStream = msn;
         this.#msn = msn;
         this.#part = parts;
         return this.#reload();
